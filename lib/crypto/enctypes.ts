@@ -1,0 +1,72 @@
+/**
+ * THE enctype table: one frozen record per enctype (cf. MIT krb5 lib/crypto/krb/etypes.c).
+ * Everything else looks enctypes up here; nothing else switches on enctype numbers.
+ *
+ * Flags: `weak` = refused unless the user allows weak crypto (single DES, RFC 6649; the
+ * 40-bit export RC4); `deprecated` = accepted with a warning (3DES and RC4, RFC 8429).
+ */
+import { KtError } from '../errors.js';
+
+export type EnctypeFamily = 'des' | 'des3' | 'rc4' | 'aes-sha1' | 'aes-sha2' | 'camellia';
+
+export interface EnctypeInfo {
+  /** IANA etype number. */
+  readonly id: number;
+  /** Canonical MIT name. */
+  readonly name: string;
+  /** Other accepted spellings: MIT aliases, Heimdal names, ktpass /crypto names. Case-insensitive. */
+  readonly aliases: readonly string[];
+  /** The name ktpass prints (`etype 0x12 (AES256-SHA1)`), when ktpass knows the enctype. */
+  readonly ktpassName?: string;
+  readonly family?: EnctypeFamily;
+  /** Key length in bytes. */
+  readonly keyLength: number;
+  readonly weak: boolean;
+  readonly deprecated: boolean;
+}
+
+const T = (e: EnctypeInfo): EnctypeInfo => Object.freeze({ ...e, aliases: Object.freeze([...e.aliases]) });
+
+/** Known enctypes in MIT's preference order of the table. */
+export const ENCTYPES: readonly EnctypeInfo[] = Object.freeze([
+  T({ id: 1, name: 'des-cbc-crc', aliases: ['DES-CBC-CRC'], ktpassName: 'DES-CBC-CRC', family: 'des', keyLength: 8, weak: true, deprecated: true }),
+  T({ id: 2, name: 'des-cbc-md4', aliases: [], family: 'des', keyLength: 8, weak: true, deprecated: true }),
+  T({ id: 3, name: 'des-cbc-md5', aliases: ['des', 'DES-CBC-MD5'], ktpassName: 'DES-CBC-MD5', family: 'des', keyLength: 8, weak: true, deprecated: true }),
+  T({ id: 16, name: 'des3-cbc-sha1', aliases: ['des3-hmac-sha1', 'des3-cbc-sha1-kd'], family: 'des3', keyLength: 24, weak: false, deprecated: true }),
+  T({ id: 17, name: 'aes128-cts-hmac-sha1-96', aliases: ['aes128-cts', 'aes128-sha1', 'AES128-SHA1'], ktpassName: 'AES128-SHA1', family: 'aes-sha1', keyLength: 16, weak: false, deprecated: false }),
+  T({ id: 18, name: 'aes256-cts-hmac-sha1-96', aliases: ['aes256-cts', 'aes256-sha1', 'AES256-SHA1'], ktpassName: 'AES256-SHA1', family: 'aes-sha1', keyLength: 32, weak: false, deprecated: false }),
+  T({ id: 19, name: 'aes128-cts-hmac-sha256-128', aliases: ['aes128-sha2', 'AES128-SHA256'], family: 'aes-sha2', keyLength: 16, weak: false, deprecated: false }),
+  T({ id: 20, name: 'aes256-cts-hmac-sha384-192', aliases: ['aes256-sha2', 'AES256-SHA384'], family: 'aes-sha2', keyLength: 32, weak: false, deprecated: false }),
+  T({ id: 23, name: 'arcfour-hmac', aliases: ['rc4-hmac', 'arcfour-hmac-md5', 'RC4-HMAC-NT'], ktpassName: 'RC4-HMAC-NT', family: 'rc4', keyLength: 16, weak: false, deprecated: true }),
+  T({ id: 24, name: 'arcfour-hmac-exp', aliases: ['rc4-hmac-exp', 'arcfour-hmac-md5-exp'], family: 'rc4', keyLength: 16, weak: true, deprecated: true }),
+  T({ id: 25, name: 'camellia128-cts-cmac', aliases: ['camellia128-cts'], family: 'camellia', keyLength: 16, weak: false, deprecated: false }),
+  T({ id: 26, name: 'camellia256-cts-cmac', aliases: ['camellia256-cts'], family: 'camellia', keyLength: 32, weak: false, deprecated: false }),
+  // Known by number only: read and shown, never derived.
+  T({ id: 5, name: 'des3-cbc-md5', aliases: [], keyLength: 24, weak: true, deprecated: true }),
+  T({ id: 7, name: 'old-des3-cbc-sha1', aliases: ['des3-cbc-sha1-old'], keyLength: 24, weak: true, deprecated: true }),
+  T({ id: 8, name: 'des-hmac-sha1', aliases: [], keyLength: 8, weak: true, deprecated: true }),
+]);
+
+const BY_ID = new Map(ENCTYPES.map((e) => [e.id, e]));
+const BY_NAME = new Map<string, EnctypeInfo>();
+for (const e of ENCTYPES) for (const n of [e.name, ...e.aliases]) BY_NAME.set(n.toLowerCase(), e);
+
+export function enctypeById(id: number): EnctypeInfo | undefined {
+  return BY_ID.get(id);
+}
+
+/** The MIT name of an enctype, or `etype N` for a number we do not know (as klist prints it). */
+export function enctypeName(id: number): string {
+  return BY_ID.get(id)?.name ?? `etype ${id}`;
+}
+
+/** Resolves a name (any alias, any case) or a number. Throws ENCTYPE_UNKNOWN listing valid names. */
+export function resolveEnctype(spec: string | number): EnctypeInfo {
+  const text = String(spec).trim();
+  const found = /^\d+$/.test(text) ? BY_ID.get(Number(text)) : BY_NAME.get(text.toLowerCase());
+  if (found) return found;
+  throw new KtError('ENCTYPE_UNKNOWN', `unknown encryption type "${text}"`, {
+    details: { enctype: text },
+    hint: `valid names: ${ENCTYPES.filter((e) => e.family).map((e) => e.name).join(', ')} (or their numbers)`,
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * One error class with stable codes. The table below is the single place that maps a code to
+ * its default message and the CLI exit status; code elsewhere never branches on message text.
+ */
+
+/** Exit statuses used by the CLI. 1 = the request failed, 2 = the command line was wrong. */
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+const CODES = {
+  // keytab codec
+  KEYTAB_BAD_VERSION: { exit: 1, message: 'not a keytab: unknown format version' },
+  KEYTAB_TRUNCATED: { exit: 1, message: 'keytab is truncated' },
+  KEYTAB_BAD_RECORD: { exit: 1, message: 'keytab record is malformed' },
+  KEYTAB_TOO_LARGE: { exit: 1, message: 'value does not fit the keytab format' },
+  // principals and names
+  PRINCIPAL_INVALID: { exit: 1, message: 'invalid principal name' },
+  // crypto
+  ENCTYPE_UNKNOWN: { exit: 1, message: 'unknown encryption type' },
+  ENCTYPE_WEAK: { exit: 1, message: 'weak encryption type refused' },
+  S2K_BAD_PARAMS: { exit: 1, message: 'invalid string-to-key parameters' },
+  KEY_BAD_LENGTH: { exit: 1, message: 'key has the wrong length for its enctype' },
+  PASSWORD_INVALID: { exit: 1, message: 'password cannot be used' },
+  SALT_INVALID: { exit: 1, message: 'invalid salt' },
+  // keytab operations
+  MERGE_CONFLICT: { exit: 1, message: 'two inputs hold different keys for the same entry' },
+  // I/O and CLI
+  FILE_NOT_FOUND: { exit: 1, message: 'file not found' },
+  FILE_ACCESS: { exit: 1, message: 'file cannot be accessed' },
+  FILE_WRITE: { exit: 1, message: 'file cannot be written' },
+  INPUT_INVALID: { exit: 1, message: 'invalid input' },
+  USAGE: { exit: 2, message: 'invalid command line' },
+  NOT_IMPLEMENTED: { exit: 1, message: 'not implemented yet' },
+  INTERNAL: { exit: 1, message: 'internal error' },
+} as const satisfies Record<string, { exit: number; message: string }>;
+
+export type KtErrorCode = keyof typeof CODES;
+
+/** Structured facts about an error: offsets, sizes, names. Values are plain data. */
+export type KtErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+
+export interface KtErrorOptions {
+  readonly details?: KtErrorDetails;
+  readonly cause?: unknown;
+  /** A hint telling the user how to fix it; the CLI prints it after the message. */
+  readonly hint?: string;
+}
+
+export class KtError extends Error {
+  override readonly name = 'KtError';
+  readonly code: KtErrorCode;
+  readonly details: KtErrorDetails;
+  readonly hint: string | undefined;
+
+  constructor(code: KtErrorCode, message?: string, options: KtErrorOptions = {}) {
+    super(message ?? CODES[code].message, options.cause === undefined ? {} : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+    this.hint = options.hint;
+  }
+
+  /** The CLI exit status for this error. */
+  get exitCode(): number {
+    return CODES[this.code].exit;
+  }
+}
+
+export function isKtError(value: unknown): value is KtError {
+  return value instanceof KtError;
+}
+
+/** Default message of a code (for documentation and tests). */
+export function defaultMessage(code: KtErrorCode): string {
+  return CODES[code].message;
+}
+
+export const ERROR_CODES: readonly KtErrorCode[] = Object.freeze(Object.keys(CODES) as KtErrorCode[]);
