@@ -40,10 +40,10 @@ export type KtErrorCode = keyof typeof CODES;
 export type KtErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
 
 export interface KtErrorOptions {
-  readonly details?: KtErrorDetails;
+  readonly details?: KtErrorDetails | undefined;
   readonly cause?: unknown;
   /** A hint telling the user how to fix it; the CLI prints it after the message. */
-  readonly hint?: string;
+  readonly hint?: string | undefined;
 }
 
 export class KtError extends Error {

@@ -3,7 +3,8 @@
  *
  * The string form follows MIT krb5_parse_name / krb5_unparse_name: components are separated by
  * `/`, the realm follows `@`, and a backslash escapes `/`, `@` and `\` inside a component, plus
- * `\n`, `\t`, `\b` and `\0` for the control characters. In the realm, `/` needs no escape.
+ * `\n`, `\t`, `\b` and `\0` for the control characters. The realm is escaped the same way when
+ * printed (MIT klist shows `EX\@AMPLE\/R`), though an unescaped `/` after the `@` is accepted.
  */
 import { KtError } from './errors.js';
 
@@ -117,23 +118,20 @@ export function parsePrincipal(text: string, options: ParsePrincipalOptions = {}
   return { components, realm, nameType: options.nameType ?? NAME_TYPES.KRB5_NT_PRINCIPAL };
 }
 
-function escapeText(text: string, escapeSlash: boolean): string {
+function escapeText(text: string): string {
   let out = '';
-  for (const c of text) {
-    const e = ESCAPE[c];
-    out += e !== undefined && (escapeSlash || c !== '/') ? e : c;
-  }
+  for (const c of text) out += ESCAPE[c] ?? c;
   return out;
 }
 
 /** `comp1/comp2@REALM`, escaped as MIT's krb5_unparse_name does. */
 export function formatPrincipal(principal: Pick<Principal, 'components' | 'realm'>): string {
-  return `${formatPrincipalName(principal)}@${escapeText(principal.realm, false)}`;
+  return `${formatPrincipalName(principal)}@${escapeText(principal.realm)}`;
 }
 
 /** The name without the realm (what AD stores as an SPN). */
 export function formatPrincipalName(principal: Pick<Principal, 'components'>): string {
-  return principal.components.map((c) => escapeText(c, true)).join('/');
+  return principal.components.map((c) => escapeText(c)).join('/');
 }
 
 /** Same name and realm (name type is not part of a principal's identity, as in MIT). */

@@ -111,7 +111,8 @@ function readEntry(r: ByteReader, recordOffset: number, v1: boolean): KeytabEntr
   const nameType = v1 ? NAME_TYPES.KRB5_NT_UNKNOWN : r.u32('name type');
   const timestamp = r.u32('timestamp');
   const kvno8 = r.u8('kvno');
-  const enctype = r.u16('enctype');
+  // MIT and Heimdal store the enctype as a signed 16-bit number (klist shows `etype -1`).
+  const enctype = (r.u16('enctype') << 16) >> 16;
   const key = r.take(r.u16('key length'), 'key');
   const kvno32 = r.remaining >= 4 ? r.u32('kvno32') : null;
   // v1's leftover bytes are MIT's miscount, not data: they are not carried into a v2 rewrite.

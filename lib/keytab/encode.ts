@@ -19,10 +19,10 @@ export function serializeKeytab(keytab: Pick<Keytab, 'entries'>): Uint8Array {
   return w.finish();
 }
 
-function check(value: number, max: number, what: string, entry: KeytabEntry): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new KtError('KEYTAB_TOO_LARGE', `${what} ${value} cannot be stored in a keytab (0..${max})`, {
-      details: { field: what, value, max, realm: entry.principal.realm },
+function check(value: number, max: number, what: string, entry: KeytabEntry, min = 0): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new KtError('KEYTAB_TOO_LARGE', `${what} ${value} cannot be stored in a keytab (${min}..${max})`, {
+      details: { field: what, value, min, max, realm: entry.principal.realm },
     });
   }
 }
@@ -48,7 +48,7 @@ function writeEntry(w: ByteWriter, entry: KeytabEntry): void {
   check(entry.principal.nameType, U32, 'name type', entry);
   check(entry.timestamp, U32, 'timestamp', entry);
   check(entry.kvno, U32, 'kvno', entry);
-  check(entry.enctype, U16, 'enctype', entry);
+  check(entry.enctype, U16, 'enctype', entry, -0x8000);
   check(entry.key.length, U16, 'key length', entry);
 
   const wire = entry.wire;
@@ -65,7 +65,7 @@ function writeEntry(w: ByteWriter, entry: KeytabEntry): void {
   w.u32(entry.principal.nameType);
   w.u32(entry.timestamp);
   w.u8(kvno8);
-  w.u16(entry.enctype);
+  w.u16(entry.enctype & 0xffff);
   w.u16(entry.key.length).bytes(entry.key);
   if (kvno32 !== null) w.u32(kvno32);
   if (trailer) w.bytes(trailer);

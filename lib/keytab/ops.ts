@@ -70,18 +70,29 @@ export function mergeEntries(sources: readonly MergeSource[], options: { preferL
   return { entries: out, duplicates, replaced };
 }
 
+/** A principal to match; without a realm it matches the name in any realm. */
+export interface PrincipalPattern {
+  readonly components: readonly string[];
+  readonly realm?: string | undefined;
+}
+
 export interface EntryFilter {
-  /** Principal strings (with realm) to match; empty or absent = any. */
-  readonly principals?: readonly string[];
+  /** Principals to match; empty or absent = any. */
+  readonly principals?: readonly PrincipalPattern[];
   readonly kvnos?: readonly number[];
   readonly enctypes?: readonly number[];
 }
 
 export function matchesFilter(entry: KeytabEntry, filter: EntryFilter): boolean {
-  if (filter.principals?.length && !filter.principals.includes(formatPrincipal(entry.principal))) return false;
+  if (filter.principals?.length && !filter.principals.some((p) => matchesPrincipal(entry, p))) return false;
   if (filter.kvnos?.length && !filter.kvnos.includes(entry.kvno)) return false;
   if (filter.enctypes?.length && !filter.enctypes.includes(entry.enctype)) return false;
   return true;
+}
+
+function matchesPrincipal(entry: KeytabEntry, p: PrincipalPattern): boolean {
+  const c = entry.principal.components;
+  return (p.realm === undefined || p.realm === entry.principal.realm) && c.length === p.components.length && c.every((x, i) => x === p.components[i]);
 }
 
 /**

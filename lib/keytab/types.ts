@@ -16,7 +16,7 @@ export interface KeytabEntry {
   readonly timestamp: number;
   /** The effective key version number (the 32-bit tail when present and non-zero). */
   readonly kvno: number;
-  /** IANA enctype number; unknown numbers are kept as they are. */
+  /** IANA enctype number, signed 16-bit as MIT and Heimdal read it; unknown numbers are kept. */
   readonly enctype: number;
   readonly key: Uint8Array;
   /** How the entry was stored, when it was read from a file. */

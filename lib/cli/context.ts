@@ -1,0 +1,44 @@
+/**
+ * What a command may touch besides its arguments. The real process supplies these in bin/;
+ * tests supply their own, so commands run in-process with captured output.
+ */
+export interface OutStream {
+  write(chunk: string | Uint8Array): void;
+  readonly isTTY: boolean;
+}
+
+export interface InStream {
+  /** Reads standard input to its end. */
+  readAll(): Promise<Uint8Array>;
+  readonly isTTY: boolean;
+}
+
+export interface CliContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  readonly stdin: InStream;
+  /** Seconds since 1970. */
+  readonly now: () => number;
+  /** Cryptographically strong random bytes. */
+  readonly random: (length: number) => Uint8Array;
+  /** Asks a question on the terminal without echoing the answer. */
+  readonly promptSecret: (question: string) => Promise<string>;
+  /** The program name in messages: `keytab` or `ktpass`. */
+  readonly program: string;
+  exitCode: number;
+}
+
+/** Writes a warning line the way every command does. */
+export function warn(ctx: CliContext, message: string): void {
+  ctx.stderr.write(`${ctx.program}: warning: ${message}\n`);
+}
+
+/** How a lone `-` (standard input or output) reaches the commands through yargs. */
+export const STDIO = '\u0000-';
+
+/** True for `-` as the user typed it. */
+export function isStdio(name: string | undefined): boolean {
+  return name === '-' || name === STDIO;
+}

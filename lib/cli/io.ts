@@ -1,0 +1,177 @@
+/**
+ * The file edge: keytab names as MIT spells them, reading, and atomic writes.
+ *
+ * A write goes to a temporary file in the target's folder (created 0600, exclusive), is
+ * fsynced, then renamed over the target, and the folder is fsynced: a crash or an error leaves
+ * either the old file or the new one, never a partial one.
+ */
+import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, fchownSync, fchmodSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { KtError } from '../errors.js';
+import { parseKeytab } from '../keytab/decode.js';
+import { serializeKeytab } from '../keytab/encode.js';
+import type { Keytab } from '../keytab/types.js';
+import { emptyKeytab } from '../keytab/types.js';
+import type { CliContext } from './context.js';
+import { isStdio } from './context.js';
+
+export interface KeytabLocation {
+  /** `-` for standard input/output, else an absolute path. */
+  readonly path: string;
+  /** How to show it to the user (`FILE:/etc/krb5.keytab`). */
+  readonly display: string;
+}
+
+export const DEFAULT_KEYTAB = '/etc/krb5.keytab';
+
+/**
+ * Resolves a keytab name: `FILE:path`, `WRFILE:path`, a plain path, or `-`. Without a name,
+ * KRB5_KTNAME, then MIT's default /etc/krb5.keytab.
+ */
+export function keytabLocation(ctx: CliContext, name: string | undefined): KeytabLocation {
+  const given = name ?? ctx.env['KRB5_KTNAME'] ?? `FILE:${DEFAULT_KEYTAB}`;
+  if (isStdio(given)) return { path: '-', display: '-' };
+  const m = /^([A-Za-z][A-Za-z0-9]*):(.*)$/.exec(given);
+  let path = given;
+  if (m) {
+    const type = (m[1] as string).toUpperCase();
+    if (type !== 'FILE' && type !== 'WRFILE') {
+      throw new KtError('INPUT_INVALID', `keytab type ${m[1]}: is not supported: give a file path (or FILE:path)`, {
+        details: { keytab: given },
+        hint: type === 'MEMORY' || type === 'KEYRING' || type === 'KDB' ? 'export it to a file first, e.g. with kadmin ktadd' : undefined,
+      });
+    }
+    path = m[2] as string;
+  }
+  if (path === '') throw new KtError('INPUT_INVALID', `keytab name "${given}" has no path`);
+  const abs = resolve(ctx.cwd, path);
+  return { path: abs, display: `FILE:${abs}` };
+}
+
+function fsError(err: unknown, path: string, doing: string): KtError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new KtError('FILE_NOT_FOUND', `${path}: no such file`, { details: { path }, cause: err });
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new KtError('FILE_ACCESS', `${path}: permission denied while ${doing}`, {
+      details: { path },
+      cause: err,
+      hint: 'keytabs are usually readable by root only: run as root or as the service user',
+    });
+  }
+  if (code === 'EISDIR') return new KtError('FILE_ACCESS', `${path}: is a directory`, { details: { path }, cause: err });
+  return new KtError('FILE_ACCESS', `${path}: ${(err as Error).message} while ${doing}`, { details: { path }, cause: err });
+}
+
+export async function readBytes(ctx: CliContext, loc: KeytabLocation): Promise<Uint8Array> {
+  if (loc.path === '-') return ctx.stdin.readAll();
+  try {
+    return new Uint8Array(readFileSync(loc.path));
+  } catch (err) {
+    throw fsError(err, loc.path, 'reading');
+  }
+}
+
+/** Reads and parses a keytab; parse errors name the file. */
+export async function readKeytab(ctx: CliContext, loc: KeytabLocation): Promise<Keytab> {
+  const bytes = await readBytes(ctx, loc);
+  return parseNamed(bytes, loc);
+}
+
+/** Reads a keytab that a command will add to: a missing or empty file is an empty keytab. */
+export async function readKeytabForUpdate(ctx: CliContext, loc: KeytabLocation): Promise<Keytab> {
+  if (loc.path !== '-') {
+    try {
+      if (statSync(loc.path).size === 0) return emptyKeytab();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyKeytab();
+      throw fsError(err, loc.path, 'reading');
+    }
+  }
+  return readKeytab(ctx, loc);
+}
+
+function parseNamed(bytes: Uint8Array, loc: KeytabLocation): Keytab {
+  try {
+    return parseKeytab(bytes);
+  } catch (err) {
+    if (err instanceof KtError) {
+      throw new KtError(err.code, `${loc.path === '-' ? 'standard input' : loc.path}: ${err.message}`, {
+        details: { ...err.details, path: loc.path },
+        cause: err,
+        hint: err.hint,
+      });
+    }
+    throw err;
+  }
+}
+
+/** Serializes and writes a keytab atomically (or to standard output for `-`). */
+export function writeKeytab(ctx: CliContext, loc: KeytabLocation, keytab: Pick<Keytab, 'entries'>): void {
+  const bytes = serializeKeytab(keytab);
+  if (loc.path === '-') {
+    if (ctx.stdout.isTTY) {
+      throw new KtError('INPUT_INVALID', 'refusing to write a binary keytab to a terminal', {
+        hint: 'redirect standard output to a file, or give -o FILE',
+      });
+    }
+    ctx.stdout.write(bytes);
+    return;
+  }
+  writeFileAtomic(loc.path, bytes);
+}
+
+/**
+ * Atomic replace. New files get mode 0600. A file being replaced keeps its owner, group and
+ * mode, minus any access for others: a keytab shared with a service group stays usable, and
+ * none becomes world-readable.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const dir = dirname(path);
+  let previous: { mode: number; uid: number; gid: number } | undefined;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
+    previous = { mode: st.mode & 0o770, uid: st.uid, gid: st.gid };
+  } catch (err) {
+    if (err instanceof KtError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(err, path, 'checking');
+  }
+  const tmp = `${dir}/.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    if (previous) {
+      if (typeof process.getuid === 'function' && process.getuid() === 0) fchownSync(fd, previous.uid, previous.gid);
+      fchmodSync(fd, previous.mode | 0o600);
+    }
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temporary file may not exist; nothing else to clean
+    }
+    if (err instanceof KtError) throw err;
+    throw new KtError('FILE_WRITE', `${path}: ${(err as Error).message}`, {
+      details: { path },
+      cause: err,
+      hint: (err as NodeJS.ErrnoException).code === 'EACCES' ? 'the folder must be writable: run as root or choose another -o path' : undefined,
+    });
+  }
+  try {
+    const dfd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a folder; the rename itself has happened.
+  }
+}

@@ -1,0 +1,42 @@
+/** The real process as a CliContext: the only place the CLI touches process.* directly. */
+import { randomBytes } from 'node:crypto';
+import type { CliContext } from './context.js';
+import { promptSecret } from './prompt.js';
+
+export function processContext(program: string): CliContext {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: {
+      write: (chunk) => void process.stdout.write(chunk),
+      isTTY: process.stdout.isTTY === true,
+    },
+    stderr: {
+      write: (chunk) => void process.stderr.write(chunk),
+      isTTY: process.stderr.isTTY === true,
+    },
+    stdin: {
+      isTTY: process.stdin.isTTY === true,
+      readAll: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return new Uint8Array(Buffer.concat(chunks));
+      },
+    },
+    now: () => Math.floor(Date.now() / 1000),
+    random: (n) => new Uint8Array(randomBytes(n)),
+    promptSecret,
+    program,
+    exitCode: 0,
+  };
+}
+
+/** Entry point used by bin/: runs argv, sets the exit status, never calls process.exit. */
+export async function run(program: string, main: (ctx: CliContext, argv: readonly string[]) => Promise<number>): Promise<void> {
+  const ctx = processContext(program);
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // `keytab list | head` closes the pipe early: not an error worth a message.
+    if (err.code === 'EPIPE') process.exitCode = ctx.exitCode;
+  });
+  process.exitCode = await main(ctx, process.argv.slice(2));
+}

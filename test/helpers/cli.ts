@@ -1,0 +1,65 @@
+/** Runs the CLI in-process with captured output, as the real binary would run it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CliContext } from '../../lib/cli/context.js';
+import { main } from '../../lib/cli/main.js';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Raw bytes written to stdout (for `-o -`). */
+  stdoutBytes: Uint8Array;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  stdin?: Uint8Array | string;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  now?: number;
+  prompt?: (q: string) => Promise<string>;
+  program?: string;
+  mainFn?: (ctx: CliContext, argv: readonly string[]) => Promise<number>;
+}
+
+export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const out: Uint8Array[] = [];
+  let err = '';
+  const enc = new TextEncoder();
+  const ctx: CliContext = {
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    stdout: { write: (c) => void out.push(typeof c === 'string' ? enc.encode(c) : c.slice()), isTTY: options.stdoutIsTTY ?? false },
+    stderr: { write: (c) => void (err += typeof c === 'string' ? c : new TextDecoder().decode(c)), isTTY: false },
+    stdin: {
+      isTTY: options.stdinIsTTY ?? false,
+      readAll: async () => (typeof options.stdin === 'string' ? enc.encode(options.stdin) : (options.stdin ?? new Uint8Array())),
+    },
+    now: () => options.now ?? 1717243200,
+    random: (n) => new Uint8Array(randomBytes(n)),
+    promptSecret: options.prompt ?? (async () => {
+      throw new Error('unexpected prompt');
+    }),
+    program: options.program ?? 'keytab',
+    exitCode: 0,
+  };
+  const code = await (options.mainFn ?? main)(ctx, argv);
+  const total = out.reduce((n, c) => n + c.length, 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of out) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return { code, stdout: new TextDecoder().decode(bytes), stderr: err, stdoutBytes: bytes };
+}
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempDir(prefix = 'keytab-test-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
