@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Install what the real-server tests need on Debian 12 (bookworm). Idempotent.
+#
+#   sudo test/servers/install-deps.sh        (as root, or it uses sudo itself)
+#
+# 1. apt packages: MIT krb5 (client, KDC, kadmind, dev headers), Samba AD DC, winbind,
+#    OpenLDAP clients, openssl, hyperfine, faketime, ... Their postinst scripts must not
+#    start system daemons: a temporary /usr/sbin/policy-rc.d answers 101 ("action
+#    forbidden") and is removed afterwards only if this script created it.
+# 2. Heimdal's tools without installing Heimdal (heimdal-clients conflicts with
+#    krb5-user): `apt-get download` heimdal-clients and the Heimdal libraries it needs
+#    and `dpkg -x` them into test/.work/heimdal/ (git-ignored). test/servers/heimdal-ktutil
+#    and test/servers/heimdal-string2key run them.
+#
+# Env: KTP_HEIMDAL_DIR (default <repo>/test/.work/heimdal), KTP_SKIP_APT=1 (only step 2).
+set -euo pipefail
+
+HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+REPO=$(cd -- "$HERE/../.." && pwd -P)
+HEIMDAL_DIR=${KTP_HEIMDAL_DIR:-$REPO/test/.work/heimdal}
+log() { printf '[install-deps] %s\n' "$*" >&2; }
+die() { printf '[install-deps] ERROR: %s\n' "$*" >&2; exit 1; }
+
+PACKAGES=(
+  # MIT Kerberos: kinit/klist/kvno/ktutil, the KDC and kadmind, headers for native addons
+  krb5-user krb5-kdc krb5-admin-server libkrb5-dev
+  # Samba AD DC (samba-dsdb-modules and samba-ad-provision are only Recommends of samba)
+  samba samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind attr
+  # clients and tools used by the scripts and the tests
+  ldap-utils openssl ca-certificates hyperfine faketime
+  iproute2 procps util-linux coreutils sed mawk
+)
+# Packages whose debs are extracted (not installed) for Heimdal's tools.
+HEIMDAL_ROOT_PACKAGE=heimdal-clients
+
+[ -r /etc/debian_version ] || die "this script supports Debian (12, bookworm) only"
+command -v apt-get >/dev/null || die "apt-get not found"
+
+SUDO=()
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || die "not root and sudo is not installed: run this script as root"
+  SUDO=(sudo)
+fi
+as_root() { "${SUDO[@]}" "$@"; }
+export DEBIAN_FRONTEND=noninteractive
+
+is_installed() {
+  [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | cut -c1-2)" = ii ]
+}
+
+APT_UPDATED=0
+apt_update_once() {
+  if [ "$APT_UPDATED" = 0 ]; then
+    log "apt-get update"
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+}
+
+POLICY=/usr/sbin/policy-rc.d
+CREATED_POLICY=0
+cleanup() {
+  if [ "$CREATED_POLICY" = 1 ]; then
+    as_root rm -f "$POLICY"
+    log "removed the temporary $POLICY"
+  fi
+}
+trap cleanup EXIT
+
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do is_installed "$p" || missing+=("$p"); done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "apt packages: all ${#PACKAGES[@]} already installed"
+    return 0
+  fi
+  log "apt packages to install: ${missing[*]}"
+  if [ -e "$POLICY" ]; then
+    grep -q 'exit 101' "$POLICY" || log "warning: existing $POLICY may allow services to start"
+  else
+    printf '#!/bin/sh\n# temporary, from keytab test/servers/install-deps.sh\nexit 101\n' | as_root tee "$POLICY" >/dev/null
+    as_root chmod 755 "$POLICY"
+    CREATED_POLICY=1
+  fi
+  # krb5-config asks for a default realm (and probes DNS for it): answer in advance.
+  # Nothing in the tests reads /etc/krb5.conf; they all use private configs.
+  if ! is_installed krb5-config; then
+    command -v debconf-set-selections >/dev/null &&
+      as_root debconf-set-selections <<'EOF'
+krb5-config krb5-config/default_realm string KTP.INVALID
+krb5-config krb5-config/add_servers_realm string KTP.INVALID
+krb5-config krb5-config/add_servers boolean false
+krb5-config krb5-config/read_conf boolean true
+krb5-config krb5-config/kerberos_servers string
+krb5-config krb5-config/admin_server string
+krb5-kdc krb5-kdc/debconf boolean false
+krb5-admin-server krb5-admin-server/newrealm note
+samba-common samba-common/dhcp boolean false
+samba-common samba-common/workgroup string WORKGROUP
+EOF
+  fi
+  apt_update_once
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+  for p in "${PACKAGES[@]}"; do is_installed "$p" || die "package $p did not install"; done
+  log "apt packages installed"
+}
+
+# The closure of heimdal-clients' dependencies restricted to Heimdal's own packages
+# (everything else it needs, libc, libedit, sqlite, ..., is ordinary and installed as a
+# dependency if missing).
+heimdal_closure() {
+  local queue=("$HEIMDAL_ROOT_PACKAGE") seen=" " p dep
+  while [ ${#queue[@]} -gt 0 ]; do
+    p=${queue[0]}
+    queue=("${queue[@]:1}")
+    case $seen in *" $p "*) continue ;; esac
+    seen="$seen$p "
+    echo "$p"
+    # "Depends: x" lines; "|Depends:" starts an alternative group whose first member we take.
+    for dep in $(apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
+      --no-replaces --no-enhances "$p" 2>/dev/null | sed -n 's/^ *|\{0,1\}Depends: \([^ <>]*\)$/\1/p'); do
+      case $dep in
+      *heimdal*) queue+=("$dep") ;;
+      *) echo "dep:$dep" ;;
+      esac
+    done
+  done
+}
+
+extract_heimdal() {
+  local version stamp pkgs=() others=() line tmp f missing=()
+  version=$(apt-cache policy "$HEIMDAL_ROOT_PACKAGE" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+  if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+    apt_update_once
+    version=$(apt-cache policy "$HEIMDAL_ROOT_PACKAGE" | sed -n 's/^ *Candidate: //p')
+  fi
+  if [ -z "$version" ] || [ "$version" = "(none)" ]; then die "no candidate for $HEIMDAL_ROOT_PACKAGE in the apt sources"; fi
+  stamp="heimdal-clients=$version arch=$(dpkg --print-architecture)"
+  if [ -f "$HEIMDAL_DIR/.ktp-extracted" ] && [ "$(cat "$HEIMDAL_DIR/.ktp-extracted")" = "$stamp" ] &&
+    "$HERE/heimdal-ktutil" --version >/dev/null 2>&1; then
+    log "Heimdal $version already extracted in $HEIMDAL_DIR"
+    return 0
+  fi
+  while read -r line; do
+    case $line in
+    dep:*) others+=("${line#dep:}") ;;
+    *) pkgs+=("$line") ;;
+    esac
+  done < <(heimdal_closure)
+  log "Heimdal packages to extract (${#pkgs[@]}): ${pkgs[*]}"
+  # Non-Heimdal libraries the Heimdal binaries link against: install those missing.
+  for line in $(printf '%s\n' "${others[@]}" | sort -u); do
+    case $line in
+    krb5-config | debconf | cdebconf | dpkg | install-info | *debconf*) continue ;;
+    esac
+    is_installed "$line" || missing+=("$line")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing libraries Heimdal's tools need: ${missing[*]}"
+    apt_update_once
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  # apt-get download runs its fetcher as _apt: let it write into the folder.
+  if id _apt >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then chown _apt "$tmp"; fi
+  (cd "$tmp" && apt-get download -q "${pkgs[@]}") >&2 ||
+    { apt_update_once; (cd "$tmp" && apt-get download -q "${pkgs[@]}") >&2; } ||
+    die "apt-get download of the Heimdal packages failed"
+  rm -rf -- "$HEIMDAL_DIR"
+  mkdir -p "$HEIMDAL_DIR"
+  for f in "$tmp"/*.deb; do dpkg -x "$f" "$HEIMDAL_DIR"; done
+  rm -rf -- "$tmp"
+  echo "$stamp" >"$HEIMDAL_DIR/.ktp-extracted"
+  # If run through sudo, give the folder back to the user who owns the checkout.
+  if [ -n "${SUDO_UID:-}" ] && [ "$(id -u)" = 0 ]; then
+    chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$REPO/test/.work" 2>/dev/null || true
+  fi
+  "$HERE/heimdal-ktutil" --version >/dev/null 2>&1 || die "the extracted ktutil does not run"
+  log "Heimdal $version extracted into $HEIMDAL_DIR"
+}
+
+verify() {
+  local tmp out
+  tmp=$(mktemp -d)
+  printf '[libdefaults]\n    default_realm = EXAMPLE.COM\n    dns_lookup_kdc = false\n    dns_lookup_realm = false\n' >"$tmp/krb5.conf"
+  KRB5_CONFIG="$tmp/krb5.conf" "$HERE/heimdal-ktutil" -k "$tmp/x.keytab" add -p user@EXAMPLE.COM -V 1 \
+    -e aes256-cts-hmac-sha1-96 -w password
+  out=$(KRB5_CONFIG="$tmp/krb5.conf" "$HERE/heimdal-ktutil" -k "$tmp/x.keytab" list --keys)
+  rm -rf -- "$tmp"
+  # Key of "password" salted EXAMPLE.COMuser (RFC 3962 style derivation).
+  case $out in
+  *511ccb9e22d7d454919b07228c4cee55c6f8137d6c221534ed446aa2d7a4e864*) ;;
+  *) printf '%s\n' "$out" >&2; die "heimdal-ktutil self-test: unexpected key" ;;
+  esac
+  for tool in kinit klist ktutil kvno kdb5_util krb5kdc kadmind kadmin.local samba samba-tool \
+    samba_spnupdate ldapsearch openssl hyperfine faketime ss flock setsid; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing"
+  done
+  log "self-test passed: MIT, Samba, LDAP tools present; heimdal-ktutil works"
+}
+
+if [ "${KTP_SKIP_APT:-0}" != 1 ]; then install_packages; fi
+extract_heimdal
+verify
