@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The project's full test command (npm run test:all): build, start a private MIT KDC and a
+# Samba AD DC on loopback, run every vitest suite (unit + interop) against them, and
+# always stop the servers. Extra arguments go to vitest:
+#   npm run test:all -- test/interop
+#   bash test/servers/run-all.sh -t 'kinit'
+# Exit status: vitest's; 2 if a server did not start; 3 if tools are missing; 4 if the
+# build failed. Env knobs:
+#   KTP_SERVERS="mit samba"   which servers to start (default both; "" = none)
+#   KTP_SKIP_BUILD=1          do not run `npm run build`
+#   KTP_KEEP_WORK=1           keep test/.work/run-<pid> even when everything passed
+#   KTP_SAMBA_TEMPLATE=PATH   cached provisioned Samba state (default test/.work/samba-template)
+set -uo pipefail
+
+HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+REPO=$(cd -- "$HERE/../.." && pwd -P)
+# shellcheck source=test/servers/lib.sh disable=SC2034
+. "$HERE/lib.sh"
+KTP_LOG_TAG=test:all
+cd "$REPO" || exit 1
+
+SERVERS=${KTP_SERVERS-mit samba}
+want() { case " $SERVERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+T0=$(ktp_now_ms)
+phase() { ktp_log "== $* (+$(($(ktp_now_ms) - T0)) ms)"; }
+
+# --- 1. tools ----------------------------------------------------------------------------
+phase "checking tools"
+missing=()
+need=(node npm npx)
+want mit && need+=(kinit kdestroy klist krb5kdc kadmind kdb5_util kadmin.local setsid)
+want samba && need+=(samba samba-tool samba_spnupdate ldapsearch openssl flock setsid)
+for t in "${need[@]}"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+"$HERE/heimdal-ktutil" --version >/dev/null 2>&1 || missing+=("heimdal-ktutil (test/.work/heimdal)")
+if [ ${#missing[@]} -gt 0 ]; then
+  ktp_log "missing: ${missing[*]}"
+  ktp_log "install them with: sudo test/servers/install-deps.sh"
+  exit 3
+fi
+if want samba && [ "$(id -u)" != 0 ]; then
+  ktp_log "the Samba DC needs root (ports 88/389/636...): run as root, e.g. sudo -E npm run test:all,"
+  ktp_log "or KTP_SERVERS=mit to run without it (the AD suites then skip themselves)"
+  exit 3
+fi
+
+# --- 2. build ----------------------------------------------------------------------------
+if [ "${KTP_SKIP_BUILD:-0}" != 1 ]; then
+  phase "npm run build"
+  npm run build || { ktp_log "the build failed"; exit 4; }
+fi
+
+# --- 3. servers --------------------------------------------------------------------------
+WORK="$REPO/test/.work/run-$$"
+rm -rf -- "$WORK"
+mkdir -p "$WORK"
+export KTP_SAMBA_TEMPLATE=${KTP_SAMBA_TEMPLATE:-$REPO/test/.work/samba-template}
+STATUS=""
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  STATUS=${STATUS:-$rc}
+  phase "stopping servers"
+  if want samba; then "$HERE/samba-dc.sh" stop "$WORK/samba" || true; fi
+  if want mit; then "$HERE/mit-kdc.sh" stop "$WORK/mit" || true; fi
+  if [ "$STATUS" = 0 ] && [ "${KTP_KEEP_WORK:-0}" != 1 ]; then
+    rm -rf -- "$WORK"
+  else
+    ktp_log "server state and logs kept in $WORK"
+  fi
+  phase "done, exit $STATUS"
+  exit "$STATUS"
+}
+trap cleanup EXIT
+trap 'STATUS=130; exit 130' INT
+trap 'STATUS=143; exit 143' TERM
+
+if want mit; then
+  phase "starting the MIT KDC (MIT.TEST, 127.0.0.1:18888)"
+  if ! "$HERE/mit-kdc.sh" start "$WORK/mit"; then
+    ktp_log "FAILED: the MIT KDC did not start; logs in $WORK/mit/log"
+    ktp_tail "$WORK/mit/log/krb5kdc.log" 20
+    STATUS=2
+    exit 2
+  fi
+  # shellcheck disable=SC1091
+  . "$WORK/mit/env.sh"
+  export KTP_MIT_KDC_ENV="$WORK/mit/env.sh"
+fi
+if want samba; then
+  phase "starting the Samba AD DC (EXAMPLE.TEST, 127.0.0.1:88/389/636)"
+  if ! "$HERE/samba-dc.sh" start "$WORK/samba"; then
+    ktp_log "FAILED: the Samba DC did not start; logs in $WORK/samba/log"
+    ktp_tail "$WORK/samba/log/log.samba" 20
+    STATUS=2
+    exit 2
+  fi
+  # shellcheck disable=SC1091
+  . "$WORK/samba/env.sh"
+  export KTP_SAMBA_DC_ENV="$WORK/samba/env.sh"
+fi
+
+export KTP_INTEROP=1
+export KTP_WORK_DIR="$WORK"
+export KTP_HEIMDAL_KTUTIL="$HERE/heimdal-ktutil"
+export KTP_HEIMDAL_STRING2KEY="$HERE/heimdal-string2key"
+# Keep tests away from the caller's own credentials cache.
+export KRB5CCNAME="FILE:$WORK/default.ccache"
+
+# --- 4. tests ----------------------------------------------------------------------------
+phase "npx vitest run $*"
+npx --no-install vitest run "$@"
+STATUS=$?
+exit "$STATUS"
