@@ -92,7 +92,7 @@ export function wipe(...buffers: Uint8Array[]): void {
 export class ByteReader {
   private readonly view: DataView;
   private pos: number;
-  private readonly end: number;
+  private end: number;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -115,6 +115,13 @@ export class ByteReader {
 
   setLittleEndian(little: boolean): void {
     this.littleEndian = little;
+  }
+
+  /** Moves the end bound (to read one record inside a larger buffer); returns the old end. */
+  limit(end: number): number {
+    const old = this.end;
+    this.end = end;
+    return old;
   }
 
   private need(n: number, what: string): void {
@@ -149,6 +156,12 @@ export class ByteReader {
     const v = this.view.getInt32(this.pos, this.littleEndian);
     this.pos += 4;
     return v;
+  }
+
+  /** Skips n bytes (bounds-checked). */
+  skip(n: number, what = 'bytes'): void {
+    this.need(n, what);
+    this.pos += n;
   }
 
   /** A view (not a copy) of the next n bytes. */

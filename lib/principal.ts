@@ -118,7 +118,10 @@ export function parsePrincipal(text: string, options: ParsePrincipalOptions = {}
   return { components, realm, nameType: options.nameType ?? NAME_TYPES.KRB5_NT_PRINCIPAL };
 }
 
+const NEEDS_ESCAPE = /[\\/@\n\t\b\0]/;
+
 function escapeText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   let out = '';
   for (const c of text) out += ESCAPE[c] ?? c;
   return out;

@@ -4,6 +4,8 @@
  */
 export interface OutStream {
   write(chunk: string | Uint8Array): void;
+  /** Resolves once earlier writes have been handed to the OS (back-pressure on pipes). */
+  drain(): Promise<void>;
   readonly isTTY: boolean;
 }
 

@@ -65,7 +65,8 @@ function fsError(err: unknown, path: string, doing: string): KtError {
 export async function readBytes(ctx: CliContext, loc: KeytabLocation): Promise<Uint8Array> {
   if (loc.path === '-') return ctx.stdin.readAll();
   try {
-    return new Uint8Array(readFileSync(loc.path));
+    const buf = readFileSync(loc.path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
     throw fsError(err, loc.path, 'reading');
   }

@@ -1,20 +1,30 @@
 /** The real process as a CliContext: the only place the CLI touches process.* directly. */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import type { CliContext } from './context.js';
 import { promptSecret } from './prompt.js';
+
+function outStream(stream: NodeJS.WriteStream): CliContext['stdout'] {
+  let full = false;
+  return {
+    write: (chunk) => {
+      if (!stream.write(chunk)) full = true;
+    },
+    drain: async () => {
+      if (!full) return;
+      full = false;
+      await once(stream, 'drain');
+    },
+    isTTY: stream.isTTY === true,
+  };
+}
 
 export function processContext(program: string): CliContext {
   return {
     env: process.env,
     cwd: process.cwd(),
-    stdout: {
-      write: (chunk) => void process.stdout.write(chunk),
-      isTTY: process.stdout.isTTY === true,
-    },
-    stderr: {
-      write: (chunk) => void process.stderr.write(chunk),
-      isTTY: process.stderr.isTTY === true,
-    },
+    stdout: outStream(process.stdout),
+    stderr: outStream(process.stderr),
     stdin: {
       isTTY: process.stdin.isTTY === true,
       readAll: async () => {

@@ -20,11 +20,50 @@ export function klistEnctype(id: number): string {
 
 export const KLIST_HEADER_TIMED = 'KVNO Timestamp         Principal\n---- ----------------- --------------------------------------------------------\n';
 
-/** One line of `klist -k -t -e [-K]`. */
-export function klistLine(entry: KeytabEntry, showKey: boolean): string {
-  const kvno = String(entry.kvno).padStart(4, ' ');
-  const key = showKey ? ` (0x${toHex(entry.key)})` : '';
-  return `${kvno} ${klistTime(entry.timestamp)} ${formatPrincipal(entry.principal)} (${klistEnctype(entry.enctype)}) ${key}\n`;
+/** Remembers the last answer: consecutive entries usually share principal and timestamp. */
+function memoLast<K, V>(fn: (k: K) => V): (k: K) => V {
+  let lastKey: K | undefined;
+  let lastValue: V | undefined;
+  return (k) => {
+    if (k !== lastKey || lastValue === undefined) {
+      lastKey = k;
+      lastValue = fn(k);
+    }
+    return lastValue;
+  };
+}
+
+/**
+ * Collects output into chunks of about 64 KB, so large listings stream: small enough that
+ * the pieces die young, large enough to keep system calls few. `add` returns true when it
+ * has just written a chunk (a good time to wait for the pipe).
+ */
+export function chunkedWriter(write: (chunk: string) => void): { add(text: string): boolean; end(): void } {
+  let chunk = '';
+  return {
+    add(text) {
+      chunk += text;
+      if (chunk.length < 1 << 16) return false;
+      write(chunk);
+      chunk = '';
+      return true;
+    },
+    end() {
+      if (chunk) write(chunk);
+      chunk = '';
+    },
+  };
+}
+
+/** Formats entry lines of `klist -k -t -e [-K]`, reusing work across entries that share fields. */
+export function klistFormatter(showKey: boolean): (entry: KeytabEntry) => string {
+  const principal = memoLast(formatPrincipal);
+  const time = memoLast(klistTime);
+  const enctype = memoLast(klistEnctype);
+  return (e) => {
+    const key = showKey ? ` (0x${toHex(e.key)})` : '';
+    return `${String(e.kvno).padStart(4, ' ')} ${time(e.timestamp)} ${principal(e.principal)} (${enctype(e.enctype)}) ${key}\n`;
+  };
 }
 
 export interface JsonEntry {

@@ -16,13 +16,40 @@
 import { ByteReader, fromUtf8, isValidUtf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { NAME_TYPES } from '../principal.js';
+import type { Principal } from '../principal.js';
 import type { EntryWire, Keytab, KeytabEntry, KeytabHole, KeytabVersion, KeytabWarning } from './types.js';
 import { KEYTAB_V1, KEYTAB_V2 } from './types.js';
 
 /** MIT 1.20's v1 writer counts a name_type it does not write: its last record overruns by 4. */
 const V1_OVERCOUNT = 4;
 
+/** Told about the records of a streamed read that are not entries. */
+export interface KeytabReadEvents {
+  hole?(hole: KeytabHole): void;
+  warning?(warning: KeytabWarning): void;
+}
+
+/**
+ * Reads a whole keytab into memory. The bytes are copied once; entries' keys are views into
+ * that private copy.
+ */
 export function parseKeytab(bytes: Uint8Array): Keytab {
+  const entries: KeytabEntry[] = [];
+  const holes: KeytabHole[] = [];
+  const warnings: KeytabWarning[] = [];
+  const own = bytes.slice();
+  for (const entry of readKeytabEntries(own, { hole: (h) => void holes.push(h), warning: (w) => void warnings.push(w) })) {
+    entries.push(entry);
+  }
+  const version = keytabVersion(own);
+  const keytab: { version: KeytabVersion; entries: KeytabEntry[]; holes?: KeytabHole[]; warnings?: KeytabWarning[] } = { version, entries };
+  if (holes.length > 0) keytab.holes = holes;
+  if (warnings.length > 0) keytab.warnings = warnings;
+  return keytab;
+}
+
+/** Checks the header and returns the format version. */
+export function keytabVersion(bytes: Uint8Array): KeytabVersion {
   if (bytes.length < 2) {
     throw new KtError('KEYTAB_BAD_VERSION', bytes.length === 0 ? 'empty file: not a keytab' : 'file too short to be a keytab (1 byte)', {
       details: { offset: 0, size: bytes.length },
@@ -34,16 +61,24 @@ export function parseKeytab(bytes: Uint8Array): Keytab {
       details: { offset: 0, version },
     });
   }
-  const v1 = version === KEYTAB_V1;
+  return version;
+}
+
+/**
+ * Streams a keytab's entries without keeping them (what `list` uses on large files). Entries
+ * are views into `bytes`: the caller must not change it while it uses them. The header is
+ * checked when iteration starts.
+ */
+export function* readKeytabEntries(bytes: Uint8Array, events: KeytabReadEvents = {}): Generator<KeytabEntry, void, undefined> {
+  const v1 = keytabVersion(bytes) === KEYTAB_V1;
   const reader = new ByteReader(bytes, 2, bytes.length, v1);
-  const entries: KeytabEntry[] = [];
-  const holes: KeytabHole[] = [];
-  const warnings: KeytabWarning[] = [];
+  const state: ReadState = { wires: new Map() };
+  const warn = (offset: number, message: string): void => events.warning?.({ offset, message });
 
   while (reader.remaining > 0) {
     const offset = reader.offset;
     if (reader.remaining < 4) {
-      warnings.push({ offset, message: `${reader.remaining} stray byte(s) at the end of the file ignored` });
+      warn(offset, `${reader.remaining} stray byte(s) at the end of the file ignored`);
       break;
     }
     const length = reader.i32('record length');
@@ -51,9 +86,7 @@ export function parseKeytab(bytes: Uint8Array): Keytab {
     if (length === 0) {
       // MIT and Heimdal stop at a zero length: space reserved but never written.
       const rest = bytes.subarray(reader.offset);
-      if (rest.some((b) => b !== 0)) {
-        warnings.push({ offset, message: `record length 0 at byte ${offset}: the ${rest.length} byte(s) after it were ignored` });
-      }
+      if (rest.some((b) => b !== 0)) warn(offset, `record length 0 at byte ${offset}: the ${rest.length} byte(s) after it were ignored`);
       break;
     }
     if (length < 0) {
@@ -63,7 +96,7 @@ export function parseKeytab(bytes: Uint8Array): Keytab {
           details: { offset, declared: size, available },
         });
       }
-      holes.push({ offset, size });
+      events.hole?.({ offset, size });
       reader.subarray(size, 'hole');
       continue;
     }
@@ -74,23 +107,43 @@ export function parseKeytab(bytes: Uint8Array): Keytab {
           details: { offset, declared: length, available },
         });
       }
-      warnings.push({ offset, message: `record at offset ${offset} declares ${length} bytes but only ${available} remain in the file` });
+      warn(offset, `record at offset ${offset} declares ${length} bytes but only ${available} remain in the file`);
       end = bytes.length;
     }
-    entries.push(readEntry(new ByteReader(bytes, reader.offset, end, v1), offset, v1));
+    const fileEnd = reader.limit(end);
+    const entry = readEntry(reader, offset, v1, state);
+    reader.limit(fileEnd);
     reader.subarray(end - reader.offset, 'record');
+    yield entry;
   }
-
-  const keytab: { version: KeytabVersion; entries: KeytabEntry[]; holes?: KeytabHole[]; warnings?: KeytabWarning[] } = {
-    version: version as KeytabVersion,
-    entries,
-  };
-  if (holes.length > 0) keytab.holes = holes;
-  if (warnings.length > 0) keytab.warnings = warnings;
-  return keytab;
 }
 
-function readEntry(r: ByteReader, recordOffset: number, v1: boolean): KeytabEntry {
+const EMPTY = new Uint8Array(0);
+
+/** The last principal read, reused while the next records name the same one (the usual case). */
+interface NameCache {
+  start: number;
+  end: number;
+  nameType: number;
+  principal: Principal;
+  rawName: EntryWire['rawName'];
+}
+
+function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+  return true;
+}
+
+/** Per-file memo: the last principal, and one shared object per distinct storage form. */
+interface ReadState {
+  last?: NameCache;
+  lastWire?: EntryWire;
+  wires: Map<string, EntryWire>;
+}
+
+function readEntry(r: ByteReader, recordOffset: number, v1: boolean, cache: ReadState): KeytabEntry {
+  const bytes = r.bytes;
+  const nameStart = r.offset;
   let count = r.u16('component count');
   if (v1) {
     if (count === 0) {
@@ -105,28 +158,54 @@ function readEntry(r: ByteReader, recordOffset: number, v1: boolean): KeytabEntr
       details: { offset: recordOffset },
     });
   }
-  const realmBytes = r.subarray(r.u16('realm length'), 'realm');
-  const componentBytes: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) componentBytes.push(r.subarray(r.u16('component length'), 'component'));
+  // Walk the name first: when it repeats the previous record's bytes, nothing is decoded.
+  r.skip(r.u16('realm length'), 'realm');
+  for (let i = 0; i < count; i++) r.skip(r.u16('component length'), 'component');
+  const nameEnd = r.offset;
   const nameType = v1 ? NAME_TYPES.KRB5_NT_UNKNOWN : r.u32('name type');
   const timestamp = r.u32('timestamp');
   const kvno8 = r.u8('kvno');
   // MIT and Heimdal store the enctype as a signed 16-bit number (klist shows `etype -1`).
   const enctype = (r.u16('enctype') << 16) >> 16;
-  const key = r.take(r.u16('key length'), 'key');
+  const key = r.subarray(r.u16('key length'), 'key');
   const kvno32 = r.remaining >= 4 ? r.u32('kvno32') : null;
   // v1's leftover bytes are MIT's miscount, not data: they are not carried into a v2 rewrite.
-  const trailer = v1 ? new Uint8Array(0) : r.take(r.remaining, 'trailer');
+  const trailerStart = r.offset;
+  const trailerLength = v1 ? 0 : r.remaining;
+  r.skip(trailerLength, 'trailer');
 
-  const allText = isValidUtf8(realmBytes) && componentBytes.every(isValidUtf8);
-  const wire: EntryWire = {
-    kvno8,
-    kvno32,
-    trailer,
-    ...(allText ? {} : { rawName: { realm: realmBytes.slice(), components: componentBytes.map((c) => c.slice()) } }),
-  };
+  let name = cache.last;
+  if (!(name && name.nameType === nameType && name.end - name.start === nameEnd - nameStart && sameBytes(bytes, name.start, nameStart, nameEnd - nameStart))) {
+    name = readName(bytes, nameStart + 2, count, nameType, v1);
+    name.start = nameStart;
+    name.end = nameEnd;
+    cache.last = name;
+  }
+  let wire = cache.lastWire;
+  if (
+    name.rawName ||
+    !wire ||
+    wire.kvno8 !== kvno8 ||
+    wire.kvno32 !== kvno32 ||
+    wire.trailer.length !== trailerLength ||
+    !wire.trailer.every((b, i) => b === bytes[trailerStart + i])
+  ) {
+    const trailer = trailerLength === 0 ? EMPTY : bytes.subarray(trailerStart, trailerStart + trailerLength);
+    if (name.rawName) {
+      wire = { kvno8, kvno32, trailer, rawName: name.rawName };
+    } else {
+      // Storage forms repeat (MIT: kvno8 + kvno32; Heimdal: + 4 zero bytes): share them.
+      const id = trailerLength <= 16 ? `${kvno8}/${kvno32}/${trailer.join(',')}` : undefined;
+      wire = id === undefined ? undefined : cache.wires.get(id);
+      if (!wire) {
+        wire = { kvno8, kvno32, trailer };
+        if (id !== undefined) cache.wires.set(id, wire);
+      }
+      cache.lastWire = wire;
+    }
+  }
   return {
-    principal: { components: componentBytes.map(decodeText), realm: decodeText(realmBytes), nameType },
+    principal: name.principal,
     timestamp,
     kvno: kvno32 !== null && kvno32 !== 0 ? kvno32 : kvno8,
     enctype,
@@ -135,14 +214,39 @@ function readEntry(r: ByteReader, recordOffset: number, v1: boolean): KeytabEntr
   };
 }
 
-/** ASCII is by far the common case; it skips the TextDecoder call. */
-function decodeText(bytes: Uint8Array): string {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if ((bytes[i] as number) >= 0x80) {
-      ascii = false;
-      break;
-    }
+/** Decodes a name whose bounds were already checked: realm then `count` components. */
+function readName(bytes: Uint8Array, at: number, count: number, nameType: number, littleEndian: boolean): NameCache {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i <= count; i++) {
+    const length = view.getUint16(at, littleEndian);
+    parts.push(bytes.subarray(at + 2, at + 2 + length));
+    at += 2 + length;
   }
-  return ascii ? String.fromCharCode(...bytes) : fromUtf8(bytes);
+  const [realm, ...components] = parts as [Uint8Array, ...Uint8Array[]];
+  const text = parts.every((p) => isAscii(p) || isValidUtf8(p));
+  return {
+    start: 0,
+    end: 0,
+    nameType,
+    principal: Object.freeze({ components: Object.freeze(components.map(decodeText)), realm: decodeText(realm), nameType }),
+    rawName: text ? undefined : { realm, components },
+  };
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
+}
+
+/** ASCII is by far the common case; short ASCII strings skip the TextDecoder call. */
+function decodeText(bytes: Uint8Array): string {
+  if (bytes.length > 64) return fromUtf8(bytes);
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80) return fromUtf8(bytes);
+    out += String.fromCharCode(b);
+  }
+  return out;
 }

@@ -33,8 +33,12 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
   const ctx: CliContext = {
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    stdout: { write: (c) => void out.push(typeof c === 'string' ? enc.encode(c) : c.slice()), isTTY: options.stdoutIsTTY ?? false },
-    stderr: { write: (c) => void (err += typeof c === 'string' ? c : new TextDecoder().decode(c)), isTTY: false },
+    stdout: {
+      write: (c) => void out.push(typeof c === 'string' ? enc.encode(c) : c.slice()),
+      drain: async () => undefined,
+      isTTY: options.stdoutIsTTY ?? false,
+    },
+    stderr: { write: (c) => void (err += typeof c === 'string' ? c : new TextDecoder().decode(c)), drain: async () => undefined, isTTY: false },
     stdin: {
       isTTY: options.stdinIsTTY ?? false,
       readAll: async () => (typeof options.stdin === 'string' ? enc.encode(options.stdin) : (options.stdin ?? new Uint8Array())),

@@ -1,8 +1,11 @@
+import { KtError } from '../../errors.js';
+import { readKeytabEntries } from '../../keytab/decode.js';
+import type { KeytabEntry, KeytabWarning } from '../../keytab/types.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
-import { keytabLocation, readKeytab } from '../io.js';
-import { KLIST_HEADER_TIMED, jsonEntry, klistLine } from '../output.js';
+import { keytabLocation, readBytes } from '../io.js';
+import { KLIST_HEADER_TIMED, chunkedWriter, jsonEntry, klistFormatter } from '../output.js';
 
 interface ListArgs {
   file: string | undefined;
@@ -24,16 +27,43 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
       .example('KRB5_KTNAME=FILE:/etc/tomcat.keytab $0 list', 'the keytab named by KRB5_KTNAME'),
   handler: async (args) => {
     const loc = keytabLocation(ctx, args.file);
-    const kt = await readKeytab(ctx, loc);
+    const bytes = await readBytes(ctx, loc);
+    const where = loc.path === '-' ? 'standard input' : loc.path;
+    const warnings: KeytabWarning[] = [];
+    const out = chunkedWriter((chunk) => ctx.stdout.write(chunk));
+
+    /** Streams the entries to `each`, waiting for the reader of stdout after every chunk. */
+    const stream = async (each: (e: KeytabEntry) => boolean): Promise<void> => {
+      try {
+        for (const entry of readKeytabEntries(bytes, { warning: (w) => void warnings.push(w) })) {
+          if (each(entry)) await ctx.stdout.drain();
+        }
+      } catch (err) {
+        if (!(err instanceof KtError)) throw err;
+        throw new KtError(err.code, `${where}: ${err.message}`, { details: { ...err.details, path: where }, cause: err, hint: err.hint });
+      } finally {
+        out.end();
+      }
+    };
+
     if (args.json) {
-      const out: Record<string, unknown> = { version: kt.version, entries: kt.entries.map((e) => jsonEntry(e, args.keys)) };
-      if (kt.warnings) out['warnings'] = kt.warnings;
-      ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      // JSON is all or nothing: check the whole file before printing any of it.
+      await stream(() => false);
+      warnings.length = 0;
+      let count = 0;
+      out.add(`{\n  "version": ${((bytes[0] as number) << 8) | (bytes[1] as number)},\n  "entries": [`);
+      await stream((e) => out.add(`${count++ ? ',' : ''}\n    ${JSON.stringify(jsonEntry(e, args.keys), null, 2).replace(/\n/g, '\n    ')}`));
+      out.add(count ? '\n  ]' : ']');
+      if (warnings.length) out.add(`,\n  "warnings": ${JSON.stringify(warnings, null, 2).replace(/\n/g, '\n  ')}`);
+      out.add('\n}\n');
+      out.end();
       return;
     }
-    for (const w of kt.warnings ?? []) warn(ctx, `${loc.display}: ${w.message}`);
-    const lines: string[] = [`Keytab name: ${loc.display}\n`, KLIST_HEADER_TIMED];
-    for (const e of kt.entries) lines.push(klistLine(e, args.keys));
-    ctx.stdout.write(lines.join(''));
+
+    // Like klist, the entries before a damaged record are shown, then the error.
+    const line = klistFormatter(args.keys);
+    out.add(`Keytab name: ${loc.display}\n${KLIST_HEADER_TIMED}`);
+    await stream((e) => out.add(line(e)));
+    for (const w of warnings) warn(ctx, `${loc.display}: ${w.message}`);
   },
 }));
