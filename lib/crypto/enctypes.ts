@@ -4,8 +4,19 @@
  *
  * Flags: `weak` = refused unless the user allows weak crypto (single DES, RFC 6649; the
  * 40-bit export RC4); `deprecated` = accepted with a warning (3DES and RC4, RFC 8429).
+ *
+ * Derivable records carry their family's functions (string-to-key, random-to-key, key
+ * derivation), built by the family modules from parameters; records known by number only
+ * (5, 7, 8) have neither family nor functions.
  */
 import { KtError } from '../errors.js';
+import { aesSha1 } from './families/aes-sha1.js';
+import { aesSha2 } from './families/aes-sha2.js';
+import { camellia } from './families/camellia.js';
+import { des } from './families/des.js';
+import { des3 } from './families/des3.js';
+import { rc4 } from './families/rc4.js';
+import type { FamilyFactory, FamilyFunctions } from './families/types.js';
 
 export type EnctypeFamily = 'des' | 'des3' | 'rc4' | 'aes-sha1' | 'aes-sha2' | 'camellia';
 
@@ -23,28 +34,72 @@ export interface EnctypeInfo {
   readonly keyLength: number;
   readonly weak: boolean;
   readonly deprecated: boolean;
+  /** Why the enctype is weak or deprecated, naming the RFC (shown by the policy checks). */
+  readonly policyNote?: string;
+  /** random-to-key input length in bytes (RFC 3961 "key-generation seed length"). */
+  readonly seedLength: number;
+  /** PBKDF2 enctypes: iterations when none are given (AES-SHA1 4096, AES-SHA2/Camellia 32768). */
+  readonly defaultIterations?: number;
+  /** string-to-key over bytes; `stringToKey()` in string-to-key.ts is the checked entry point. */
+  readonly stringToKey?: FamilyFunctions['stringToKey'];
+  readonly randomToKey?: FamilyFunctions['randomToKey'];
+  /** Simplified-profile key derivation (Kc/Ke/Ki of a usage): DES3, AES, Camellia. */
+  readonly deriveKey?: FamilyFunctions['deriveKey'];
 }
 
-const T = (e: EnctypeInfo): EnctypeInfo => Object.freeze({ ...e, aliases: Object.freeze([...e.aliases]) });
+/** An enctype whose keys this toolkit can make. */
+export interface DerivableEnctype extends EnctypeInfo {
+  readonly family: EnctypeFamily;
+  readonly stringToKey: FamilyFunctions['stringToKey'];
+  readonly randomToKey: FamilyFunctions['randomToKey'];
+}
+
+export function isDerivable(info: EnctypeInfo): info is DerivableEnctype {
+  return info.family !== undefined && info.stringToKey !== undefined && info.randomToKey !== undefined;
+}
+
+type RecordBase = Omit<EnctypeInfo, 'seedLength' | 'defaultIterations' | 'stringToKey' | 'randomToKey' | 'deriveKey'> & {
+  readonly seedLength?: number;
+};
+
+/** Freezes a record; with a family factory, adds the family's functions and sizes. */
+function T(base: RecordBase, make?: FamilyFactory): EnctypeInfo {
+  const aliases = Object.freeze([...base.aliases]);
+  if (!make) {
+    if (base.seedLength === undefined) throw new KtError('INTERNAL', `enctype ${base.id}: no family and no seed length`);
+    return Object.freeze({ ...base, aliases, seedLength: base.seedLength });
+  }
+  const fns = make({ name: base.name, keyLength: base.keyLength });
+  if (fns.family !== base.family) {
+    throw new KtError('INTERNAL', `enctype ${base.id}: the record says family ${String(base.family)}, its functions are ${fns.family}`);
+  }
+  return Object.freeze({ ...base, ...fns, aliases });
+}
+
+const RFC6649_DES = 'single DES: 56-bit keys are broken (deprecated by RFC 6649)';
+const RFC6649_EXP = '40-bit export-grade RC4 (deprecated by RFC 6649)';
+const RFC8429_DES3 = 'triple DES is deprecated by RFC 8429 (64-bit blocks, no PBKDF2 stretching)';
+const RFC8429_RC4 = 'RC4-HMAC is deprecated by RFC 8429 (RC4 biases; the key is an unsalted MD4 of the password)';
+const PRE_STANDARD = 'pre-RFC 3961 enctype that was never standardised';
 
 /** Known enctypes in MIT's preference order of the table. */
 export const ENCTYPES: readonly EnctypeInfo[] = Object.freeze([
-  T({ id: 1, name: 'des-cbc-crc', aliases: ['DES-CBC-CRC'], ktpassName: 'DES-CBC-CRC', family: 'des', keyLength: 8, weak: true, deprecated: true }),
-  T({ id: 2, name: 'des-cbc-md4', aliases: [], family: 'des', keyLength: 8, weak: true, deprecated: true }),
-  T({ id: 3, name: 'des-cbc-md5', aliases: ['des', 'DES-CBC-MD5'], ktpassName: 'DES-CBC-MD5', family: 'des', keyLength: 8, weak: true, deprecated: true }),
-  T({ id: 16, name: 'des3-cbc-sha1', aliases: ['des3-hmac-sha1', 'des3-cbc-sha1-kd'], family: 'des3', keyLength: 24, weak: false, deprecated: true }),
-  T({ id: 17, name: 'aes128-cts-hmac-sha1-96', aliases: ['aes128-cts', 'aes128-sha1', 'AES128-SHA1'], ktpassName: 'AES128-SHA1', family: 'aes-sha1', keyLength: 16, weak: false, deprecated: false }),
-  T({ id: 18, name: 'aes256-cts-hmac-sha1-96', aliases: ['aes256-cts', 'aes256-sha1', 'AES256-SHA1'], ktpassName: 'AES256-SHA1', family: 'aes-sha1', keyLength: 32, weak: false, deprecated: false }),
-  T({ id: 19, name: 'aes128-cts-hmac-sha256-128', aliases: ['aes128-sha2', 'AES128-SHA256'], family: 'aes-sha2', keyLength: 16, weak: false, deprecated: false }),
-  T({ id: 20, name: 'aes256-cts-hmac-sha384-192', aliases: ['aes256-sha2', 'AES256-SHA384'], family: 'aes-sha2', keyLength: 32, weak: false, deprecated: false }),
-  T({ id: 23, name: 'arcfour-hmac', aliases: ['rc4-hmac', 'arcfour-hmac-md5', 'RC4-HMAC-NT'], ktpassName: 'RC4-HMAC-NT', family: 'rc4', keyLength: 16, weak: false, deprecated: true }),
-  T({ id: 24, name: 'arcfour-hmac-exp', aliases: ['rc4-hmac-exp', 'arcfour-hmac-md5-exp'], family: 'rc4', keyLength: 16, weak: true, deprecated: true }),
-  T({ id: 25, name: 'camellia128-cts-cmac', aliases: ['camellia128-cts'], family: 'camellia', keyLength: 16, weak: false, deprecated: false }),
-  T({ id: 26, name: 'camellia256-cts-cmac', aliases: ['camellia256-cts'], family: 'camellia', keyLength: 32, weak: false, deprecated: false }),
+  T({ id: 1, name: 'des-cbc-crc', aliases: ['DES-CBC-CRC'], ktpassName: 'DES-CBC-CRC', family: 'des', keyLength: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des),
+  T({ id: 2, name: 'des-cbc-md4', aliases: [], family: 'des', keyLength: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des),
+  T({ id: 3, name: 'des-cbc-md5', aliases: ['des', 'DES-CBC-MD5'], ktpassName: 'DES-CBC-MD5', family: 'des', keyLength: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des),
+  T({ id: 16, name: 'des3-cbc-sha1', aliases: ['des3-hmac-sha1', 'des3-cbc-sha1-kd'], family: 'des3', keyLength: 24, weak: false, deprecated: true, policyNote: RFC8429_DES3 }, des3),
+  T({ id: 17, name: 'aes128-cts-hmac-sha1-96', aliases: ['aes128-cts', 'aes128-sha1', 'AES128-SHA1'], ktpassName: 'AES128-SHA1', family: 'aes-sha1', keyLength: 16, weak: false, deprecated: false }, aesSha1),
+  T({ id: 18, name: 'aes256-cts-hmac-sha1-96', aliases: ['aes256-cts', 'aes256-sha1', 'AES256-SHA1'], ktpassName: 'AES256-SHA1', family: 'aes-sha1', keyLength: 32, weak: false, deprecated: false }, aesSha1),
+  T({ id: 19, name: 'aes128-cts-hmac-sha256-128', aliases: ['aes128-sha2', 'AES128-SHA256'], family: 'aes-sha2', keyLength: 16, weak: false, deprecated: false }, aesSha2({ hash: 'sha256', macLength: 16 })),
+  T({ id: 20, name: 'aes256-cts-hmac-sha384-192', aliases: ['aes256-sha2', 'AES256-SHA384'], family: 'aes-sha2', keyLength: 32, weak: false, deprecated: false }, aesSha2({ hash: 'sha384', macLength: 24 })),
+  T({ id: 23, name: 'arcfour-hmac', aliases: ['rc4-hmac', 'arcfour-hmac-md5', 'RC4-HMAC-NT'], ktpassName: 'RC4-HMAC-NT', family: 'rc4', keyLength: 16, weak: false, deprecated: true, policyNote: RFC8429_RC4 }, rc4),
+  T({ id: 24, name: 'arcfour-hmac-exp', aliases: ['rc4-hmac-exp', 'arcfour-hmac-md5-exp'], family: 'rc4', keyLength: 16, weak: true, deprecated: true, policyNote: RFC6649_EXP }, rc4),
+  T({ id: 25, name: 'camellia128-cts-cmac', aliases: ['camellia128-cts'], family: 'camellia', keyLength: 16, weak: false, deprecated: false }, camellia),
+  T({ id: 26, name: 'camellia256-cts-cmac', aliases: ['camellia256-cts'], family: 'camellia', keyLength: 32, weak: false, deprecated: false }, camellia),
   // Known by number only: read and shown, never derived.
-  T({ id: 5, name: 'des3-cbc-md5', aliases: [], keyLength: 24, weak: true, deprecated: true }),
-  T({ id: 7, name: 'old-des3-cbc-sha1', aliases: ['des3-cbc-sha1-old'], keyLength: 24, weak: true, deprecated: true }),
-  T({ id: 8, name: 'des-hmac-sha1', aliases: [], keyLength: 8, weak: true, deprecated: true }),
+  T({ id: 5, name: 'des3-cbc-md5', aliases: [], keyLength: 24, seedLength: 21, weak: true, deprecated: true, policyNote: PRE_STANDARD }),
+  T({ id: 7, name: 'old-des3-cbc-sha1', aliases: ['des3-cbc-sha1-old'], keyLength: 24, seedLength: 21, weak: true, deprecated: true, policyNote: PRE_STANDARD }),
+  T({ id: 8, name: 'des-hmac-sha1', aliases: [], keyLength: 8, seedLength: 7, weak: true, deprecated: true, policyNote: PRE_STANDARD }),
 ]);
 
 const BY_ID = new Map(ENCTYPES.map((e) => [e.id, e]));
