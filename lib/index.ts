@@ -11,3 +11,12 @@ export { mergeEntries, diffEntries, olderKvnoEntries, matchesFilter, entryId, ma
 export type { MergeSource, MergeResult, EntryFilter, PrincipalPattern, KeytabDiff } from './keytab/ops.js';
 export { ENCTYPES, enctypeById, enctypeName, resolveEnctype } from './crypto/enctypes.js';
 export type { EnctypeInfo, EnctypeFamily } from './crypto/enctypes.js';
+export { isDerivable } from './crypto/enctypes.js';
+export type { DerivableEnctype } from './crypto/enctypes.js';
+export { stringToKey, stringToKeys, randomToKey, randomKey, deriveKey, checkKeyLength, checkIterations, derivableEnctype } from './crypto/string-to-key.js';
+export type { StringToKeyParams, KeyKind } from './crypto/string-to-key.js';
+export { checkEnctypePolicy, expandEnctypeList, defaultEnctypes, ENCTYPE_GROUPS, POLICY_RULES } from './crypto/policy.js';
+export type { PolicyOptions } from './crypto/policy.js';
+export { setPbkdf2Provider, getPbkdf2ProviderName, purePbkdf2 } from './crypto/primitives/pbkdf2.js';
+export type { Pbkdf2Provider, Pbkdf2Hash } from './crypto/primitives/pbkdf2.js';
+export { nativePbkdf2, useNativeCrypto } from './node/pbkdf2-native.js';
