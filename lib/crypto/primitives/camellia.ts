@@ -187,6 +187,7 @@ export function camelliaKeySchedule(key: Uint8Array): CamelliaKeySchedule {
     const r = rotl128(sources[src], rot);
     all[2 * i] = half === 'L' ? r[0] : r[2];
     all[2 * i + 1] = half === 'L' ? r[1] : r[3];
+    r.fill(0);
   });
   for (const v of [kl, kr, ka, kb, d1, d2]) v.fill(0);
 
