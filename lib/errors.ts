@@ -32,6 +32,14 @@ const CODES = {
   USAGE: { exit: 2, message: 'invalid command line' },
   NOT_IMPLEMENTED: { exit: 1, message: 'not implemented yet' },
   INTERNAL: { exit: 1, message: 'internal error' },
+  // Kerberos protocol (lib/krb5)
+  KRB_BAD_MESSAGE: { exit: 1, message: 'malformed Kerberos message' },
+  KRB_REPLY_MISMATCH: { exit: 1, message: 'the KDC reply does not match the request' },
+  KRB_ENCTYPE_MISMATCH: { exit: 1, message: 'the key is not of the encryption type the data uses' },
+  KRB_KDC_ERROR: { exit: 1, message: 'the KDC refused the request' },
+  KRB5_CONF_INVALID: { exit: 1, message: 'krb5.conf cannot be parsed' },
+  KDC_NOT_FOUND: { exit: 1, message: 'no KDC is known for the realm' },
+  KDC_UNREACHABLE: { exit: 1, message: 'no KDC answered' },
 } as const satisfies Record<string, { exit: number; message: string }>;
 
 export type KtErrorCode = keyof typeof CODES;
