@@ -64,7 +64,7 @@ const ESCAPE: Readonly<Record<string, string>> = {
 export interface ParsePrincipalOptions {
   /** Realm used when the text has none. Without it, a missing realm is an error. */
   readonly defaultRealm?: string;
-  /** Name type to record; default KRB5_NT_PRINCIPAL (1), as MIT and Heimdal ktutil do. */
+  /** Name type to record; default as MIT's parser: 2 for krbtgt/..., else 1 (defaultNameType). */
   readonly nameType?: number;
 }
 
@@ -115,7 +115,7 @@ export function parsePrincipal(text: string, options: ParsePrincipalOptions = {}
   if (components.length === 0 || components.every((c) => c === '')) {
     throw new KtError('PRINCIPAL_INVALID', `principal "${text}" has no name`);
   }
-  return { components, realm, nameType: options.nameType ?? NAME_TYPES.KRB5_NT_PRINCIPAL };
+  return { components, realm, nameType: options.nameType ?? defaultNameType(components) };
 }
 
 const NEEDS_ESCAPE = /[\\/@\n\t\b\0]/;
@@ -135,6 +135,15 @@ export function formatPrincipal(principal: Pick<Principal, 'components' | 'realm
 /** The name without the realm (what AD stores as an SPN). */
 export function formatPrincipalName(principal: Pick<Principal, 'components'>): string {
   return principal.components.map((c) => escapeText(c)).join('/');
+}
+
+/**
+ * The name type MIT's parser gives a principal (what ktutil and kadmin write): NT-SRV-INST for
+ * krbtgt/..., NT-PRINCIPAL for everything else. (Heimdal writes NT-SRV-HST for host/...;
+ * ktpass writes whatever /ptype says.)
+ */
+export function defaultNameType(components: readonly string[]): number {
+  return components.length === 2 && components[0] === 'krbtgt' ? NAME_TYPES.KRB5_NT_SRV_INST : NAME_TYPES.KRB5_NT_PRINCIPAL;
 }
 
 /** Same name and realm (name type is not part of a principal's identity, as in MIT). */

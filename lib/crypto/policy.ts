@@ -41,7 +41,7 @@ export const POLICY_RULES: readonly PolicyRule[] = Object.freeze([
     action: 'refuse',
     code: 'ENCTYPE_WEAK',
     message: (e) => `${label(e)} is weak: ${e.policyNote ?? 'refused by default'}`,
-    hint: 'allow weak crypto explicitly if an old peer really needs this enctype',
+    hint: 'only if an old peer really needs it: allow weak crypto explicitly (--allow-weak)',
   },
   {
     name: 'deprecated enctype',

@@ -1,8 +1,11 @@
 import type { CommandFactory } from '../command.js';
+import { addCommand } from './add.js';
+import { deriveCommand } from './derive.js';
 import { diffCommand } from './diff.js';
 import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
 import { removeCommand } from './remove.js';
+import { saltCommand } from './salt.js';
 
 /** Every `keytab` subcommand, in the order --help lists them. */
-export const commands: readonly CommandFactory[] = [listCommand, mergeCommand, removeCommand, diffCommand];
+export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand];

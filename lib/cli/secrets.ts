@@ -1,0 +1,84 @@
+/**
+ * Where a password comes from: a file, standard input, an environment variable, a no-echo
+ * prompt, or (only when asked for explicitly, with a warning) the command line.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { utf8 } from '../bytes.js';
+import { KtError } from '../errors.js';
+import type { CliContext } from './context.js';
+import { isStdio, warn } from './context.js';
+
+export interface SecretArgs {
+  'password-file': string | undefined;
+  'password-stdin': boolean;
+  'password-env': string | undefined;
+  password: string | undefined;
+}
+
+/** Adds the password source options to a command. */
+export function secretOptions<T>(y: Argv<T>): Argv<T & SecretArgs> {
+  return y
+    .option('password-file', { type: 'string', describe: 'read the password from this file (bytes as they are; one trailing newline dropped; - = stdin)' })
+    .option('password-stdin', { type: 'boolean', default: false, describe: 'read the password from standard input' })
+    .option('password-env', { type: 'string', describe: 'read the password from this environment variable' })
+    .option('password', { type: 'string', describe: 'the password itself: visible to other users in ps and shell history, avoid' })
+    .group(['password-file', 'password-stdin', 'password-env', 'password'], 'Password (default: ask on the terminal, without echo):') as Argv<T & SecretArgs>;
+}
+
+/** Drops one trailing "\n" or "\r\n", as a password file usually ends with one. */
+export function stripNewline(bytes: Uint8Array): Uint8Array {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === 0x0a) {
+    end--;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+  }
+  return bytes.subarray(0, end);
+}
+
+export function readSecretFile(ctx: CliContext, path: string, what = 'password'): Promise<Uint8Array> | Uint8Array {
+  if (isStdio(path)) return ctx.stdin.readAll().then(stripNewline);
+  const abs = resolve(ctx.cwd, path);
+  try {
+    return stripNewline(new Uint8Array(readFileSync(abs)));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `${what} file ${abs}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, {
+      details: { path: abs },
+      cause: err,
+    });
+  }
+}
+
+/** How many of the password options were given. */
+export function secretSourceCount(args: SecretArgs): number {
+  return [args['password-file'] !== undefined, args['password-stdin'], args['password-env'] !== undefined, args.password !== undefined].filter(Boolean).length;
+}
+
+/**
+ * The password as bytes (a file's bytes are kept as they are; typed text is UTF-8).
+ * `prompt` is the question asked on a terminal when no source is given.
+ */
+export async function readPassword(ctx: CliContext, args: SecretArgs, prompt: string): Promise<Uint8Array> {
+  if (secretSourceCount(args) > 1) {
+    throw new KtError('USAGE', 'give the password one way only: --password-file, --password-stdin, --password-env or --password');
+  }
+  if (args['password-file'] !== undefined) return readSecretFile(ctx, args['password-file']);
+  if (args['password-stdin']) return stripNewline(await ctx.stdin.readAll());
+  if (args['password-env'] !== undefined) {
+    const value = ctx.env[args['password-env']];
+    if (value === undefined) throw new KtError('INPUT_INVALID', `environment variable ${args['password-env']} is not set`);
+    return utf8(value);
+  }
+  if (args.password !== undefined) {
+    warn(ctx, 'a password on the command line is visible to other users (ps) and kept in shell history; prefer --password-file or the prompt');
+    return utf8(args.password);
+  }
+  if (!ctx.stdin.isTTY) {
+    throw new KtError('USAGE', 'no password given and no terminal to ask for one', {
+      hint: 'use --password-file FILE, --password-stdin or --password-env VAR',
+    });
+  }
+  return utf8(await ctx.promptSecret(prompt));
+}
