@@ -40,6 +40,10 @@ const CODES = {
   KRB5_CONF_INVALID: { exit: 1, message: 'krb5.conf cannot be parsed' },
   KDC_NOT_FOUND: { exit: 1, message: 'no KDC is known for the realm' },
   KDC_UNREACHABLE: { exit: 1, message: 'no KDC answered' },
+  // encryption profiles (RFC 3961 encrypt/decrypt/checksum)
+  CRYPTO_INTEGRITY: { exit: 1, message: 'decryption failed: wrong key (integrity check failed)' },
+  CRYPTO_BAD_CIPHERTEXT: { exit: 1, message: 'malformed ciphertext: no encryption produces this length' },
+  CHECKSUM_UNKNOWN: { exit: 1, message: 'unknown checksum type' },
 } as const satisfies Record<string, { exit: number; message: string }>;
 
 export type KtErrorCode = keyof typeof CODES;
