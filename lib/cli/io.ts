@@ -108,17 +108,43 @@ function parseNamed(bytes: Uint8Array, loc: KeytabLocation): Keytab {
 
 /** Serializes and writes a keytab atomically (or to standard output for `-`). */
 export function writeKeytab(ctx: CliContext, loc: KeytabLocation, keytab: Pick<Keytab, 'entries'>): void {
-  const bytes = serializeKeytab(keytab);
+  writeKeytabBytes(ctx, loc, [serializeKeytab(keytab)]);
+}
+
+/** Writes a keytab given as pieces atomically (or to standard output for `-`). */
+export function writeKeytabBytes(ctx: CliContext, loc: KeytabLocation, chunks: Iterable<Uint8Array>): void {
   if (loc.path === '-') {
     if (ctx.stdout.isTTY) {
       throw new KtError('INPUT_INVALID', 'refusing to write a binary keytab to a terminal', {
         hint: 'redirect standard output to a file, or give -o FILE',
       });
     }
-    ctx.stdout.write(bytes);
+    for (const chunk of batch(chunks)) ctx.stdout.write(chunk);
     return;
   }
-  writeFileAtomic(loc.path, bytes);
+  writeFileAtomic(loc.path, chunks);
+}
+
+/** Groups small pieces into writes of about 64 KB. */
+function* batch(chunks: Iterable<Uint8Array>, size = 1 << 16): Generator<Uint8Array> {
+  let buf = new Uint8Array(size);
+  let used = 0;
+  for (const c of chunks) {
+    if (c.length >= size) {
+      if (used) yield buf.slice(0, used);
+      used = 0;
+      yield c;
+      continue;
+    }
+    if (used + c.length > size) {
+      yield buf.slice(0, used);
+      buf = new Uint8Array(size);
+      used = 0;
+    }
+    buf.set(c, used);
+    used += c.length;
+  }
+  if (used) yield buf.subarray(0, used);
 }
 
 /**
@@ -126,7 +152,7 @@ export function writeKeytab(ctx: CliContext, loc: KeytabLocation, keytab: Pick<K
  * mode, minus any access for others: a keytab shared with a service group stays usable, and
  * none becomes world-readable.
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+export function writeFileAtomic(path: string, data: Uint8Array | Iterable<Uint8Array>): void {
   const dir = dirname(path);
   let previous: { mode: number; uid: number; gid: number } | undefined;
   try {
@@ -145,8 +171,10 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
       if (typeof process.getuid === 'function' && process.getuid() === 0) fchownSync(fd, previous.uid, previous.gid);
       fchmodSync(fd, previous.mode | 0o600);
     }
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    for (const bytes of data instanceof Uint8Array ? [data] : batch(data)) {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    }
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

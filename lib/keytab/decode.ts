@@ -23,10 +23,12 @@ import { KEYTAB_V1, KEYTAB_V2 } from './types.js';
 /** MIT 1.20's v1 writer counts a name_type it does not write: its last record overruns by 4. */
 const V1_OVERCOUNT = 4;
 
-/** Told about the records of a streamed read that are not entries. */
+/** Told about the records of a streamed read besides the entries themselves. */
 export interface KeytabReadEvents {
   hole?(hole: KeytabHole): void;
   warning?(warning: KeytabWarning): void;
+  /** Where the entry about to be yielded is stored: its length field's offset and its end. */
+  record?(offset: number, end: number): void;
 }
 
 /**
@@ -112,6 +114,7 @@ export function* readKeytabEntries(bytes: Uint8Array, events: KeytabReadEvents =
     }
     const fileEnd = reader.limit(end);
     const entry = readEntry(reader, offset, v1, state);
+    events.record?.(offset, end);
     reader.limit(fileEnd);
     reader.subarray(end - reader.offset, 'record');
     yield entry;

@@ -19,6 +19,13 @@ export function serializeKeytab(keytab: Pick<Keytab, 'entries'>): Uint8Array {
   return w.finish();
 }
 
+/** One entry's record (length field + body), as serializeKeytab writes it. */
+export function serializeEntry(entry: KeytabEntry): Uint8Array {
+  const w = new ByteWriter(96);
+  writeEntry(w, entry);
+  return w.finish();
+}
+
 function check(value: number, max: number, what: string, entry: KeytabEntry, min = 0): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new KtError('KEYTAB_TOO_LARGE', `${what} ${value} cannot be stored in a keytab (${min}..${max})`, {

@@ -1,10 +1,9 @@
-import { mergeEntries } from '../../keytab/ops.js';
+import { KtError } from '../../errors.js';
+import { mergeKeytabFiles } from '../../keytab/merge-files.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
-import { keytabLocation, readKeytab, writeKeytab } from '../io.js';
-import { describeEntry } from '../output.js';
-import { KtError } from '../../errors.js';
+import { keytabLocation, readBytes, writeKeytabBytes } from '../io.js';
 
 interface MergeArgs {
   inputs: string[];
@@ -20,28 +19,27 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
     y
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'keytabs to merge, in order (- = stdin)' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'keytab to write (may be one of the inputs; - = stdout)' })
-      .option('prefer-last', { type: 'boolean', default: false, describe: 'on a conflict (same principal, kvno, enctype, different key) keep the later file\'s key' })
+      .option('prefer-last', { type: 'boolean', default: false, describe: "on a conflict (same principal, kvno, enctype, different key) keep the later file's key" })
       .option('dry-run', { type: 'boolean', default: false, describe: 'say what would be written, write nothing' })
       .example('$0 merge -o all.keytab http.keytab host.keytab', 'union of two keytabs')
       .example('$0 merge -o /etc/krb5.keytab /etc/krb5.keytab new.keytab', 'add new keys to an existing keytab'),
   handler: async (args) => {
     const out = keytabLocation(ctx, args.output);
     if (args.inputs.filter(isStdio).length > 1) throw new KtError('USAGE', 'standard input (-) can be given only once');
-    const sources = [];
+    const files = [];
     for (const name of args.inputs) {
       const loc = keytabLocation(ctx, name);
-      const kt = await readKeytab(ctx, loc);
-      sources.push({ name: loc.path === '-' ? 'standard input' : loc.path, entries: kt.entries });
+      files.push({ name: loc.path === '-' ? 'standard input' : loc.path, bytes: await readBytes(ctx, loc) });
     }
-    const result = mergeEntries(sources, { preferLast: args.preferLast });
+    const result = mergeKeytabFiles(files, { preferLast: args['prefer-last'] });
     const report = out.path === '-' ? ctx.stderr : ctx.stdout;
-    for (const r of result.replaced) report.write(`replaced ${describeEntry(r.entry)} from ${r.from} by the key in ${r.by}\n`);
-    const summary = `${result.entries.length} entries from ${sources.length} keytab(s)${result.duplicates ? ` (${result.duplicates} duplicate(s) written once)` : ''}`;
-    if (args.dryRun) {
+    for (const r of result.replaced) report.write(`replaced ${r.principal} kvno ${r.kvno} enctype ${r.enctype} from ${r.from} by the key in ${r.by}\n`);
+    const summary = `${result.entries} entries from ${files.length} keytab(s)${result.duplicates ? ` (${result.duplicates} duplicate(s) written once)` : ''}`;
+    if (args['dry-run']) {
       report.write(`dry run: would write ${summary} to ${out.display}\n`);
       return;
     }
-    writeKeytab(ctx, out, { entries: result.entries });
+    writeKeytabBytes(ctx, out, result.chunks());
     report.write(`wrote ${summary} to ${out.display}\n`);
   },
 }));
