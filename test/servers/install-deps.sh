@@ -27,7 +27,7 @@ PACKAGES=(
   # Samba AD DC (samba-dsdb-modules and samba-ad-provision are only Recommends of samba)
   samba samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind attr
   # clients and tools used by the scripts and the tests
-  ldap-utils openssl ca-certificates hyperfine faketime
+  ldap-utils openssl ca-certificates hyperfine faketime time gcc libc6-dev
   iproute2 procps util-linux coreutils sed mawk
 )
 # Packages whose debs are extracted (not installed) for Heimdal's tools.

@@ -1,0 +1,231 @@
+/**
+ * `npm run bench`: keytab against MIT krb5 on this machine, in the same run.
+ *
+ *   npm run bench                      everything
+ *   npm run bench -- keytab            list and merge (issue 2 targets)
+ *   npm run bench -- s2k batch         string-to-key per key, and add --from (issue 3 targets)
+ *   npm run bench -- --full            let MIT ktutil finish the 100,000-entry merge (about 15 min)
+ *
+ * Whole-process times are medians of several runs; peak memory is the maximum resident set
+ * size reported by /usr/bin/time. Nothing here is a test: figures depend on the machine.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serializeKeytab } from '../lib/keytab/encode.js';
+import type { KeytabEntry } from '../lib/keytab/types.js';
+import { stringToKey } from '../lib/crypto/string-to-key.js';
+import { setPbkdf2Provider } from '../lib/crypto/primitives/pbkdf2.js';
+import { useNativeCrypto } from '../lib/node/pbkdf2-native.js';
+import { toHex } from '../lib/bytes.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORK = join(REPO, '.bench');
+const KEYTAB = join(REPO, 'dist', 'bin', 'keytab.js');
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const sections = args.filter((a) => !a.startsWith('--'));
+const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
+
+interface Row {
+  what: string;
+  ours: string;
+  mit: string;
+  ratio: string;
+  target: string;
+  ok: boolean | null;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = { machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`, node: process.version, date: new Date().toISOString() };
+
+function need(cmd: string): void {
+  if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) {
+    console.error(`bench: ${cmd} is missing; run: sudo test/servers/install-deps.sh`);
+    process.exit(3);
+  }
+}
+
+interface Timed {
+  seconds: number;
+  maxRssKb: number;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS. */
+function timed(cmd: string, argv: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Timed | undefined {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], {
+    input: options.input ?? '',
+    maxBuffer: 1 << 30,
+    timeout: options.timeoutMs ?? 0,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, TZ: 'UTC' },
+  });
+  if (r.error || r.signal) return undefined;
+  const last = r.stderr.toString().trim().split('\n').at(-1) ?? '';
+  const m = /^([\d.]+) (\d+)$/.exec(last);
+  if (r.status !== 0 || !m) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr.toString().slice(-500)}`);
+  return { seconds: Number(m[1]), maxRssKb: Number(m[2]) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function repeat(n: number, f: () => Timed | undefined): Timed {
+  const runs = Array.from({ length: n }, f).filter((x): x is Timed => x !== undefined);
+  return { seconds: median(runs.map((r) => r.seconds)), maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)) };
+}
+
+const fmt = (s: number): string => (s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`);
+const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
+
+function fakeEntries(count: number, tag: string): KeytabEntry[] {
+  const enctypes: [number, number][] = [[18, 32], [17, 16], [23, 16], [20, 32], [19, 16]];
+  const out: KeytabEntry[] = [];
+  for (let i = 0; out.length < count; i++) {
+    for (const [enctype, length] of enctypes) {
+      if (out.length === count) break;
+      out.push({
+        principal: { components: ['HTTP', `web${tag}${i}.example.com`], realm: 'EXAMPLE.COM', nameType: 1 },
+        timestamp: 1717243200,
+        kvno: 1 + (i % 3),
+        enctype,
+        key: new Uint8Array(randomBytes(length)),
+      });
+    }
+  }
+  return out;
+}
+
+function benchKeytab(): void {
+  need('klist');
+  need('ktutil');
+  const big = join(WORK, 'list-100k.keytab');
+  writeFileSync(big, serializeKeytab({ entries: fakeEntries(100_000, '') }));
+  const size = statSync(big).size;
+  const tiny = join(WORK, 'tiny.keytab');
+  writeFileSync(tiny, serializeKeytab({ entries: fakeEntries(1, 't') }));
+
+  const baseline = repeat(5, () => timed(KEYTAB, ['list', tiny]));
+  const oursList = repeat(7, () => timed(KEYTAB, ['list', big]));
+  const mitList = repeat(7, () => timed('klist', ['-k', '-t', '-e', big]));
+  const listRatio = oursList.seconds / mitList.seconds;
+  const listMem = oursList.maxRssKb - baseline.maxRssKb;
+  rows.push({ what: 'list, 100,000 entries (whole process)', ours: fmt(oursList.seconds), mit: fmt(mitList.seconds), ratio: `${listRatio.toFixed(2)}x`, target: '<= 1.5x', ok: listRatio <= 1.5 });
+  rows.push({ what: 'list, peak memory above Node baseline', ours: mb(listMem), mit: mb(mitList.maxRssKb), ratio: `${(listMem / (size / 1024)).toFixed(2)}x file`, target: '< 3x file size', ok: listMem < (3 * size) / 1024 });
+
+  const inputs = Array.from({ length: 10 }, (_, f) => {
+    const p = join(WORK, `merge-${f}.keytab`);
+    writeFileSync(p, serializeKeytab({ entries: fakeEntries(10_000, `f${f}-`) }));
+    return p;
+  });
+  const out = join(WORK, 'merged.keytab');
+  const oursMerge = repeat(5, () => {
+    rmSync(out, { force: true });
+    return timed(KEYTAB, ['merge', '-o', out, ...inputs]);
+  });
+  const mergedSize = statSync(out).size;
+  rmSync(out, { force: true });
+  const limit = full ? 0 : 120_000;
+  const script = [...inputs.map((p) => `rkt ${p}`), `wkt ${out}`, 'quit', ''].join('\n');
+  const mitMerge = timed('ktutil', [], { input: script, timeoutMs: limit });
+  const mitText = mitMerge ? fmt(mitMerge.seconds) : `> ${limit / 1000} s (stopped)`;
+  const mergeRatio = mitMerge ? oursMerge.seconds / mitMerge.seconds : oursMerge.seconds / (limit / 1000);
+  rows.push({ what: 'merge, 10 x 10,000 entries (whole process)', ours: fmt(oursMerge.seconds), mit: mitText, ratio: `${mitMerge ? '' : '< '}${mergeRatio.toFixed(4)}x`, target: '< 1x (faster)', ok: mergeRatio < 1 });
+  const mergeMem = oursMerge.maxRssKb - baseline.maxRssKb;
+  rows.push({ what: 'merge, peak memory above Node baseline', ours: mb(mergeMem), mit: mitMerge ? mb(mitMerge.maxRssKb) : '-', ratio: `${(mergeMem / (mergedSize / 1024)).toFixed(2)}x file`, target: '< 3x file size', ok: mergeMem < (3 * mergedSize) / 1024 });
+  results['keytab'] = { fileBytes: size, baseline, oursList, mitList, oursMerge, mitMerge: mitMerge ?? `stopped after ${limit} ms`, mergedBytes: mergedSize };
+}
+
+const S2K_ENCTYPES = [
+  'aes256-cts-hmac-sha1-96',
+  'aes128-cts-hmac-sha1-96',
+  'aes256-cts-hmac-sha384-192',
+  'aes128-cts-hmac-sha256-128',
+  'camellia256-cts-cmac',
+  'camellia128-cts-cmac',
+  'des3-cbc-sha1',
+  'arcfour-hmac',
+];
+
+/** Our time per key, in-process: `count` keys one after another. */
+async function ourPerKey(enctype: string, count: number): Promise<{ us: number; key: string }> {
+  let key = '';
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) key = toHex(await stringToKey(enctype, 'password', 'EXAMPLE.COMuser'));
+  return { us: Number(process.hrtime.bigint() - t0) / 1000 / count, key };
+}
+
+async function benchS2k(): Promise<void> {
+  need('cc');
+  const harness = join(WORK, 's2k-mit');
+  const c = spawnSync('cc', ['-O2', join(REPO, 'bench', 's2k-mit.c'), '-o', harness, '-lkrb5', '-lk5crypto']);
+  if (c.status !== 0) throw new Error(`building the MIT harness failed (libkrb5-dev installed?): ${c.stderr.toString()}`);
+  const table: Record<string, unknown> = {};
+  for (const enctype of S2K_ENCTYPES) {
+    const pbkdf2 = !/des3|arcfour/.test(enctype);
+    const count = pbkdf2 ? (/sha1/.test(enctype) ? 40 : 8) : 2000;
+    const mit = spawnSync(harness, [enctype, String(count), 'password', 'EXAMPLE.COMuser']).stdout.toString().trim().split(' ');
+    const mitUs = Number(mit[0]);
+    setPbkdf2Provider(null);
+    const pure = await ourPerKey(enctype, Math.max(1, Math.floor(count / 4)));
+    useNativeCrypto();
+    const native = await ourPerKey(enctype, count);
+    if (native.key !== mit[1] || pure.key !== mit[1]) throw new Error(`${enctype}: our key differs from MIT's`);
+    const ratio = native.us / mitUs;
+    rows.push({
+      what: `string-to-key ${enctype} (per key; pure ${fmt(pure.us / 1e6)})`,
+      ours: fmt(native.us / 1e6),
+      mit: fmt(mitUs / 1e6),
+      ratio: `${ratio.toFixed(2)}x`,
+      target: pbkdf2 ? '<= 0.5x' : '-',
+      ok: pbkdf2 ? ratio <= 0.5 : null,
+    });
+    table[enctype] = { mitUs, nativeUs: native.us, pureUs: pure.us };
+  }
+  results['s2k'] = table;
+}
+
+function benchBatch(): void {
+  need('ktutil');
+  const enctypes = ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96', 'aes256-cts-hmac-sha384-192', 'aes128-cts-hmac-sha256-128', 'arcfour-hmac'];
+  const n = 1000;
+  const principals = Array.from({ length: n }, (_, i) => ({ p: `HTTP/app${i}.example.com@EXAMPLE.COM`, pw: `Pw-${i}-${toHex(randomBytes(6))}` }));
+  const spec = join(WORK, 'batch.csv');
+  writeFileSync(spec, ['principal,enctypes,kvno,password', ...principals.map((x) => `${x.p},${enctypes.join(' ')},1,${x.pw}`)].join('\n'), { mode: 0o600 });
+  const ours = join(WORK, 'batch-ours.keytab');
+  const mitOut = join(WORK, 'batch-mit.keytab');
+  rmSync(ours, { force: true });
+  rmSync(mitOut, { force: true });
+  const o = timed(KEYTAB, ['add', ours, '--from', spec]);
+  const script = [...principals.flatMap((x) => enctypes.flatMap((e) => [`addent -password -p ${x.p} -k 1 -e ${e}`, x.pw])), `wkt ${mitOut}`, 'quit', ''].join('\n');
+  const m = timed('ktutil', [], { input: script });
+  if (!o || !m) throw new Error('batch run failed');
+  const diff = spawnSync(KEYTAB, ['diff', ours, mitOut]);
+  if (diff.status !== 0) throw new Error(`batch keytabs differ from MIT's:\n${diff.stdout.toString().slice(0, 2000)}`);
+  const speedup = m.seconds / o.seconds;
+  rows.push({ what: `add --from: ${n} principals x 5 enctypes (same keys as MIT)`, ours: fmt(o.seconds), mit: fmt(m.seconds), ratio: `${(o.seconds / m.seconds).toFixed(2)}x (${speedup.toFixed(1)}x faster)`, target: '>= 3x faster', ok: speedup >= 3 });
+  results['batch'] = { ours: o, mit: m, principals: n, enctypes };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(KEYTAB)) {
+    console.error('bench: build first (npm run build)');
+    process.exit(3);
+  }
+  need('/usr/bin/time');
+  mkdirSync(WORK, { recursive: true });
+  console.error(`bench: ${String(results['machine'])}, node ${process.version}; work files in ${WORK}`);
+  if (want('keytab')) benchKeytab();
+  if (want('s2k')) await benchS2k();
+  if (want('batch')) benchBatch();
+  const header = '| measurement | keytab | MIT | ratio | target | |\n| --- | --- | --- | --- | --- | --- |';
+  const lines = rows.map((r) => `| ${r.what} | ${r.ours} | ${r.mit} | ${r.ratio} | ${r.target} | ${r.ok === null ? '' : r.ok ? 'met' : 'MISSED'} |`);
+  console.log([header, ...lines].join('\n'));
+  writeFileSync(join(WORK, 'results.json'), JSON.stringify({ ...results, rows }, null, 2));
+}
+
+await main();
