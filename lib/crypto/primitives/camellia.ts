@@ -286,3 +286,48 @@ export function camelliaDecryptBlock(key: Uint8Array, block: Uint8Array): Uint8A
     wipeCamelliaSchedule(dec);
   }
 }
+
+function checkCbc(iv: Uint8Array, data: Uint8Array): void {
+  if (iv.length !== 16) throw new KtError('INPUT_INVALID', `Camellia-CBC: the IV is 16 bytes, got ${iv.length}`);
+  if (data.length % 16 !== 0) {
+    throw new KtError('INPUT_INVALID', `Camellia-CBC: input must be whole 16-byte blocks, got ${data.length}`);
+  }
+}
+
+/** Camellia-CBC over whole blocks, no padding (RFC 6803 builds CBC-CTS on it). */
+export function camelliaCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  checkCbc(iv, data);
+  const s = camelliaKeySchedule(key);
+  const out = new Uint8Array(data.length);
+  const x = new Uint8Array(16);
+  try {
+    // C[i] = E(P[i] xor C[i-1]), C[0] = IV.
+    for (let off = 0; off < data.length; off += 16) {
+      for (let i = 0; i < 16; i++) x[i] = data[off + i]! ^ (off === 0 ? iv[i]! : out[off - 16 + i]!);
+      out.set(camelliaBlock(s, x), off);
+    }
+    return out;
+  } finally {
+    x.fill(0);
+    wipeCamelliaSchedule(s);
+  }
+}
+
+export function camelliaCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  checkCbc(iv, data);
+  const enc = camelliaKeySchedule(key);
+  const dec = camelliaDecryptionSchedule(enc);
+  const out = new Uint8Array(data.length);
+  try {
+    // P[i] = D(C[i]) xor C[i-1].
+    for (let off = 0; off < data.length; off += 16) {
+      const p = camelliaBlock(dec, data.subarray(off, off + 16));
+      for (let i = 0; i < 16; i++) out[off + i] = p[i]! ^ (off === 0 ? iv[i]! : data[off - 16 + i]!);
+      p.fill(0);
+    }
+    return out;
+  } finally {
+    wipeCamelliaSchedule(enc);
+    wipeCamelliaSchedule(dec);
+  }
+}
