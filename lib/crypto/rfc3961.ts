@@ -1,11 +1,14 @@
 /**
  * Shared machinery of RFC 3961 (Encryption and Checksum Specifications for Kerberos 5):
  * n-fold (section 5.1), the simplified-profile key derivation DR/DK (section 5.1), the
- * well-known constants of the simplified profile (section 5.3) and the DES-family random-to-key
- * functions (section 6.2, 6.3.1).
+ * well-known constants of the simplified profile (section 5.3), the DES-family random-to-key
+ * functions (section 6.2, 6.3.1), and the simplified profile itself (section 5.3: encryption,
+ * checksum and PRF from a cipher, a MAC and a key derivation), which des3-cbc-sha1, RFC 3962,
+ * RFC 6803 and RFC 8009 instantiate with their parameters.
  */
 import { KtError } from '../errors.js';
-import { concatBytes, utf8, wipe } from '../bytes.js';
+import { bytesEqual, concatBytes, utf8, wipe } from '../bytes.js';
+import type { ChecksumFunctions, EncryptionProfile, RandomSource } from './families/types.js';
 import { desFixParity } from './primitives/des.js';
 
 /**
@@ -162,4 +165,217 @@ export function des3RandomToKey(seed: Uint8Array): Uint8Array {
   const out = concatBytes(...parts);
   wipe(...parts);
   return out;
+}
+
+// --- the simplified profile (RFC 3961 section 5.3) ---------------------------------------
+
+/**
+ * A block cipher in CBC mode over whole blocks, without padding: E and D of RFC 3961 section
+ * 5.2 before any ciphertext stealing. Keys are raw bytes; every call schedules its key.
+ */
+export interface CbcCipher {
+  readonly blockSize: number;
+  encrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  decrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+}
+
+/**
+ * E and D with the initial cipher state, as a simplified profile uses them: plain CBC with a
+ * zero IV (des3-cbc-sha1, RFC 3961 section 6.3) or CBC with ciphertext stealing (RFC 3962
+ * section 5, used by RFC 6803 and RFC 8009 too). `minLength` is the shortest input E accepts.
+ */
+export interface ProfileCipher {
+  readonly blockSize: number;
+  /** The plaintext is padded to a multiple of this (RFC 3961 "message block size" m): 8 for CBC, 1 for CTS. */
+  readonly padTo: number;
+  encrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
+  decrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
+}
+
+/** CBC with the all-zero IV over data already padded to whole blocks. */
+export function zeroIvCbc(cipher: CbcCipher): ProfileCipher {
+  const iv = new Uint8Array(cipher.blockSize);
+  return Object.freeze({
+    blockSize: cipher.blockSize,
+    padTo: cipher.blockSize,
+    encrypt: (key: Uint8Array, data: Uint8Array) => cipher.encrypt(key, iv, data),
+    decrypt: (key: Uint8Array, data: Uint8Array) => cipher.decrypt(key, iv, data),
+  });
+}
+
+/** The parameters that make one simplified-profile enctype (RFC 3961 section 5.2). */
+export interface SimplifiedProfileParams {
+  readonly cipher: ProfileCipher;
+  /** HMAC (or CMAC, RFC 6803) of the integrity key, untruncated. */
+  readonly mac: (key: Uint8Array, data: Uint8Array) => Uint8Array;
+  /** h: bytes of the MAC kept in ciphertexts and checksums. */
+  readonly macLength: number;
+  /** Kc/Ke/Ki of a usage: DK (RFC 3961), KDF-FEEDBACK-CMAC (RFC 6803), KDF-HMAC-SHA2 (RFC 8009). */
+  readonly deriveKey: (baseKey: Uint8Array, usage: number, kind: KeyKind) => Uint8Array;
+  /**
+   * What the MAC covers: the confounded plaintext (RFC 3961 section 5.3, MAC-then-encrypt), or
+   * the initial cipher state and the ciphertext (RFC 8009 section 5, encrypt-then-MAC).
+   */
+  readonly macCovers: 'plaintext' | 'iv-and-ciphertext';
+  readonly prf: (baseKey: Uint8Array, input: Uint8Array) => Uint8Array;
+  readonly prfLength: number;
+}
+
+/** CRYPTO_BAD_CIPHERTEXT with the numbers that show why. */
+export function badCiphertext(what: string, length: number, expected: string): KtError {
+  return new KtError('CRYPTO_BAD_CIPHERTEXT', `${what}: a ciphertext of ${length} bytes is impossible (${expected})`, {
+    details: { length, expected },
+  });
+}
+
+/** CRYPTO_INTEGRITY: the checksum or MAC in the ciphertext does not verify. */
+export function integrityFailure(what: string): KtError {
+  return new KtError('CRYPTO_INTEGRITY', undefined, {
+    details: { enctype: what },
+    hint: 'the key (or its kvno, or the key usage) is not the one the data was encrypted with',
+  });
+}
+
+/** The first `n` bytes of a MAC; the full MAC is wiped. */
+function truncated(mac: Uint8Array, n: number): Uint8Array {
+  const out = mac.slice(0, n);
+  wipe(mac);
+  return out;
+}
+
+/**
+ * The encryption profile of a simplified-profile enctype (RFC 3961 section 5.3):
+ *
+ *   conf = random-string(c); pad = zeros to a multiple of m
+ *   C1 = E(Ke, conf | plaintext | pad, initial-cipher-state)
+ *   H1 = HMAC(Ki, conf | plaintext | pad)                       (RFC 3961)
+ *   H1 = HMAC(Ki, initial-cipher-state | C1)                     (RFC 8009 section 5)
+ *   ciphertext = C1 | H1[1..h]
+ *
+ *   get_mic = HMAC(Kc, msg)[1..h]
+ *
+ * Decryption checks H1 in constant time; RFC 8009 checks it before decrypting anything.
+ */
+export function simplifiedProfile(name: string, p: SimplifiedProfileParams): EncryptionProfile {
+  const { cipher, macLength: h } = p;
+  const c = cipher.blockSize;
+  const initialState = new Uint8Array(c);
+  const macOf = (ki: Uint8Array, data: Uint8Array): Uint8Array => truncated(p.mac(ki, data), h);
+  const withKeys = <T>(baseKey: Uint8Array, usage: number, use: (ke: Uint8Array, ki: Uint8Array) => T): T => {
+    const ke = p.deriveKey(baseKey, usage, 'Ke');
+    const ki = p.deriveKey(baseKey, usage, 'Ki');
+    try {
+      return use(ke, ki);
+    } finally {
+      wipe(ke, ki);
+    }
+  };
+
+  const encrypt = (baseKey: Uint8Array, usage: number, plaintext: Uint8Array, confounder: Uint8Array): Uint8Array =>
+    withKeys(baseKey, usage, (ke, ki) => {
+      const length = c + plaintext.length;
+      const padded = new Uint8Array(Math.ceil(length / cipher.padTo) * cipher.padTo);
+      padded.set(confounder);
+      padded.set(plaintext, c);
+      try {
+        const c1 = cipher.encrypt(ke, padded);
+        const macInput = p.macCovers === 'plaintext' ? padded : concatBytes(initialState, c1);
+        const h1 = macOf(ki, macInput);
+        const out = concatBytes(c1, h1);
+        wipe(h1);
+        return out;
+      } finally {
+        wipe(padded);
+      }
+    });
+
+  const decrypt = (baseKey: Uint8Array, usage: number, ciphertext: Uint8Array): Uint8Array => {
+    const bodyLength = ciphertext.length - h;
+    // E of the confounder alone is one block; CBC output is whole blocks, CTS output is any
+    // length from one block up.
+    if (bodyLength < c || bodyLength % cipher.padTo !== 0) {
+      throw badCiphertext(name, ciphertext.length, `${c} + n*${cipher.padTo} + ${h} bytes`);
+    }
+    const c1 = ciphertext.subarray(0, bodyLength);
+    const h1 = ciphertext.subarray(bodyLength);
+    return withKeys(baseKey, usage, (ke, ki) => {
+      if (p.macCovers === 'iv-and-ciphertext') {
+        const expected = macOf(ki, concatBytes(initialState, c1));
+        const ok = bytesEqual(expected, h1);
+        wipe(expected);
+        if (!ok) throw integrityFailure(name);
+        const plain = cipher.decrypt(ke, c1);
+        const out = plain.slice(c);
+        wipe(plain);
+        return out;
+      }
+      const plain = cipher.decrypt(ke, c1);
+      try {
+        const expected = macOf(ki, plain);
+        const ok = bytesEqual(expected, h1);
+        wipe(expected);
+        if (!ok) throw integrityFailure(name);
+        return plain.slice(c);
+      } finally {
+        wipe(plain);
+      }
+    });
+  };
+
+  const checksum: ChecksumFunctions = Object.freeze({
+    size: h,
+    make: (baseKey: Uint8Array, usage: number, data: Uint8Array) => {
+      const kc = p.deriveKey(baseKey, usage, 'Kc');
+      try {
+        return macOf(kc, data);
+      } finally {
+        wipe(kc);
+      }
+    },
+    verify: (baseKey: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array) => {
+      const expected = checksum.make(baseKey, usage, data, noRandom);
+      const ok = bytesEqual(expected, mac);
+      wipe(expected);
+      return ok;
+    },
+  });
+
+  return Object.freeze({ confounderLength: c, encrypt, decrypt, checksum, prf: p.prf, prfLength: p.prfLength });
+}
+
+/** For checksums that take no confounder: asking it for bytes is a bug. */
+export const noRandom: RandomSource = () => {
+  throw new KtError('INTERNAL', 'this checksum does not use random bytes');
+};
+
+/** The constant "prf" of the pseudo-random functions (RFC 3961 section 5.3, RFC 6803, RFC 8009). */
+export function prfConstant(): Uint8Array {
+  return utf8('prf');
+}
+
+/**
+ * The simplified-profile PRF (RFC 3961 section 5.3):
+ *
+ *   tmp1 = H(octet-string)
+ *   tmp2 = truncate tmp1 to multiple of m
+ *   PRF = E(DK(protocol-key, prfconstant), tmp2, initial-cipher-state)
+ *
+ * H is SHA-1 for des3-cbc-sha1 and the RFC 3962 enctypes; m is the cipher block size, so the
+ * 20-byte hash keeps 16 bytes and the PRF output is 16 bytes.
+ */
+export function dkPrf(
+  hash: (data: Uint8Array) => Uint8Array,
+  cipher: ProfileCipher,
+  kdf: (key: Uint8Array, constant: Uint8Array) => Uint8Array,
+): (baseKey: Uint8Array, input: Uint8Array) => Uint8Array {
+  return (baseKey, input) => {
+    const tmp1 = hash(input);
+    const tmp2 = tmp1.slice(0, tmp1.length - (tmp1.length % cipher.blockSize));
+    const key = kdf(baseKey, prfConstant());
+    try {
+      return cipher.encrypt(key, tmp2);
+    } finally {
+      wipe(tmp1, tmp2, key);
+    }
+  };
 }

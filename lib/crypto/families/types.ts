@@ -38,6 +38,46 @@ export interface FamilyFunctions {
   readonly randomToKey: (seed: Uint8Array) => Uint8Array;
   /** Simplified-profile key derivation (Kc/Ke/Ki of a usage); absent for DES and RC4. */
   readonly deriveKey?: (baseKey: Uint8Array, usage: number, kind: KeyKind) => Uint8Array;
+  /** Encryption, decryption, the mandatory checksum and the PRF (RFC 3961 sections 3 and 4). */
+  readonly profile?: EncryptionProfile;
+}
+
+/** Returns n random bytes (injected: the core never picks a random source itself). */
+export type RandomSource = (n: number) => Uint8Array;
+
+/**
+ * A checksum mechanism (RFC 3961 section 4): `make` is get_mic, `verify` is verify_mic. Keys
+ * and usages are already validated by the caller; unkeyed checksums ignore both. `random` is
+ * only used by the DES checksums that carry a confounder (RFC 3961 sections 6.2.4, 6.2.5).
+ */
+export interface ChecksumFunctions {
+  /** Checksum bytes on the wire. */
+  readonly size: number;
+  readonly make: (key: Uint8Array, usage: number, data: Uint8Array, random: RandomSource) => Uint8Array;
+  /** Constant-time for keyed checksums; false (never an exception) when the MAC does not match. */
+  readonly verify: (key: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array) => boolean;
+}
+
+/**
+ * The encryption profile of one enctype (RFC 3961 section 3), with the initial (all-zero, or
+ * for des-cbc-crc the key) cipher state: Kerberos messages never chain cipher state.
+ */
+export interface EncryptionProfile {
+  /** Bytes of random confounder prefixed to every plaintext (a cipher block; 8 for RC4). */
+  readonly confounderLength: number;
+  /** `confounder` has exactly `confounderLength` bytes. */
+  readonly encrypt: (key: Uint8Array, usage: number, plaintext: Uint8Array, confounder: Uint8Array) => Uint8Array;
+  /**
+   * Throws CRYPTO_BAD_CIPHERTEXT for a length no encryption can produce and CRYPTO_INTEGRITY
+   * when the integrity check fails. CBC enctypes (DES, DES3) return the plaintext with its zero
+   * padding, as RFC 3961 section 3 allows: the length is not carried.
+   */
+  readonly decrypt: (key: Uint8Array, usage: number, ciphertext: Uint8Array) => Uint8Array;
+  /** The enctype's mandatory checksum (RFC 3961 "required checksum mechanism"). */
+  readonly checksum: ChecksumFunctions;
+  /** pseudo-random (RFC 3961 section 3): `prfLength` bytes. */
+  readonly prf: (key: Uint8Array, input: Uint8Array) => Uint8Array;
+  readonly prfLength: number;
 }
 
 /** What a family needs to know about the enctype it serves. */
