@@ -6,8 +6,10 @@
  * 40-bit export RC4); `deprecated` = accepted with a warning (3DES and RC4, RFC 8429).
  *
  * Derivable records carry their family's functions (string-to-key, random-to-key, key
- * derivation), built by the family modules from parameters; records known by number only
- * (5, 7, 8) have neither family nor functions.
+ * derivation, and the encryption profile: encrypt, decrypt, checksum, PRF), built by the family
+ * modules from parameters; records known by number only (5, 7, 8) have neither family nor
+ * functions. `checksumType` is the enctype's mandatory checksum (RFC 3961 "required checksum
+ * mechanism"), a number of the checksum table in checksums.ts.
  */
 import { KtError } from '../errors.js';
 import { aesSha1 } from './families/aes-sha1.js';
@@ -45,6 +47,10 @@ export interface EnctypeInfo {
   readonly randomToKey?: FamilyFunctions['randomToKey'];
   /** Simplified-profile key derivation (Kc/Ke/Ki of a usage): DES3, AES, Camellia. */
   readonly deriveKey?: FamilyFunctions['deriveKey'];
+  /** The mandatory keyed checksum type (RFC 3961 section 4; RFC 3962, 4757, 6803, 8009). */
+  readonly checksumType?: number;
+  /** Encryption profile; `encrypt()`/`decrypt()` in profiles.ts are the checked entry points. */
+  readonly profile?: FamilyFunctions['profile'];
 }
 
 /** An enctype whose keys this toolkit can make. */
@@ -58,7 +64,7 @@ export function isDerivable(info: EnctypeInfo): info is DerivableEnctype {
   return info.family !== undefined && info.stringToKey !== undefined && info.randomToKey !== undefined;
 }
 
-type RecordBase = Omit<EnctypeInfo, 'seedLength' | 'defaultIterations' | 'stringToKey' | 'randomToKey' | 'deriveKey'> & {
+type RecordBase = Omit<EnctypeInfo, 'seedLength' | 'defaultIterations' | 'stringToKey' | 'randomToKey' | 'deriveKey' | 'profile'> & {
   readonly seedLength?: number;
 };
 
@@ -73,6 +79,9 @@ function T(base: RecordBase, make?: FamilyFactory): EnctypeInfo {
   if (fns.family !== base.family) {
     throw new KtError('INTERNAL', `enctype ${base.id}: the record says family ${String(base.family)}, its functions are ${fns.family}`);
   }
+  if ((fns.profile === undefined) !== (base.checksumType === undefined)) {
+    throw new KtError('INTERNAL', `enctype ${base.id}: an encryption profile and a mandatory checksum type go together`);
+  }
   return Object.freeze({ ...base, ...fns, aliases });
 }
 
@@ -84,18 +93,18 @@ const PRE_STANDARD = 'pre-RFC 3961 enctype that was never standardised';
 
 /** Known enctypes in MIT's preference order of the table. */
 export const ENCTYPES: readonly EnctypeInfo[] = Object.freeze([
-  T({ id: 1, name: 'des-cbc-crc', aliases: ['DES-CBC-CRC'], ktpassName: 'DES-CBC-CRC', family: 'des', keyLength: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des),
-  T({ id: 2, name: 'des-cbc-md4', aliases: [], family: 'des', keyLength: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des),
-  T({ id: 3, name: 'des-cbc-md5', aliases: ['des', 'DES-CBC-MD5'], ktpassName: 'DES-CBC-MD5', family: 'des', keyLength: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des),
-  T({ id: 16, name: 'des3-cbc-sha1', aliases: ['des3-hmac-sha1', 'des3-cbc-sha1-kd'], family: 'des3', keyLength: 24, weak: false, deprecated: true, policyNote: RFC8429_DES3 }, des3),
-  T({ id: 17, name: 'aes128-cts-hmac-sha1-96', aliases: ['aes128-cts', 'aes128-sha1', 'AES128-SHA1', 'aes128'], ktpassName: 'AES128-SHA1', family: 'aes-sha1', keyLength: 16, weak: false, deprecated: false }, aesSha1),
-  T({ id: 18, name: 'aes256-cts-hmac-sha1-96', aliases: ['aes256-cts', 'aes256-sha1', 'AES256-SHA1', 'aes256'], ktpassName: 'AES256-SHA1', family: 'aes-sha1', keyLength: 32, weak: false, deprecated: false }, aesSha1),
-  T({ id: 19, name: 'aes128-cts-hmac-sha256-128', aliases: ['aes128-sha2', 'AES128-SHA256'], family: 'aes-sha2', keyLength: 16, weak: false, deprecated: false }, aesSha2({ hash: 'sha256', macLength: 16 })),
-  T({ id: 20, name: 'aes256-cts-hmac-sha384-192', aliases: ['aes256-sha2', 'AES256-SHA384'], family: 'aes-sha2', keyLength: 32, weak: false, deprecated: false }, aesSha2({ hash: 'sha384', macLength: 24 })),
-  T({ id: 23, name: 'arcfour-hmac', aliases: ['rc4-hmac', 'arcfour-hmac-md5', 'RC4-HMAC-NT', 'rc4'], ktpassName: 'RC4-HMAC-NT', family: 'rc4', keyLength: 16, weak: false, deprecated: true, policyNote: RFC8429_RC4 }, rc4),
-  T({ id: 24, name: 'arcfour-hmac-exp', aliases: ['rc4-hmac-exp', 'arcfour-hmac-md5-exp'], family: 'rc4', keyLength: 16, weak: true, deprecated: true, policyNote: RFC6649_EXP }, rc4),
-  T({ id: 25, name: 'camellia128-cts-cmac', aliases: ['camellia128-cts'], family: 'camellia', keyLength: 16, weak: false, deprecated: false }, camellia),
-  T({ id: 26, name: 'camellia256-cts-cmac', aliases: ['camellia256-cts'], family: 'camellia', keyLength: 32, weak: false, deprecated: false }, camellia),
+  T({ id: 1, name: 'des-cbc-crc', aliases: ['DES-CBC-CRC'], ktpassName: 'DES-CBC-CRC', family: 'des', keyLength: 8, checksumType: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des({ integrity: 'crc32', checksum: 'md5', initialState: 'key' })),
+  T({ id: 2, name: 'des-cbc-md4', aliases: [], family: 'des', keyLength: 8, checksumType: 3, weak: true, deprecated: true, policyNote: RFC6649_DES }, des({ integrity: 'md4', checksum: 'md4', initialState: 'zero' })),
+  T({ id: 3, name: 'des-cbc-md5', aliases: ['des', 'DES-CBC-MD5'], ktpassName: 'DES-CBC-MD5', family: 'des', keyLength: 8, checksumType: 8, weak: true, deprecated: true, policyNote: RFC6649_DES }, des({ integrity: 'md5', checksum: 'md5', initialState: 'zero' })),
+  T({ id: 16, name: 'des3-cbc-sha1', aliases: ['des3-hmac-sha1', 'des3-cbc-sha1-kd'], family: 'des3', keyLength: 24, checksumType: 12, weak: false, deprecated: true, policyNote: RFC8429_DES3 }, des3),
+  T({ id: 17, name: 'aes128-cts-hmac-sha1-96', aliases: ['aes128-cts', 'aes128-sha1', 'AES128-SHA1', 'aes128'], ktpassName: 'AES128-SHA1', family: 'aes-sha1', keyLength: 16, checksumType: 15, weak: false, deprecated: false }, aesSha1),
+  T({ id: 18, name: 'aes256-cts-hmac-sha1-96', aliases: ['aes256-cts', 'aes256-sha1', 'AES256-SHA1', 'aes256'], ktpassName: 'AES256-SHA1', family: 'aes-sha1', keyLength: 32, checksumType: 16, weak: false, deprecated: false }, aesSha1),
+  T({ id: 19, name: 'aes128-cts-hmac-sha256-128', aliases: ['aes128-sha2', 'AES128-SHA256'], family: 'aes-sha2', keyLength: 16, checksumType: 19, weak: false, deprecated: false }, aesSha2({ hash: 'sha256', macLength: 16 })),
+  T({ id: 20, name: 'aes256-cts-hmac-sha384-192', aliases: ['aes256-sha2', 'AES256-SHA384'], family: 'aes-sha2', keyLength: 32, checksumType: 20, weak: false, deprecated: false }, aesSha2({ hash: 'sha384', macLength: 24 })),
+  T({ id: 23, name: 'arcfour-hmac', aliases: ['rc4-hmac', 'arcfour-hmac-md5', 'RC4-HMAC-NT', 'rc4'], ktpassName: 'RC4-HMAC-NT', family: 'rc4', keyLength: 16, checksumType: -138, weak: false, deprecated: true, policyNote: RFC8429_RC4 }, rc4({ exportGrade: false })),
+  T({ id: 24, name: 'arcfour-hmac-exp', aliases: ['rc4-hmac-exp', 'arcfour-hmac-md5-exp'], family: 'rc4', keyLength: 16, checksumType: -138, weak: true, deprecated: true, policyNote: RFC6649_EXP }, rc4({ exportGrade: true })),
+  T({ id: 25, name: 'camellia128-cts-cmac', aliases: ['camellia128-cts'], family: 'camellia', keyLength: 16, checksumType: 17, weak: false, deprecated: false }, camellia),
+  T({ id: 26, name: 'camellia256-cts-cmac', aliases: ['camellia256-cts'], family: 'camellia', keyLength: 32, checksumType: 18, weak: false, deprecated: false }, camellia),
   // Known by number only: read and shown, never derived.
   T({ id: 5, name: 'des3-cbc-md5', aliases: [], keyLength: 24, seedLength: 21, weak: true, deprecated: true, policyNote: PRE_STANDARD }),
   T({ id: 7, name: 'old-des3-cbc-sha1', aliases: ['des3-cbc-sha1-old'], keyLength: 24, seedLength: 21, weak: true, deprecated: true, policyNote: PRE_STANDARD }),

@@ -6,11 +6,26 @@
  * "kerberos"))", default iteration count 32768. The PBKDF2 PRF is HMAC-SHA1, as for RFC 3962
  * (MIT's krb5int_camellia_string_to_key calls the same HMAC-SHA1 PBKDF2; the RFC 6803
  * vectors only reproduce with SHA-1).
+ *
+ * Section 5: encryption and checksums are the RFC 3961 simplified profile with E = Camellia
+ * in CBC-CTS mode (RFC 3962 section 5), a 16-byte confounder, and CMAC instead of HMAC:
+ *
+ *   C = Camellia-CTS(Ke, conf | plaintext, IV = 0); H = CMAC(Ki, conf | plaintext)
+ *   ciphertext = C | H                         (h = 128 bits, not truncated)
+ *   checksum   = CMAC(Kc, data)                (types 17 cmac-camellia128, 18 cmac-camellia256)
+ *   PRF        = CMAC(DK(base-key, "prf"), octet-string)
  */
 import { concatBytes, wipe } from '../../bytes.js';
-import { camelliaBlock, camelliaKeySchedule, wipeCamelliaSchedule } from '../primitives/camellia.js';
+import {
+  camelliaBlock,
+  camelliaCbcDecrypt,
+  camelliaCbcEncrypt,
+  camelliaKeySchedule,
+  wipeCamelliaSchedule,
+} from '../primitives/camellia.js';
 import { cmac } from '../primitives/cmac.js';
-import { usageConstant } from '../rfc3961.js';
+import { prfConstant, simplifiedProfile, usageConstant, type CbcCipher, type KeyKind } from '../rfc3961.js';
+import { zeroIvCts } from '../rfc3962.js';
 import { identityRandomToKey } from './identity.js';
 import { pbkdf2StringToKey } from './pbkdf2-s2k.js';
 import type { FamilyFactory } from './types.js';
@@ -60,16 +75,36 @@ export function kdfFeedbackCmac(key: Uint8Array, constant: Uint8Array, outBytes:
   }
 }
 
+/** Camellia-CBC over whole blocks: the cipher under CBC-CTS. */
+export const CAMELLIA_CBC: CbcCipher = Object.freeze({ blockSize: 16, encrypt: camelliaCbcEncrypt, decrypt: camelliaCbcDecrypt });
+
 export const camellia: FamilyFactory = (spec) => {
   const randomToKey = identityRandomToKey(spec.keyLength, spec.name);
   const kdf = (key: Uint8Array, constant: Uint8Array): Uint8Array => kdfFeedbackCmac(key, constant, spec.keyLength);
+  // Section 5: Kc, Ke and Ki are KDF-FEEDBACK-CMAC(base-key, usage | 0x99/0xAA/0x55), all of key length.
+  const deriveKey = (baseKey: Uint8Array, usage: number, kind: KeyKind): Uint8Array => kdf(baseKey, usageConstant(usage, kind));
   return {
     family: 'camellia',
     seedLength: spec.keyLength,
     defaultIterations: CAMELLIA_DEFAULT_ITERATIONS,
     stringToKey: pbkdf2StringToKey(spec, { hash: 'sha1', defaultIterations: CAMELLIA_DEFAULT_ITERATIONS, pepper: true, kdf }),
     randomToKey,
-    // Section 5: Kc, Ke and Ki are KDF-FEEDBACK-CMAC(base-key, usage | 0x99/0xAA/0x55), all of key length.
-    deriveKey: (baseKey, usage, kind) => kdf(baseKey, usageConstant(usage, kind)),
+    deriveKey,
+    profile: simplifiedProfile(spec.name, {
+      cipher: zeroIvCts(CAMELLIA_CBC),
+      mac: camelliaCmac,
+      macLength: 16,
+      deriveKey,
+      macCovers: 'plaintext',
+      prf: (baseKey, input) => {
+        const key = kdf(baseKey, prfConstant());
+        try {
+          return camelliaCmac(key, input);
+        } finally {
+          wipe(key);
+        }
+      },
+      prfLength: 16,
+    }),
   };
 };

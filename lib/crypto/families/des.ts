@@ -15,11 +15,24 @@
  * key_correction fixes parity and XORs a weak or semi-weak key with 00 00 00 00 00 00 00 F0.
  * The iteration count does not apply. These enctypes are broken (RFC 6649); the policy module
  * refuses them unless weak crypto is allowed.
+ *
+ * Encryption (sections 6.2.1 to 6.2.3) predates key derivation: the key itself encrypts, key
+ * usages are ignored, and an unkeyed checksum inside the encryption gives integrity:
+ *
+ *   buf = confounder(8) | zeros(checksum size) | msg | zeros to a multiple of 8
+ *   buf[8 ..] = H(buf)                  (CRC-32: 4 bytes; MD4, MD5: 16 bytes)
+ *   ciphertext = DES-CBC(key, IV, buf)  (IV = the key for des-cbc-crc, zeros otherwise)
+ *
+ * The mandatory checksums are keyed the old way too (sections 6.2.4, 6.2.5): rsa-md5-des (8)
+ * for des-cbc-crc and des-cbc-md5, rsa-md4-des (3) for des-cbc-md4.
  */
-import { concatBytes, wipe } from '../../bytes.js';
-import { desCbcEncrypt, desFixParity, isDesWeakKey } from '../primitives/des.js';
-import { desRandomToKey } from '../rfc3961.js';
-import type { FamilyFactory } from './types.js';
+import { md5 } from '@noble/hashes/legacy.js';
+import { bytesEqual, concatBytes, wipe } from '../../bytes.js';
+import { modCrc32 } from '../primitives/crc32.js';
+import { desCbcDecrypt, desCbcEncrypt, desFixParity, isDesWeakKey } from '../primitives/des.js';
+import { md4 } from '../primitives/md4.js';
+import { badCiphertext, desRandomToKey, integrityFailure } from '../rfc3961.js';
+import type { ChecksumFunctions, EncryptionProfile, FamilyFactory } from './types.js';
 
 /** key_correction: odd parity, then the weak-key fix. Returns a new array. */
 export function desKeyCorrection(key: Uint8Array): Uint8Array {
@@ -74,10 +87,129 @@ export function desStringToKey(password: Uint8Array, salt: Uint8Array): Uint8Arr
   return key;
 }
 
-export const des: FamilyFactory = () => ({
-  family: 'des',
-  seedLength: 7,
-  stringToKey: async (password, salt) => desStringToKey(password, salt),
-  // MIT k5_rand2key_des: 56 random bits to a key with parity (no weak-key check, like MIT).
-  randomToKey: desRandomToKey,
-});
+/** The unkeyed hashes of the DES enctypes and checksums (RFC 3961 section 6.1). */
+const HASHES = {
+  crc32: (data: Uint8Array) => modCrc32(data),
+  md4,
+  md5,
+} as const satisfies Record<string, (data: Uint8Array) => Uint8Array>;
+
+export type DesHash = keyof typeof HASHES;
+
+const ZERO_IV = new Uint8Array(8);
+
+/**
+ * rsa-md5-des (8) and rsa-md4-des (3), RFC 3961 sections 6.2.4 and 6.2.5:
+ *
+ *   conf = random(8)
+ *   checksum = DES-CBC(key XOR F0F0F0F0F0F0F0F0, IV = 0, conf | H(conf | msg))   (24 bytes)
+ *
+ * The "variant" key keeps checksums apart from encryptions under the same key. Verification
+ * decrypts, takes the confounder back and recomputes the hash.
+ */
+export function desConfounderChecksum(hash: 'md4' | 'md5'): ChecksumFunctions {
+  const h = HASHES[hash];
+  const variant = (key: Uint8Array): Uint8Array => key.map((b) => b ^ 0xf0);
+  const fns: ChecksumFunctions = {
+    size: 24,
+    make: (key, _usage, data, random) => {
+      const conf = random(8);
+      const k = variant(key);
+      const hashInput = concatBytes(conf, data);
+      const digest = h(hashInput);
+      const block = concatBytes(conf, digest);
+      try {
+        return desCbcEncrypt(k, ZERO_IV, block);
+      } finally {
+        wipe(k, hashInput, digest, block);
+      }
+    },
+    verify: (key, _usage, data, mac) => {
+      if (mac.length !== 24) return false;
+      const k = variant(key);
+      const block = desCbcDecrypt(k, ZERO_IV, mac);
+      const hashInput = concatBytes(block.subarray(0, 8), data);
+      const digest = h(hashInput);
+      const ok = bytesEqual(digest, block.subarray(8));
+      wipe(k, block, hashInput, digest);
+      return ok;
+    },
+  };
+  return Object.freeze(fns);
+}
+
+export interface DesParameters {
+  /** The checksum inside the ciphertext: des-cbc-crc, des-cbc-md4, des-cbc-md5. */
+  readonly integrity: DesHash;
+  /** The hash of the mandatory keyed checksum (rsa-md4-des or rsa-md5-des). */
+  readonly checksum: 'md4' | 'md5';
+  /** The initial cipher state: section 6.2.3 makes it the key for des-cbc-crc; zeros otherwise. */
+  readonly initialState: 'key' | 'zero';
+}
+
+function desProfile(name: string, params: DesParameters): EncryptionProfile {
+  const h = HASHES[params.integrity];
+  const size = h(new Uint8Array(0)).length;
+  const header = 8 + size;
+  const ivFor = (key: Uint8Array): Uint8Array => (params.initialState === 'key' ? key : ZERO_IV);
+
+  const encrypt = (key: Uint8Array, _usage: number, plaintext: Uint8Array, confounder: Uint8Array): Uint8Array => {
+    const buf = new Uint8Array(Math.ceil((header + plaintext.length) / 8) * 8);
+    buf.set(confounder);
+    buf.set(plaintext, header);
+    const digest = h(buf);
+    buf.set(digest, 8);
+    try {
+      return desCbcEncrypt(key, ivFor(key), buf);
+    } finally {
+      wipe(buf, digest);
+    }
+  };
+
+  const decrypt = (key: Uint8Array, _usage: number, ciphertext: Uint8Array): Uint8Array => {
+    if (ciphertext.length < header || ciphertext.length % 8 !== 0) {
+      throw badCiphertext(name, ciphertext.length, `a multiple of 8, at least ${Math.ceil(header / 8) * 8} bytes`);
+    }
+    const buf = desCbcDecrypt(key, ivFor(key), ciphertext);
+    try {
+      const got = buf.slice(8, header);
+      buf.fill(0, 8, header);
+      const expected = h(buf);
+      const ok = bytesEqual(expected, got);
+      wipe(got, expected);
+      if (!ok) throw integrityFailure(name);
+      return buf.slice(header);
+    } finally {
+      wipe(buf);
+    }
+  };
+
+  return Object.freeze({
+    confounderLength: 8,
+    encrypt,
+    decrypt,
+    checksum: desConfounderChecksum(params.checksum),
+    // The PRF of MIT krb5 up to 1.17 (krb5int_des_prf): DES-CBC(key, IV = 0, MD5(octet-string)).
+    // No oracle is left to check it against (MIT 1.18 dropped single DES; Heimdal has no DES PRF).
+    prf: (key: Uint8Array, input: Uint8Array) => {
+      const digest = md5(input);
+      try {
+        return desCbcEncrypt(key, ZERO_IV, digest);
+      } finally {
+        wipe(digest);
+      }
+    },
+    prfLength: 16,
+  });
+}
+
+export const des =
+  (params: DesParameters): FamilyFactory =>
+  (spec) => ({
+    family: 'des',
+    seedLength: 7,
+    stringToKey: async (password, salt) => desStringToKey(password, salt),
+    // MIT k5_rand2key_des: 56 random bits to a key with parity (no weak-key check, like MIT).
+    randomToKey: desRandomToKey,
+    profile: desProfile(spec.name, params),
+  });
