@@ -85,6 +85,8 @@ export const PA_TYPE = Object.freeze({
   PA_AS_FRESHNESS: 150,
   PA_SPAKE: 151,
   PA_PAC_OPTIONS: 167,
+  /** Heimdal/Samba KRB5_PADATA_GSS (GSS-API pre-authentication), offered by Samba 4.17. */
+  PA_GSS: 655,
 } as const);
 
 /** The PA_* name of a padata type, or `PA-<n>`. */
