@@ -24,3 +24,17 @@ export { encrypt, decrypt, checksum, verifyChecksum, checksumTypeFor, prf, prfLe
 export type { EncryptOptions, ChecksumOptions, RandomSource } from './crypto/profiles.js';
 export { CHECKSUM_TYPES, checksumTypeById, resolveChecksumType } from './crypto/checksums.js';
 export type { ChecksumTypeInfo } from './crypto/checksums.js';
+export { KRB5_PVNO, MSG_TYPE, APP_TAG, PA_TYPE, paTypeName, KEY_USAGE, KDC_OPTIONS, TICKET_FLAGS, flagNames, ADDR_TYPE, KRB_ERRORS, KRB_ERR, krbErrorInfo, NT_STATUS } from './krb5/constants.js';
+export type { KrbErrorInfo } from './krb5/constants.js';
+export { decodeKdcReply, decodeKdcReq, decodeKdcRep, decodeKrbError, decodeEncKdcRepPart, decodeEncTicketPart, decodeTicket, decodeAuthenticator, decodeApReq, decodeMethodData, decodeEtypeInfo2, decodeEtypeInfo, decodePaEncTsEnc, decodePaPacRequest, decodeErrorData, peekErrorCode } from './krb5/messages.js';
+export { encodeKdcReq, encodeKdcReqBody, encodeKdcRep, encodeKrbError, encodeEncKdcRepPart, encodeEncTicketPart, encodeTicket, encodeAuthenticator, encodeApReq, encodeMethodData, encodeEtypeInfo2, encodeEtypeInfo, encodePaEncTsEnc, encodePaPacRequest, encodeEncryptedData, encodeEncryptionKey, encodePaData, encodePrincipalName, paPacRequest } from './krb5/messages.js';
+export { toPrincipalName, fromPrincipalName, tgsPrincipalName, principalNameText, saltText } from './krb5/messages.js';
+export type { PrincipalName, HostAddress, EncryptedData, EncryptionKey, Checksum, PaData, AuthorizationDataEntry, TransitedEncoding, LastReqEntry, Ticket, EncTicketPart, KdcReqBody, KdcReq, KdcRep, EncKdcRepPart, Authenticator, ApReq, KrbError, PaEncTsEnc, EtypeInfoEntry, PaPacRequest, ErrorData, KdcReply } from './krb5/messages.js';
+export { parseKrb5Conf, loadKrb5Config, configNodes, configValues, configValue, realmConfig, realmForHost, parseConfigBoolean, parseDuration, parseEnctypeList, includedirAccepts } from './krb5/config.js';
+export type { Krb5Config, ConfigReader, ConfigNode, ConfigWarning, Libdefaults, RealmConfig, DomainRealmMapping, ParseOptions as Krb5ConfParseOptions } from './krb5/config.js';
+export { KDC_PORT, UDP_PREFERENCE_LIMIT, MAX_TCP_REPLY, parseKdcSpec, formatKdc, isIpAddress, orderSrvRecords, locateKdcs, createKdcTransport, frameTcp, tcpFrameLength } from './krb5/transport.js';
+export type { KdcProtocol, KdcSource, KdcSpec, KdcTarget, SrvRecord, SrvResolver, HostResolver, LocateOptions, LocateResult, SocketIo, KdcAttempt, KdcResponse, KdcTransport, KdcTransportOptions } from './krb5/transport.js';
+export { probeAsReq, getInitialTicket, getServiceTicket, decryptTicket, defaultSalt, etypeInfoFromPadata, clockSkewSeconds } from './krb5/client.js';
+export type { KrbContext, KrbKey, KdcEtypeInfo, ExchangeInfo, KdcFailure, KrbCredentials, Outcome, AsRequestOptions, ProbeResult, InitialSecret, InitialTicketOptions, InitialTicket, ServiceTicketOptions, ServiceTicket } from './krb5/client.js';
+export { nodeSocketIo, nodeSrvResolver, nodeHostResolver, nodeConfigReader, krb5ConfigPaths, loadNodeKrb5Config, createNodeKdcTransport } from './node/krb5-transport.js';
+export type { NodeSocketIoOptions, NodeResolverOptions, NodeKdcTransportOptions } from './node/krb5-transport.js';
