@@ -79,6 +79,12 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** Whether a[aAt..aAt+length) equals b[bAt..bAt+length) (not constant-time: not for secrets). */
+export function equalAt(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a[aAt + i] !== b[bAt + i]) return false;
+  return true;
+}
+
 /** Overwrites a buffer that held secret material. */
 export function wipe(...buffers: Uint8Array[]): void {
   for (const b of buffers) b.fill(0);

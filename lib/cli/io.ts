@@ -18,7 +18,7 @@ import { isStdio } from './context.js';
 export interface KeytabLocation {
   /** `-` for standard input/output, else an absolute path. */
   readonly path: string;
-  /** How to show it to the user (`FILE:/etc/krb5.keytab`). */
+  /** How to show it to the user, as klist does: `FILE:` + the name as given. */
   readonly display: string;
 }
 
@@ -33,8 +33,9 @@ export function keytabLocation(ctx: CliContext, name: string | undefined): Keyta
   if (isStdio(given)) return { path: '-', display: '-' };
   const m = /^([A-Za-z][A-Za-z0-9]*):(.*)$/.exec(given);
   let path = given;
+  let type = 'FILE';
   if (m) {
-    const type = (m[1] as string).toUpperCase();
+    type = (m[1] as string).toUpperCase();
     if (type !== 'FILE' && type !== 'WRFILE') {
       throw new KtError('INPUT_INVALID', `keytab type ${m[1]}: is not supported: give a file path (or FILE:path)`, {
         details: { keytab: given },
@@ -44,8 +45,8 @@ export function keytabLocation(ctx: CliContext, name: string | undefined): Keyta
     path = m[2] as string;
   }
   if (path === '') throw new KtError('INPUT_INVALID', `keytab name "${given}" has no path`);
-  const abs = resolve(ctx.cwd, path);
-  return { path: abs, display: `FILE:${abs}` };
+  // Shown as MIT shows it: the name as given, with its type.
+  return { path: resolve(ctx.cwd, path), display: `${type}:${path}` };
 }
 
 function fsError(err: unknown, path: string, doing: string): KtError {

@@ -1,20 +1,32 @@
 /** The real process as a CliContext: the only place the CLI touches process.* directly. */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import type { CliContext } from './context.js';
 import { useNativeCrypto } from '../node/pbkdf2-native.js';
 import { promptSecret } from './prompt.js';
 
+/**
+ * A process stream as an OutStream. When the reader goes away (`keytab list | head`), the
+ * rest of the output is dropped quietly instead of failing with EPIPE.
+ */
 function outStream(stream: NodeJS.WriteStream): CliContext['stdout'] {
   let full = false;
+  let closed = false;
+  let wake: (() => void) | undefined;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+    wake?.();
+  });
+  stream.on('drain', () => wake?.());
   return {
     write: (chunk) => {
-      if (!stream.write(chunk)) full = true;
+      if (!closed && !stream.write(chunk)) full = true;
     },
     drain: async () => {
-      if (!full) return;
+      if (!full || closed) return;
       full = false;
-      await once(stream, 'drain');
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     },
     isTTY: stream.isTTY === true,
   };
@@ -47,9 +59,5 @@ export async function run(program: string, main: (ctx: CliContext, argv: readonl
   // PBKDF2 through OpenSSL on the thread pool: the same keys as the pure code, several times faster.
   useNativeCrypto();
   const ctx = processContext(program);
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    // `keytab list | head` closes the pipe early: not an error worth a message.
-    if (err.code === 'EPIPE') process.exitCode = ctx.exitCode;
-  });
   process.exitCode = await main(ctx, process.argv.slice(2));
 }

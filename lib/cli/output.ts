@@ -3,6 +3,7 @@ import { toHex } from '../bytes.js';
 import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { formatPrincipal } from '../principal.js';
+import type { Principal } from '../principal.js';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -55,14 +56,79 @@ export function chunkedWriter(write: (chunk: string) => void): { add(text: strin
   };
 }
 
-/** Formats entry lines of `klist -k -t -e [-K]`, reusing work across entries that share fields. */
-export function klistFormatter(showKey: boolean): (entry: KeytabEntry) => string {
-  const principal = memoLast(formatPrincipal);
-  const time = memoLast(klistTime);
-  const enctype = memoLast(klistEnctype);
-  return (e) => {
-    const key = showKey ? ` (0x${toHex(e.key)})` : '';
-    return `${String(e.kvno).padStart(4, ' ')} ${time(e.timestamp)} ${principal(e.principal)} (${enctype(e.enctype)}) ${key}\n`;
+const encoder = new TextEncoder();
+const HEX_DIGITS = encoder.encode('0123456789abcdef');
+
+/**
+ * Writes the entry lines of `klist -k -t -e [-K]` straight into 64 KB byte buffers: the
+ * principal, time and enctype texts are encoded once per distinct value, so a large keytab
+ * is listed without making a string per line. `line` returns true when it has just handed a
+ * buffer to `write` (a good time to wait for a slow reader).
+ */
+export function klistWriter(write: (chunk: Uint8Array) => void): {
+  text(text: string): void;
+  line(principal: Principal, e: Pick<KeytabEntry, 'timestamp' | 'kvno' | 'enctype'>, key?: Uint8Array): boolean;
+  end(): void;
+} {
+  const SIZE = 1 << 16;
+  let buf = new Uint8Array(SIZE);
+  let used = 0;
+  let flushed = false;
+  const flush = (): void => {
+    if (used === 0) return;
+    write(buf.subarray(0, used));
+    buf = new Uint8Array(SIZE);
+    used = 0;
+    flushed = true;
+  };
+  const put = (bytes: Uint8Array): void => {
+    if (used + bytes.length > buf.length) flush();
+    if (bytes.length > buf.length) {
+      write(bytes.slice());
+      return;
+    }
+    buf.set(bytes, used);
+    used += bytes.length;
+  };
+  const name = memoLast((p: Principal) => encoder.encode(formatPrincipal(p)));
+  const time = memoLast((t: number) => encoder.encode(` ${klistTime(t)} `));
+  const labels = new Map<number, Uint8Array>();
+  const label = (id: number): Uint8Array => {
+    let l = labels.get(id);
+    if (!l) labels.set(id, (l = encoder.encode(` (${klistEnctype(id)}) `)));
+    return l;
+  };
+  const digits = new Uint8Array(10);
+  return {
+    text: (text) => put(encoder.encode(text)),
+    line(principal, e, key) {
+      flushed = false;
+      if (used + 256 + (key ? key.length * 2 : 0) > buf.length) flush();
+      // kvno, right-aligned in 4 columns like printf("%4d")
+      let n = e.kvno;
+      let d = 0;
+      do {
+        digits[d++] = 0x30 + (n % 10);
+        n = Math.floor(n / 10);
+      } while (n > 0);
+      for (let pad = 4 - d; pad > 0; pad--) buf[used++] = 0x20;
+      while (d > 0) buf[used++] = digits[--d] as number;
+      put(time(e.timestamp));
+      put(name(principal));
+      put(label(e.enctype));
+      if (key) {
+        put(encoder.encode(' (0x'));
+        if (used + key.length * 2 > buf.length) flush();
+        for (const b of key) {
+          buf[used++] = HEX_DIGITS[b >> 4] as number;
+          buf[used++] = HEX_DIGITS[b & 15] as number;
+        }
+        buf[used++] = 0x29; // ')'
+      }
+      buf[used++] = 0x0a;
+      return flushed;
+    },
+    end: flush,
   };
 }
 

@@ -13,7 +13,7 @@
  * bounds-checked, and a record's length is checked against the bytes left before anything is
  * read from it, so hostile lengths fail fast with the offset.
  */
-import { ByteReader, fromUtf8, isValidUtf8 } from '../bytes.js';
+import { ByteReader, equalAt, fromUtf8, isValidUtf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { NAME_TYPES } from '../principal.js';
 import type { Principal } from '../principal.js';
@@ -27,10 +27,35 @@ const V1_OVERCOUNT = 4;
 export interface KeytabReadEvents {
   hole?(hole: KeytabHole): void;
   warning?(warning: KeytabWarning): void;
-  /** Where the entry about to be yielded is stored: its length field's offset and its end. */
-  record?(offset: number, end: number): void;
 }
 
+/**
+ * Where one record's fields are in the file, found without copying anything. The scanner
+ * reuses ONE object for every record: read what you need before asking for the next.
+ */
+export interface RecordView {
+  readonly bytes: Uint8Array;
+  readonly v1: boolean;
+  /** Offset of the record's length field, and the end of the record. */
+  offset: number;
+  end: number;
+  /** The name: component count field through the last component. */
+  nameStart: number;
+  nameEnd: number;
+  /** Components after the realm (v1's count field is one more). */
+  componentCount: number;
+  nameType: number;
+  timestamp: number;
+  kvno8: number;
+  kvno32: number | null;
+  /** Effective kvno: the 32-bit field when present and non-zero. */
+  kvno: number;
+  enctype: number;
+  keyStart: number;
+  keyLength: number;
+  trailerStart: number;
+  trailerLength: number;
+}
 /**
  * Reads a whole keytab into memory. The bytes are copied once; entries' keys are views into
  * that private copy.
@@ -67,15 +92,27 @@ export function keytabVersion(bytes: Uint8Array): KeytabVersion {
 }
 
 /**
- * Streams a keytab's entries without keeping them (what `list` uses on large files). Entries
- * are views into `bytes`: the caller must not change it while it uses them. The header is
- * checked when iteration starts.
+ * Streams a keytab's entries without keeping them. Entries are views into `bytes`: the caller
+ * must not change it while it uses them. The header is checked when iteration starts.
  */
 export function* readKeytabEntries(bytes: Uint8Array, events: KeytabReadEvents = {}): Generator<KeytabEntry, void, undefined> {
+  const state = newReadState();
+  for (const view of scanKeytabRecords(bytes, events)) yield entryOf(view, state);
+}
+
+/**
+ * Streams the records of a keytab as RecordViews (one reused object), the cheapest way to
+ * walk a large file: `list` and `merge` read fields from the views and never build entries
+ * they do not keep.
+ */
+export function* scanKeytabRecords(bytes: Uint8Array, events: KeytabReadEvents = {}): Generator<RecordView, void, undefined> {
   const v1 = keytabVersion(bytes) === KEYTAB_V1;
   const reader = new ByteReader(bytes, 2, bytes.length, v1);
-  const state: ReadState = { wires: new Map() };
   const warn = (offset: number, message: string): void => events.warning?.({ offset, message });
+  const view: RecordView = {
+    bytes, v1, offset: 0, end: 0, nameStart: 0, nameEnd: 0, componentCount: 0, nameType: 0, timestamp: 0,
+    kvno8: 0, kvno32: null, kvno: 0, enctype: 0, keyStart: 0, keyLength: 0, trailerStart: 0, trailerLength: 0,
+  };
 
   while (reader.remaining > 0) {
     const offset = reader.offset;
@@ -99,7 +136,7 @@ export function* readKeytabEntries(bytes: Uint8Array, events: KeytabReadEvents =
         });
       }
       events.hole?.({ offset, size });
-      reader.subarray(size, 'hole');
+      reader.skip(size, 'hole');
       continue;
     }
     let end = reader.offset + length;
@@ -113,15 +150,53 @@ export function* readKeytabEntries(bytes: Uint8Array, events: KeytabReadEvents =
       end = bytes.length;
     }
     const fileEnd = reader.limit(end);
-    const entry = readEntry(reader, offset, v1, state);
-    events.record?.(offset, end);
+    view.offset = offset;
+    view.end = end;
+    readRecord(reader, view);
     reader.limit(fileEnd);
-    reader.subarray(end - reader.offset, 'record');
-    yield entry;
+    reader.skip(end - reader.offset, 'record');
+    yield view;
   }
 }
 
 const EMPTY = new Uint8Array(0);
+
+function readRecord(r: ByteReader, view: RecordView): void {
+  const { v1, offset } = view;
+  view.nameStart = r.offset;
+  let count = r.u16('component count');
+  if (v1) {
+    if (count === 0) {
+      throw new KtError('KEYTAB_BAD_RECORD', `record at byte ${offset}: v1 component count 0 (it must include the realm)`, {
+        details: { offset },
+      });
+    }
+    count -= 1;
+  }
+  if (count === 0) {
+    throw new KtError('KEYTAB_BAD_RECORD', `record at byte ${offset}: principal has zero components`, {
+      details: { offset },
+    });
+  }
+  view.componentCount = count;
+  r.skip(r.u16('realm length'), 'realm');
+  for (let i = 0; i < count; i++) r.skip(r.u16('component length'), 'component');
+  view.nameEnd = r.offset;
+  view.nameType = v1 ? NAME_TYPES.KRB5_NT_UNKNOWN : r.u32('name type');
+  view.timestamp = r.u32('timestamp');
+  view.kvno8 = r.u8('kvno');
+  // MIT and Heimdal store the enctype as a signed 16-bit number (klist shows `etype -1`).
+  view.enctype = (r.u16('enctype') << 16) >> 16;
+  view.keyLength = r.u16('key length');
+  view.keyStart = r.offset;
+  r.skip(view.keyLength, 'key');
+  view.kvno32 = r.remaining >= 4 ? r.u32('kvno32') : null;
+  view.kvno = view.kvno32 !== null && view.kvno32 !== 0 ? view.kvno32 : view.kvno8;
+  // v1's leftover bytes are MIT's miscount, not data: they are not carried into a v2 rewrite.
+  view.trailerStart = r.offset;
+  view.trailerLength = v1 ? 0 : r.remaining;
+  r.skip(view.trailerLength, 'trailer');
+}
 
 /** The last principal read, reused while the next records name the same one (the usual case). */
 interface NameCache {
@@ -132,66 +207,46 @@ interface NameCache {
   rawName: EntryWire['rawName'];
 }
 
-function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {
-  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
-  return true;
-}
-
 /** Per-file memo: the last principal, and one shared object per distinct storage form. */
-interface ReadState {
+export interface ReadState {
   last?: NameCache;
   lastWire?: EntryWire;
   wires: Map<string, EntryWire>;
 }
 
-function readEntry(r: ByteReader, recordOffset: number, v1: boolean, cache: ReadState): KeytabEntry {
-  const bytes = r.bytes;
-  const nameStart = r.offset;
-  let count = r.u16('component count');
-  if (v1) {
-    if (count === 0) {
-      throw new KtError('KEYTAB_BAD_RECORD', `record at byte ${recordOffset}: v1 component count 0 (it must include the realm)`, {
-        details: { offset: recordOffset },
-      });
-    }
-    count -= 1;
-  }
-  if (count === 0) {
-    throw new KtError('KEYTAB_BAD_RECORD', `record at byte ${recordOffset}: principal has zero components`, {
-      details: { offset: recordOffset },
-    });
-  }
-  // Walk the name first: when it repeats the previous record's bytes, nothing is decoded.
-  r.skip(r.u16('realm length'), 'realm');
-  for (let i = 0; i < count; i++) r.skip(r.u16('component length'), 'component');
-  const nameEnd = r.offset;
-  const nameType = v1 ? NAME_TYPES.KRB5_NT_UNKNOWN : r.u32('name type');
-  const timestamp = r.u32('timestamp');
-  const kvno8 = r.u8('kvno');
-  // MIT and Heimdal store the enctype as a signed 16-bit number (klist shows `etype -1`).
-  const enctype = (r.u16('enctype') << 16) >> 16;
-  const key = r.subarray(r.u16('key length'), 'key');
-  const kvno32 = r.remaining >= 4 ? r.u32('kvno32') : null;
-  // v1's leftover bytes are MIT's miscount, not data: they are not carried into a v2 rewrite.
-  const trailerStart = r.offset;
-  const trailerLength = v1 ? 0 : r.remaining;
-  r.skip(trailerLength, 'trailer');
+export function newReadState(): ReadState {
+  return { wires: new Map() };
+}
 
-  let name = cache.last;
-  if (!(name && name.nameType === nameType && name.end - name.start === nameEnd - nameStart && sameBytes(bytes, name.start, nameStart, nameEnd - nameStart))) {
-    name = readName(bytes, nameStart + 2, count, nameType, v1);
+/** The principal a record names (decoded once for a run of records naming the same one). */
+export function principalOf(view: RecordView, state: ReadState): Principal {
+  return nameOf(view, state).principal;
+}
+
+function nameOf(view: RecordView, state: ReadState): NameCache {
+  const { bytes, nameStart, nameEnd, nameType } = view;
+  let name = state.last;
+  if (!(name && name.nameType === nameType && name.end - name.start === nameEnd - nameStart && equalAt(bytes, name.start, bytes, nameStart, nameEnd - nameStart))) {
+    name = readName(bytes, nameStart + 2, view.componentCount, nameType, view.v1);
     name.start = nameStart;
     name.end = nameEnd;
-    cache.last = name;
+    state.last = name;
   }
-  let wire = cache.lastWire;
+  return name;
+}
+
+/** The record as a KeytabEntry (its key a view into the file's bytes). */
+export function entryOf(view: RecordView, state: ReadState): KeytabEntry {
+  const { bytes, kvno8, kvno32, trailerStart, trailerLength } = view;
+  const name = nameOf(view, state);
+  let wire = state.lastWire;
   if (
     name.rawName ||
     !wire ||
     wire.kvno8 !== kvno8 ||
     wire.kvno32 !== kvno32 ||
     wire.trailer.length !== trailerLength ||
-    !wire.trailer.every((b, i) => b === bytes[trailerStart + i])
+    !equalAt(wire.trailer, 0, bytes, trailerStart, trailerLength)
   ) {
     const trailer = trailerLength === 0 ? EMPTY : bytes.subarray(trailerStart, trailerStart + trailerLength);
     if (name.rawName) {
@@ -199,20 +254,20 @@ function readEntry(r: ByteReader, recordOffset: number, v1: boolean, cache: Read
     } else {
       // Storage forms repeat (MIT: kvno8 + kvno32; Heimdal: + 4 zero bytes): share them.
       const id = trailerLength <= 16 ? `${kvno8}/${kvno32}/${trailer.join(',')}` : undefined;
-      wire = id === undefined ? undefined : cache.wires.get(id);
+      wire = id === undefined ? undefined : state.wires.get(id);
       if (!wire) {
         wire = { kvno8, kvno32, trailer };
-        if (id !== undefined) cache.wires.set(id, wire);
+        if (id !== undefined) state.wires.set(id, wire);
       }
-      cache.lastWire = wire;
+      state.lastWire = wire;
     }
   }
   return {
     principal: name.principal,
-    timestamp,
-    kvno: kvno32 !== null && kvno32 !== 0 ? kvno32 : kvno8,
-    enctype,
-    key,
+    timestamp: view.timestamp,
+    kvno: view.kvno,
+    enctype: view.enctype,
+    key: bytes.subarray(view.keyStart, view.keyStart + view.keyLength),
     wire,
   };
 }

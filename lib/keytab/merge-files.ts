@@ -4,13 +4,13 @@
  * nothing is kept per entry besides a few integers: the output is the inputs' own record
  * bytes, copied. Memory stays near the size of the inputs.
  */
-import { bytesEqual } from '../bytes.js';
+import { equalAt } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal } from '../principal.js';
 import type { Principal } from '../principal.js';
-import { keytabVersion, readKeytabEntries } from './decode.js';
+import { entryOf, newReadState, principalOf, scanKeytabRecords } from './decode.js';
 import { serializeEntry } from './encode.js';
-import { KEYTAB_V1, KEYTAB_V2 } from './types.js';
+import { KEYTAB_V2 } from './types.js';
 
 export interface KeytabFile {
   /** For messages: usually the path. */
@@ -78,51 +78,49 @@ export function mergeKeytabFiles(files: readonly KeytabFile[], options: { prefer
   });
 
   function readFile(file: KeytabFile, f: number): void {
-    const v1 = keytabVersion(file.bytes) === KEYTAB_V1;
-    let recordStart = 0;
-    let recordEnd = 0;
+    const state = newReadState();
     let lastPrincipal: Principal | undefined;
     let lastName = '';
-    for (const entry of readKeytabEntries(file.bytes, { record: (s, e) => ((recordStart = s), (recordEnd = e)) })) {
-      if (entry.principal !== lastPrincipal) {
-        lastPrincipal = entry.principal;
-        lastName = formatPrincipal(entry.principal);
+    for (const view of scanKeytabRecords(file.bytes)) {
+      const principal = principalOf(view, state);
+      if (principal !== lastPrincipal) {
+        lastPrincipal = principal;
+        lastName = formatPrincipal(principal);
       }
       let byVersion = index.get(lastName);
       if (!byVersion) index.set(lastName, (byVersion = new Map()));
-      const id = entry.kvno * 0x10000 + (entry.enctype & 0xffff);
+      const id = view.kvno * 0x10000 + (view.enctype & 0xffff);
       const slot = byVersion.get(id);
-      const keyOffset = entry.key.byteOffset - file.bytes.byteOffset;
       if (slot === undefined) {
         byVersion.set(id, src.length);
-        if (v1) encoded.set(src.length, serializeEntry(entry));
+        // v1 records are in another byte order: they are re-encoded, not copied.
+        if (view.v1) encoded.set(src.length, serializeEntry(entryOf(view, state)));
         src.push(f);
-        start.push(recordStart);
-        end.push(recordEnd);
-        keyAt.push(keyOffset);
-        keyLength.push(entry.key.length);
+        start.push(view.offset);
+        end.push(view.end);
+        keyAt.push(view.keyStart);
+        keyLength.push(view.keyLength);
         continue;
       }
-      const keptFile = files[src.get(slot)] as KeytabFile;
-      const keptKey = keptFile.bytes.subarray(keyAt.get(slot), keyAt.get(slot) + keyLength.get(slot));
-      if (bytesEqual(keptKey, entry.key)) {
+      const kept = files[src.get(slot)] as KeytabFile;
+      if (keyLength.get(slot) === view.keyLength && equalAt(kept.bytes, keyAt.get(slot), file.bytes, view.keyStart, view.keyLength)) {
         duplicates++;
         continue;
       }
       if (!options.preferLast) {
-        throw new KtError('MERGE_CONFLICT', `${lastName} kvno ${entry.kvno} enctype ${entry.enctype} has different keys in ${keptFile.name} and ${file.name}`, {
-          details: { principal: lastName, kvno: entry.kvno, enctype: entry.enctype, first: keptFile.name, second: file.name },
+        throw new KtError('MERGE_CONFLICT', `${lastName} kvno ${view.kvno} enctype ${view.enctype} has different keys in ${kept.name} and ${file.name}`, {
+          details: { principal: lastName, kvno: view.kvno, enctype: view.enctype, first: kept.name, second: file.name },
           hint: 'keep one of them with --prefer-last (the later file wins), or remove the stale entry first',
         });
       }
-      replaced.push({ principal: lastName, kvno: entry.kvno, enctype: entry.enctype, from: keptFile.name, by: file.name });
+      replaced.push({ principal: lastName, kvno: view.kvno, enctype: view.enctype, from: kept.name, by: file.name });
       encoded.delete(slot);
-      if (v1) encoded.set(slot, serializeEntry(entry));
+      if (view.v1) encoded.set(slot, serializeEntry(entryOf(view, state)));
       src.set(slot, f);
-      start.set(slot, recordStart);
-      end.set(slot, recordEnd);
-      keyAt.set(slot, keyOffset);
-      keyLength.set(slot, entry.key.length);
+      start.set(slot, view.offset);
+      end.set(slot, view.end);
+      keyAt.set(slot, view.keyStart);
+      keyLength.set(slot, view.keyLength);
     }
   }
 

@@ -1,11 +1,12 @@
 import { KtError } from '../../errors.js';
-import { readKeytabEntries } from '../../keytab/decode.js';
-import type { KeytabEntry, KeytabWarning } from '../../keytab/types.js';
+import { entryOf, newReadState, principalOf, scanKeytabRecords } from '../../keytab/decode.js';
+import type { RecordView } from '../../keytab/decode.js';
+import type { KeytabWarning } from '../../keytab/types.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
 import { keytabLocation, readBytes } from '../io.js';
-import { KLIST_HEADER_TIMED, chunkedWriter, jsonEntry, klistFormatter } from '../output.js';
+import { KLIST_HEADER_TIMED, chunkedWriter, jsonEntry, klistWriter } from '../output.js';
 
 interface ListArgs {
   file: string | undefined;
@@ -32,11 +33,11 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
     const warnings: KeytabWarning[] = [];
     const out = chunkedWriter((chunk) => ctx.stdout.write(chunk));
 
-    /** Streams the entries to `each`, waiting for the reader of stdout after every chunk. */
-    const stream = async (each: (e: KeytabEntry) => boolean): Promise<void> => {
+    /** Streams the records to `each`, waiting for the reader of stdout after every chunk. */
+    const stream = async (each: (view: RecordView) => boolean): Promise<void> => {
       try {
-        for (const entry of readKeytabEntries(bytes, { warning: (w) => void warnings.push(w) })) {
-          if (each(entry)) await ctx.stdout.drain();
+        for (const view of scanKeytabRecords(bytes, { warning: (w) => void warnings.push(w) })) {
+          if (each(view)) await ctx.stdout.drain();
         }
       } catch (err) {
         if (!(err instanceof KtError)) throw err;
@@ -52,7 +53,8 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
       warnings.length = 0;
       let count = 0;
       out.add(`{\n  "version": ${((bytes[0] as number) << 8) | (bytes[1] as number)},\n  "entries": [`);
-      await stream((e) => out.add(`${count++ ? ',' : ''}\n    ${JSON.stringify(jsonEntry(e, args.keys), null, 2).replace(/\n/g, '\n    ')}`));
+      const state = newReadState();
+      await stream((v) => out.add(`${count++ ? ',' : ''}\n    ${JSON.stringify(jsonEntry(entryOf(v, state), args.keys), null, 2).replace(/\n/g, '\n    ')}`));
       out.add(count ? '\n  ]' : ']');
       if (warnings.length) out.add(`,\n  "warnings": ${JSON.stringify(warnings, null, 2).replace(/\n/g, '\n  ')}`);
       out.add('\n}\n');
@@ -61,9 +63,14 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
     }
 
     // Like klist, the entries before a damaged record are shown, then the error.
-    const line = klistFormatter(args.keys);
-    out.add(`Keytab name: ${loc.display}\n${KLIST_HEADER_TIMED}`);
-    await stream((e) => out.add(line(e)));
+    const lines = klistWriter((chunk) => ctx.stdout.write(chunk));
+    const state = newReadState();
+    lines.text(`Keytab name: ${loc.display}\n${KLIST_HEADER_TIMED}`);
+    try {
+      await stream((v) => lines.line(principalOf(v, state), v, args.keys ? bytes.subarray(v.keyStart, v.keyStart + v.keyLength) : undefined));
+    } finally {
+      lines.end();
+    }
     for (const w of warnings) warn(ctx, `${loc.display}: ${w.message}`);
   },
 }));
