@@ -20,7 +20,8 @@ import {
   type ProbeResult,
 } from '../../lib/krb5/client.js';
 import { PA_TYPE, TICKET_FLAGS } from '../../lib/krb5/constants.js';
-import { createNodeKdcTransport } from '../../lib/node/krb5-transport.js';
+import { realmConfig } from '../../lib/krb5/config.js';
+import { createNodeKdcTransport, loadNodeKrb5Config } from '../../lib/node/krb5-transport.js';
 import { parsePrincipal } from '../../lib/principal.js';
 import { interopEnabled, mitKdc, runTool, sambaDc } from '../interop/env.js';
 
@@ -164,6 +165,16 @@ describe.runIf(interopEnabled() && mit !== undefined)('Kerberos client against t
     expect(st.ok ? 0 : st.failure.errorCode).toBe(7);
   });
 
+  it('finds the KDC through the krb5.conf the server script wrote (KRB5_CONFIG), no DNS', async () => {
+    const config = loadNodeKrb5Config({ KRB5_CONFIG: m().krb5Config });
+    expect(config.libdefaults).toMatchObject({ defaultRealm: 'MIT.TEST', dnsLookupKdc: false, udpPreferenceLimit: 1465 });
+    expect(realmConfig(config, 'MIT.TEST')?.kdc).toEqual([m().kdc]);
+    const c: KrbContext = { transport: createNodeKdcTransport({ config, useDns: false }), now: () => new Date(), random };
+    const p = await probeAsReq(c, parsePrincipal(m().user!.principal));
+    expect(p.kind).toBe('preauth-required');
+    expect(p.kdc.source).toBe('krb5.conf');
+  });
+
   it('works over TCP only', async () => {
     const c = context(m().kdc, true);
     const r = await getInitialTicket(c, parsePrincipal(m().user!.principal), { password: m().user!.password });
@@ -228,6 +239,13 @@ describe.runIf(interopEnabled() && ad !== undefined)('Kerberos client against th
     expect(r.ok ? 0 : r.failure.errorName).toBe('KDC_ERR_PREAUTH_FAILED');
     const p = await probeAsReq(c, parsePrincipal(`nobody@${a().realm}`));
     expect(p.kind === 'error' && p.failure.errorName).toBe('KDC_ERR_C_PRINCIPAL_UNKNOWN');
+  });
+
+  it('finds the KDC through the krb5.conf the server script wrote', async () => {
+    const config = loadNodeKrb5Config({ KRB5_CONFIG: a().krb5Config });
+    expect(realmConfig(config, a().realm)?.kdc).toEqual([a().kdc]);
+    const c: KrbContext = { transport: createNodeKdcTransport({ config, useDns: false }), now: () => new Date(), random };
+    expect((await probeAsReq(c, admin())).kind).toBe('preauth-required');
   });
 
   it('works over TCP only', async () => {
