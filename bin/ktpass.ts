@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-process.stderr.write('ktpass: the ktpass-compatible front end is not built yet; use "keytab" for now.\n');
-process.exitCode = 1;
+import { ktpassMain } from '../lib/cli/ktpass.js';
+import { ktpassDeps } from '../lib/cli/ktpass-directory.js';
+import { run } from '../lib/cli/node.js';
+
+await run('ktpass', (ctx, argv) => ktpassMain(ctx, argv, ktpassDeps));

@@ -5,7 +5,7 @@
  * fsynced, then renamed over the target, and the folder is fsynced: a crash or an error leaves
  * either the old file or the new one, never a partial one.
  */
-import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, fchownSync, fchmodSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, fchownSync, fchmodSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KtError } from '../errors.js';
 import { parseKeytab } from '../keytab/decode.js';
@@ -104,6 +104,25 @@ function parseNamed(bytes: Uint8Array, loc: KeytabLocation): Keytab {
       });
     }
     throw err;
+  }
+}
+
+/** Fails early, in words, when a keytab could not be written at `path` (before other changes). */
+export function checkWritable(path: string): void {
+  const dir = dirname(path);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KtError('FILE_WRITE', code === 'ENOENT' ? `${dir}: no such folder for ${basename(path)}` : `${dir}: cannot write there (${code ?? 'error'})`, {
+      details: { path },
+      cause: err,
+    });
+  }
+  try {
+    if (!statSync(path).isFile()) throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
+  } catch (err) {
+    if (err instanceof KtError) throw err;
   }
 }
 

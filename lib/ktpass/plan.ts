@@ -1,0 +1,253 @@
+/**
+ * What a ktpass command line will do, worked out before anything is changed: the directory
+ * changes, the keys (enctypes, salt, kvno) and the files. Pure: the account's current state is
+ * passed in. `--dry-run` prints this plan; the executor carries it out.
+ *
+ * Where ktpass has a trap, the plan avoids it and says so:
+ * - `-setupn` / `-setpass`: ktpass salts the keys from /princ anyway, which gives AES keys AD
+ *   will never accept. Here the keys use the salt AD really uses for the account.
+ * - AES keys for an account whose msDS-SupportedEncryptionTypes lacks AES: AD would issue RC4
+ *   tickets and the AES-only keytab would fail. Here the AES bits are added.
+ * - `/crypto All` includes single DES: dropped unless --allow-weak.
+ */
+import type { EnctypeInfo } from '../crypto/enctypes.js';
+import { resolveEnctype } from '../crypto/enctypes.js';
+import { checkEnctypePolicy } from '../crypto/policy.js';
+import { KtError } from '../errors.js';
+import { formatPrincipal, formatPrincipalName, NAME_TYPES, nameTypeName, parseNameType, parsePrincipal } from '../principal.js';
+import type { Principal } from '../principal.js';
+import { adComputerSalt, adUpnSalt, adUserSalt, defaultSalt, explicitSalt } from '../salt/rules.js';
+import type { Salt } from '../salt/rules.js';
+import type { KtpassPassword, KtpassRequest } from './argv.js';
+
+/** What the plan needs to know about the /mapuser account (read from the directory first). */
+export interface KtpassAccount {
+  readonly dn: string;
+  readonly sAMAccountName: string;
+  readonly userPrincipalName?: string | undefined;
+  readonly servicePrincipalNames: readonly string[];
+  readonly kvno: number;
+  /** msDS-SupportedEncryptionTypes, undefined when not set. */
+  readonly supportedEnctypes?: number | undefined;
+  readonly kind: 'user' | 'computer';
+  /** The realm (the domain in upper case). */
+  readonly realm: string;
+}
+
+export type DirectoryStep =
+  | { readonly op: 'add-spn'; readonly spn: string }
+  | { readonly op: 'replace-spns'; readonly spn: string; readonly removed: readonly string[] }
+  | { readonly op: 'set-upn'; readonly upn: string; readonly previous?: string | undefined }
+  | { readonly op: 'set-enctypes'; readonly bits: number; readonly previous?: number | undefined; readonly why: string }
+  | { readonly op: 'desonly'; readonly on: boolean }
+  | { readonly op: 'set-password'; readonly random: boolean };
+
+export interface KtpassPlan {
+  readonly principal: Principal;
+  readonly enctypes: readonly EnctypeInfo[];
+  readonly salt: Salt;
+  readonly iterations?: number | undefined;
+  /** kvno for the keys; with a password reset, the kvno AD is expected to report after it. */
+  readonly kvno: number;
+  readonly kvnoSource: 'given' | 'default' | 'account' | 'after-reset';
+  readonly password?: KtpassPassword | undefined;
+  readonly account?: KtpassAccount | undefined;
+  readonly directory: readonly DirectoryStep[];
+  readonly in?: string | undefined;
+  readonly out?: string | undefined;
+  /** Lines to print before anything happens (ktpass-style WARNING lines). */
+  readonly warnings: readonly string[];
+  /** One line each for where we differ from ktpass on purpose. */
+  readonly notes: readonly string[];
+}
+
+/** msDS-SupportedEncryptionTypes bits ([MS-KILE] 2.2.7). */
+const ENCTYPE_BITS: Readonly<Record<number, number>> = { 1: 0x1, 3: 0x2, 23: 0x4, 17: 0x8, 18: 0x10 };
+const AES_BITS = 0x8 | 0x10;
+
+/** ktpass's /crypto All: the order ktpass writes them. */
+const KTPASS_ALL = [1, 3, 23, 18, 17];
+
+export interface PlanOptions {
+  readonly allowWeak: boolean;
+}
+
+function cryptoList(spec: string | undefined, options: PlanOptions, warnings: string[]): EnctypeInfo[] {
+  if (spec === undefined) {
+    warnings.push('WARNING: no /crypto given: only an RC4-HMAC-NT key is made, as ktpass does. AES is safer: add /crypto AES256-SHA1 (or All).');
+    return [resolveEnctype(23)];
+  }
+  const names = spec.split(/[,+]/).map((s) => s.trim()).filter(Boolean);
+  const ids = names.flatMap((n) => (n.toLowerCase() === 'all' ? KTPASS_ALL : [resolveEnctype(n).id]));
+  const unique = [...new Set(ids)].map((id) => resolveEnctype(id));
+  const kept = unique.filter((e) => !e.weak || options.allowWeak);
+  const dropped = unique.filter((e) => !kept.includes(e));
+  if (dropped.length) {
+    warnings.push(`WARNING: ${dropped.map((e) => e.ktpassName ?? e.name).join(' and ')} left out: single DES is broken (RFC 6649). Add --allow-weak if an old peer really needs it.`);
+  }
+  if (kept.length === 0) throw new KtError('ENCTYPE_WEAK', `/crypto ${spec}: every requested enctype is weak`, { hint: 'use /crypto AES256-SHA1, or add --allow-weak' });
+  return kept;
+}
+
+/** The salt AD uses for an account's keys, by the rules of [MS-KILE] 3.1.1.2. */
+export function accountSaltFor(account: KtpassAccount): Salt {
+  if (account.kind === 'computer') return adComputerSalt(account.realm, account.sAMAccountName);
+  if (account.userPrincipalName) return adUpnSalt(account.realm, account.userPrincipalName);
+  return adUserSalt(account.realm, account.sAMAccountName);
+}
+
+export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefined, options: PlanOptions): KtpassPlan {
+  if (req.princ === undefined) throw new KtError('USAGE', 'give the principal with /princ, e.g. /princ HTTP/web.example.com@EXAMPLE.COM', { hint: 'run "ktpass /?" for the options' });
+  if (req.mapuser !== undefined && account === undefined) throw new KtError('INTERNAL', 'ktpass plan: the /mapuser account was not read');
+  const warnings: string[] = [];
+  const notes: string[] = [];
+
+  let nameType: number;
+  if (req.ptype === undefined) {
+    nameType = NAME_TYPES.KRB5_NT_UNKNOWN;
+    warnings.push('WARNING: no /ptype given: the keytab entries get name type 0 (KRB5_NT_UNKNOWN), as ktpass writes them. Add /ptype KRB5_NT_PRINCIPAL.');
+  } else {
+    nameType = parseNameType(req.ptype);
+  }
+  const principal = parsePrincipal(req.princ, { nameType, ...(account ? { defaultRealm: account.realm } : {}) });
+  const enctypes = cryptoList(req.crypto, options, warnings);
+  const policyWarnings = new Set<string>();
+  for (const e of enctypes) for (const w of checkEnctypePolicy(e, { allowWeak: options.allowWeak, iterations: req.itercount })) policyWarnings.add(w);
+  warnings.push(...[...policyWarnings].map((w) => `WARNING: ${w}`));
+
+  const directory: DirectoryStep[] = [];
+  let salt: Salt;
+  let kvno: number;
+  let kvnoSource: KtpassPlan['kvnoSource'];
+  const resetsPassword = account !== undefined && req.setpass && !(account.kind === 'computer' && req.answer === false);
+
+  if (account === undefined) {
+    // Offline: keys only. ktpass salts them from /princ: "Building salt with principalname
+    // X and domain REALM", i.e. REALM + the name's components: the RFC 4120 default.
+    salt = req.rawsalt !== undefined ? explicitSalt(req.rawsalt) : defaultSalt(principal);
+    kvno = req.kvno ?? 1;
+    kvnoSource = req.kvno === undefined ? 'default' : 'given';
+    if (req.pass === undefined) throw new KtError('USAGE', 'give the password: /pass * (asks), --password-file FILE, or /pass +rndpass', { hint: 'without /mapuser ktpass only makes keys, and keys need a password' });
+  } else {
+    if (account.realm.toUpperCase() !== principal.realm.toUpperCase()) {
+      warnings.push(`WARNING: /princ is in realm ${principal.realm}, the account in ${account.realm}.`);
+    }
+    // What ktpass /mapuser does, in ktpass's order: SPN, UPN, then the password.
+    const spn = formatPrincipalName(principal);
+    const has = account.servicePrincipalNames.some((s) => s.toLowerCase() === spn.toLowerCase());
+    if (req.mapop === 'set') {
+      const removed = account.servicePrincipalNames.filter((s) => s.toLowerCase() !== spn.toLowerCase());
+      if (removed.length || !has) directory.push({ op: 'replace-spns', spn, removed });
+    } else if (!has) {
+      directory.push({ op: 'add-spn', spn });
+    }
+    const upn = formatPrincipal(principal);
+    if (req.setupn && account.userPrincipalName !== upn) directory.push({ op: 'set-upn', upn, previous: account.userPrincipalName });
+    if (req.desonly !== undefined) {
+      if (req.desonly && !options.allowWeak) throw new KtError('ENCTYPE_WEAK', '+desonly makes the account use single DES, which is broken (RFC 6649)', { hint: 'leave it out; add --allow-weak only if an old peer really needs it' });
+      directory.push({ op: 'desonly', on: req.desonly });
+    }
+    const wantsAes = enctypes.some((e) => (ENCTYPE_BITS[e.id] ?? 0) & AES_BITS);
+    if (wantsAes && ((account.supportedEnctypes ?? 0) & AES_BITS) !== AES_BITS) {
+      const bits = (account.supportedEnctypes ?? (account.kind === 'computer' ? 0x1c : 0x4)) | AES_BITS;
+      directory.push({
+        op: 'set-enctypes',
+        bits,
+        previous: account.supportedEnctypes,
+        why: 'without the AES bits in msDS-SupportedEncryptionTypes AD issues RC4 tickets, and the AES keys would never be used',
+      });
+    }
+    if (resetsPassword) {
+      if (req.pass === undefined) throw new KtError('USAGE', 'give the new password: /pass * (asks), --password-file FILE, or /pass +rndpass', { hint: 'or -setpass to keep the account\'s password (then give it with /pass so the keys match)' });
+      directory.push({ op: 'set-password', random: req.pass.kind === 'random' });
+    } else if (req.pass === undefined || req.pass.kind === 'random') {
+      throw new KtError('USAGE', `${req.setpass ? '/answer -' : '-setpass'} keeps the account's password: give that password with /pass * or --password-file so the keys match it`);
+    }
+
+    // The salt AD will use: fixed when the password is set, from the account as it is then.
+    const after: KtpassAccount = { ...account, userPrincipalName: req.setupn ? upn : account.userPrincipalName };
+    if (req.rawsalt !== undefined) {
+      salt = explicitSalt(req.rawsalt);
+    } else if (resetsPassword) {
+      salt = accountSaltFor(after);
+    } else {
+      salt = accountSaltFor(account);
+      const ktpassSalt = defaultSalt(principal);
+      if (ktpassSalt.text !== salt.text && enctypes.some((e) => e.family !== 'rc4')) {
+        notes.push(`Using the salt AD really uses for ${account.sAMAccountName} ("${salt.text}"), not one from /princ ("${ktpassSalt.text}") as ktpass would: those keys would not work.`);
+      }
+    }
+    if (!req.setupn && resetsPassword && account.kind === 'user') {
+      notes.push(`-setupn: the UPN stays ${account.userPrincipalName ?? '(none)'}, so AD salts the new keys with "${salt.text}"; the keys here use that salt.`);
+    }
+    if (resetsPassword) {
+      // AD adds exactly 1 on every reset (measured); the executor confirms it afterwards.
+      kvno = account.kvno + 1;
+      kvnoSource = 'after-reset';
+      if (req.kvno !== undefined && req.kvno !== kvno) warnings.push(`WARNING: /kvno ${req.kvno} is ignored: after the password reset the keys get the kvno AD reports.`);
+    } else if (req.kvno !== undefined) {
+      kvno = req.kvno;
+      kvnoSource = 'given';
+      if (req.kvno !== account.kvno) warnings.push(`WARNING: /kvno ${req.kvno} differs from the account's msDS-KeyVersionNumber ${account.kvno}: services will reject tickets (they carry kvno ${account.kvno}).`);
+    } else {
+      kvno = account.kvno;
+      kvnoSource = 'account';
+    }
+  }
+
+  if (req.out === undefined && account === undefined) {
+    throw new KtError('USAGE', 'nothing to do: give /out FILE for the keytab (and /mapuser ACCOUNT to change the account)');
+  }
+  return {
+    principal,
+    enctypes,
+    salt,
+    iterations: req.itercount,
+    kvno,
+    kvnoSource,
+    password: req.pass,
+    account,
+    directory,
+    in: req.in,
+    out: req.out,
+    warnings,
+    notes,
+  };
+}
+
+/** The plan in words, for --dry-run. */
+export function describePlan(plan: KtpassPlan): string[] {
+  const lines: string[] = [];
+  if (plan.account) {
+    lines.push(`Account: ${plan.account.sAMAccountName} (${plan.account.kind}, ${plan.account.dn}), kvno ${plan.account.kvno}`);
+    if (plan.directory.length === 0) lines.push('  no directory change');
+    for (const step of plan.directory) lines.push(`  ${describeStep(step)}`);
+  } else {
+    lines.push('Offline: no directory change (no /mapuser)');
+  }
+  const ptype = nameTypeName(plan.principal.nameType) ?? String(plan.principal.nameType);
+  lines.push(`Keys: ${formatPrincipal(plan.principal)} ptype ${plan.principal.nameType} (${ptype}) kvno ${plan.kvno}${plan.kvnoSource === 'after-reset' ? ' (AD\'s kvno after the reset; confirmed before writing)' : ''}`);
+  lines.push(`  enctypes: ${plan.enctypes.map((e) => e.ktpassName ?? e.name).join(', ')}`);
+  lines.push(`  salt: "${plan.salt.text}" (${plan.salt.explanation})`);
+  if (plan.iterations !== undefined) lines.push(`  iterations: ${plan.iterations}`);
+  lines.push(`  password: ${plan.password === undefined ? 'none' : plan.password.kind === 'random' ? 'random (never shown)' : plan.password.kind === 'prompt' ? 'asked for' : 'given'}`);
+  if (plan.out) lines.push(`Keytab: ${plan.in ? `entries of ${plan.in} + ` : ''}the new keys -> ${plan.out}`);
+  return lines;
+}
+
+function describeStep(step: DirectoryStep): string {
+  switch (step.op) {
+    case 'add-spn':
+      return `add servicePrincipalName ${step.spn}`;
+    case 'replace-spns':
+      return `set servicePrincipalName to ${step.spn}${step.removed.length ? ` (removing ${step.removed.join(', ')})` : ''}`;
+    case 'set-upn':
+      return `set userPrincipalName ${step.upn}${step.previous ? ` (was ${step.previous})` : ''}`;
+    case 'set-enctypes':
+      return `set msDS-SupportedEncryptionTypes to 0x${step.bits.toString(16)} (was ${step.previous === undefined ? 'unset' : `0x${step.previous.toString(16)}`}): ${step.why}`;
+    case 'desonly':
+      return `${step.on ? 'set' : 'clear'} "use DES only" (userAccountControl 0x200000)`;
+    case 'set-password':
+      return `reset the password${step.random ? ' to a random one' : ''} (this changes the kvno)`;
+  }
+}
