@@ -44,6 +44,25 @@ const CODES = {
   CRYPTO_INTEGRITY: { exit: 1, message: 'decryption failed: wrong key (integrity check failed)' },
   CRYPTO_BAD_CIPHERTEXT: { exit: 1, message: 'malformed ciphertext: no encryption produces this length' },
   CHECKSUM_UNKNOWN: { exit: 1, message: 'unknown checksum type' },
+  // Active Directory over LDAP (lib/ad)
+  AD_CONFIG: { exit: 2, message: 'the directory connection is not configured' },
+  AD_CONNECT: { exit: 1, message: 'cannot reach the directory' },
+  AD_TIMEOUT: { exit: 1, message: 'the directory did not answer in time' },
+  AD_TLS: { exit: 1, message: 'the TLS connection to the directory failed' },
+  AD_BIND: { exit: 1, message: 'the directory refused the bind credentials' },
+  AD_STRONG_AUTH_REQUIRED: { exit: 1, message: 'the directory requires an encrypted connection' },
+  AD_INSECURE_PASSWORD_WRITE: { exit: 1, message: 'refusing to send a password over an unencrypted connection' },
+  AD_ACCOUNT_NOT_FOUND: { exit: 1, message: 'no such account in the directory' },
+  AD_ACCOUNT_AMBIGUOUS: { exit: 1, message: 'the name matches more than one account' },
+  AD_ACCOUNT_EXISTS: { exit: 1, message: 'the account already exists' },
+  AD_OBJECT_NOT_FOUND: { exit: 1, message: 'no such object in the directory' },
+  AD_SPN_DUPLICATE: { exit: 1, message: 'the SPN is already registered on another account' },
+  AD_SPN_INVALID: { exit: 1, message: 'invalid service principal name' },
+  AD_UPN_DUPLICATE: { exit: 1, message: 'the UPN is already used by another account' },
+  AD_PASSWORD_POLICY: { exit: 1, message: 'the password does not meet the domain password policy' },
+  AD_PASSWORD_ENCODING: { exit: 1, message: 'the directory rejected how the password was sent' },
+  AD_INSUFFICIENT_RIGHTS: { exit: 1, message: 'the bind account lacks the rights for this change' },
+  AD_REFUSED: { exit: 1, message: 'the directory refused the request' },
 } as const satisfies Record<string, { exit: number; message: string }>;
 
 export type KtErrorCode = keyof typeof CODES;
