@@ -43,6 +43,10 @@ export interface FakePrincipal {
   requiresPreauth?: boolean;
   /** Answer KDC_ERR_CLIENT_REVOKED with an NTSTATUS (AD style). */
   disabled?: boolean;
+  /** Answer KDC_ERR_KEY_EXPIRED to AS-REQs, except for kadmin/changepw (as MIT and AD do). */
+  passwordExpired?: boolean;
+  /** A service name only (an AD SPN without a UPN): unknown as a client (C_PRINCIPAL_UNKNOWN). */
+  serviceOnly?: boolean;
 }
 
 export interface FakeKdcOptions {
@@ -160,13 +164,14 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
     const cname = body.cname as PrincipalName;
     const sname = body.sname ?? tgsPrincipalName(o.realm);
     const client = o.principals[principalNameText(cname)];
-    if (!client) return error(6, sname, { cname, eText: 'CLIENT_NOT_FOUND' });
+    if (!client || client.serviceOnly) return error(6, sname, { cname, eText: 'CLIENT_NOT_FOUND' });
     if (client.disabled) {
       const eData = Uint8Array.from([0x30, 0x15, 0xa1, 0x03, 0x02, 0x01, 0x03, 0xa2, 0x0e, 0x04, 0x0c, 0x72, 0, 0, 0xc0, 0, 0, 0, 0, 1, 0, 0, 0]);
       return error(18, sname, { cname, eData });
     }
     const service = o.principals[principalNameText(sname)];
     if (!service) return error(7, sname, { cname });
+    if (client.passwordExpired && principalNameText(sname) !== 'kadmin/changepw') return error(23, sname, { cname });
     const key = pick(client, body.etypes);
     if (!key) return error(14, sname, { cname });
     const encTs = req.padata.find((p) => p.type === PA_TYPE.PA_ENC_TIMESTAMP);
