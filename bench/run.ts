@@ -24,7 +24,7 @@ import { toHex } from '../lib/bytes.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORK = join(REPO, '.bench');
-const KEYTAB = join(REPO, 'dist', 'bin', 'keytab.js');
+const KEYTAB = join(REPO, 'dist', 'bin', 'keytab.cjs');
 const args = process.argv.slice(2);
 const full = args.includes('--full');
 const sections = args.filter((a) => !a.startsWith('--'));

@@ -1,6 +1,5 @@
-#!/usr/bin/env node
 import { ktpassMain } from '../lib/cli/ktpass.js';
 import { ktpassDeps } from '../lib/cli/ktpass-directory.js';
 import { run } from '../lib/cli/node.js';
 
-await run('ktpass', (ctx, argv) => ktpassMain(ctx, argv, ktpassDeps));
+void run('ktpass', (ctx, argv) => ktpassMain(ctx, argv, ktpassDeps));

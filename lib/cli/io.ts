@@ -64,7 +64,11 @@ function fsError(err: unknown, path: string, doing: string): KtError {
 }
 
 export async function readBytes(ctx: CliContext, loc: KeytabLocation): Promise<Uint8Array> {
-  if (loc.path === '-') return ctx.stdin.readAll();
+  return loc.path === '-' ? ctx.stdin.readAll() : readBytesSync(loc);
+}
+
+/** A file's bytes (not standard input), with errors in words. */
+export function readBytesSync(loc: KeytabLocation): Uint8Array {
   try {
     const buf = readFileSync(loc.path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -151,13 +155,16 @@ function* batch(chunks: Iterable<Uint8Array>, size = 1 << 16): Generator<Uint8Ar
   let used = 0;
   for (const c of chunks) {
     if (c.length >= size) {
-      if (used) yield buf.slice(0, used);
+      if (used) {
+        yield buf.subarray(0, used);
+        buf = new Uint8Array(size);
+      }
       used = 0;
       yield c;
       continue;
     }
     if (used + c.length > size) {
-      yield buf.slice(0, used);
+      yield buf.subarray(0, used);
       buf = new Uint8Array(size);
       used = 0;
     }

@@ -10,7 +10,7 @@ import type { CliContext } from './context.js';
 import { STDIO } from './context.js';
 import { commands } from './commands/index.js';
 
-export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = commands): Argv {
+export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = commands, wantsHelp = true): Argv {
   let parser = yargs()
     .scriptName(ctx.program)
     .usage(`Usage: ${ctx.program} <command> [options]\n\nKerberos keytabs on Linux: inspect, merge, prune and repair them.`)
@@ -21,7 +21,8 @@ export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = c
     .help()
     .alias('help', 'h')
     .version(false)
-    .wrap(Math.min(100, (globalThis as { process?: { stdout?: { columns?: number } } }).process?.stdout?.columns ?? 100))
+    // yargs renders the help text after every command just in case; unwrapped it costs little.
+    .wrap(wantsHelp ? Math.min(100, (globalThis as { process?: { stdout?: { columns?: number } } }).process?.stdout?.columns ?? 100) : null)
     .fail(false)
     .epilogue('Run "keytab <command> --help" for the options of a command. Exit status: 0 ok, 1 failure, 2 bad command line.');
   for (const make of list) parser = parser.command(withHandlerMark(make(ctx)));
@@ -56,7 +57,8 @@ export async function main(ctx: CliContext, argv: readonly string[]): Promise<nu
     let output = '';
     // yargs drops a lone "-"; carry it through as a marker that isStdio() recognises.
     const args = argv.map((a) => (a === '-' ? STDIO : a));
-    await buildParser(ctx).parseAsync(args, {}, (_err, _args, text) => {
+    const wantsHelp = argv.length === 0 || argv.some((a) => a === '--help' || a === '-h' || a === 'help');
+    await buildParser(ctx, commands, wantsHelp).parseAsync(args, {}, (_err, _args, text) => {
       output = text;
     });
     if (output) ctx.stdout.write(output.endsWith('\n') ? output : `${output}\n`);

@@ -2,8 +2,8 @@
 import { toHex } from '../bytes.js';
 import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import type { KeytabEntry } from '../keytab/types.js';
+import type { RecordView } from '../keytab/decode.js';
 import { formatPrincipal } from '../principal.js';
-import type { Principal } from '../principal.js';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -59,15 +59,19 @@ export function chunkedWriter(write: (chunk: string) => void): { add(text: strin
 const encoder = new TextEncoder();
 const HEX_DIGITS = encoder.encode('0123456789abcdef');
 
+/** What klist prints for bytes of a name that need escaping (MIT krb5_unparse_name). */
+const NAME_ESCAPES: Readonly<Record<number, number>> = { 0x5c: 0x5c, 0x2f: 0x2f, 0x40: 0x40, 0x0a: 0x6e, 0x09: 0x74, 0x08: 0x62, 0x00: 0x30 };
+
 /**
- * Writes the entry lines of `klist -k -t -e [-K]` straight into 64 KB byte buffers: the
- * principal, time and enctype texts are encoded once per distinct value, so a large keytab
- * is listed without making a string per line. `line` returns true when it has just handed a
- * buffer to `write` (a good time to wait for a slow reader).
+ * Writes the entry lines of `klist -k -t -e [-K]` straight into 64 KB byte buffers, from the
+ * records' own bytes: names are copied as stored (escaped as klist escapes them), time and
+ * enctype texts are encoded once per distinct value. Nothing is allocated per line, so a large
+ * keytab lists at the speed of the copy. `line` returns true when it has just handed a buffer
+ * to `write` (a good time to wait for a slow reader).
  */
 export function klistWriter(write: (chunk: Uint8Array) => void): {
   text(text: string): void;
-  line(principal: Principal, e: Pick<KeytabEntry, 'timestamp' | 'kvno' | 'enctype'>, key?: Uint8Array): boolean;
+  line(view: RecordView, showKey: boolean): boolean;
   end(): void;
 } {
   const SIZE = 1 << 16;
@@ -81,16 +85,51 @@ export function klistWriter(write: (chunk: Uint8Array) => void): {
     used = 0;
     flushed = true;
   };
-  const put = (bytes: Uint8Array): void => {
-    if (used + bytes.length > buf.length) flush();
-    if (bytes.length > buf.length) {
-      write(bytes.slice());
-      return;
+  /** Makes room for n more bytes. */
+  const room = (n: number): void => {
+    if (used + n > buf.length) {
+      flush();
+      if (n > buf.length) buf = new Uint8Array(n);
     }
+  };
+  const put = (bytes: Uint8Array): void => {
+    room(bytes.length);
     buf.set(bytes, used);
     used += bytes.length;
   };
-  const name = memoLast((p: Principal) => encoder.encode(formatPrincipal(p)));
+  /** A name part (length-prefixed in the record), escaped. */
+  const putPart = (bytes: Uint8Array, at: number, length: number): void => {
+    room(length * 2);
+    for (let i = at; i < at + length; i++) {
+      const b = bytes[i] as number;
+      const escaped = b < 0x60 ? NAME_ESCAPES[b] : undefined;
+      if (escaped !== undefined) {
+        buf[used++] = 0x5c;
+        buf[used++] = escaped;
+      } else {
+        buf[used++] = b;
+      }
+    }
+  };
+  const putName = (v: RecordView): void => {
+    const { bytes } = v;
+    const len = (at: number): number => (v.v1 ? (bytes[at] as number) | ((bytes[at + 1] as number) << 8) : ((bytes[at] as number) << 8) | (bytes[at + 1] as number));
+    const realmAt = v.nameStart + 2;
+    const realmLength = len(realmAt);
+    let at = realmAt + 2 + realmLength;
+    for (let i = 0; i < v.componentCount; i++) {
+      const length = len(at);
+      if (i > 0) {
+        room(1);
+        buf[used++] = 0x2f;
+      }
+      putPart(bytes, at + 2, length);
+      at += 2 + length;
+    }
+    room(1);
+    buf[used++] = 0x40;
+    putPart(bytes, realmAt + 2, realmLength);
+  };
   const time = memoLast((t: number) => encoder.encode(` ${klistTime(t)} `));
   const labels = new Map<number, Uint8Array>();
   const label = (id: number): Uint8Array => {
@@ -99,13 +138,14 @@ export function klistWriter(write: (chunk: Uint8Array) => void): {
     return l;
   };
   const digits = new Uint8Array(10);
+  const KEY_OPEN = encoder.encode(' (0x');
   return {
     text: (text) => put(encoder.encode(text)),
-    line(principal, e, key) {
+    line(v, showKey) {
       flushed = false;
-      if (used + 256 + (key ? key.length * 2 : 0) > buf.length) flush();
+      room(64);
       // kvno, right-aligned in 4 columns like printf("%4d")
-      let n = e.kvno;
+      let n = v.kvno;
       let d = 0;
       do {
         digits[d++] = 0x30 + (n % 10);
@@ -113,18 +153,20 @@ export function klistWriter(write: (chunk: Uint8Array) => void): {
       } while (n > 0);
       for (let pad = 4 - d; pad > 0; pad--) buf[used++] = 0x20;
       while (d > 0) buf[used++] = digits[--d] as number;
-      put(time(e.timestamp));
-      put(name(principal));
-      put(label(e.enctype));
-      if (key) {
-        put(encoder.encode(' (0x'));
-        if (used + key.length * 2 > buf.length) flush();
-        for (const b of key) {
+      put(time(v.timestamp));
+      putName(v);
+      put(label(v.enctype));
+      if (showKey) {
+        put(KEY_OPEN);
+        room(v.keyLength * 2 + 2);
+        for (let i = v.keyStart; i < v.keyStart + v.keyLength; i++) {
+          const b = v.bytes[i] as number;
           buf[used++] = HEX_DIGITS[b >> 4] as number;
           buf[used++] = HEX_DIGITS[b & 15] as number;
         }
         buf[used++] = 0x29; // ')'
       }
+      room(1);
       buf[used++] = 0x0a;
       return flushed;
     },

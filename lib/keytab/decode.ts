@@ -97,15 +97,23 @@ export function keytabVersion(bytes: Uint8Array): KeytabVersion {
  */
 export function* readKeytabEntries(bytes: Uint8Array, events: KeytabReadEvents = {}): Generator<KeytabEntry, void, undefined> {
   const state = newReadState();
-  for (const view of scanKeytabRecords(bytes, events)) yield entryOf(view, state);
+  const cursor = recordCursor(bytes, events);
+  while (cursor.next()) yield entryOf(cursor.view, state);
+}
+
+/** Steps through a keytab's records; `view` describes the current one. */
+export interface RecordCursor {
+  readonly view: RecordView;
+  /** Moves to the next record: false at the end of the file. */
+  next(): boolean;
 }
 
 /**
- * Streams the records of a keytab as RecordViews (one reused object), the cheapest way to
- * walk a large file: `list` and `merge` read fields from the views and never build entries
- * they do not keep.
+ * Walks a keytab record by record without allocating: the cheapest way through a large file.
+ * `list` and `merge` read fields from the (reused) view and never build entries they do not
+ * keep. The header is checked here.
  */
-export function* scanKeytabRecords(bytes: Uint8Array, events: KeytabReadEvents = {}): Generator<RecordView, void, undefined> {
+export function recordCursor(bytes: Uint8Array, events: KeytabReadEvents = {}): RecordCursor {
   const v1 = keytabVersion(bytes) === KEYTAB_V1;
   const reader = new ByteReader(bytes, 2, bytes.length, v1);
   const warn = (offset: number, message: string): void => events.warning?.({ offset, message });
@@ -113,53 +121,61 @@ export function* scanKeytabRecords(bytes: Uint8Array, events: KeytabReadEvents =
     bytes, v1, offset: 0, end: 0, nameStart: 0, nameEnd: 0, componentCount: 0, nameType: 0, timestamp: 0,
     kvno8: 0, kvno32: null, kvno: 0, enctype: 0, keyStart: 0, keyLength: 0, trailerStart: 0, trailerLength: 0,
   };
+  let done = false;
 
-  while (reader.remaining > 0) {
-    const offset = reader.offset;
-    if (reader.remaining < 4) {
-      warn(offset, `${reader.remaining} stray byte(s) at the end of the file ignored`);
-      break;
-    }
-    const length = reader.i32('record length');
-    const available = reader.remaining;
-    if (length === 0) {
-      // MIT and Heimdal stop at a zero length: space reserved but never written.
-      const rest = bytes.subarray(reader.offset);
-      if (rest.some((b) => b !== 0)) warn(offset, `record length 0 at byte ${offset}: the ${rest.length} byte(s) after it were ignored`);
-      break;
-    }
-    if (length < 0) {
-      const size = -length;
-      if (size > available) {
-        throw new KtError('KEYTAB_TRUNCATED', `hole at byte ${offset} claims ${size} bytes but only ${available} remain`, {
-          details: { offset, declared: size, available },
-        });
+  const next = (): boolean => {
+    while (!done && reader.remaining > 0) {
+      const offset = reader.offset;
+      if (reader.remaining < 4) {
+        warn(offset, `${reader.remaining} stray byte(s) at the end of the file ignored`);
+        break;
       }
-      events.hole?.({ offset, size });
-      reader.skip(size, 'hole');
-      continue;
-    }
-    let end = reader.offset + length;
-    if (length > available) {
-      if (!(v1 && length - available <= V1_OVERCOUNT)) {
-        throw new KtError('KEYTAB_TRUNCATED', `record at byte ${offset} declares ${length} bytes but only ${available} remain`, {
-          details: { offset, declared: length, available },
-        });
+      const length = reader.i32('record length');
+      const available = reader.remaining;
+      if (length === 0) {
+        // MIT and Heimdal stop at a zero length: space reserved but never written.
+        const rest = bytes.subarray(reader.offset);
+        if (rest.some((b) => b !== 0)) warn(offset, `record length 0 at byte ${offset}: the ${rest.length} byte(s) after it were ignored`);
+        break;
       }
-      warn(offset, `record at offset ${offset} declares ${length} bytes but only ${available} remain in the file`);
-      end = bytes.length;
+      if (length < 0) {
+        const size = -length;
+        if (size > available) {
+          throw new KtError('KEYTAB_TRUNCATED', `hole at byte ${offset} claims ${size} bytes but only ${available} remain`, {
+            details: { offset, declared: size, available },
+          });
+        }
+        events.hole?.({ offset, size });
+        reader.skip(size, 'hole');
+        continue;
+      }
+      let end = reader.offset + length;
+      if (length > available) {
+        if (!(v1 && length - available <= V1_OVERCOUNT)) {
+          throw new KtError('KEYTAB_TRUNCATED', `record at byte ${offset} declares ${length} bytes but only ${available} remain`, {
+            details: { offset, declared: length, available },
+          });
+        }
+        warn(offset, `record at offset ${offset} declares ${length} bytes but only ${available} remain in the file`);
+        end = bytes.length;
+      }
+      const fileEnd = reader.limit(end);
+      view.offset = offset;
+      view.end = end;
+      readRecord(reader, view);
+      reader.limit(fileEnd);
+      reader.skip(end - reader.offset, 'record');
+      return true;
     }
-    const fileEnd = reader.limit(end);
-    view.offset = offset;
-    view.end = end;
-    readRecord(reader, view);
-    reader.limit(fileEnd);
-    reader.skip(end - reader.offset, 'record');
-    yield view;
-  }
+    done = true;
+    return false;
+  };
+  return { view, next };
 }
 
 const EMPTY = new Uint8Array(0);
+/** Bytes to a string one character per byte (windows-1252 maps every byte to its own character). */
+const latin1 = new TextDecoder('latin1');
 
 function readRecord(r: ByteReader, view: RecordView): void {
   const { v1, offset } = view;
@@ -210,6 +226,7 @@ interface NameCache {
 /** Per-file memo: the last principal, and one shared object per distinct storage form. */
 export interface ReadState {
   last?: NameCache;
+  lastKey?: { start: number; end: number; key: string };
   lastWire?: EntryWire;
   wires: Map<string, EntryWire>;
 }
@@ -233,6 +250,32 @@ function nameOf(view: RecordView, state: ReadState): NameCache {
     state.last = name;
   }
   return name;
+}
+
+/**
+ * A string that is equal for records naming the same principal (realm and components; the
+ * name type does not count, as in MIT), in either format version, without decoding the name:
+ * each part as its length and its bytes as Latin-1 characters.
+ */
+export function nameKeyOf(view: RecordView, state: ReadState): string {
+  const { bytes, nameStart, nameEnd } = view;
+  const last = state.lastKey;
+  if (last && last.end - last.start === nameEnd - nameStart && equalAt(bytes, last.start, bytes, nameStart, nameEnd - nameStart)) return last.key;
+  // v2 stores the lengths big-endian: its name bytes are the key as they are. v1 (little-endian
+  // lengths) is rewritten into the same form, so a v1 and a v2 file name a principal alike.
+  let region = bytes.subarray(nameStart + 2, nameEnd);
+  if (view.v1) {
+    region = region.slice();
+    for (let at = 0, i = 0; i <= view.componentCount; i++) {
+      const length = (region[at] as number) | ((region[at + 1] as number) << 8);
+      region[at] = length >> 8;
+      region[at + 1] = length & 0xff;
+      at += 2 + length;
+    }
+  }
+  const key = latin1.decode(region);
+  state.lastKey = { start: nameStart, end: nameEnd, key };
+  return key;
 }
 
 /** The record as a KeytabEntry (its key a view into the file's bytes). */

@@ -1,21 +1,25 @@
 /**
  * Merging keytab files record by record, for large inputs. Same rules as mergeEntries (an
  * identical entry once, a different key for the same principal/kvno/enctype a conflict), but
- * nothing is kept per entry besides a few integers: the output is the inputs' own record
- * bytes, copied. Memory stays near the size of the inputs.
+ * nothing is kept per entry besides a few integers and its key: the output is the inputs' own
+ * record bytes, copied.
+ *
+ * The inputs are read once and held; per kept entry the index holds a few integers. (Reading
+ * each input twice, index then copy, to hold one at a time measured worse: the first pass's
+ * buffers outlive it until the garbage collector runs.)
  */
 import { equalAt } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal } from '../principal.js';
-import type { Principal } from '../principal.js';
-import { entryOf, newReadState, principalOf, scanKeytabRecords } from './decode.js';
+import { entryOf, nameKeyOf, newReadState, principalOf, recordCursor } from './decode.js';
 import { serializeEntry } from './encode.js';
 import { KEYTAB_V2 } from './types.js';
 
 export interface KeytabFile {
   /** For messages: usually the path. */
   readonly name: string;
-  readonly bytes: Uint8Array;
+  /** The file's bytes (called once). */
+  read(): Uint8Array;
 }
 
 export interface ReplacedEntry {
@@ -57,42 +61,57 @@ class IntColumn {
 const HEADER = Uint8Array.of(KEYTAB_V2 >> 8, KEYTAB_V2 & 0xff);
 
 export function mergeKeytabFiles(files: readonly KeytabFile[], options: { preferLast?: boolean } = {}): FileMergeResult {
-  // Per kept entry: which file, where its record and key are. v1 records are re-encoded.
+  // Per kept entry (a "slot"): its file, where its record is, and where its key is kept.
   const src = new IntColumn();
   const start = new IntColumn();
   const end = new IntColumn();
   const keyAt = new IntColumn();
   const keyLength = new IntColumn();
+  // For a slot whose key came from a later file (--prefer-last): that file's bytes.
+  const replacedKeys = new Map<number, Uint8Array>();
+  // Records not copied from their first file in pass 2: v1 records (re-encoded as v2) and
+  // records that replaced an earlier file's (--prefer-last), kept as bytes now.
   const encoded = new Map<number, Uint8Array>();
-  const index = new Map<string, Map<number, number>>();
+  // principal -> (kvno, enctype) -> slot. A principal has a handful of keys: a flat
+  // [id, slot, id, slot, ...] array until it has many, then a Map.
+  const index = new Map<string, number[] | Map<number, number>>();
+  const lookup = (key: string, id: number): number | undefined => {
+    const ids = index.get(key);
+    if (ids === undefined) return undefined;
+    if (ids instanceof Map) return ids.get(id);
+    for (let i = 0; i < ids.length; i += 2) if (ids[i] === id) return ids[i + 1];
+    return undefined;
+  };
+  const insert = (key: string, id: number, slot: number): void => {
+    const ids = index.get(key);
+    if (ids === undefined) index.set(key, [id, slot]);
+    else if (ids instanceof Map) ids.set(id, slot);
+    else if (ids.length < 64) ids.push(id, slot);
+    else {
+      const map = new Map<number, number>();
+      for (let i = 0; i < ids.length; i += 2) map.set(ids[i] as number, ids[i + 1] as number);
+      map.set(id, slot);
+      index.set(key, map);
+    }
+  };
   const replaced: ReplacedEntry[] = [];
   let duplicates = 0;
 
-  files.forEach((file, f) => {
-    try {
-      readFile(file, f);
-    } catch (err) {
-      if (!(err instanceof KtError) || err.code === 'MERGE_CONFLICT') throw err;
-      throw new KtError(err.code, `${file.name}: ${err.message}`, { details: { ...err.details, file: file.name }, cause: err, hint: err.hint });
-    }
-  });
-
-  function readFile(file: KeytabFile, f: number): void {
+  const held: Uint8Array[] = [];
+  const indexFile = (file: KeytabFile, f: number): void => {
+    const bytes = file.read();
+    held[f] = bytes;
     const state = newReadState();
-    let lastPrincipal: Principal | undefined;
-    let lastName = '';
-    for (const view of scanKeytabRecords(file.bytes)) {
-      const principal = principalOf(view, state);
-      if (principal !== lastPrincipal) {
-        lastPrincipal = principal;
-        lastName = formatPrincipal(principal);
-      }
-      let byVersion = index.get(lastName);
-      if (!byVersion) index.set(lastName, (byVersion = new Map()));
+    const cursor = recordCursor(bytes);
+    const view = cursor.view;
+    // Names are decoded only for messages; the index uses their bytes.
+    const name = (): string => formatPrincipal(principalOf(view, state));
+    while (cursor.next()) {
+      const key = nameKeyOf(view, state);
       const id = view.kvno * 0x10000 + (view.enctype & 0xffff);
-      const slot = byVersion.get(id);
+      const slot = lookup(key, id);
       if (slot === undefined) {
-        byVersion.set(id, src.length);
+        insert(key, id, src.length);
         // v1 records are in another byte order: they are re-encoded, not copied.
         if (view.v1) encoded.set(src.length, serializeEntry(entryOf(view, state)));
         src.push(f);
@@ -102,27 +121,35 @@ export function mergeKeytabFiles(files: readonly KeytabFile[], options: { prefer
         keyLength.push(view.keyLength);
         continue;
       }
-      const kept = files[src.get(slot)] as KeytabFile;
-      if (keyLength.get(slot) === view.keyLength && equalAt(kept.bytes, keyAt.get(slot), file.bytes, view.keyStart, view.keyLength)) {
+      const keptBytes = replacedKeys.get(slot) ?? (held[src.get(slot)] as Uint8Array);
+      if (keyLength.get(slot) === view.keyLength && equalAt(keptBytes, keyAt.get(slot), bytes, view.keyStart, view.keyLength)) {
         duplicates++;
         continue;
       }
+      const kept = files[src.get(slot)] as KeytabFile;
       if (!options.preferLast) {
-        throw new KtError('MERGE_CONFLICT', `${lastName} kvno ${view.kvno} enctype ${view.enctype} has different keys in ${kept.name} and ${file.name}`, {
-          details: { principal: lastName, kvno: view.kvno, enctype: view.enctype, first: kept.name, second: file.name },
+        throw new KtError('MERGE_CONFLICT', `${name()} kvno ${view.kvno} enctype ${view.enctype} has different keys in ${kept.name} and ${file.name}`, {
+          details: { principal: name(), kvno: view.kvno, enctype: view.enctype, first: kept.name, second: file.name },
           hint: 'keep one of them with --prefer-last (the later file wins), or remove the stale entry first',
         });
       }
-      replaced.push({ principal: lastName, kvno: view.kvno, enctype: view.enctype, from: kept.name, by: file.name });
-      encoded.delete(slot);
-      if (view.v1) encoded.set(slot, serializeEntry(entryOf(view, state)));
-      src.set(slot, f);
-      start.set(slot, view.offset);
-      end.set(slot, view.end);
+      replaced.push({ principal: name(), kvno: view.kvno, enctype: view.enctype, from: kept.name, by: file.name });
+      // The later key takes the earlier entry's place.
+      encoded.set(slot, view.v1 ? serializeEntry(entryOf(view, state)) : bytes.subarray(view.offset, view.end));
+      replacedKeys.set(slot, bytes);
       keyAt.set(slot, view.keyStart);
       keyLength.set(slot, view.keyLength);
     }
-  }
+  };
+
+  files.forEach((file, f) => {
+    try {
+      indexFile(file, f);
+    } catch (err) {
+      if (!(err instanceof KtError) || err.code === 'MERGE_CONFLICT') throw err;
+      throw new KtError(err.code, `${file.name}: ${err.message}`, { details: { ...err.details, file: file.name }, cause: err, hint: err.hint });
+    }
+  });
 
   return {
     entries: src.length,
@@ -130,9 +157,31 @@ export function mergeKeytabFiles(files: readonly KeytabFile[], options: { prefer
     replaced,
     *chunks() {
       yield HEADER;
+      // Runs of records that follow each other in the same input go out as one piece.
+      let file = -1;
+      let bytes: Uint8Array = new Uint8Array(0);
+      let from = 0;
+      let to = 0;
       for (let i = 0; i < src.length; i++) {
-        yield encoded.get(i) ?? (files[src.get(i)] as KeytabFile).bytes.subarray(start.get(i), end.get(i));
+        const own = encoded.get(i);
+        if (own === undefined && src.get(i) === file && start.get(i) === to) {
+          to = end.get(i);
+          continue;
+        }
+        if (to > from) yield bytes.subarray(from, to);
+        from = to = 0;
+        if (own !== undefined) {
+          yield own;
+          continue;
+        }
+        if (src.get(i) !== file) {
+          file = src.get(i);
+          bytes = held[file] as Uint8Array;
+        }
+        from = start.get(i);
+        to = end.get(i);
       }
+      if (to > from) yield bytes.subarray(from, to);
     },
   };
 }

@@ -26,7 +26,10 @@ function both(inputs: KeytabEntry[][], preferLast: boolean): { files?: string; e
     }
   };
   const files = run(() => {
-    const r = mergeKeytabFiles(inputs.map((entries, i) => ({ name: `f${i}`, bytes: serializeKeytab({ entries }) })), { preferLast });
+    const r = mergeKeytabFiles(inputs.map((entries, i) => {
+      const bytes = serializeKeytab({ entries });
+      return { name: `f${i}`, read: () => bytes };
+    }), { preferLast });
     return toHex(concatBytes(...r.chunks()));
   });
   const entries = run(() => {
@@ -48,7 +51,7 @@ describe('merging files record by record', () => {
   });
   it('copies records from every kind of fixture unchanged, and rewrites v1 as v2', () => {
     const cases = goldenCases();
-    const r = mergeKeytabFiles(cases.map((c) => ({ name: c.name, bytes: c.bytes })), { preferLast: true });
+    const r = mergeKeytabFiles(cases.map((c) => ({ name: c.name, read: () => c.bytes })), { preferLast: true });
     const out = concatBytes(...r.chunks());
     const viaEntries = serializeKeytab({
       entries: mergeEntries(cases.map((c) => ({ name: c.name, entries: parseKeytab(c.bytes).entries })), { preferLast: true }).entries,
@@ -56,6 +59,6 @@ describe('merging files record by record', () => {
     expect(toHex(out)).toBe(toHex(viaEntries));
   });
   it('names the file a parse error is in', () => {
-    expect(() => mergeKeytabFiles([{ name: 'good', bytes: Uint8Array.of(5, 2) }, { name: 'bad.keytab', bytes: Uint8Array.of(5, 9) }])).toThrow(/^bad\.keytab: not a keytab/);
+    expect(() => mergeKeytabFiles([{ name: 'good', read: () => Uint8Array.of(5, 2) }, { name: 'bad.keytab', read: () => Uint8Array.of(5, 9) }])).toThrow(/^bad\.keytab: not a keytab/);
   });
 });

@@ -1,5 +1,5 @@
 import { KtError } from '../../errors.js';
-import { entryOf, newReadState, principalOf, scanKeytabRecords } from '../../keytab/decode.js';
+import { entryOf, newReadState, recordCursor } from '../../keytab/decode.js';
 import type { RecordView } from '../../keytab/decode.js';
 import type { KeytabWarning } from '../../keytab/types.js';
 import { defineCommand } from '../command.js';
@@ -36,9 +36,8 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
     /** Streams the records to `each`, waiting for the reader of stdout after every chunk. */
     const stream = async (each: (view: RecordView) => boolean): Promise<void> => {
       try {
-        for (const view of scanKeytabRecords(bytes, { warning: (w) => void warnings.push(w) })) {
-          if (each(view)) await ctx.stdout.drain();
-        }
+        const cursor = recordCursor(bytes, { warning: (w) => void warnings.push(w) });
+        while (cursor.next()) if (each(cursor.view)) await ctx.stdout.drain();
       } catch (err) {
         if (!(err instanceof KtError)) throw err;
         throw new KtError(err.code, `${where}: ${err.message}`, { details: { ...err.details, path: where }, cause: err, hint: err.hint });
@@ -64,10 +63,9 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
 
     // Like klist, the entries before a damaged record are shown, then the error.
     const lines = klistWriter((chunk) => ctx.stdout.write(chunk));
-    const state = newReadState();
     lines.text(`Keytab name: ${loc.display}\n${KLIST_HEADER_TIMED}`);
     try {
-      await stream((v) => lines.line(principalOf(v, state), v, args.keys ? bytes.subarray(v.keyStart, v.keyStart + v.keyLength) : undefined));
+      await stream((v) => lines.line(v, args.keys));
     } finally {
       lines.end();
     }

@@ -1,5 +1,6 @@
 import { KtError } from '../../errors.js';
 import { mergeKeytabFiles } from '../../keytab/merge-files.js';
+import type { KeytabFile } from '../../keytab/merge-files.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
@@ -26,10 +27,11 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
   handler: async (args) => {
     const out = keytabLocation(ctx, args.output);
     if (args.inputs.filter(isStdio).length > 1) throw new KtError('USAGE', 'standard input (-) can be given only once');
-    const files = [];
+    const files: KeytabFile[] = [];
     for (const name of args.inputs) {
       const loc = keytabLocation(ctx, name);
-      files.push({ name: loc.path === '-' ? 'standard input' : loc.path, bytes: await readBytes(ctx, loc) });
+      const bytes = await readBytes(ctx, loc);
+      files.push({ name: loc.path === '-' ? 'standard input' : loc.path, read: () => bytes });
     }
     const result = mergeKeytabFiles(files, { preferLast: args['prefer-last'] });
     const report = out.path === '-' ? ctx.stderr : ctx.stdout;
