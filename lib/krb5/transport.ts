@@ -376,7 +376,12 @@ export function createKdcTransport(options: KdcTransportOptions): KdcTransport {
           return { reply, kdc: target, protocol: first, attempts };
         }
       }
-      const summary = attempts.map((a) => `${a.kdc}/${a.protocol}: ${a.reason ?? a.outcome}`);
+      // The socket layer's reasons may already start with "KDC/protocol: ": not twice.
+      const summary = attempts.map((a) => {
+        const where = `${a.kdc}/${a.protocol}: `;
+        const why = a.reason ?? a.outcome;
+        return why.startsWith(where) ? why : where + why;
+      });
       throw new KtError('KDC_UNREACHABLE', `no KDC of realm ${realm} answered (${summary.join('; ') || 'nothing to try'})`, {
         details: { realm, attempts: summary },
         hint: 'check that the KDC runs and that UDP and TCP port 88 are open (or try --tcp)',
