@@ -92,6 +92,15 @@ export function clashingSpns(spn: string, mappings: ReadonlyMap<string, string>)
   return out;
 }
 
+/** "host/ covers HTTP/", with the alias spelled as the user or the owner spelled it. */
+function aliasReason(wanted: string, held: string, mappings: ReadonlyMap<string, string>): string {
+  const a = spnService(wanted);
+  const b = spnService(held);
+  const target = mappings.get(a.toLowerCase()) ?? mappings.get(b.toLowerCase()) ?? 'host';
+  const alias = a.toLowerCase() === target ? b : a;
+  return `${target}/ covers ${alias}/`;
+}
+
 export interface SpnOwner {
   readonly dn: string;
   readonly sAMAccountName: string;
@@ -119,7 +128,8 @@ export async function findSpnOwners(dir: Directory, spn: string, options: { alia
     const held = e.attributes['serviceprincipalname'] ?? [];
     for (const c of candidates) {
       const match = held.find((h) => h.toLowerCase() === c.spn.toLowerCase());
-      if (match !== undefined) out.push({ dn: e.dn, sAMAccountName: e.attributes['samaccountname']?.[0] ?? e.dn, spn: match, via: c.via });
+      if (match === undefined) continue;
+      out.push({ dn: e.dn, sAMAccountName: e.attributes['samaccountname']?.[0] ?? e.dn, spn: match, via: c.via === undefined ? undefined : aliasReason(wanted, match, mappings) });
     }
   }
   // The SPN itself first, then aliases; one line per (owner, spn).

@@ -1,4 +1,5 @@
 import type { CommandFactory } from '../command.js';
+import { adCommand } from './ad/index.js';
 import { addCommand } from './add.js';
 import { deriveCommand } from './derive.js';
 import { diffCommand } from './diff.js';
@@ -8,4 +9,4 @@ import { removeCommand } from './remove.js';
 import { saltCommand } from './salt.js';
 
 /** Every `keytab` subcommand, in the order --help lists them. */
-export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand];
+export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand];

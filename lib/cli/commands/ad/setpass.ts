@@ -1,0 +1,193 @@
+/**
+ * keytab ad setpass ACCOUNT: reset the password, read the new kvno, and with -o write the keys
+ * AD now has (salt by the account's rule, kvno from msDS-KeyVersionNumber).
+ *
+ * The keys are made before the password changes (at the kvno AD is expected to report), so a
+ * failure in key derivation or in reading the keytab stops us before AD is touched; after the
+ * change the kvno AD reports is used.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { accountSalt, nextKvno, requireAccount } from '../../../ad/account.js';
+import type { AccountRecord } from '../../../ad/account.js';
+import { enctypeBit, keyEnctypesOfBits } from '../../../ad/flags.js';
+import { passwordText, randomPassword, setPassword } from '../../../ad/password.js';
+import type { EnctypeInfo } from '../../../crypto/enctypes.js';
+import { expandEnctypeList } from '../../../crypto/policy.js';
+import { KtError } from '../../../errors.js';
+import { mergeEntries } from '../../../keytab/ops.js';
+import type { KeytabEntry } from '../../../keytab/types.js';
+import { makeEntries } from '../../../keys.js';
+import { formatPrincipal, parsePrincipal } from '../../../principal.js';
+import type { Principal } from '../../../principal.js';
+import type { CliContext } from '../../context.js';
+import { warn } from '../../context.js';
+import { checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../../io.js';
+import type { KeytabLocation } from '../../io.js';
+import { enctypesArg } from '../../key-options.js';
+import { splitList } from '../../options.js';
+import { describeEntry, jsonEntry } from '../../output.js';
+import { readPassword, secretOptions, secretSourceCount } from '../../secrets.js';
+import type { SecretArgs } from '../../secrets.js';
+import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import type { DirectoryArgs } from './common.js';
+
+interface SetpassArgs extends DirectoryArgs, SecretArgs {
+  account: string;
+  random: boolean;
+  'show-password': boolean;
+  output: string | undefined;
+  principal: string[] | undefined;
+  enctype: string[] | undefined;
+  'allow-weak': boolean;
+  'dry-run': boolean;
+  json: boolean;
+}
+
+/** Default principals for -o: the account itself and each of its SPNs, in the account's realm. */
+export function defaultPrincipals(account: AccountRecord): Principal[] {
+  const names = [account.sAMAccountName, ...account.servicePrincipalName];
+  const seen = new Set<string>();
+  const out: Principal[] = [];
+  for (const n of names) {
+    const p = parsePrincipal(`${n}@${account.realm}`);
+    const key = formatPrincipal(p);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** -e, else what msDS-SupportedEncryptionTypes allows, else aes256, aes128 and rc4. */
+function chooseEnctypes(ctx: CliContext, args: SetpassArgs, account: AccountRecord): EnctypeInfo[] {
+  const given = splitList(args.enctype);
+  const enctypes = given.length ? enctypesArg(ctx, given, { iterations: undefined, 'allow-weak': args['allow-weak'] }) : keyEnctypesOfBits(account.msDSSupportedEncryptionTypes);
+  const chosen = enctypes.length ? enctypes : expandEnctypeList('ad');
+  const bits = account.msDSSupportedEncryptionTypes;
+  // Without the attribute a user account gets RC4 tickets (computers: the domain's default).
+  const offered = bits ?? (account.objectClass === 'user' ? 0x4 : 0x1c);
+  const aesOnly = chosen.every((e) => e.id === 17 || e.id === 18);
+  if (aesOnly && (offered & 0x18) === 0) {
+    warn(ctx, `${account.sAMAccountName} has no AES bit in msDS-SupportedEncryptionTypes, so AD issues RC4 tickets for it and an AES-only keytab fails at the service: run "keytab ad enctypes ${account.sAMAccountName} aes256,aes128"`);
+  }
+  const useless = chosen.filter((e) => enctypeBit(e.id) === undefined);
+  if (useless.length) warn(ctx, `AD makes no keys for ${useless.map((e) => e.name).join(', ')}: those keytab entries will never match a ticket`);
+  return chosen;
+}
+
+/** The password options make sense together (checked before anything is read or connected). */
+function checkPasswordOptions(ctx: CliContext, args: SetpassArgs): void {
+  const sources = secretSourceCount(args);
+  if (args.random && sources > 0) throw new KtError('USAGE', 'give --random or a password option, not both');
+  if (sources > 1) throw new KtError('USAGE', 'give the password one way only: --password-file, --password-stdin, --password-env or --password');
+  if (args['show-password'] && !args.random) throw new KtError('USAGE', '--show-password shows a --random password; a password you gave is not printed');
+  if (!args.random && sources === 0 && !ctx.stdin.isTTY) throw new KtError('USAGE', 'give the new password: --password-file FILE, --password-stdin, --password-env VAR, or --random');
+}
+
+async function newPassword(ctx: CliContext, args: SetpassArgs, account: AccountRecord): Promise<{ text: string; random: boolean }> {
+  const sources = secretSourceCount(args);
+  if (args.random) return { text: randomPassword(ctx.random, { avoid: [account.sAMAccountName.replace(/\$$/, '')] }), random: true };
+  if (sources === 0) {
+    const first = await ctx.promptSecret(`New password for ${account.sAMAccountName}: `);
+    const again = await ctx.promptSecret('Type it again: ');
+    if (first !== again) throw new KtError('INPUT_INVALID', 'the two passwords differ; nothing was changed');
+    return { text: first, random: false };
+  }
+  return { text: passwordText(await readPassword(ctx, args, `New password for ${account.sAMAccountName}: `)), random: false };
+}
+
+export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassArgs> =>
+  adCommand<SetpassArgs>({
+    command: 'setpass <account>',
+    describe: "Reset an account's password, read its new kvno, and write its keys to a keytab (-o)",
+    builder: (y) =>
+      secretOptions(
+        (y as Argv<DirectoryArgs>)
+          .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName, UPN or DN' })
+          .option('random', { type: 'boolean', default: false, describe: 'a random 32-character password meeting AD complexity (never shown unless --show-password)' })
+          .option('show-password', { type: 'boolean', default: false, describe: 'print the random password' })
+          .option('output', { alias: 'o', type: 'string', describe: 'keytab to add the new keys to (created if needed; other entries kept)' })
+          .option('principal', { alias: 'p', type: 'string', array: true, describe: 'principals to write keys for (default: the account name and each SPN, @REALM)' })
+          .option('enctype', { alias: 'e', type: 'string', array: true, describe: "enctypes (default: what the account's msDS-SupportedEncryptionTypes allows, else aes256, aes128, rc4)" })
+          .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single DES' })
+          .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'show the LDAP change and the keys to write, change nothing' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+      )
+        .example('$0 ad setpass svc-web --random -o /etc/http.keytab -p HTTP/web.example.com@EXAMPLE.COM', '')
+        .example('$0 ad setpass svc-web --password-file pw.txt', 'no keytab') as Argv<SetpassArgs>,
+    handler: async (args) => {
+      const dryRun = args['dry-run'];
+      checkPasswordOptions(ctx, args);
+      let loc: KeytabLocation | undefined;
+      let existing: readonly KeytabEntry[] = [];
+      if (args.output !== undefined) {
+        loc = keytabLocation(ctx, args.output);
+        if (loc.path === '-') throw new KtError('USAGE', 'setpass -o needs a keytab file, not -');
+        // Fail on an unreadable or unwritable keytab before the password changes.
+        existing = (await readKeytabForUpdate(ctx, loc)).entries;
+        if (!dryRun) checkWritable(loc.path);
+      } else if (args.principal !== undefined || args.enctype !== undefined) {
+        throw new KtError('USAGE', '-p and -e say what to write to a keytab: add -o KEYTAB');
+      }
+      await withDirectory(
+        ctx,
+        args,
+        async (dir) => {
+          const account = await requireAccount(dir, args.account);
+          const password = await newPassword(ctx, args, account);
+          const predicted = nextKvno(account);
+          let entries: KeytabEntry[] = [];
+          const salt = accountSalt(account, account.realm);
+          if (loc) {
+            const principals = args.principal?.length ? splitList(args.principal).map((p) => parsePrincipal(p, { defaultRealm: account.realm })) : defaultPrincipals(account);
+            for (const p of principals) if (p.realm !== account.realm) warn(ctx, `${formatPrincipal(p)}: the realm differs from the account's (${account.realm}); the keys use the account's salt`);
+            const enctypes = chooseEnctypes(ctx, args, account);
+            const timestamp = ctx.now();
+            for (const principal of principals) {
+              entries.push(...(await makeEntries({ principal, kvno: predicted, timestamp, enctypes, source: { kind: 'password', password: password.text, salt } })));
+            }
+          }
+          const r = await setPassword(dir, account, password.text, { dryRun });
+          if (r.applied && r.kvno !== predicted) {
+            warn(ctx, `AD reports kvno ${r.kvno}, not ${predicted} as expected: the keys get kvno ${r.kvno}`);
+            entries = entries.map((e) => ({ ...e, kvno: r.kvno }));
+          }
+          let total = existing.length;
+          if (loc && entries.length) {
+            const merged = mergeEntries([{ name: loc.path, entries: existing }, { name: 'the new keys', entries }], { preferLast: true });
+            total = merged.entries.length;
+            if (!dryRun) writeKeytab(ctx, loc, { entries: merged.entries });
+          }
+          const shown = args['show-password'] && password.random ? password.text : undefined;
+          if (args.json) {
+            writeJson(ctx, {
+              dryRun,
+              account: account.sAMAccountName,
+              dn: account.dn,
+              kvno: r.kvno,
+              enabled: r.enabled,
+              salt: salt.text,
+              changes: changesToJson(r.changes),
+              keytab: loc ? { name: loc.display, added: entries.map((e) => jsonEntry(e, false)), total } : null,
+              ...(shown !== undefined ? { password: shown } : {}),
+            });
+            return;
+          }
+          if (dryRun) {
+            printChanges(ctx, r.changes, true);
+            ctx.stdout.write(`AD would then report kvno ${predicted} (msDS-KeyVersionNumber is ${account.msDSKeyVersionNumber ?? '?'} now)\n`);
+          } else {
+            ctx.stdout.write(`password of ${account.sAMAccountName} set${r.enabled ? ' and the account enabled' : ''}; msDS-KeyVersionNumber is now ${r.kvno}\n`);
+          }
+          if (loc) {
+            ctx.stdout.write(`salt: "${salt.text}" (${salt.explanation})\n`);
+            for (const e of entries) ctx.stdout.write(`${dryRun ? 'would add' : 'added'}: ${describeEntry(e)}\n`);
+            ctx.stdout.write(`${dryRun ? 'dry run: ' : ''}${entries.length} ${dryRun ? 'would be added' : 'added'}, ${total} entries in ${loc.display}\n`);
+          }
+          if (shown !== undefined) ctx.stdout.write(`password: ${shown}\n`);
+        },
+        { passwordWrite: true },
+      );
+    },
+  });

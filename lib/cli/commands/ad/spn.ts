@@ -1,0 +1,143 @@
+/** keytab ad spn add|remove|list|find|duplicates: servicePrincipalName, like setspn -S/-D/-L/-Q/-X. */
+import type { Argv, CommandModule } from 'yargs';
+import { requireAccount } from '../../../ad/account.js';
+import { addSpns, findDuplicateSpns, findSpnOwners, removeSpns } from '../../../ad/spn.js';
+import type { SpnOwner } from '../../../ad/spn.js';
+import { KtError } from '../../../errors.js';
+import type { CliContext } from '../../context.js';
+import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import type { DirectoryArgs } from './common.js';
+
+interface SpnEditArgs extends DirectoryArgs {
+  account: string;
+  spn: string[] | undefined;
+  'dry-run': boolean;
+  json: boolean;
+}
+
+interface SpnFindArgs extends DirectoryArgs {
+  spn: string;
+  json: boolean;
+}
+
+interface SpnDupArgs extends DirectoryArgs {
+  aliases: boolean;
+  json: boolean;
+}
+
+const ownerLine = (o: SpnOwner): string => `${o.spn} is registered on ${o.sAMAccountName} (${o.dn})${o.via ? `: a clash, since ${o.via}` : ''}`;
+
+function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, SpnEditArgs> {
+  return adCommand<SpnEditArgs>({
+    command: `${verb} <account> <spn..>`,
+    describe: verb === 'add' ? 'Add SPNs to an account, after checking no other account has them (setspn -S)' : 'Remove SPNs from an account (setspn -D)',
+    builder: (y) =>
+      (y as Argv<DirectoryArgs>)
+        .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName, UPN or DN' })
+        .positional('spn', { type: 'string', array: true, describe: 'service/host[:port], e.g. HTTP/web.example.com (no @REALM)' })
+        .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check and show the LDAP change, change nothing' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as Argv<SpnEditArgs>,
+    handler: async (args) => {
+      const spns = args.spn ?? [];
+      if (spns.length === 0) throw new KtError('USAGE', `give the SPNs to ${verb}`);
+      await withDirectory(ctx, args, async (dir) => {
+        const account = await requireAccount(dir, args.account);
+        const dryRun = args['dry-run'];
+        const r = verb === 'add' ? await addSpns(dir, account, spns, { dryRun }) : await removeSpns(dir, account, spns, { dryRun });
+        if (args.json) {
+          writeJson(ctx, { dryRun, account: account.sAMAccountName, dn: account.dn, added: r.added, removed: r.removed, unchanged: r.unchanged, changes: changesToJson(r.changes) });
+          return;
+        }
+        for (const s of r.added) ctx.stdout.write(`${dryRun ? 'would add' : 'added'} ${s} to ${account.sAMAccountName}\n`);
+        for (const s of r.removed) ctx.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${s} from ${account.sAMAccountName}\n`);
+        for (const s of r.unchanged) ctx.stdout.write(verb === 'add' ? `${s} is already on ${account.sAMAccountName}\n` : `${s} is not on ${account.sAMAccountName}: nothing to remove\n`);
+        if (dryRun) printChanges(ctx, r.changes, dryRun);
+      });
+    },
+  });
+}
+
+function list(ctx: CliContext): CommandModule<object, SpnEditArgs> {
+  return adCommand<SpnEditArgs>({
+    command: 'list <account>',
+    describe: "List an account's SPNs (setspn -L)",
+    builder: (y) =>
+      (y as Argv<DirectoryArgs>)
+        .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName, UPN or DN' })
+        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' }) as Argv<SpnEditArgs>,
+    handler: async (args) => {
+      await withDirectory(ctx, args, async (dir) => {
+        const account = await requireAccount(dir, args.account);
+        if (args.json) {
+          writeJson(ctx, { account: account.sAMAccountName, dn: account.dn, servicePrincipalName: account.servicePrincipalName });
+          return;
+        }
+        ctx.stdout.write(`Registered ServicePrincipalNames for ${account.dn}:\n`);
+        for (const s of account.servicePrincipalName) ctx.stdout.write(`        ${s}\n`);
+      });
+    },
+  });
+}
+
+function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
+  return adCommand<SpnFindArgs>({
+    command: 'find <spn>',
+    describe: 'Which account holds an SPN, case-insensitively and through host/ aliases (setspn -Q); exit 1 if none',
+    builder: (y) =>
+      (y as Argv<DirectoryArgs>)
+        .positional('spn', { type: 'string', demandOption: true, describe: 'service/host[:port]' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the owners as JSON' }) as Argv<SpnFindArgs>,
+    handler: async (args) => {
+      await withDirectory(ctx, args, async (dir) => {
+        const owners = await findSpnOwners(dir, args.spn);
+        if (args.json) writeJson(ctx, { spn: args.spn, owners: owners.map((o) => ({ dn: o.dn, sAMAccountName: o.sAMAccountName, spn: o.spn, via: o.via ?? null })) });
+        else if (owners.length === 0) ctx.stdout.write(`no account holds ${args.spn} (searched ${dir.baseDn})\n`);
+        else for (const o of owners) ctx.stdout.write(`${ownerLine(o)}\n`);
+        if (owners.length === 0) ctx.exitCode = 1;
+      });
+    },
+  });
+}
+
+function duplicates(ctx: CliContext): CommandModule<object, SpnDupArgs> {
+  return adCommand<SpnDupArgs>({
+    command: 'duplicates',
+    describe: 'SPNs held by more than one account (setspn -X); exit 1 if any',
+    builder: (y) =>
+      (y as Argv<DirectoryArgs>)
+        .option('aliases', { type: 'boolean', default: false, describe: 'also report host/NAME on one account against HTTP/NAME, cifs/NAME ... (sPNMappings) on another' })
+        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' }) as Argv<SpnDupArgs>,
+    handler: async (args) => {
+      await withDirectory(ctx, args, async (dir) => {
+        const dups = await findDuplicateSpns(dir, { aliases: args.aliases });
+        if (args.json) {
+          writeJson(ctx, { baseDn: dir.baseDn, duplicates: dups.map((d) => ({ spn: d.spn, kind: d.kind, owners: d.owners.map((o) => ({ dn: o.dn, sAMAccountName: o.sAMAccountName, spn: o.spn, via: o.via ?? null })) })) });
+        } else {
+          ctx.stdout.write(`Checking domain ${dir.baseDn}\n`);
+          for (const d of dups) {
+            ctx.stdout.write(`${d.spn}${d.kind === 'alias' ? ' (through the host/ alias)' : ''}:\n`);
+            for (const o of d.owners) ctx.stdout.write(`        ${o.spn} on ${o.sAMAccountName} (${o.dn})\n`);
+          }
+          ctx.stdout.write(`found ${dups.length} group${dups.length === 1 ? '' : 's'} of duplicate SPNs.\n`);
+        }
+        if (dups.length > 0) ctx.exitCode = 1;
+      });
+    },
+  });
+}
+
+export const spnCommand = (ctx: CliContext): CommandModule<object, DirectoryArgs> => ({
+  command: 'spn <command>',
+  describe: 'Service principal names: add, remove, list, find, duplicates',
+  builder: (y) =>
+    (y as Argv<DirectoryArgs>)
+      .command(edit(ctx, 'add'))
+      .command(edit(ctx, 'remove'))
+      .command(list(ctx))
+      .command(find(ctx))
+      .command(duplicates(ctx))
+      .demandCommand(1, 'give a spn subcommand: add, remove, list, find or duplicates')
+      .example('$0 ad spn add svc-web HTTP/web.example.com HTTP/web', '')
+      .example('$0 ad spn find http/WEB.example.com', 'case does not matter'),
+  handler: () => undefined,
+});
