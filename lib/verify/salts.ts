@@ -53,6 +53,12 @@ export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'
   if (sam !== undefined) add(tryRule(() => (sam.endsWith('$') ? adComputerSalt(principal.realm, sam) : adUserSalt(principal.realm, sam))));
   else if (principal.components.length === 1) add(tryRule(() => adUserSalt(principal.realm, principal.components[0] as string)));
   const [service, host] = principal.components;
+  // A service account is often named after its host (HTTP/web.example.com -> svc "web"): a guess.
+  if (sam === undefined && principal.components.length === 2 && host !== undefined && host.includes('.')) {
+    const label = host.split('.')[0] as string;
+    const guess = tryRule(() => adUserSalt(principal.realm, label));
+    if (guess) add({ ...guess, explanation: `Active Directory user rule with the host's first label "${label}" as sAMAccountName (REALM + "${label}")` });
+  }
   if (principal.components.length === 2 && service?.toLowerCase() === 'host' && host !== undefined) {
     add(tryRule(() => adComputerSalt(principal.realm, host.split('.')[0] as string)));
   }

@@ -412,7 +412,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
     return check({
       ...base,
       status: 'FAIL',
-      reason: `missing enctype: ${ticketWords}, and the keytab has no ${label(tEnc)} key for it (only ${enctypeList(entries)}): the service cannot decrypt its tickets ("No key table entry found")`,
+      reason: `missing enctype: ${ticketWords}, and the keytab has no ${label(tEnc)} key for it (only ${enctypeList(entries)}): the service cannot decrypt its tickets (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} found in keytab but not with enctype ${label(tEnc)}")`,
       fix: `add the ${label(tEnc)} key: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)} (from the current password)`,
       details,
     });
@@ -439,8 +439,8 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
       status: 'FAIL',
       kvno: exact.kvno,
       enctype: label(tEnc),
-      reason: `${ticketWords}, but the keytab's kvno ${exact.kvno} ${label(tEnc)} key does not decrypt it (the acceptor says "Wrong principal in request" or "Decrypt integrity check failed"): the keytab holds another password's key under the current kvno`,
-      fix: `make the keytab again from the current password: keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${enctypeList(entries).replace(/, /g, ',')} --replace`,
+      reason: `${ticketWords}, but the keytab's kvno ${exact.kvno} ${label(tEnc)} key does not decrypt it (MIT acceptors: "Request ticket server ${name} kvno ${exact.kvno} enctype ${label(tEnc)} found in keytab but cannot decrypt ticket"; others: "Wrong principal in request", "Decrypt integrity check failed"): the keytab holds another password's key under the current kvno`,
+      fix: `make the keytab again from the current password: keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${enctypeList(entries).replace(/, /g, ',')} --password-file FILE --replace`,
       details,
     });
   }
@@ -471,7 +471,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
           : '') +
         `; acceptors fail with "Request ticket server ${name} kvno ${tKvno} not found in keytab; keytab is likely out of date"`,
       fix: keyStillGood
-        ? `write the same keys with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${enctypeList(sameEnctype)} (same password)`
+        ? `write the same keys with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${enctypeList(entries).replace(/, /g, ',')} --password-file FILE (the same password)`
         : `make the keytab from the current password with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${enctypeList(entries).replace(/, /g, ',')} (MIT: kadmin -q "ktadd -k FILE -norandkey ${name}")`,
       details,
     });
@@ -481,7 +481,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
     status: 'FAIL',
     kvno: newest.kvno,
     enctype: label(tEnc),
-    reason: `the keytab's kvno ${newest.kvno} is ahead of the KDC's ${tKvno ?? '(none)'}: it was made for a password change that did not happen, or has not reached this KDC yet`,
+    reason: `the keytab's kvno ${newest.kvno} is ahead of the KDC's ${tKvno ?? '(none)'}: it was made for a password change that did not happen, or has not reached this KDC yet (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} not found in keytab; ticket is likely out of date")`,
     fix: `check the account's kvno (msDS-KeyVersionNumber, or kadmin getprinc) and make the keytab for it: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} ...`,
     details,
   });
@@ -532,13 +532,14 @@ async function judgeRejected(r: Runner, pr: PrincipalRun, entry: KeytabEntry, re
   const pw = await passwordKey(r, pr, p);
   if (pw.credentials && isTgt(pw.credentials)) pr.tgt ??= pw.credentials;
   const fileName = r.options.passwordFileName ?? 'the password file';
+  const pwOption = ` --password-file ${r.options.passwordFileName ?? 'FILE'}`;
   details.passwordAccepted = pw.accepted;
   if (bytesEqual(pw.key, entry.key)) {
     return check({
       ...base,
       status: 'FAIL',
-      reason: `wrong password: the key is the password of ${fileName} under the KDC's ${kdcSaltWords}, and the KDC refuses it: that password is not the account's current one (it was changed after the keytab was made)`,
-      fix: `make the keytab from the current password (or reset it, then make the keytab): ${addCommand(r, pr, entry, `${saltOption} --password-file FILE`)}`,
+      reason: `wrong password: the key is the password in ${fileName} under the KDC's ${kdcSaltWords}, and the KDC refuses it: that password is not the account's current one (it was changed after the keytab was made)`,
+      fix: `make the keytab from the current password (or reset it, then make the keytab): ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}`,
       details,
     });
   }
@@ -561,8 +562,8 @@ async function judgeRejected(r: Runner, pr: PrincipalRun, entry: KeytabEntry, re
     const madeWith = `the key is the password's key with salt "${origin.salt.text}" (${origin.salt.explanation})`;
     const accountName = info.saltText.startsWith(pr.principal.realm.toUpperCase()) ? info.saltText.slice(pr.principal.realm.length) : undefined;
     const adFix = adStyle
-      ? ` On AD the salt is fixed when the password is set: the UPN was set after the password. Either make the keytab with the account's salt: ${addCommand(r, pr, entry, `${saltOption}${accountName ? ` (same as --ad-user ${accountName})` : ''} --password-file FILE`)}, or reset the password now that the UPN is set, then make the keytab again with the new kvno`
-      : ` Make the key with the KDC's salt: ${addCommand(r, pr, entry, `${saltOption} --password-file FILE`)}`;
+      ? ` On AD the salt is fixed when the password is set: the UPN was set after the password. Either make the keytab with the account's salt: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}${accountName ? ` (--ad-user ${accountName} gives the same salt)` : ''}, or reset the password now that the UPN is set, then make the keytab again with the new kvno`
+      : ` make the key with the KDC's salt: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}`;
     if (pw.accepted) {
       return check({
         ...base,
@@ -575,8 +576,8 @@ async function judgeRejected(r: Runner, pr: PrincipalRun, entry: KeytabEntry, re
     return check({
       ...base,
       status: 'FAIL',
-      reason: `wrong salt and wrong password: ${madeWith}, but the KDC uses ${kdcSaltWords}, and it refuses the password of ${fileName} even with its own salt: that password is not the current one either`,
-      fix: `get the current password (or reset it), then: ${addCommand(r, pr, entry, `${saltOption} --password-file FILE`)}`,
+      reason: `wrong salt and wrong password: ${madeWith}, but the KDC uses ${kdcSaltWords}, and it refuses the password in ${fileName} even with its own salt: that password is not the current one either`,
+      fix: `get the current password (or reset it), then: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}`,
       details,
     });
   }
@@ -585,16 +586,16 @@ async function judgeRejected(r: Runner, pr: PrincipalRun, entry: KeytabEntry, re
     return check({
       ...base,
       status: 'FAIL',
-      reason: `wrong password in the keytab: the password of ${fileName} works (the KDC accepts it with ${kdcSaltWords}), but the keytab's key was made from another password${tried}`,
-      fix: `make the keytab again from this password: ${addCommand(r, pr, entry, `${saltOption} --password-file FILE`)}`,
+      reason: `wrong password in the keytab: the password in ${fileName} works (the KDC accepts it with ${kdcSaltWords}), but the keytab's key was made from another password${tried}`,
+      fix: `make the keytab again from this password: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}`,
       details,
     });
   }
   return check({
     ...base,
     status: 'FAIL',
-    reason: `the KDC refuses both this key and the password of ${fileName} (with its ${kdcSaltWords})${tried}: neither is the account's current password`,
-    fix: `get the current password (or reset it), then: ${addCommand(r, pr, entry, `${saltOption} --password-file FILE`)}`,
+    reason: `the KDC refuses both this key and the password in ${fileName} (with its ${kdcSaltWords})${tried}: neither is the account's current password`,
+    fix: `get the current password (or reset it), then: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}`,
     details,
   });
 }
@@ -730,6 +731,13 @@ function directoryLines(r: Runner, pr: PrincipalRun): VerifyCheck[] {
 
 // --- the run -----------------------------------------------------------------------------------------
 
+/** `10.0.0.1:88/udp: timed out after 3000 ms` (the socket layer's reasons may name the KDC already). */
+function attemptText(a: KdcAttempt): string {
+  const where = `${a.kdc}/${a.protocol}: `;
+  const why = a.reason ?? a.outcome;
+  return why.startsWith(where) ? why : where + why;
+}
+
 function groupByPrincipal(entries: readonly KeytabEntry[]): PrincipalRun[] {
   const runs: PrincipalRun[] = [];
   for (const e of entries) {
@@ -750,13 +758,13 @@ function kdcLine(run: RealmRun): VerifyCheck {
   const tooBig = a.attempts.some((x) => x.outcome === 'response-too-big');
   const via = { explicit: '--kdc', 'krb5.conf': 'krb5.conf', 'dns-srv': 'DNS SRV' }[a.kdc.source];
   const extra = tooBig ? '; UDP replies were too big, TCP was used' : '';
-  const details = { kdc: formatKdc(a.kdc), protocol: a.protocol, source: a.kdc.source, attempts: a.attempts.map((x) => `${x.kdc}/${x.protocol}: ${x.reason ?? x.outcome}`) };
+  const details = { kdc: formatKdc(a.kdc), protocol: a.protocol, source: a.kdc.source, attempts: a.attempts.map(attemptText) };
   if (failed.length > 0) {
     return check({
       check: 'kdc',
       status: 'WARN',
       what: `KDC for ${run.realm}`,
-      reason: `${formatKdc(a.kdc)} answered over ${a.protocol} (found through ${via}), after ${failed.map((f) => `${f.kdc}/${f.protocol}: ${f.reason ?? 'failed'}`).join('; ')}${extra}`,
+      reason: `${formatKdc(a.kdc)} answered over ${a.protocol} (found through ${via}), after ${failed.map(attemptText).join('; ')}${extra}`,
       fix: 'remove or repair the KDCs that did not answer (krb5.conf [realms] kdc lines, or DNS SRV records)',
       details,
     });
@@ -769,7 +777,8 @@ function clockLine(skews: readonly Skew[], allowed: number, warnAbove: number): 
   const worst = skews.reduce((a, b) => (Math.abs(b.seconds) > Math.abs(a.seconds) ? b : a));
   const abs = Math.abs(worst.seconds);
   const direction = worst.seconds > 0 ? 'behind' : 'ahead of';
-  const words = abs === 0 ? `this host's clock agrees with the KDC ${worst.kdc}` : `this host's clock is ${abs} s ${direction} the KDC ${worst.kdc}`;
+  // The CLI clock has whole seconds: a second either way is agreement.
+  const words = abs <= 1 ? `this host's clock agrees with the KDC ${worst.kdc} to within 1 s` : `this host's clock is ${abs} s ${direction} the KDC ${worst.kdc}`;
   const details = { skewSeconds: worst.seconds, allowedSkewSeconds: allowed, kdc: worst.kdc };
   if (abs > allowed) {
     return check({

@@ -80,8 +80,8 @@ describe('verify: a good keytab', () => {
       `the KDC issues tickets for ${SVC}@${REALM} with kvno 2 aes256-cts-hmac-sha1-96; it decrypts with the keytab's kvno 2 aes256-cts-hmac-sha1-96 key (what kvno -k checks)`,
     );
     expect(one(r, 'kdc').reason).toBe('192.0.2.1:88 answered over udp (found through --kdc)');
-    expect(one(r, 'clock').reason).toBe("this host's clock agrees with the KDC 192.0.2.1:88 (allowed 300 s)");
-    expect(checkLine(one(r, 'clock'))).toBe("OK    clock  — this host's clock agrees with the KDC 192.0.2.1:88 (allowed 300 s)");
+    expect(one(r, 'clock').reason).toBe("this host's clock agrees with the KDC 192.0.2.1:88 to within 1 s (allowed 300 s)");
+    expect(checkLine(one(r, 'clock'))).toBe("OK    clock  — this host's clock agrees with the KDC 192.0.2.1:88 to within 1 s (allowed 300 s)");
   });
 
   it('JSON has every field for every check', async () => {
@@ -131,7 +131,7 @@ describe('verify: wrong salt vs wrong password', () => {
     expect(k.reason).toContain(`but the KDC uses salt "${kdcSalt}"`);
     expect(k.reason).toContain('the password itself is right');
     expect(k.fix).toContain('the UPN was set after the password');
-    expect(k.fix).toContain(`--salt '${kdcSalt}' (same as --ad-user svc-web)`);
+    expect(k.fix).toContain(`--salt '${kdcSalt}' --password-file pw.txt --replace (--ad-user svc-web gives the same salt)`);
     expect(k.fix).toContain('or reset the password now that the UPN is set');
     expect(k.details).toMatchObject({ keytabSalt: upnSalt, keytabSaltRule: 'rfc4120', kdcSalt, passwordAccepted: true });
     // With the password's TGT the service ticket is checked too: same kvno, but the keytab's key is wrong.
@@ -171,15 +171,15 @@ describe('verify: wrong salt vs wrong password', () => {
     const r = await run({ principals: await principals() }, { entries: await keytabFor(svc, 'Old-Pass-1!', kdcSalt, 3, [18]), password: utf8(PASSWORD), passwordFileName: 'pw.txt' });
     const k = one(r, 'key');
     expect(k.status).toBe('FAIL');
-    expect(k.reason).toMatch(/^wrong password in the keytab: the password of pw.txt works \(the KDC accepts it with salt "FAKE.TESTsvc-web"/);
+    expect(k.reason).toMatch(/^wrong password in the keytab: the password in pw.txt works \(the KDC accepts it with salt "FAKE.TESTsvc-web"/);
     expect(k.reason).toContain('no known salt rule gives this key from it');
-    expect(k.fix).toContain('--password-file FILE');
+    expect(k.fix).toContain('--password-file pw.txt --replace');
   });
 
   it('wrong password: the keytab is the password file\'s key, and the KDC refuses both', async () => {
     const r = await run({ principals: await principals() }, { entries: await keytabFor(svc, 'Old-Pass-1!', kdcSalt, 3, [18]), password: utf8('Old-Pass-1!'), passwordFileName: 'pw.txt' });
     const k = one(r, 'key');
-    expect(k.reason).toMatch(/^wrong password: the key is the password of pw.txt under the KDC's salt "FAKE.TESTsvc-web"/);
+    expect(k.reason).toMatch(/^wrong password: the key is the password in pw.txt under the KDC's salt "FAKE.TESTsvc-web"/);
     expect(k.reason).toContain("that password is not the account's current one");
     expect(k.details).toMatchObject({ passwordAccepted: false });
   });

@@ -3,10 +3,13 @@ import { adCommand } from './ad/index.js';
 import { addCommand } from './add.js';
 import { deriveCommand } from './derive.js';
 import { diffCommand } from './diff.js';
+import { doctorCommand } from './doctor.js';
+import { krb5confCommand } from './krb5conf.js';
 import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
 import { removeCommand } from './remove.js';
 import { saltCommand } from './salt.js';
+import { verifyCommand } from './verify.js';
 
 /** Every `keytab` subcommand, in the order --help lists them. */
-export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand];
+export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand, verifyCommand, doctorCommand, krb5confCommand];
