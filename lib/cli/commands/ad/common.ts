@@ -94,7 +94,7 @@ export async function withDirectory<T>(ctx: CliContext, args: DirectoryArgs, fn:
  * A subcommand whose handler errors all come out as KtErrors (the CLI prints those as one line
  * and a hint; anything else would be reported as an internal or usage error).
  */
-export function adCommand<A>(module: CommandModule<object, A>): CommandModule<object, A> {
+export function subcommand<A>(module: CommandModule<object, A>): CommandModule<object, A> {
   const handler = module.handler;
   return {
     ...module,

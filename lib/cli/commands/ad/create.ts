@@ -9,7 +9,7 @@ import { warn } from '../../context.js';
 import { splitList } from '../../options.js';
 import { readPassword, secretOptions, secretSourceCount } from '../../secrets.js';
 import type { SecretArgs } from '../../secrets.js';
-import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 import { accountJson, accountText } from './show.js';
 
@@ -28,7 +28,7 @@ interface CreateArgs extends DirectoryArgs, SecretArgs {
 }
 
 export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs> =>
-  adCommand<CreateArgs>({
+  subcommand<CreateArgs>({
     command: 'create <account>',
     describe: 'Create a service account (user, or --computer), with UPN, SPNs, enctypes and password',
     builder: (y) =>

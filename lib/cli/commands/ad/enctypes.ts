@@ -5,7 +5,7 @@ import { decodeEnctypeBits, parseEnctypeBits } from '../../../ad/flags.js';
 import { setSupportedEnctypes } from '../../../ad/writes.js';
 import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
-import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 
 interface EnctypesArgs extends DirectoryArgs {
@@ -19,7 +19,7 @@ interface EnctypesArgs extends DirectoryArgs {
 const show = (v: number | undefined): string => (v === undefined ? '(not set)' : `0x${v.toString(16)} (${decodeEnctypeBits(v).join(', ') || 'none'})`);
 
 export const enctypesCommand = (ctx: CliContext): CommandModule<object, EnctypesArgs> =>
-  adCommand<EnctypesArgs>({
+  subcommand<EnctypesArgs>({
     command: 'enctypes <account> <list..>',
     describe: 'Set msDS-SupportedEncryptionTypes: which enctypes AD issues tickets for the account with',
     builder: (y) =>

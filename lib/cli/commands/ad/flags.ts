@@ -4,7 +4,7 @@ import { requireAccount } from '../../../ad/account.js';
 import { ACCOUNT_FLAGS, decodeUac, parseFlagChanges } from '../../../ad/flags.js';
 import { setFlags } from '../../../ad/writes.js';
 import type { CliContext } from '../../context.js';
-import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 
 interface FlagsArgs extends DirectoryArgs {
@@ -17,7 +17,7 @@ interface FlagsArgs extends DirectoryArgs {
 const show = (v: number): string => `0x${v.toString(16)} (${decodeUac(v).join(', ')})`;
 
 export const flagsCommand = (ctx: CliContext): CommandModule<object, FlagsArgs> =>
-  adCommand<FlagsArgs>({
+  subcommand<FlagsArgs>({
     command: 'flags <account> <flag..>',
     describe: 'Turn userAccountControl flags on (+) or off (-): delegation, dont-expire, no-preauth, disabled, des-only',
     builder: (y) =>

@@ -5,7 +5,7 @@ import { mapUser } from '../../../ad/writes.js';
 import { adUpnSalt } from '../../../salt/rules.js';
 import { parsePrincipal } from '../../../principal.js';
 import type { CliContext } from '../../context.js';
-import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 
 interface MapUserArgs extends DirectoryArgs {
@@ -18,7 +18,7 @@ interface MapUserArgs extends DirectoryArgs {
 }
 
 export const mapuserCommand = (ctx: CliContext): CommandModule<object, MapUserArgs> =>
-  adCommand<MapUserArgs>({
+  subcommand<MapUserArgs>({
     command: 'mapuser <account>',
     describe: 'Map a principal to an account as ktpass /mapuser does: SPN, then UPN',
     builder: (y) =>

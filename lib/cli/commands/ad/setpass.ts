@@ -28,7 +28,7 @@ import { splitList } from '../../options.js';
 import { describeEntry, jsonEntry } from '../../output.js';
 import { readPassword, secretOptions, secretSourceCount } from '../../secrets.js';
 import type { SecretArgs } from '../../secrets.js';
-import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 
 interface SetpassArgs extends DirectoryArgs, SecretArgs {
@@ -98,7 +98,7 @@ async function newPassword(ctx: CliContext, args: SetpassArgs, account: AccountR
 }
 
 export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassArgs> =>
-  adCommand<SetpassArgs>({
+  subcommand<SetpassArgs>({
     command: 'setpass <account>',
     describe: "Reset an account's password, read its new kvno, and write its keys to a keytab (-o)",
     builder: (y) =>

@@ -4,7 +4,7 @@ import { accountSalt, requireAccount } from '../../../ad/account.js';
 import type { AccountRecord } from '../../../ad/account.js';
 import { decodeEnctypeBits, decodeUac, uacFlagNames } from '../../../ad/flags.js';
 import type { CliContext } from '../../context.js';
-import { adCommand, fields, withDirectory, writeJson } from './common.js';
+import { subcommand, fields, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 
 interface ShowArgs extends DirectoryArgs {
@@ -60,7 +60,7 @@ export function accountText(account: AccountRecord): string {
 }
 
 export const showCommand = (ctx: CliContext): CommandModule<object, ShowArgs> =>
-  adCommand<ShowArgs>({
+  subcommand<ShowArgs>({
     command: 'show <account>',
     describe: 'Show an account: SPNs, UPN, kvno, enctypes, flags, and the salt of its keys',
     builder: (y) =>

@@ -5,7 +5,7 @@ import { addSpns, findDuplicateSpns, findSpnOwners, removeSpns } from '../../../
 import type { SpnOwner } from '../../../ad/spn.js';
 import { KtError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
-import { adCommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
+import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 
 interface SpnEditArgs extends DirectoryArgs {
@@ -28,7 +28,7 @@ interface SpnDupArgs extends DirectoryArgs {
 const ownerLine = (o: SpnOwner): string => `${o.spn} is registered on ${o.sAMAccountName} (${o.dn})${o.via ? `: a clash, since ${o.via}` : ''}`;
 
 function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, SpnEditArgs> {
-  return adCommand<SpnEditArgs>({
+  return subcommand<SpnEditArgs>({
     command: `${verb} <account> <spn..>`,
     describe: verb === 'add' ? 'Add SPNs to an account, after checking no other account has them (setspn -S)' : 'Remove SPNs from an account (setspn -D)',
     builder: (y) =>
@@ -58,7 +58,7 @@ function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, Sp
 }
 
 function list(ctx: CliContext): CommandModule<object, SpnEditArgs> {
-  return adCommand<SpnEditArgs>({
+  return subcommand<SpnEditArgs>({
     command: 'list <account>',
     describe: "List an account's SPNs (setspn -L)",
     builder: (y) =>
@@ -80,7 +80,7 @@ function list(ctx: CliContext): CommandModule<object, SpnEditArgs> {
 }
 
 function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
-  return adCommand<SpnFindArgs>({
+  return subcommand<SpnFindArgs>({
     command: 'find <spn>',
     describe: 'Which account holds an SPN, case-insensitively and through host/ aliases (setspn -Q); exit 1 if none',
     builder: (y) =>
@@ -100,7 +100,7 @@ function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
 }
 
 function duplicates(ctx: CliContext): CommandModule<object, SpnDupArgs> {
-  return adCommand<SpnDupArgs>({
+  return subcommand<SpnDupArgs>({
     command: 'duplicates',
     describe: 'SPNs held by more than one account (setspn -X); exit 1 if any',
     builder: (y) =>
