@@ -129,6 +129,15 @@ export async function findAccount(dir: Directory, name: string | AccountId): Pro
     });
   }
   const [entry] = entries;
+  if (entry === undefined && id.by === 'upn') {
+    // The implicit UPN, sAMAccountName@dns.domain, names an account without an explicit one
+    // (AD accepts it in a bind the same way).
+    const at = id.upn.lastIndexOf('@');
+    const domain = realmOfDn(dir.baseDn);
+    if (at > 0 && domain !== undefined && id.upn.slice(at + 1).toUpperCase() === domain && !id.upn.slice(0, at).includes('/')) {
+      return findAccount(dir, { by: 'sam', name: id.upn.slice(0, at) });
+    }
+  }
   return entry === undefined ? undefined : accountFromEntry(entry, realmOfDn(dir.baseDn));
 }
 

@@ -84,8 +84,9 @@ describe.runIf(interopEnabled() && ad !== undefined)('keytab ad against the Samb
     expect(text).toContain('userAccountControl:    0x202 disabled, normal account');
     expect(text).toContain('Encryption types:      0x18 aes128-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96');
     expect(text).toMatch(/caveat: AD fixed the salt/);
-    // by DN too
+    // by DN too, and by the implicit UPN (sAMAccountName@domain)
     expect((await json<{ sAMAccountName: string }>(['ad', 'show', `CN=${name},CN=Users,${ad!.baseDn}`])).sAMAccountName).toBe(name);
+    expect((await json<{ sAMAccountName: string }>(['ad', 'show', `${name}@${domain()}`])).sAMAccountName).toBe(name);
   });
 
   it('setpass --random -o: AES keys at the new kvno that kinit -k and kvno -k accept; the account is enabled', async () => {

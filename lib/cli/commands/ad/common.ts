@@ -84,7 +84,10 @@ export async function directoryConfig(ctx: CliContext, args: DirectoryArgs): Pro
  */
 export async function withDirectory<T>(ctx: CliContext, args: DirectoryArgs, fn: (dir: LdapDirectory, config: DirectoryConfig) => Promise<T>, options: { passwordWrite?: boolean } = {}): Promise<T> {
   const config = await directoryConfig(ctx, args);
-  if (options.passwordWrite) requireEncryptedTransport(config);
+  if (options.passwordWrite) {
+    requireEncryptedTransport(config);
+    if (/ldapts/i.test(ctx.env['NODE_DEBUG'] ?? '')) warn(ctx, 'NODE_DEBUG=ldapts logs every LDAP request, the new password (UTF-16) included: unset it');
+  }
   await using dir = await openDirectory(config);
   // `return await`: the session must stay open until fn is done (disposal runs at block exit).
   return await fn(dir, config);

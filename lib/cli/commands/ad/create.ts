@@ -58,6 +58,9 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
         for (const w of parsed.warnings) warn(ctx, w);
         enctypes = parsed.value;
       }
+      if (enctypes === undefined && !args.computer) {
+        warn(ctx, 'no --enctypes: AD issues RC4 tickets for a user account without msDS-SupportedEncryptionTypes; add --enctypes aes256,aes128 for AES');
+      }
       const name = args.account.replace(/\$$/, '');
       let password: string | undefined;
       if (args['random-password']) password = randomPassword(ctx.random, { avoid: [name] });

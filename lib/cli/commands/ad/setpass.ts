@@ -9,7 +9,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { accountSalt, nextKvno, requireAccount } from '../../../ad/account.js';
 import type { AccountRecord } from '../../../ad/account.js';
-import { enctypeBit, keyEnctypesOfBits } from '../../../ad/flags.js';
+import { enctypeBit, keyEnctypesOfBits, UAC } from '../../../ad/flags.js';
 import { passwordText, randomPassword, setPassword } from '../../../ad/password.js';
 import type { EnctypeInfo } from '../../../crypto/enctypes.js';
 import { expandEnctypeList } from '../../../crypto/policy.js';
@@ -179,6 +179,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
             ctx.stdout.write(`AD would then report kvno ${predicted} (msDS-KeyVersionNumber is ${account.msDSKeyVersionNumber ?? '?'} now)\n`);
           } else {
             ctx.stdout.write(`password of ${account.sAMAccountName} set${r.enabled ? ' and the account enabled' : ''}; msDS-KeyVersionNumber is now ${r.kvno}\n`);
+            if ((r.account.userAccountControl & UAC.ACCOUNTDISABLE) !== 0) warn(ctx, `${account.sAMAccountName} is disabled: enable it with "keytab ad flags ${account.sAMAccountName} -disabled"`);
           }
           if (loc) {
             ctx.stdout.write(`salt: "${salt.text}" (${salt.explanation})\n`);
