@@ -195,7 +195,7 @@ export interface AccountFlag {
 
 /** The flags of `keytab ad flags`, by the names users type. */
 export const ACCOUNT_FLAGS: readonly AccountFlag[] = Object.freeze([
-  { name: 'delegation', bit: UAC.TRUSTED_FOR_DELEGATION, words: 'trusted for delegation ("Trust this computer for delegation to any service")' },
+  { name: 'delegation', bit: UAC.TRUSTED_FOR_DELEGATION, words: 'trusted for delegation ("Trust this computer for delegation")' },
   { name: 'dont-expire', bit: UAC.DONT_EXPIRE_PASSWD, words: 'password never expires' },
   { name: 'no-preauth', bit: UAC.DONT_REQUIRE_PREAUTH, words: 'Kerberos pre-authentication not required' },
   { name: 'disabled', bit: UAC.ACCOUNTDISABLE, words: 'account disabled' },
