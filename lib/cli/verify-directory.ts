@@ -3,11 +3,24 @@
  * environment variables as the AD commands (KEYTAB_LDAP_URL, KEYTAB_BIND_DN,
  * KEYTAB_BIND_PASSWORD(_FILE), KEYTAB_BASE_DN, KEYTAB_CA_FILE). The checks see only the small
  * AccountDirectory view of lib/verify/directory.ts; without a directory they are skipped with
- * a note saying why.
+ * a note saying why. The lookups go through lib/ad (ldapts), read-only.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import type { AccountDirectory } from '../verify/directory.js';
+import { ACCOUNT_ATTRIBUTES, accountFromEntry, findAccount, type AccountRecord } from '../ad/account.js';
+import { resolveDirectoryConfig } from '../ad/config.js';
+import { openDirectory, type LdapDirectory } from '../ad/directory.js';
+import { directoryError } from '../ad/errors.js';
+import { filter } from '../ad/escape.js';
+import type { Directory } from '../ad/types.js';
+import { fromUtf8 } from '../bytes.js';
+import { KtError } from '../errors.js';
+import { formatPrincipal, formatPrincipalName, type Principal } from '../principal.js';
+import type { AccountDirectory, DirectoryAccountView } from '../verify/directory.js';
 import type { CliContext } from './context.js';
+import { warn } from './context.js';
+import { readSecretFile } from './secrets.js';
 
 export interface VerifyDirectoryArgs {
   'ldap-url': string | undefined;
@@ -53,16 +66,87 @@ export function configuredLdapUrl(ctx: CliContext, args: Pick<VerifyDirectoryArg
   return v === undefined || v === '' ? undefined : v;
 }
 
+/** The directory's view of an account, from lib/ad's AccountRecord. */
+function viewOf(a: AccountRecord): DirectoryAccountView {
+  return {
+    dn: a.dn,
+    sAMAccountName: a.sAMAccountName,
+    userPrincipalName: a.userPrincipalName,
+    servicePrincipalNames: a.servicePrincipalName,
+    keyVersionNumber: a.msDSKeyVersionNumber,
+    supportedEncryptionTypes: a.msDSSupportedEncryptionTypes,
+    userAccountControl: a.userAccountControl,
+  };
+}
+
 /**
- * Opens the directory when one is configured. The AD library (lib/ad) is not part of this
- * build yet, so a configured directory is reported as such and its checks are skipped.
+ * The account behind a principal, looked up as a KDC would: the userPrincipalName, then a
+ * servicePrincipalName (the name without the realm), then (one component) the sAMAccountName.
+ */
+export async function accountForPrincipal(dir: Directory, principal: Principal): Promise<DirectoryAccountView | undefined> {
+  const byUpn = await findAccount(dir, { by: 'upn', upn: formatPrincipal(principal) });
+  if (byUpn) return viewOf(byUpn);
+  const name = formatPrincipalName(principal);
+  if (principal.components.length > 1) {
+    const entries = await dir.search({ base: dir.baseDn, filter: filter`(&(objectClass=user)(servicePrincipalName=${name}))`, attributes: ACCOUNT_ATTRIBUTES });
+    if (entries.length > 1) {
+      throw new KtError('AD_ACCOUNT_AMBIGUOUS', `${entries.length} accounts carry the SPN ${name}: ${entries.map((e) => e.dn).join('; ')}`, { hint: 'a duplicate SPN: keytab ad spn duplicates' });
+    }
+    const [entry] = entries;
+    return entry ? viewOf(accountFromEntry(entry, principal.realm)) : undefined;
+  }
+  const bySam = await findAccount(dir, { by: 'sam', name });
+  return bySam ? viewOf(bySam) : undefined;
+}
+
+/**
+ * Opens the directory when one is configured (flags, then KEYTAB_* variables). A directory
+ * that cannot be opened does not stop the KDC checks: its lookups fail, and the checks say so.
  */
 export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs): Promise<OpenedDirectory> {
   const url = configuredLdapUrl(ctx, args);
   const baseDn = args['base-dn'] ?? (ctx.env[ENV.baseDn] || undefined);
-  const close = async (): Promise<void> => undefined;
   if (url === undefined) {
-    return { note: `no directory configured (${ENV.url} or --ldap-url): kvno and enctypes are not compared with the account`, baseDn, close };
+    return { note: `no directory configured (${ENV.url} or --ldap-url): kvno and enctypes are not compared with the account`, baseDn, close: async () => undefined };
   }
-  return { note: `a directory is configured (${url}), but this build has no Active Directory support yet: the directory checks are skipped`, baseDn, close };
+  let session: LdapDirectory | undefined;
+  let problem: unknown;
+  try {
+    const config = await resolveDirectoryConfig(
+      { ldapUrl: args['ldap-url'], bindDn: args['bind-dn'], bindPasswordFile: args['bind-password-file'], baseDn: args['base-dn'], caFile: args['ca-file'], startTls: args.starttls },
+      {
+        env: ctx.env,
+        readFile: (path) => readTextFile(ctx, path),
+        readSecretFile: async (path) => fromUtf8(await readSecretFile(ctx, path, 'bind password')),
+        prompt: ctx.stdin.isTTY ? (q) => ctx.promptSecret(q) : undefined,
+        warn: (m) => warn(ctx, m),
+      },
+    );
+    session = await openDirectory(config);
+  } catch (e) {
+    problem = e instanceof KtError || !(e instanceof Error) ? e : directoryError(e);
+  }
+  const open = session;
+  const directory: AccountDirectory = {
+    description: open?.url ?? url,
+    findAccount: async (p) => {
+      if (!open) throw problem;
+      try {
+        return await accountForPrincipal(open, p);
+      } catch (e) {
+        throw e instanceof KtError || !(e instanceof Error) ? e : directoryError(e);
+      }
+    },
+  };
+  return { directory, baseDn, close: async () => open?.close() };
+}
+
+function readTextFile(ctx: CliContext, path: string): string {
+  const abs = resolve(ctx.cwd, path);
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `CA file ${abs}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { details: { path: abs }, cause: err });
+  }
 }

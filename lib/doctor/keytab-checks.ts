@@ -28,6 +28,7 @@ function f(finding: Omit<Finding, 'section'>): Finding {
   return { section: 'keytab', ...finding };
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 
 export function checkKeytabFile(view: KeytabView): Finding[] {
@@ -75,7 +76,7 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
     out.push(f({ severity: 'warning', what: name, why: 'the keytab has no entries', fix: 'add keys with keytab add' }));
     return out;
   }
-  out.push(f({ severity: 'ok', what: name, why: `${entries.length} entries, ${new Set(entries.map((e) => formatPrincipal(e.principal))).size} principals` }));
+  out.push(f({ severity: 'ok', what: name, why: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${plural(new Set(entries.map((e) => formatPrincipal(e.principal))).size, 'principal')}` }));
 
   const byEnctype = new Map<number, KeytabEntry[]>();
   for (const e of entries) byEnctype.set(e.enctype, [...(byEnctype.get(e.enctype) ?? []), e]);
