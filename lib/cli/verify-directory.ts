@@ -107,7 +107,7 @@ export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs
   const url = configuredLdapUrl(ctx, args);
   const baseDn = args['base-dn'] ?? (ctx.env[ENV.baseDn] || undefined);
   if (url === undefined) {
-    return { note: `no directory configured (${ENV.url} or --ldap-url): kvno and enctypes are not compared with the account`, baseDn, close: async () => undefined };
+    return { note: 'no directory configured: kvno and enctypes are not compared with the account', baseDn, close: async () => undefined };
   }
   let session: LdapDirectory | undefined;
   let problem: unknown;

@@ -39,9 +39,11 @@ function tryRule(make: () => Salt): Salt | undefined {
  * duplicates (the first rule giving a salt names it): the RFC 4120 default, the AD UPN rule
  * (the account's UPN, or the principal's own name as ktpass sets it), the AD user rule (the
  * sAMAccountName), the AD computer rule for host/ names and NAME$ accounts, and the default
- * with a lower-case realm (a realm typed in lower case when the keytab was made).
+ * with a lower-case realm (a realm typed in lower case when the keytab was made). Without a
+ * directory, `guesses` (default on) adds the AD user rule with the host's first label as the
+ * account name, a common way of naming service accounts.
  */
-export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'>, hints: SaltHints = {}): Salt[] {
+export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'>, hints: SaltHints = {}, options: { guesses?: boolean } = {}): Salt[] {
   const out: Salt[] = [];
   const add = (salt: Salt | undefined): void => {
     if (salt && !out.some((o) => bytesEqual(o.bytes, salt.bytes))) out.push(salt);
@@ -54,10 +56,10 @@ export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'
   else if (principal.components.length === 1) add(tryRule(() => adUserSalt(principal.realm, principal.components[0] as string)));
   const [service, host] = principal.components;
   // A service account is often named after its host (HTTP/web.example.com -> svc "web"): a guess.
-  if (sam === undefined && principal.components.length === 2 && host !== undefined && host.includes('.')) {
+  if (options.guesses !== false && sam === undefined && principal.components.length === 2 && host !== undefined && host.includes('.')) {
     const label = host.split('.')[0] as string;
     const guess = tryRule(() => adUserSalt(principal.realm, label));
-    if (guess) add({ ...guess, explanation: `Active Directory user rule with the host's first label "${label}" as sAMAccountName (REALM + "${label}")` });
+    if (guess) add({ ...guess, explanation: `AD user rule with the sAMAccountName guessed from the host: REALM + "${label}"` });
   }
   if (principal.components.length === 2 && service?.toLowerCase() === 'host' && host !== undefined) {
     add(tryRule(() => adComputerSalt(principal.realm, host.split('.')[0] as string)));
@@ -77,7 +79,7 @@ export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'
  * rule gives, what it looks like (on AD, REALM + an account name).
  */
 export function describeSalt(saltText: string, principal: Pick<Principal, 'components' | 'realm'>, hints: SaltHints = {}): string {
-  const rule = candidateSalts(principal, hints).find((s) => s.text === saltText);
+  const rule = candidateSalts(principal, hints, { guesses: false }).find((s) => s.text === saltText);
   if (rule) return rule.explanation;
   const realm = principal.realm.toUpperCase();
   if (saltText.startsWith(realm) && saltText.length > realm.length) {

@@ -99,6 +99,8 @@ interface RealmRun {
   /** KDC time minus local time, from the first reply that carried it. */
   offsetMs: number | undefined;
   answered?: { readonly kdc: KdcTarget; readonly protocol: string; readonly attempts: readonly KdcAttempt[] } | undefined;
+  /** Some reply was too big for UDP (KRB_ERR_RESPONSE_TOO_BIG) and came over TCP. */
+  tooBig: boolean;
   readonly tgts: KrbCredentials[];
 }
 
@@ -196,8 +198,9 @@ function hintsOf(account: DirectoryAccountView | undefined): SaltHints {
 
 // --- probing -----------------------------------------------------------------------------------------
 
-function noteExchange(r: Runner, p: { kdc: KdcTarget; protocol: string; attempts?: readonly KdcAttempt[] | undefined }): void {
-  if (!r.run.answered) r.run.answered = { kdc: p.kdc, protocol: p.protocol, attempts: p.attempts ?? [] };
+function noteExchange(r: Runner, p: { kdc?: KdcTarget | undefined; protocol?: string | undefined; attempts?: readonly KdcAttempt[] | undefined }): void {
+  if (p.attempts?.some((a) => a.outcome === 'response-too-big')) r.run.tooBig = true;
+  if (!r.run.answered && p.kdc !== undefined && p.protocol !== undefined) r.run.answered = { kdc: p.kdc, protocol: p.protocol, attempts: p.attempts ?? [] };
 }
 
 async function probe(r: Runner, client: Principal, enctypes: readonly number[], service: Principal | undefined): Promise<ProbeResult> {
@@ -283,10 +286,8 @@ async function probePrincipal(r: Runner, pr: PrincipalRun, checkable: readonly n
 
 async function authenticate(r: Runner, pr: PrincipalRun, enctype: number, key: Uint8Array, kvno: number | undefined, p: Extract<EnctypeProbe, { kind: 'ok' }>): Promise<KeyResult> {
   const out = await getInitialTicket(r.corrected, pr.client, { keys: [{ enctype, key, kvno }] }, { enctypes: p.offered, probe: p.probe, service: pr.asService });
-  if (out.ok) {
-    noteExchange(r, out);
-    return { kind: 'accepted', credentials: out.credentials, info: p.info };
-  }
+  noteExchange(r, out.ok ? out : out.failure);
+  if (out.ok) return { kind: 'accepted', credentials: out.credentials, info: p.info };
   const f = out.failure;
   if (f.kind === 'reply-integrity' || (f.kind === 'kdc-error' && f.errorCode === KRB_ERR.PREAUTH_FAILED)) return { kind: 'rejected', failure: f, info: p.info };
   return { kind: 'refused', failure: f };
@@ -341,8 +342,8 @@ function passwordKey(r: Runner, pr: PrincipalRun, p: Extract<EnctypeProbe, { kin
 async function askServiceTicket(r: Runner, service: Principal, tgt: KrbCredentials | undefined): Promise<ServiceResult> {
   if (!tgt) return { kind: 'no-tgt' };
   const out = await getServiceTicket(r.corrected, tgt, service);
+  noteExchange(r, out.ok ? out : out.failure);
   if (!out.ok) return { kind: 'refused', failure: out.failure };
-  noteExchange(r, out);
   return { kind: 'ticket', ticket: out };
 }
 
@@ -393,6 +394,10 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
   };
   const ticketWords = `the KDC issues tickets for ${name} with kvno ${tKvno ?? '(none)'} ${label(tEnc)}`;
   const sameEnctype = entries.filter((e) => e.enctype === tEnc);
+  const kvnoNote =
+    tKvno !== undefined && !entries.some((e) => e.kvno === tKvno)
+      ? `; its kvno ${Math.max(...entries.map((e) => e.kvno))} is not the ticket's ${tKvno} either`
+      : '';
   if (sameEnctype.length === 0) {
     const hasAes = entries.some((e) => enctypeById(e.enctype)?.family === 'aes-sha1');
     if (tEnc === RC4 && hasAes) {
@@ -404,7 +409,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
       return check({
         ...base,
         status: 'FAIL',
-        reason: `missing enctype: an RC4 ticket for an AES-only keytab: ${ticketWords}, the keytab has only ${enctypeList(entries)} (kinit -k works, the service fails: "No key table entry found" / "Cannot find key of appropriate type"); ${attr}`,
+        reason: `missing enctype: an RC4 ticket for an AES-only keytab: ${ticketWords}, the keytab has only ${enctypeList(entries)} (kinit -k works, the service fails: "No key table entry found" / "Cannot find key of appropriate type"); ${attr}${kvnoNote}`,
         fix: `set msDS-SupportedEncryptionTypes to 24 (0x18, AES128 + AES256) on the service account (Set-ADUser ACCOUNT -KerberosEncryptionType AES128,AES256, or ldapmodify), or add an RC4 key: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e arcfour-hmac`,
         details,
       });
@@ -412,7 +417,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
     return check({
       ...base,
       status: 'FAIL',
-      reason: `missing enctype: ${ticketWords}, and the keytab has no ${label(tEnc)} key for it (only ${enctypeList(entries)}): the service cannot decrypt its tickets (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} found in keytab but not with enctype ${label(tEnc)}")`,
+      reason: `missing enctype: ${ticketWords}, and the keytab has no ${label(tEnc)} key for it (only ${enctypeList(entries)}): the service cannot decrypt its tickets (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} found in keytab but not with enctype ${label(tEnc)}")${kvnoNote}`,
       fix: `add the ${label(tEnc)} key: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)} (from the current password)`,
       details,
     });
@@ -439,7 +444,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
       status: 'FAIL',
       kvno: exact.kvno,
       enctype: label(tEnc),
-      reason: `${ticketWords}, but the keytab's kvno ${exact.kvno} ${label(tEnc)} key does not decrypt it (MIT acceptors: "Request ticket server ${name} kvno ${exact.kvno} enctype ${label(tEnc)} found in keytab but cannot decrypt ticket"; others: "Wrong principal in request", "Decrypt integrity check failed"): the keytab holds another password's key under the current kvno`,
+      reason: `${ticketWords}, but the keytab's kvno ${exact.kvno} ${label(tEnc)} key does not decrypt it (MIT acceptors: "Request ticket server ${name} kvno ${exact.kvno} enctype ${label(tEnc)} found in keytab but cannot decrypt ticket"; others: "Wrong principal in request", "Decrypt integrity check failed"): the keytab's key under the current kvno is not the service's (made from another password, or with another salt)`,
       fix: `make the keytab again from the current password: keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${enctypeList(entries).replace(/, /g, ',')} --password-file FILE --replace`,
       details,
     });
@@ -467,7 +472,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
       reason:
         `stale kvno: the keytab has kvno ${newest.kvno}, the KDC issues tickets with kvno ${tKvno}: the password was reset after the keytab was made` +
         (keyStillGood
-          ? ` (to the same password: the kvno ${newest.kvno} key still decrypts the ticket, only the number is stale)`
+          ? ` (to the same password, or the keytab was written with a wrong -k: the kvno ${newest.kvno} key still decrypts the ticket, only the number is stale)`
           : '') +
         `; acceptors fail with "Request ticket server ${name} kvno ${tKvno} not found in keytab; keytab is likely out of date"`,
       fix: keyStillGood
@@ -562,7 +567,7 @@ async function judgeRejected(r: Runner, pr: PrincipalRun, entry: KeytabEntry, re
     const madeWith = `the key is the password's key with salt "${origin.salt.text}" (${origin.salt.explanation})`;
     const accountName = info.saltText.startsWith(pr.principal.realm.toUpperCase()) ? info.saltText.slice(pr.principal.realm.length) : undefined;
     const adFix = adStyle
-      ? ` On AD the salt is fixed when the password is set: the UPN was set after the password. Either make the keytab with the account's salt: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}${accountName ? ` (--ad-user ${accountName} gives the same salt)` : ''}, or reset the password now that the UPN is set, then make the keytab again with the new kvno`
+      ? ` on AD the salt is fixed when the password is set: the UPN was set after the password. Either make the keytab with the account's salt: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}${accountName ? ` (--ad-user ${accountName} gives the same salt)` : ''}, or reset the password now that the UPN is set, then make the keytab again with the new kvno`
       : ` make the key with the KDC's salt: ${addCommand(r, pr, entry, `${saltOption}${pwOption}`)}`;
     if (pw.accepted) {
       return check({
@@ -682,7 +687,7 @@ function directoryLines(r: Runner, pr: PrincipalRun): VerifyCheck[] {
         ...base,
         status: 'FAIL',
         kvno: newest,
-        reason: `stale keytab: the keytab has kvno ${newest}, msDS-KeyVersionNumber of ${a.dn} is ${a.keyVersionNumber}: the password was reset after the keytab was made`,
+        reason: `stale keytab: the keytab has kvno ${newest}, msDS-KeyVersionNumber of ${a.dn} is ${a.keyVersionNumber}: the password was reset after the keytab was made (or the keytab was written with a wrong -k)`,
         fix: `make the keytab from the current password with -k ${a.keyVersionNumber}: keytab add ${r.options.keytabName ?? 'KEYTAB'} -p ${pr.name} -k ${a.keyVersionNumber} ...`,
         details: { account: a.dn, keyVersionNumber: a.keyVersionNumber, keytabKvno: newest },
       }),
@@ -755,7 +760,7 @@ function kdcLine(run: RealmRun): VerifyCheck {
   const a = run.answered;
   if (!a) return check({ check: 'kdc', status: 'SKIP', what: `KDC for ${run.realm}`, reason: 'no request was sent' });
   const failed = a.attempts.filter((x) => x.outcome === 'failed');
-  const tooBig = a.attempts.some((x) => x.outcome === 'response-too-big');
+  const tooBig = run.tooBig;
   const via = { explicit: '--kdc', 'krb5.conf': 'krb5.conf', 'dns-srv': 'DNS SRV' }[a.kdc.source];
   const extra = tooBig ? '; UDP replies were too big, TCP was used' : '';
   const details = { kdc: formatKdc(a.kdc), protocol: a.protocol, source: a.kdc.source, attempts: a.attempts.map(attemptText) };
@@ -839,7 +844,7 @@ export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Pr
   const effectiveDeps: VerifyDeps = directoryUsable ? deps : { ...deps, directory: undefined };
   const realms = [...new Set([...runs.map((r) => r.principal.realm), ...(options.service ? [options.service.realm] : [])])];
   for (const realm of realms) {
-    const run: RealmRun = { realm, offsetMs: undefined, tgts: [] };
+    const run: RealmRun = { realm, offsetMs: undefined, tgts: [], tooBig: false };
     const raw: KrbContext = { transport: deps.transport, now: deps.now, random: deps.random };
     const corrected: KrbContext = { transport: deps.transport, random: deps.random, now: () => new Date(deps.now().getTime() + (run.offsetMs ?? 0)) };
     const r: Runner = { deps: effectiveDeps, options, skews, run, raw, corrected, passwordKeys: new Map() };
@@ -882,7 +887,7 @@ export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Pr
     }
   }
   if (options.directoryNote !== undefined && !deps.directory) {
-    checks.push(check({ check: 'directory', status: 'SKIP', what: 'directory', reason: options.directoryNote, fix: 'to compare kvno and enctypes with the account, set KEYTAB_LDAP_URL, KEYTAB_BIND_DN, KEYTAB_BIND_PASSWORD_FILE (and KEYTAB_CA_FILE), or --ldap-url ...' }));
+    checks.push(check({ check: 'directory', status: 'SKIP', what: 'directory', reason: options.directoryNote, fix: 'set KEYTAB_LDAP_URL (or --ldap-url) with KEYTAB_BIND_DN, KEYTAB_BIND_PASSWORD_FILE and KEYTAB_CA_FILE' }));
   }
   checks.push(clockLine(skews, options.allowedSkewSeconds ?? DEFAULT_ALLOWED_SKEW, options.warnSkewSeconds ?? DEFAULT_WARN_SKEW));
   return { checks, ok: !checks.some((c) => c.status === 'FAIL') };

@@ -115,7 +115,7 @@ describe.runIf(interopEnabled() && mit !== undefined)('keytab verify against the
     expect(kinit(kt, p).status).toBe(0); // kinit ignores the kvno
     const same = await verify([kt, '--kdc', m().kdc, '--no-dns']);
     expect(same.code).toBe(1);
-    expect(same.stdout).toContain('stale kvno: the keytab has kvno 1, the KDC issues tickets with kvno 2: the password was reset after the keytab was made (to the same password: the kvno 1 key still decrypts the ticket');
+    expect(same.stdout).toContain('stale kvno: the keytab has kvno 1, the KDC issues tickets with kvno 2: the password was reset after the keytab was made (to the same password, or the keytab was written with a wrong -k: the kvno 1 key still decrypts the ticket');
     kadmin(`cpw -pw Stale-Pass-2! ${p}`);
     const other = await verify([kt, '--kdc', m().kdc, '--no-dns', '--password-file', pwFile('stale2.pw', 'Stale-Pass-2!')]);
     expect(other.code).toBe(1);
