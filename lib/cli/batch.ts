@@ -17,6 +17,12 @@
  */
 import { KtError } from '../errors.js';
 
+/** How one field of a row is read: the property it fills and its kind. */
+export interface FieldSpec<K extends string> {
+  readonly key: K;
+  readonly kind: 'string' | 'number' | 'boolean' | 'list';
+}
+
 export interface BatchRow {
   /** 1-based line (CSV) or item (JSON) number, for messages. */
   readonly line: number;
@@ -38,7 +44,7 @@ export interface BatchRow {
 type Field = Exclude<keyof BatchRow, 'line'>;
 
 /** Field name (snake_case as documented) → row property and kind. */
-const FIELDS: Readonly<Record<string, { key: Field; kind: 'string' | 'number' | 'boolean' | 'list' }>> = {
+const FIELDS: Readonly<Record<string, FieldSpec<Field>>> = {
   principal: { key: 'principal', kind: 'string' },
   enctypes: { key: 'enctypes', kind: 'list' },
   kvno: { key: 'kvno', kind: 'number' },
@@ -60,12 +66,12 @@ function fail(line: number, message: string): never {
   throw new KtError('INPUT_INVALID', `batch spec, ${line === 0 ? 'header' : `row ${line}`}: ${message}`);
 }
 
-function toRow(line: number, record: Readonly<Record<string, unknown>>): BatchRow {
+function toRow<K extends string>(line: number, record: Readonly<Record<string, unknown>>, fields: Readonly<Record<string, FieldSpec<K>>>, required: readonly K[]): { line: number } & Partial<Record<K, string | number | boolean>> {
   const row: Record<string, unknown> = { line };
   for (const [rawName, value] of Object.entries(record)) {
     const name = camelToSnake(rawName.trim());
-    const field = FIELDS[name];
-    if (!field) fail(line, `unknown field "${rawName}" (known: ${Object.keys(FIELDS).join(', ')})`);
+    const field = fields[name];
+    if (!field) fail(line, `unknown field "${rawName}" (known: ${Object.keys(fields).join(', ')})`);
     if (value === '' || value === null || value === undefined) continue;
     switch (field.kind) {
       case 'string':
@@ -91,8 +97,8 @@ function toRow(line: number, record: Readonly<Record<string, unknown>>): BatchRo
       }
     }
   }
-  if (typeof row['principal'] !== 'string') fail(line, 'principal is missing');
-  return row as unknown as BatchRow;
+  for (const key of required) if (row[key] === undefined) fail(line, `${Object.keys(fields).find((n) => fields[n]?.key === key) ?? key} is missing`);
+  return row as { line: number } & Partial<Record<K, string | number | boolean>>;
 }
 
 /** One CSV line into fields: commas, double quotes with "" escapes (RFC 4180). */
@@ -119,7 +125,16 @@ function csvFields(text: string, line: number): string[] {
   return out;
 }
 
+/** `keytab add --from`: rows of principals. */
 export function parseBatchSpec(text: string): BatchRow[] {
+  return parseRows(text, FIELDS, ['principal']) as unknown as BatchRow[];
+}
+
+/**
+ * Rows from JSON (an array of objects, or {"entries": [...]}) or CSV with a header line,
+ * checked against a field table; `#` lines and blank lines in CSV are skipped.
+ */
+export function parseRows<K extends string>(text: string, fields: Readonly<Record<string, FieldSpec<K>>>, required: readonly K[]): ({ line: number } & Partial<Record<K, string | number | boolean>>)[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
     let data: unknown;
@@ -132,20 +147,20 @@ export function parseBatchSpec(text: string): BatchRow[] {
     if (!Array.isArray(items)) throw new KtError('INPUT_INVALID', 'batch spec JSON must be an array of rows or {"entries": [...]}');
     return items.map((item, i) => {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(i + 1, 'each row must be an object');
-      return toRow(i + 1, item as Record<string, unknown>);
+      return toRow(i + 1, item as Record<string, unknown>, fields, required);
     });
   }
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
   if (headerIndex < 0) throw new KtError('INPUT_INVALID', 'batch spec is empty');
   const header = csvFields(lines[headerIndex] as string, 0).map((h) => h.trim());
-  const rows: BatchRow[] = [];
+  const rows: ({ line: number } & Partial<Record<K, string | number | boolean>>)[] = [];
   for (let i = headerIndex + 1; i < lines.length; i++) {
     const l = lines[i] as string;
     if (l.trim() === '' || l.startsWith('#')) continue;
-    const fields = csvFields(l, i + 1);
-    if (fields.length !== header.length) fail(i + 1, `${fields.length} fields, the header has ${header.length}`);
-    rows.push(toRow(i + 1, Object.fromEntries(header.map((h, j) => [h, fields[j]]))));
+    const cells = csvFields(l, i + 1);
+    if (cells.length !== header.length) fail(i + 1, `${cells.length} fields, the header has ${header.length}`);
+    rows.push(toRow(i + 1, Object.fromEntries(header.map((h, j) => [h, cells[j]])), fields, required));
   }
   return rows;
 }

@@ -1,4 +1,71 @@
-/** ktpass's directory and random-password support (wired to lib/ad). */
-import type { KtpassDeps } from './ktpass.js';
+/** ktpass's directory work and random passwords, carried out by lib/ad. */
+import { requireAccount, rereadAccount } from '../ad/account.js';
+import type { AccountRecord } from '../ad/account.js';
+import { openDirectory } from '../ad/directory.js';
+import { parseFlagChanges } from '../ad/flags.js';
+import { randomPassword } from '../ad/password.js';
+import { setPassword } from '../ad/password.js';
+import { mapUser, setFlags, setSupportedEnctypes } from '../ad/writes.js';
+import { KtError } from '../errors.js';
+import type { KtpassRequest } from '../ktpass/argv.js';
+import { directoryConfig } from './commands/ad/common.js';
+import type { CliContext } from './context.js';
+import type { KtpassDeps, KtpassDirectory } from './ktpass.js';
 
-export const ktpassDeps: KtpassDeps = {};
+/** /target DC (a host or a URL) and our --ldap-url etc. into the directory settings. */
+function directoryArgs(req: KtpassRequest): Parameters<typeof directoryConfig>[1] {
+  const ext = (name: string): string | undefined => {
+    const v = req.extensions[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const target = req.target === undefined ? undefined : req.target.includes('://') ? req.target : `ldaps://${req.target}`;
+  return {
+    'ldap-url': ext('ldap-url') ?? target,
+    'bind-dn': ext('bind-dn'),
+    'bind-password-file': ext('bind-password-file'),
+    'bind-password': undefined,
+    'base-dn': ext('base-dn'),
+    'ca-file': ext('ca-file'),
+    starttls: req.extensions['starttls'] === true,
+    'insecure-tls': false,
+    timeout: undefined,
+  };
+}
+
+async function open(ctx: CliContext, req: KtpassRequest): Promise<KtpassDirectory> {
+  const config = await directoryConfig(ctx, directoryArgs(req));
+  const dir = await openDirectory(config);
+  let account: AccountRecord | undefined;
+  const current = (): AccountRecord => {
+    if (!account) throw new KtError('INTERNAL', 'ktpass: no account read yet');
+    return account;
+  };
+  return {
+    target: dir.serverName ?? new URL(dir.url).hostname,
+    async findAccount(name) {
+      account = await requireAccount(dir, name);
+      return account;
+    },
+    async apply(step, plan, password) {
+      let kvno: number | undefined;
+      if (step.op === 'map') {
+        await mapUser(dir, current(), plan.principal, { mapop: step.mapop, setUpn: step.upn !== undefined });
+      } else if (step.op === 'set-enctypes') {
+        await setSupportedEnctypes(dir, current(), step.bits);
+      } else if (step.op === 'desonly') {
+        await setFlags(dir, current(), parseFlagChanges([`${step.on ? '+' : '-'}des-only`]));
+      } else {
+        kvno = (await setPassword(dir, current(), password)).kvno;
+      }
+      // Each step starts from the account as it is now (a later write must not undo an earlier one).
+      account = await rereadAccount(dir, current());
+      return kvno;
+    },
+    close: () => dir.close(),
+  };
+}
+
+export const ktpassDeps: KtpassDeps = {
+  openDirectory: open,
+  randomPassword: (random, min, max) => randomPassword(random, { length: Math.max(min, Math.min(max, 32)) }),
+};

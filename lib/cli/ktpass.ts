@@ -26,9 +26,8 @@ export interface KtpassDirectory {
   /** For "Targeting domain controller: ...". */
   readonly target: string;
   findAccount(name: string): Promise<KtpassAccount>;
-  apply(account: KtpassAccount, step: DirectoryStep, password: Uint8Array | undefined): Promise<void>;
-  /** msDS-KeyVersionNumber as the directory reports it now. */
-  readKvno(account: KtpassAccount): Promise<number>;
+  /** Carries out one step on the account found; a password reset returns AD's new kvno. */
+  apply(step: DirectoryStep, plan: KtpassPlan, password: Uint8Array): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -123,7 +122,7 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
       directory = await deps.openDirectory(ctx, req);
       say(ctx, `Targeting domain controller: ${directory.target}`);
       account = await directory.findAccount(req.mapuser);
-      if (account.kind === 'computer' && req.setpass && req.answer === undefined && !dryRun) {
+      if (account.objectClass === 'computer' && req.setpass && req.answer === undefined && !dryRun) {
         if (!ctx.stdin.isTTY) {
           throw new KtError('USAGE', `${account.sAMAccountName} is a computer account: resetting its password breaks its own domain membership`, { hint: 'answer with /answer + (reset it) or /answer - (keep it; give its password with /pass)' });
         }
@@ -177,23 +176,23 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
           // Stage the keys at the kvno AD will give them, so a failure after the reset still
           // leaves a keytab that matches the account; undo it if the reset fails.
           written = writeOut(entries);
+          let kvno: number | undefined;
           try {
-            await directory.apply(account, step, password);
+            kvno = await directory.apply(step, plan, password);
           } catch (err) {
             restore?.();
             throw err;
           }
           say(ctx, 'Password successfully set!');
-          const kvno = await directory.readKvno(account);
-          if (kvno !== plan.kvno) {
+          if (kvno !== undefined && kvno !== plan.kvno) {
             ctx.stderr.write(`ktpass: note: AD reports kvno ${kvno}, not ${plan.kvno}: the keytab is rewritten with kvno ${kvno}\n`);
             entries = await makeKeys(kvno);
             written = writeOut(entries);
           }
           continue;
         }
-        await directory.apply(account, step, undefined);
-        if (step.op === 'add-spn' || step.op === 'replace-spns') say(ctx, `Successfully mapped ${step.spn} to ${account.sAMAccountName}.`);
+        await directory.apply(step, plan, password);
+        if (step.op === 'map') say(ctx, `Successfully mapped ${step.spn} to ${account.sAMAccountName}.`);
         if (step.op === 'set-enctypes') ctx.stderr.write(`ktpass: note: msDS-SupportedEncryptionTypes of ${account.sAMAccountName} set to 0x${step.bits.toString(16)}: ${step.why}\n`);
       }
       if (!plan.directory.some((s) => s.op === 'set-password')) written = writeOut(entries);

@@ -16,28 +16,26 @@ import { checkEnctypePolicy } from '../crypto/policy.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal, formatPrincipalName, NAME_TYPES, nameTypeName, parseNameType, parsePrincipal } from '../principal.js';
 import type { Principal } from '../principal.js';
-import { adComputerSalt, adUpnSalt, adUserSalt, defaultSalt, explicitSalt } from '../salt/rules.js';
+import { defaultSalt, explicitSalt } from '../salt/rules.js';
 import type { Salt } from '../salt/rules.js';
 import type { KtpassPassword, KtpassRequest } from './argv.js';
+import { accountSalt } from '../ad/account.js';
+import type { AccountRecord } from '../ad/account.js';
+import { enctypeBit } from '../ad/flags.js';
 
-/** What the plan needs to know about the /mapuser account (read from the directory first). */
-export interface KtpassAccount {
-  readonly dn: string;
-  readonly sAMAccountName: string;
-  readonly userPrincipalName?: string | undefined;
-  readonly servicePrincipalNames: readonly string[];
-  readonly kvno: number;
-  /** msDS-SupportedEncryptionTypes, undefined when not set. */
-  readonly supportedEnctypes?: number | undefined;
-  readonly kind: 'user' | 'computer';
-  /** The realm (the domain in upper case). */
-  readonly realm: string;
-}
+/** The /mapuser account as read from the directory before anything is changed. */
+export type KtpassAccount = AccountRecord;
 
 export type DirectoryStep =
-  | { readonly op: 'add-spn'; readonly spn: string }
-  | { readonly op: 'replace-spns'; readonly spn: string; readonly removed: readonly string[] }
-  | { readonly op: 'set-upn'; readonly upn: string; readonly previous?: string | undefined }
+  /** ktpass /mapuser: the SPN added (or made the only one), then the UPN, in one request. */
+  | {
+      readonly op: 'map';
+      readonly spn: string;
+      readonly mapop: 'add' | 'set';
+      readonly removed: readonly string[];
+      readonly upn?: string | undefined;
+      readonly previousUpn?: string | undefined;
+    }
   | { readonly op: 'set-enctypes'; readonly bits: number; readonly previous?: number | undefined; readonly why: string }
   | { readonly op: 'desonly'; readonly on: boolean }
   | { readonly op: 'set-password'; readonly random: boolean };
@@ -61,9 +59,8 @@ export interface KtpassPlan {
   readonly notes: readonly string[];
 }
 
-/** msDS-SupportedEncryptionTypes bits ([MS-KILE] 2.2.7). */
-const ENCTYPE_BITS: Readonly<Record<number, number>> = { 1: 0x1, 3: 0x2, 23: 0x4, 17: 0x8, 18: 0x10 };
-const AES_BITS = 0x8 | 0x10;
+/** The AES bits of msDS-SupportedEncryptionTypes ([MS-KILE] 2.2.7). */
+const AES_BITS = (enctypeBit(17) ?? 0) | (enctypeBit(18) ?? 0);
 
 /** ktpass's /crypto All: the order ktpass writes them. */
 const KTPASS_ALL = [1, 3, 23, 18, 17];
@@ -89,13 +86,6 @@ function cryptoList(spec: string | undefined, options: PlanOptions, warnings: st
   return kept;
 }
 
-/** The salt AD uses for an account's keys, by the rules of [MS-KILE] 3.1.1.2. */
-export function accountSaltFor(account: KtpassAccount): Salt {
-  if (account.kind === 'computer') return adComputerSalt(account.realm, account.sAMAccountName);
-  if (account.userPrincipalName) return adUpnSalt(account.realm, account.userPrincipalName);
-  return adUserSalt(account.realm, account.sAMAccountName);
-}
-
 export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefined, options: PlanOptions): KtpassPlan {
   if (req.princ === undefined) throw new KtError('USAGE', 'give the principal with /princ, e.g. /princ HTTP/web.example.com@EXAMPLE.COM', { hint: 'run "ktpass /?" for the options' });
   if (req.mapuser !== undefined && account === undefined) throw new KtError('INTERNAL', 'ktpass plan: the /mapuser account was not read');
@@ -119,7 +109,7 @@ export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefine
   let salt: Salt;
   let kvno: number;
   let kvnoSource: KtpassPlan['kvnoSource'];
-  const resetsPassword = account !== undefined && req.setpass && !(account.kind === 'computer' && req.answer === false);
+  const resetsPassword = account !== undefined && req.setpass && !(account.objectClass === 'computer' && req.answer === false);
 
   if (account === undefined) {
     // Offline: keys only. ktpass salts them from /princ: "Building salt with principalname
@@ -134,26 +124,26 @@ export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefine
     }
     // What ktpass /mapuser does, in ktpass's order: SPN, UPN, then the password.
     const spn = formatPrincipalName(principal);
-    const has = account.servicePrincipalNames.some((s) => s.toLowerCase() === spn.toLowerCase());
-    if (req.mapop === 'set') {
-      const removed = account.servicePrincipalNames.filter((s) => s.toLowerCase() !== spn.toLowerCase());
-      if (removed.length || !has) directory.push({ op: 'replace-spns', spn, removed });
-    } else if (!has) {
-      directory.push({ op: 'add-spn', spn });
-    }
     const upn = formatPrincipal(principal);
-    if (req.setupn && account.userPrincipalName !== upn) directory.push({ op: 'set-upn', upn, previous: account.userPrincipalName });
+    const has = account.servicePrincipalName.some((s) => s.toLowerCase() === spn.toLowerCase());
+    const removed = req.mapop === 'set' ? account.servicePrincipalName.filter((s) => s.toLowerCase() !== spn.toLowerCase()) : [];
+    const setsUpn = req.setupn && account.userPrincipalName !== upn;
+    if (!has || removed.length || setsUpn) {
+      directory.push({ op: 'map', spn, mapop: req.mapop, removed, upn: setsUpn ? upn : undefined, previousUpn: account.userPrincipalName });
+    }
     if (req.desonly !== undefined) {
       if (req.desonly && !options.allowWeak) throw new KtError('ENCTYPE_WEAK', '+desonly makes the account use single DES, which is broken (RFC 6649)', { hint: 'leave it out; add --allow-weak only if an old peer really needs it' });
       directory.push({ op: 'desonly', on: req.desonly });
     }
-    const wantsAes = enctypes.some((e) => (ENCTYPE_BITS[e.id] ?? 0) & AES_BITS);
-    if (wantsAes && ((account.supportedEnctypes ?? 0) & AES_BITS) !== AES_BITS) {
-      const bits = (account.supportedEnctypes ?? (account.kind === 'computer' ? 0x1c : 0x4)) | AES_BITS;
+    const wantsAes = enctypes.some((e) => (enctypeBit(e.id) ?? 0) & AES_BITS);
+    const supported = account.msDSSupportedEncryptionTypes;
+    if (wantsAes && ((supported ?? 0) & AES_BITS) !== AES_BITS) {
+      // Unset, AD treats a user account as RC4-only (0x4); keep what was allowed and add AES.
+      const bits = (supported ?? 0x4) | AES_BITS;
       directory.push({
         op: 'set-enctypes',
         bits,
-        previous: account.supportedEnctypes,
+        previous: supported,
         why: 'without the AES bits in msDS-SupportedEncryptionTypes AD issues RC4 tickets, and the AES keys would never be used',
       });
     }
@@ -169,28 +159,29 @@ export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefine
     if (req.rawsalt !== undefined) {
       salt = explicitSalt(req.rawsalt);
     } else if (resetsPassword) {
-      salt = accountSaltFor(after);
+      salt = accountSalt(after, account.realm);
     } else {
-      salt = accountSaltFor(account);
+      salt = accountSalt(account, account.realm);
       const ktpassSalt = defaultSalt(principal);
       if (ktpassSalt.text !== salt.text && enctypes.some((e) => e.family !== 'rc4')) {
         notes.push(`Using the salt AD really uses for ${account.sAMAccountName} ("${salt.text}"), not one from /princ ("${ktpassSalt.text}") as ktpass would: those keys would not work.`);
       }
     }
-    if (!req.setupn && resetsPassword && account.kind === 'user') {
+    if (!req.setupn && resetsPassword && account.objectClass === 'user') {
       notes.push(`-setupn: the UPN stays ${account.userPrincipalName ?? '(none)'}, so AD salts the new keys with "${salt.text}"; the keys here use that salt.`);
     }
+    const current = account.msDSKeyVersionNumber ?? 0;
     if (resetsPassword) {
       // AD adds exactly 1 on every reset (measured); the executor confirms it afterwards.
-      kvno = account.kvno + 1;
+      kvno = current + 1;
       kvnoSource = 'after-reset';
       if (req.kvno !== undefined && req.kvno !== kvno) warnings.push(`WARNING: /kvno ${req.kvno} is ignored: after the password reset the keys get the kvno AD reports.`);
     } else if (req.kvno !== undefined) {
       kvno = req.kvno;
       kvnoSource = 'given';
-      if (req.kvno !== account.kvno) warnings.push(`WARNING: /kvno ${req.kvno} differs from the account's msDS-KeyVersionNumber ${account.kvno}: services will reject tickets (they carry kvno ${account.kvno}).`);
+      if (req.kvno !== current) warnings.push(`WARNING: /kvno ${req.kvno} differs from the account's msDS-KeyVersionNumber ${current}: services will reject tickets (they carry kvno ${current}).`);
     } else {
-      kvno = account.kvno;
+      kvno = current;
       kvnoSource = 'account';
     }
   }
@@ -219,7 +210,7 @@ export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefine
 export function describePlan(plan: KtpassPlan): string[] {
   const lines: string[] = [];
   if (plan.account) {
-    lines.push(`Account: ${plan.account.sAMAccountName} (${plan.account.kind}, ${plan.account.dn}), kvno ${plan.account.kvno}`);
+    lines.push(`Account: ${plan.account.sAMAccountName} (${plan.account.objectClass}, ${plan.account.dn}), kvno ${plan.account.msDSKeyVersionNumber ?? '?'}`);
     if (plan.directory.length === 0) lines.push('  no directory change');
     for (const step of plan.directory) lines.push(`  ${describeStep(step)}`);
   } else {
@@ -237,12 +228,10 @@ export function describePlan(plan: KtpassPlan): string[] {
 
 function describeStep(step: DirectoryStep): string {
   switch (step.op) {
-    case 'add-spn':
-      return `add servicePrincipalName ${step.spn}`;
-    case 'replace-spns':
-      return `set servicePrincipalName to ${step.spn}${step.removed.length ? ` (removing ${step.removed.join(', ')})` : ''}`;
-    case 'set-upn':
-      return `set userPrincipalName ${step.upn}${step.previous ? ` (was ${step.previous})` : ''}`;
+    case 'map': {
+      const spn = step.mapop === 'set' ? `set servicePrincipalName to ${step.spn}${step.removed.length ? ` (removing ${step.removed.join(', ')})` : ''}` : `add servicePrincipalName ${step.spn}`;
+      return step.upn ? `${spn}; set userPrincipalName ${step.upn}${step.previousUpn ? ` (was ${step.previousUpn})` : ''}` : spn;
+    }
     case 'set-enctypes':
       return `set msDS-SupportedEncryptionTypes to 0x${step.bits.toString(16)} (was ${step.previous === undefined ? 'unset' : `0x${step.previous.toString(16)}`}): ${step.why}`;
     case 'desonly':

@@ -8,8 +8,9 @@ import { krb5confCommand } from './krb5conf.js';
 import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
 import { removeCommand } from './remove.js';
+import { rotateCommand } from './rotate.js';
 import { saltCommand } from './salt.js';
 import { verifyCommand } from './verify.js';
 
 /** Every `keytab` subcommand, in the order --help lists them. */
-export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand, verifyCommand, doctorCommand, krb5confCommand];
+export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand, rotateCommand, verifyCommand, doctorCommand, krb5confCommand];

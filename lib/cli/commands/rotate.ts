@@ -1,0 +1,206 @@
+/**
+ * keytab rotate: a new random password for an AD account and new keys for the principals its
+ * keytab holds, without an outage (the steps and why they are safe: lib/rotate.ts).
+ */
+import { dirname, resolve } from 'node:path';
+import { accountSalt, nextKvno, requireAccount, rereadAccount } from '../../ad/account.js';
+import type { AccountRecord } from '../../ad/account.js';
+import type { LdapDirectory } from '../../ad/directory.js';
+import { randomPassword, setPassword } from '../../ad/password.js';
+import { utf8 } from '../../bytes.js';
+import { KtError } from '../../errors.js';
+import type { KeytabEntry } from '../../keytab/types.js';
+import { formatPrincipal } from '../../principal.js';
+import { prunedEntries, rotatedEntries, rotationTargets, stagedEntries } from '../../rotate.js';
+import type { RotationTarget } from '../../rotate.js';
+import { parseRows } from '../batch.js';
+import { defineCommand } from '../command.js';
+import type { CliContext } from '../context.js';
+import { isStdio } from '../context.js';
+import { checkWritable, keytabLocation, readBytes, readKeytab, writeFileAtomic, writeKeytab } from '../io.js';
+import { principalArg } from '../key-options.js';
+import { progress } from '../progress.js';
+import { directoryOptions, withDirectory } from './ad/common.js';
+import type { DirectoryArgs } from './ad/common.js';
+
+interface RotateArgs extends DirectoryArgs {
+  keytab: string | undefined;
+  account: string | undefined;
+  principal: string[] | undefined;
+  keep: number;
+  from: string | undefined;
+  'dry-run': boolean;
+  json: boolean;
+}
+
+interface Rotation {
+  keytab: string;
+  account: string;
+  ok: boolean;
+  kvno?: { from: number; to: number };
+  principals?: string[];
+  removedKvnos?: number[];
+  error?: string;
+  hint?: string;
+}
+
+interface Job {
+  keytab: string;
+  account: string;
+  principals: readonly string[];
+  keep: number;
+}
+
+export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
+  command: 'rotate [keytab]',
+  describe: 'New random password for an AD account and new keys in its keytab, keeping the previous kvno',
+  builder: (y) =>
+    directoryOptions(
+      y
+        .positional('keytab', { type: 'string', describe: 'the keytab to renew (holds the keys of the account\'s principals)' })
+        .option('account', { alias: 'a', type: 'string', describe: 'the AD account (sAMAccountName, UPN or DN) whose password changes' })
+        .option('principal', { alias: 'p', type: 'string', array: true, describe: 'renew only these principals (default: every principal in the keytab)' })
+        .option('keep', { type: 'number', default: 1, describe: 'previous kvnos to keep, for tickets issued before the change' })
+        .option('from', { type: 'string', describe: 'rotate many accounts: a CSV/JSON file with keytab, account[, principals, keep] per row' })
+        .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'print the plan, change nothing' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+    )
+      .example('$0 rotate /etc/tomcat.keytab --account svc-tomcat', 'new password, new keys, kvno-1 kept')
+      .example('$0 rotate /etc/tomcat.keytab --account svc-tomcat --dry-run', 'what would happen')
+      .example('$0 rotate --from rotations.csv', 'many accounts; carries on after a failure'),
+  handler: async (args) => {
+    if (!Number.isInteger(args.keep) || args.keep < 0) throw new KtError('USAGE', `--keep ${args.keep}: give a whole number (0 keeps only the new keys)`);
+    let jobs: Job[];
+    if (args.from !== undefined) {
+      if (args.keytab !== undefined || args.account !== undefined || args.principal !== undefined) {
+        throw new KtError('USAGE', '--from names the keytab and account of every row; drop the keytab, --account and -p');
+      }
+      jobs = await jobsFrom(ctx, args.from, args.keep);
+    } else {
+      if (args.keytab === undefined) throw new KtError('USAGE', 'give the keytab to renew (or --from FILE)');
+      if (args.account === undefined) throw new KtError('USAGE', 'give the AD account whose password changes with --account');
+      jobs = [{ keytab: args.keytab, account: args.account, principals: args.principal ?? [], keep: args.keep }];
+    }
+
+    const results: Rotation[] = [];
+    await withDirectory(
+      ctx,
+      args,
+      async (dir) => {
+        const bar = jobs.length > 1 ? progress(ctx, 'rotating', jobs.length, 'accounts') : undefined;
+        for (const job of jobs) {
+          try {
+            results.push(await rotate(ctx, dir, job, args['dry-run'], !args.json));
+          } catch (err) {
+            // One account failing must not stop the others (the batch reports it at the end).
+            if (jobs.length === 1 || !(err instanceof KtError)) throw err;
+            results.push({ keytab: job.keytab, account: job.account, ok: false, error: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+          }
+          bar?.tick();
+        }
+        bar?.done();
+      },
+      { passwordWrite: !args['dry-run'] },
+    );
+
+    if (args.json) ctx.stdout.write(`${JSON.stringify({ dryRun: args['dry-run'], rotations: results }, null, 2)}\n`);
+    else if (jobs.length > 1) {
+      ctx.stdout.write('\nsummary:\n');
+      for (const r of results) {
+        ctx.stdout.write(r.ok ? `  ok      ${r.account}  ${r.keytab}  kvno ${r.kvno?.from} -> ${r.kvno?.to}\n` : `  FAILED  ${r.account}  ${r.keytab}: ${r.error}${r.hint ? ` (${r.hint})` : ''}\n`);
+      }
+      const failed = results.filter((r) => !r.ok).length;
+      ctx.stdout.write(`${results.length - failed} rotated, ${failed} failed\n`);
+    }
+    if (results.some((r) => !r.ok)) ctx.exitCode = 1;
+  },
+}));
+
+const JOB_FIELDS = {
+  keytab: { key: 'keytab', kind: 'string' },
+  account: { key: 'account', kind: 'string' },
+  principals: { key: 'principals', kind: 'list' },
+  keep: { key: 'keep', kind: 'number' },
+} as const;
+
+async function jobsFrom(ctx: CliContext, from: string, keep: number): Promise<Job[]> {
+  const path = isStdio(from) ? '-' : resolve(ctx.cwd, from);
+  const text = new TextDecoder().decode(await readBytes(ctx, { path, display: path }));
+  const base = path === '-' ? ctx.cwd : dirname(path);
+  const rows = parseRows(text, JOB_FIELDS, ['keytab', 'account']);
+  if (rows.length === 0) throw new KtError('INPUT_INVALID', `${path}: no rows`);
+  return rows.map((r) => ({
+    keytab: resolve(base, String(r.keytab)),
+    account: String(r.account),
+    principals: r.principals === undefined ? [] : String(r.principals).split(',').filter(Boolean),
+    keep: typeof r.keep === 'number' ? r.keep : keep,
+  }));
+}
+
+function describePlan(account: AccountRecord, targets: readonly RotationTarget[], next: number, keep: number, removed: readonly KeytabEntry[], keytab: string, salt: string): string[] {
+  const kvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
+  return [
+    `account ${account.sAMAccountName} (${account.dn}): a new random password; kvno ${account.msDSKeyVersionNumber} -> ${next}`,
+    ...targets.map((t) => `  new keys: ${formatPrincipal(t.principal)} kvno ${next} ${t.enctypes.map((e) => e.name).join(', ')}`),
+    `  salt: "${salt}" (the salt AD uses for ${account.sAMAccountName})`,
+    `  keytab ${keytab}: keeps kvno ${next} and the ${keep} newest before it${kvnos.length ? `; removes kvno ${kvnos.join(', ')}` : ''}`,
+  ];
+}
+
+async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boolean, verbose: boolean): Promise<Rotation> {
+  const say = (line: string): void => {
+    if (verbose) ctx.stdout.write(`${line}\n`);
+  };
+  const loc = keytabLocation(ctx, job.keytab);
+  if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
+  const original = await readBytes(ctx, loc);
+  const keytab = await readKeytab(ctx, loc);
+  const targets = rotationTargets(keytab.entries, job.principals.map((p) => principalArg(p)));
+  const account = await requireAccount(dir, job.account);
+  for (const t of targets) {
+    if (t.principal.realm.toUpperCase() !== account.realm.toUpperCase()) {
+      throw new KtError('INPUT_INVALID', `${formatPrincipal(t.principal)} is not in the account's realm ${account.realm}`, { hint: 'name the principals of this account with -p' });
+    }
+  }
+  const predicted = nextKvno(account);
+  const salt = accountSalt(account, account.realm);
+  const preview = prunedEntries(stagedEntries(keytab.entries, targets.flatMap((t) => t.enctypes.map((e) => ({ principal: t.principal, kvno: predicted, enctype: e.id, timestamp: 0, key: new Uint8Array(0) })))), targets, job.keep);
+  const plan = describePlan(account, targets, predicted, job.keep, preview.removed, loc.display, salt.text);
+  const base: Rotation = { keytab: loc.path, account: account.sAMAccountName, ok: true, principals: targets.map((t) => formatPrincipal(t.principal)) };
+  if (dryRun) {
+    say('dry run: nothing is changed');
+    for (const line of plan) say(line);
+    return { ...base, kvno: { from: account.msDSKeyVersionNumber ?? 0, to: predicted }, removedKvnos: [...new Set(preview.removed.map((e) => e.kvno))] };
+  }
+  checkWritable(loc.path);
+
+  const password = randomPassword(ctx.random, { length: 32, avoid: [account.sAMAccountName] });
+  const timestamp = ctx.now();
+  // 1. stage the new keys next to the old ones, at the kvno AD will give them
+  let fresh = await rotatedEntries(targets, utf8(password), salt, predicted, timestamp);
+  writeKeytab(ctx, loc, { entries: stagedEntries(keytab.entries, fresh) });
+  // 2. the new password. If that fails, the staged keytab is right either way (old and new
+  // keys); it goes back to what it was only when AD shows its kvno unchanged.
+  let kvno: number;
+  try {
+    kvno = (await setPassword(dir, account, password)).kvno;
+  } catch (err) {
+    const now = await rereadAccount(dir, account).catch(() => undefined);
+    if (now?.msDSKeyVersionNumber === account.msDSKeyVersionNumber) writeFileAtomic(loc.path, original);
+    throw err;
+  }
+  say(`password of ${account.sAMAccountName} changed; msDS-KeyVersionNumber is now ${kvno}`);
+  // 3. AD decides the kvno: if it is not the one predicted, the keys are staged again
+  if (kvno !== predicted) {
+    say(`AD gave kvno ${kvno}, not ${predicted}: the new keys are written with kvno ${kvno}`);
+    fresh = await rotatedEntries(targets, utf8(password), salt, kvno, timestamp);
+  }
+  // 4. keep the new kvno and `keep` previous ones
+  const { kept, removed } = prunedEntries(stagedEntries(keytab.entries, fresh), targets, job.keep);
+  writeKeytab(ctx, loc, { entries: kept });
+  for (const e of fresh) say(`added: ${formatPrincipal(e.principal)} kvno ${e.kvno} enctype ${e.enctype}`);
+  const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
+  if (removedKvnos.length) say(`removed kvno ${removedKvnos.join(', ')} (older than the ${job.keep} kept)`);
+  say(`${loc.display}: ${kept.length} entries`);
+  return { ...base, kvno: { from: account.msDSKeyVersionNumber ?? 0, to: kvno }, removedKvnos };
+}
