@@ -45,11 +45,15 @@ function tryRule(make: () => Salt): Salt | undefined {
  */
 export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'>, hints: SaltHints = {}, options: { guesses?: boolean } = {}): Salt[] {
   const out: Salt[] = [];
-  const add = (salt: Salt | undefined): void => {
-    if (salt && !out.some((o) => bytesEqual(o.bytes, salt.bytes))) out.push(salt);
+  const add = (salt: Salt | undefined, alsoName = false): void => {
+    if (!salt) return;
+    const at = out.findIndex((o) => bytesEqual(o.bytes, salt.bytes));
+    if (at < 0) out.push(salt);
+    // The directory's UPN giving the default salt: say both, an AD reader looks for the UPN rule.
+    else if (alsoName) out[at] = { ...(out[at] as Salt), explanation: `${(out[at] as Salt).explanation}; also ${salt.explanation} (the account's UPN)` };
   };
   add(defaultSalt(principal));
-  if (hints.userPrincipalName !== undefined) add(tryRule(() => adUpnSalt(principal.realm, hints.userPrincipalName as string)));
+  if (hints.userPrincipalName !== undefined) add(tryRule(() => adUpnSalt(principal.realm, hints.userPrincipalName as string)), true);
   add(tryRule(() => adUpnSalt(principal.realm, formatPrincipalName(principal))));
   const sam = hints.sAMAccountName;
   if (sam !== undefined) add(tryRule(() => (sam.endsWith('$') ? adComputerSalt(principal.realm, sam) : adUserSalt(principal.realm, sam))));
