@@ -5,22 +5,18 @@
  * AccountDirectory view of lib/verify/directory.ts; without a directory they are skipped with
  * a note saying why. The lookups go through lib/ad (ldapts), read-only.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ACCOUNT_ATTRIBUTES, accountFromEntry, findAccount, type AccountRecord } from '../ad/account.js';
-import { resolveDirectoryConfig } from '../ad/config.js';
+import { DIRECTORY_ENV } from '../ad/config.js';
 import { openDirectory, type LdapDirectory } from '../ad/directory.js';
 import { directoryError } from '../ad/errors.js';
 import { filter } from '../ad/escape.js';
 import type { Directory } from '../ad/types.js';
-import { fromUtf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal, formatPrincipalName, type Principal } from '../principal.js';
 import type { AccountDirectory, DirectoryAccountView } from '../verify/directory.js';
 import type { CliContext } from './context.js';
-import { warn } from './context.js';
-import { readSecretFile } from './secrets.js';
+import { directoryConfig } from './commands/ad/common.js';
 
 export interface VerifyDirectoryArgs {
   'ldap-url': string | undefined;
@@ -31,14 +27,7 @@ export interface VerifyDirectoryArgs {
   starttls: boolean;
 }
 
-const ENV = {
-  url: 'KEYTAB_LDAP_URL',
-  bindDn: 'KEYTAB_BIND_DN',
-  bindPassword: 'KEYTAB_BIND_PASSWORD',
-  bindPasswordFile: 'KEYTAB_BIND_PASSWORD_FILE',
-  baseDn: 'KEYTAB_BASE_DN',
-  caFile: 'KEYTAB_CA_FILE',
-} as const;
+const ENV = DIRECTORY_ENV;
 
 export function verifyDirectoryOptions<T>(y: Argv<T>): Argv<T & VerifyDirectoryArgs> {
   return y
@@ -112,16 +101,7 @@ export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs
   let session: LdapDirectory | undefined;
   let problem: unknown;
   try {
-    const config = await resolveDirectoryConfig(
-      { ldapUrl: args['ldap-url'], bindDn: args['bind-dn'], bindPasswordFile: args['bind-password-file'], baseDn: args['base-dn'], caFile: args['ca-file'], startTls: args.starttls },
-      {
-        env: ctx.env,
-        readFile: (path) => readTextFile(ctx, path),
-        readSecretFile: async (path) => fromUtf8(await readSecretFile(ctx, path, 'bind password')),
-        prompt: ctx.stdin.isTTY ? (q) => ctx.promptSecret(q) : undefined,
-        warn: (m) => warn(ctx, m),
-      },
-    );
+    const config = await directoryConfig(ctx, { ...args, 'bind-password': undefined, 'insecure-tls': false, timeout: undefined });
     session = await openDirectory(config);
   } catch (e) {
     problem = e instanceof KtError || !(e instanceof Error) ? e : directoryError(e);
@@ -139,14 +119,4 @@ export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs
     },
   };
   return { directory, baseDn, close: async () => open?.close() };
-}
-
-function readTextFile(ctx: CliContext, path: string): string {
-  const abs = resolve(ctx.cwd, path);
-  try {
-    return readFileSync(abs, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `CA file ${abs}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { details: { path: abs }, cause: err });
-  }
 }
