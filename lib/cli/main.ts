@@ -13,7 +13,7 @@ import { commands } from './commands/index.js';
 export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = commands, wantsHelp = true): Argv {
   let parser = yargs()
     .scriptName(ctx.program)
-    .usage(`Usage: ${ctx.program} <command> [options]\n\nKerberos keytabs on Linux: inspect, merge, prune and repair them.`)
+    .usage(`Usage: ${ctx.program} <command> [options]\n\nKerberos keytabs on Linux: make, inspect, merge, prune and check them; map and rotate AD service accounts.`)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors' })
     .strict()
     .demandCommand(1, 'Give a command; see the list above.')
