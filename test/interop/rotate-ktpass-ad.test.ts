@@ -78,6 +78,23 @@ describe.runIf(interopEnabled() && ad !== undefined)('rotate and ktpass /mapuser
     proveKeytab(ad!, tmp.path, kt2, principal, `${alias}@${realm()}`, before + 1);
   });
 
+  it('ktpass /mapuser /crypto RC4-HMAC-NT: the account keeps AD\'s RC4 default; RC4 tickets decrypt with the keytab', async () => {
+    const name = `rc4-${id}`;
+    ok(await keytab(['ad', 'create', name]), 'ad create');
+    const spn = `HTTP/rc4-${id}.${domain()}`;
+    const principal = `${spn}@${realm()}`;
+    const kt = path('rc4.keytab');
+    writeFileSync(path('pw-rc4'), `Rc4-${id}-Pass!\n`);
+    const r = ok(await ktpass(['/out', kt, '/princ', principal, '/mapuser', name, '/crypto', 'RC4-HMAC-NT', '/ptype', 'KRB5_NT_PRINCIPAL', '--password-file', path('pw-rc4')]), 'ktpass rc4');
+    expect(r.stderr).not.toContain('msDS-SupportedEncryptionTypes');
+    expect((await show(name)).msDSSupportedEncryptionTypes ?? null).toBeNull();
+    const kvno = (await show(name)).msDSKeyVersionNumber;
+    expect(parseKeytab(readFileSync(kt)).entries.map((e) => [e.enctype, e.kvno])).toEqual([[23, kvno]]);
+    // Without msDS-SupportedEncryptionTypes AD issues RC4 service tickets: kvno -k decrypts one.
+    const klist = proveKeytab(ad!, tmp.path, kt, principal, principal, kvno, { clientEnctypes: 'arcfour-hmac' });
+    expect(klist).toMatch(/Etype \(skey, tkt\): (DEPRECATED:)?arcfour-hmac, (DEPRECATED:)?arcfour-hmac/);
+  });
+
   it('ktpass --dry-run with /mapuser changes nothing', async () => {
     const name = `dry-${id}`;
     ok(await keytab(['ad', 'create', name]), 'ad create');
