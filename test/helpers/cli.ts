@@ -26,7 +26,8 @@ export interface RunOptions {
   mainFn?: (ctx: CliContext, argv: readonly string[]) => Promise<number>;
 }
 
-export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+/** A CliContext like the real one, with captured output. */
+export function testContext(options: RunOptions = {}): { ctx: CliContext; result: (code: number) => RunResult } {
   const out: Uint8Array[] = [];
   let err = '';
   const enc = new TextEncoder();
@@ -51,15 +52,22 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
     program: options.program ?? 'keytab',
     exitCode: 0,
   };
-  const code = await (options.mainFn ?? main)(ctx, argv);
-  const total = out.reduce((n, c) => n + c.length, 0);
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of out) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return { code, stdout: new TextDecoder().decode(bytes), stderr: err, stdoutBytes: bytes };
+  const result = (code: number): RunResult => {
+    const total = out.reduce((n, c) => n + c.length, 0);
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const c of out) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return { code, stdout: new TextDecoder().decode(bytes), stderr: err, stdoutBytes: bytes };
+  };
+  return { ctx, result };
+}
+
+export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const { ctx, result } = testContext(options);
+  return result(await (options.mainFn ?? main)(ctx, argv));
 }
 
 /** A fresh temporary folder, removed by the returned cleanup. */

@@ -33,7 +33,7 @@ interface RotateArgs extends DirectoryArgs {
   json: boolean;
 }
 
-interface Rotation {
+export interface Rotation {
   keytab: string;
   account: string;
   ok: boolean;
@@ -44,7 +44,7 @@ interface Rotation {
   hint?: string;
 }
 
-interface Job {
+export interface Job {
   keytab: string;
   account: string;
   principals: readonly string[];
@@ -147,7 +147,20 @@ function describePlan(account: AccountRecord, targets: readonly RotationTarget[]
   ];
 }
 
-async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boolean, verbose: boolean): Promise<Rotation> {
+/** The points between the steps of a rotation (for tests that simulate a crash there). */
+export type RotationStep = 'staged' | 'password-set' | 'confirmed' | 'pruned';
+
+export interface RotationHooks {
+  /** Called after each step; throwing stops the rotation there, as a crash would. */
+  after?(step: RotationStep): void | Promise<void>;
+}
+
+/** One rotation (the command's work for one keytab and account). */
+export async function rotateKeytab(ctx: CliContext, dir: LdapDirectory, job: Job, options: { dryRun?: boolean; verbose?: boolean } = {}, hooks: RotationHooks = {}): Promise<Rotation> {
+  return rotate(ctx, dir, job, options.dryRun ?? false, options.verbose ?? true, hooks);
+}
+
+async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boolean, verbose: boolean, hooks: RotationHooks = {}): Promise<Rotation> {
   const say = (line: string): void => {
     if (verbose) ctx.stdout.write(`${line}\n`);
   };
@@ -179,6 +192,7 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   // 1. stage the new keys next to the old ones, at the kvno AD will give them
   let fresh = await rotatedEntries(targets, utf8(password), salt, predicted, timestamp);
   writeKeytab(ctx, loc, { entries: stagedEntries(keytab.entries, fresh) });
+  await hooks.after?.('staged');
   // 2. the new password. If that fails, the staged keytab is right either way (old and new
   // keys); it goes back to what it was only when AD shows its kvno unchanged.
   let kvno: number;
@@ -190,14 +204,18 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
     throw err;
   }
   say(`password of ${account.sAMAccountName} changed; msDS-KeyVersionNumber is now ${kvno}`);
+  await hooks.after?.('password-set');
   // 3. AD decides the kvno: if it is not the one predicted, the keys are staged again
   if (kvno !== predicted) {
     say(`AD gave kvno ${kvno}, not ${predicted}: the new keys are written with kvno ${kvno}`);
     fresh = await rotatedEntries(targets, utf8(password), salt, kvno, timestamp);
+    writeKeytab(ctx, loc, { entries: stagedEntries(keytab.entries, fresh) });
   }
+  await hooks.after?.('confirmed');
   // 4. keep the new kvno and `keep` previous ones
   const { kept, removed } = prunedEntries(stagedEntries(keytab.entries, fresh), targets, job.keep);
   writeKeytab(ctx, loc, { entries: kept });
+  await hooks.after?.('pruned');
   for (const e of fresh) say(`added: ${formatPrincipal(e.principal)} kvno ${e.kvno} enctype ${e.enctype}`);
   const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   if (removedKvnos.length) say(`removed kvno ${removedKvnos.join(', ')} (older than the ${job.keep} kept)`);
