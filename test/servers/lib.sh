@@ -111,3 +111,17 @@ ktp_tail() {
 
 # ktp_shq VALUE: single-quote VALUE for a shell file.
 ktp_shq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+# The command line of a server script: `start|stop|status DIR`, calling the script's own
+# start, stop and status functions with DIR set (absolute). stop and status of a missing DIR
+# mean "not running".
+# shellcheck disable=SC2034  # DIR is read by the calling script's functions
+ktp_main() {
+  [ $# -eq 2 ] || usage
+  case $1 in
+  start) DIR=$(ktp_absdir "$2"); start ;;
+  stop) [ -d "$2" ] || exit 0; DIR=$(cd -- "$2" && pwd -P); stop ;;
+  status) [ -d "$2" ] || exit 1; DIR=$(cd -- "$2" && pwd -P); status ;;
+  *) usage ;;
+  esac
+}

@@ -327,10 +327,4 @@ status() {
   [ -f "$DIR/samba.pid" ] && ktp_alive "$(cat "$DIR/samba.pid")"
 }
 
-[ $# -eq 2 ] || usage
-case $1 in
-start) DIR=$(ktp_absdir "$2"); start ;;
-stop) [ -d "$2" ] || exit 0; DIR=$(cd -- "$2" && pwd -P); stop ;;
-status) [ -d "$2" ] || exit 1; DIR=$(cd -- "$2" && pwd -P); status ;;
-*) usage ;;
-esac
+ktp_main "$@"
