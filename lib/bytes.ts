@@ -104,7 +104,7 @@ export class ByteReader {
     readonly bytes: Uint8Array,
     start = 0,
     end = bytes.length,
-    private littleEndian = false,
+    private readonly littleEndian = false,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
@@ -119,9 +119,6 @@ export class ByteReader {
     return this.end - this.pos;
   }
 
-  setLittleEndian(little: boolean): void {
-    this.littleEndian = little;
-  }
 
   /** Moves the end bound (to read one record inside a larger buffer); returns the old end. */
   limit(end: number): number {
@@ -178,10 +175,6 @@ export class ByteReader {
     return out;
   }
 
-  /** A fresh copy of the next n bytes. */
-  take(n: number, what = 'bytes'): Uint8Array {
-    return this.subarray(n, what).slice();
-  }
 }
 
 /** Growable big-endian writer. */
