@@ -19,7 +19,7 @@ export { checkEnctypePolicy, expandEnctypeList, defaultEnctypes, ENCTYPE_GROUPS,
 export type { PolicyOptions } from './crypto/policy.js';
 export { setPbkdf2Provider, getPbkdf2ProviderName, purePbkdf2 } from './crypto/primitives/pbkdf2.js';
 export type { Pbkdf2Provider, Pbkdf2Hash } from './crypto/primitives/pbkdf2.js';
-export { nativePbkdf2, useNativeCrypto } from './node/pbkdf2-native.js';
+export { nativePbkdf2, nativeSha1Backend, opensslPbkdf2, useNativeCrypto } from './node/pbkdf2-native.js';
 export { encrypt, decrypt, checksum, verifyChecksum, checksumTypeFor, prf, prfLength, webCryptoRandom } from './crypto/profiles.js';
 export type { EncryptOptions, ChecksumOptions, RandomSource } from './crypto/profiles.js';
 export { CHECKSUM_TYPES, checksumTypeById, resolveChecksumType } from './crypto/checksums.js';
