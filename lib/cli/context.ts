@@ -29,6 +29,8 @@ export interface CliContext {
   readonly promptSecret: (question: string) => Promise<string>;
   /** The program name in messages: `keytab` or `ktpass`. */
   readonly program: string;
+  /** What `--version` prints: the version and which crypto implementations run here. */
+  readonly versionText?: () => string;
   exitCode: number;
 }
 

@@ -24,7 +24,7 @@ export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = c
     // yargs renders the help text after every command just in case; unwrapped it costs little.
     .wrap(wantsHelp ? Math.min(100, (globalThis as { process?: { stdout?: { columns?: number } } }).process?.stdout?.columns ?? 100) : null)
     .fail(false)
-    .epilogue('Run "keytab <command> --help" for the options of a command. Exit status: 0 ok, 1 failure, 2 bad command line.');
+    .epilogue('Run "keytab <command> --help" for the options of a command. Exit status: 0 ok, 1 failure, 2 bad command line. "keytab --version" shows the version and the crypto in use.');
   for (const make of list) parser = parser.command(withHandlerMark(make(ctx)));
   return parser;
 }
@@ -53,6 +53,10 @@ function withHandlerMark(module: CommandModule): CommandModule {
 /** Runs one command line; returns the exit status. Never throws. */
 export async function main(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  if (argv.length === 1 && argv[0] === '--version') {
+    ctx.stdout.write(`${ctx.versionText?.() ?? ctx.program}\n`);
+    return 0;
+  }
   try {
     let output = '';
     // yargs drops a lone "-"; carry it through as a marker that isStdio() recognises.

@@ -1,7 +1,9 @@
 /** The real process as a CliContext: the only place the CLI touches process.* directly. */
 import { randomBytes } from 'node:crypto';
 import type { CliContext } from './context.js';
-import { useNativeCrypto } from '../node/pbkdf2-native.js';
+import { readFileSync } from 'node:fs';
+import { nativeSha1Backend, useNativeCrypto } from '../node/pbkdf2-native.js';
+import { packageFile } from '../node/package-files.js';
 import { promptSecret } from './prompt.js';
 
 /**
@@ -50,8 +52,26 @@ export function processContext(program: string): CliContext {
     random: (n) => new Uint8Array(randomBytes(n)),
     promptSecret,
     program,
+    versionText,
     exitCode: 0,
   };
+}
+
+function versionText(): string {
+  let version = 'unknown';
+  const file = packageFile('package.json');
+  try {
+    if (file) version = String((JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version);
+  } catch {
+    // an unreadable package.json only loses the number
+  }
+  const sha1 = nativeSha1Backend() === 'sha-ni' ? 'SHA-NI addon (build/keytab_native.node)' : 'node:crypto (OpenSSL)';
+  return [
+    `keytab ${version}`,
+    `node ${process.version}`,
+    `PBKDF2-HMAC-SHA1 (AES-SHA1, Camellia): ${sha1}`,
+    'PBKDF2-HMAC-SHA256/384 (AES-SHA2): node:crypto (OpenSSL)',
+  ].join('\n');
 }
 
 /** Entry point used by bin/: runs argv, sets the exit status, never calls process.exit. */
