@@ -205,7 +205,7 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
   } catch (err) {
     if (err instanceof KtError) {
       ctx.stderr.write(`ktpass: ${err.code === 'USAGE' ? '' : 'error: '}${err.message}\n`);
-      if (err.hint) ctx.stderr.write(`ktpass: hint: ${err.hint}\n`);
+      if (err.hint) ctx.stderr.write(`ktpass: hint: ${ktpassHint(err.hint)}\n`);
       if (debug) ctx.stderr.write(`${err.stack ?? ''}\n`);
       return err.code === 'USAGE' ? EXIT_USAGE : err.exitCode;
     }
@@ -214,4 +214,9 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
   } finally {
     await directory?.close().catch(() => undefined);
   }
+}
+
+/** Shared hints name keytab's options; ktpass users know ktpass's spelling of the same thing. */
+export function ktpassHint(hint: string): string {
+  return hint.replace(/--random\b(?: \(32 characters\))?/g, '+rndpass');
 }

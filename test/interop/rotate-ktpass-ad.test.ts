@@ -3,7 +3,7 @@
  * kvno -k. Account names get a random suffix, so reruns against a running DC do not collide.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKeytab } from '../../lib/keytab/decode.js';
 import { ktpassMain } from '../../lib/cli/ktpass.js';
@@ -93,6 +93,20 @@ describe.runIf(interopEnabled() && ad !== undefined)('rotate and ktpass /mapuser
     // Without msDS-SupportedEncryptionTypes AD issues RC4 service tickets: kvno -k decrypts one.
     const klist = proveKeytab(ad!, tmp.path, kt, principal, principal, kvno, { clientEnctypes: 'arcfour-hmac' });
     expect(klist).toMatch(/Etype \(skey, tkt\): (DEPRECATED:)?arcfour-hmac, (DEPRECATED:)?arcfour-hmac/);
+  });
+
+  it('ktpass /mapuser with a password the policy refuses: the error in words, the hint in ktpass terms', async () => {
+    const name = `short-${id}`;
+    ok(await keytab(['ad', 'create', name]), 'ad create');
+    const kvno = (await show(name)).msDSKeyVersionNumber;
+    writeFileSync(path('short-pw'), 'Ab1!\n');
+    const kt = path('short.keytab');
+    const r = await ktpass(['/out', kt, '/princ', `HTTP/short-${id}.${domain()}@${realm()}`, '/mapuser', name, '/crypto', 'AES256-SHA1', '/ptype', 'KRB5_NT_PRINCIPAL', '--password-file', path('short-pw')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ktpass: error: the password is too short for the domain policy (at least 7 characters)');
+    expect(r.stderr).toContain('ktpass: hint: use a longer password, or +rndpass\n');
+    expect((await show(name)).msDSKeyVersionNumber).toBe(kvno);
+    expect(existsSync(kt), 'no keytab is left behind for keys AD refused').toBe(false);
   });
 
   it('ktpass --dry-run with /mapuser changes nothing', async () => {

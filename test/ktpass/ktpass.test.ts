@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { md4 } from '../../lib/crypto/primitives/md4.js';
 import { toHex, utf16le } from '../../lib/bytes.js';
 import { parseKeytab } from '../../lib/index.js';
-import { ktpassMain } from '../../lib/cli/ktpass.js';
+import { ktpassHint, ktpassMain } from '../../lib/cli/ktpass.js';
 import { externalCases } from '../helpers/fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -127,5 +127,13 @@ describe('ktpass /in F /out G: new keys appended to F\'s entries', () => {
     const r = await ktpass(split(`/in ${k} /out ${k} /princ HTTP/b@R /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL /pass x`));
     expect(r.code).toBe(0);
     expect(parseKeytab(readFileSync(k)).entries.map((e) => e.principal.components[1])).toEqual(['a', 'b']);
+  });
+});
+
+describe('ktpassHint', () => {
+  it('names ktpass\'s +rndpass where the shared hints name --random', () => {
+    expect(ktpassHint('use a longer password, or --random (32 characters)')).toBe('use a longer password, or +rndpass');
+    expect(ktpassHint('add characters of the missing kinds, or use --random')).toBe('add characters of the missing kinds, or use +rndpass');
+    expect(ktpassHint('use --password-file FILE')).toBe('use --password-file FILE');
   });
 });
