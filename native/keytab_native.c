@@ -63,6 +63,13 @@ typedef struct {
 /* W(t..t+3) from W(t-16..t-1): rotl1(W(t-3) ^ W(t-8) ^ W(t-14) ^ W(t-16)). */
 #define KT_SCHEDULE(a, b, c, d) (a) = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32((a), (b)), (c)), (d))
 
+/* Rounds 16-79: the next four words into `a` (which held the oldest four), then their rounds. */
+#define KT_NEXT(f, a, b, c, d) \
+  do {                         \
+    KT_SCHEDULE(a, b, c, d);   \
+    KT_ROUNDS(f, a);           \
+  } while (0)
+
 KT_INLINE void kt_sha1_compress(kt_sha1_state *s, __m128i m0, __m128i m1, __m128i m2, __m128i m3) {
   __m128i abcd = s->abcd;
   __m128i e = _mm_add_epi32(s->e, m0);
@@ -71,38 +78,22 @@ KT_INLINE void kt_sha1_compress(kt_sha1_state *s, __m128i m0, __m128i m1, __m128
   KT_ROUNDS(0, m1);                       /* 4-7 */
   KT_ROUNDS(0, m2);                       /* 8-11 */
   KT_ROUNDS(0, m3);                       /* 12-15 */
-  KT_SCHEDULE(m0, m1, m2, m3);
-  KT_ROUNDS(0, m0); /* 16-19 */
-  KT_SCHEDULE(m1, m2, m3, m0);
-  KT_ROUNDS(1, m1); /* 20-23 */
-  KT_SCHEDULE(m2, m3, m0, m1);
-  KT_ROUNDS(1, m2);
-  KT_SCHEDULE(m3, m0, m1, m2);
-  KT_ROUNDS(1, m3);
-  KT_SCHEDULE(m0, m1, m2, m3);
-  KT_ROUNDS(1, m0);
-  KT_SCHEDULE(m1, m2, m3, m0);
-  KT_ROUNDS(1, m1); /* 36-39 */
-  KT_SCHEDULE(m2, m3, m0, m1);
-  KT_ROUNDS(2, m2); /* 40-43 */
-  KT_SCHEDULE(m3, m0, m1, m2);
-  KT_ROUNDS(2, m3);
-  KT_SCHEDULE(m0, m1, m2, m3);
-  KT_ROUNDS(2, m0);
-  KT_SCHEDULE(m1, m2, m3, m0);
-  KT_ROUNDS(2, m1);
-  KT_SCHEDULE(m2, m3, m0, m1);
-  KT_ROUNDS(2, m2); /* 56-59 */
-  KT_SCHEDULE(m3, m0, m1, m2);
-  KT_ROUNDS(3, m3); /* 60-63 */
-  KT_SCHEDULE(m0, m1, m2, m3);
-  KT_ROUNDS(3, m0);
-  KT_SCHEDULE(m1, m2, m3, m0);
-  KT_ROUNDS(3, m1);
-  KT_SCHEDULE(m2, m3, m0, m1);
-  KT_ROUNDS(3, m2);
-  KT_SCHEDULE(m3, m0, m1, m2);
-  KT_ROUNDS(3, m3); /* 76-79 */
+  KT_NEXT(0, m0, m1, m2, m3); /* 16-19 */
+  KT_NEXT(1, m1, m2, m3, m0); /* 20-23 */
+  KT_NEXT(1, m2, m3, m0, m1); /* 24-27 */
+  KT_NEXT(1, m3, m0, m1, m2); /* 28-31 */
+  KT_NEXT(1, m0, m1, m2, m3); /* 32-35 */
+  KT_NEXT(1, m1, m2, m3, m0); /* 36-39 */
+  KT_NEXT(2, m2, m3, m0, m1); /* 40-43 */
+  KT_NEXT(2, m3, m0, m1, m2); /* 44-47 */
+  KT_NEXT(2, m0, m1, m2, m3); /* 48-51 */
+  KT_NEXT(2, m1, m2, m3, m0); /* 52-55 */
+  KT_NEXT(2, m2, m3, m0, m1); /* 56-59 */
+  KT_NEXT(3, m3, m0, m1, m2); /* 60-63 */
+  KT_NEXT(3, m0, m1, m2, m3); /* 64-67 */
+  KT_NEXT(3, m1, m2, m3, m0); /* 68-71 */
+  KT_NEXT(3, m2, m3, m0, m1); /* 72-75 */
+  KT_NEXT(3, m3, m0, m1, m2); /* 76-79 */
   /* The final E is rotl(A of rounds 76-79, 30); lanes 0-2 of s->e stay zero. */
   s->e = _mm_sha1nexte_epu32(prev, s->e);
   s->abcd = _mm_add_epi32(abcd, s->abcd);

@@ -8,7 +8,7 @@
  * goes on, unless KEYTAB_REQUIRE_NATIVE=1 (then it fails). KEYTAB_SKIP_NATIVE=1 skips it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,10 @@ function giveUp(reason) {
 }
 
 if (process.env.KEYTAB_SKIP_NATIVE === '1') giveUp('KEYTAB_SKIP_NATIVE=1');
+
+// `npm install` in a clone runs this twice (install, then prepare's build): build once.
+const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -1);
+if (mtime(target) > Math.max(mtime(source), mtime(fileURLToPath(import.meta.url)))) process.exit(0);
 if (process.platform === 'win32') giveUp('not supported on Windows');
 
 // Node's headers: npm's nodedir setting if any, else next to the running node (both the

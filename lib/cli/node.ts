@@ -1,7 +1,7 @@
 /** The real process as a CliContext: the only place the CLI touches process.* directly. */
 import { randomBytes } from 'node:crypto';
-import type { CliContext } from './context.js';
 import { readFileSync } from 'node:fs';
+import type { CliContext } from './context.js';
 import { nativeSha1Backend, useNativeCrypto } from '../node/pbkdf2-native.js';
 import { packageFile } from '../node/package-files.js';
 import { promptSecret } from './prompt.js';
@@ -76,7 +76,8 @@ function versionText(): string {
 
 /** Entry point used by bin/: runs argv, sets the exit status, never calls process.exit. */
 export async function run(program: string, main: (ctx: CliContext, argv: readonly string[]) => Promise<number>): Promise<void> {
-  // PBKDF2 through OpenSSL on the thread pool: the same keys as the pure code, several times faster.
+  // PBKDF2 on the thread pool (the SHA-NI addon for HMAC-SHA1, else OpenSSL): the same keys as
+  // the pure code, several times faster.
   useNativeCrypto();
   const ctx = processContext(program);
   process.exitCode = await main(ctx, process.argv.slice(2));
