@@ -63,6 +63,9 @@ const CODES = {
   AD_PASSWORD_ENCODING: { exit: 1, message: 'the directory rejected how the password was sent' },
   AD_INSUFFICIENT_RIGHTS: { exit: 1, message: 'the bind account lacks the rights for this change' },
   AD_REFUSED: { exit: 1, message: 'the directory refused the request' },
+  AD_ENCTYPE_MISMATCH: { exit: 1, message: 'the keytab cannot decrypt the tickets AD issues for the account' },
+  AD_DOMAIN_MISMATCH: { exit: 1, message: 'the account names another domain than the directory' },
+  AD_NOT_ACCOUNT_PRINCIPAL: { exit: 1, message: 'the principal does not belong to the account' },
 } as const satisfies Record<string, { exit: number; message: string }>;
 
 export type KtErrorCode = keyof typeof CODES;

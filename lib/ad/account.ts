@@ -6,6 +6,7 @@ import { KtError } from '../errors.js';
 import { adComputerSalt, adUpnSalt, adUserSalt } from '../salt/rules.js';
 import type { Salt } from '../salt/rules.js';
 import { filter, looksLikeDn, orFilter, realmOfDn } from './escape.js';
+import { checkDomain } from './domain-names.js';
 import type { DirEntry, Directory } from './types.js';
 
 export type AccountKind = 'user' | 'computer';
@@ -44,10 +45,15 @@ export const ACCOUNT_ATTRIBUTES: readonly string[] = Object.freeze([
 ]);
 
 /** How an account was named on the command line. */
-export type AccountId = { readonly by: 'dn'; readonly dn: string } | { readonly by: 'upn'; readonly upn: string } | { readonly by: 'sam'; readonly name: string };
+export type AccountId =
+  | { readonly by: 'dn'; readonly dn: string }
+  | { readonly by: 'upn'; readonly upn: string }
+  /** `domain` is the DOMAIN of DOMAIN\name (NetBIOS or DNS name), checked against the directory. */
+  | { readonly by: 'sam'; readonly name: string; readonly domain?: string };
 
 /**
- * A DN (`CN=...`), a UPN (contains `@`: sAMAccountName cannot), or a sAMAccountName (with or
+ * A DN (`CN=...`), a UPN (contains `@`: sAMAccountName cannot), a down-level logon name
+ * `DOMAIN\name` (sAMAccountName cannot contain `\` either), or a sAMAccountName (with or
  * without the `$` of a computer account).
  */
 export function parseAccountId(text: string): AccountId {
@@ -55,6 +61,13 @@ export function parseAccountId(text: string): AccountId {
   if (t === '') throw new KtError('USAGE', 'give the account: a sAMAccountName (svc-web, WEB$), a UPN (svc-web@example.com) or a DN');
   if (looksLikeDn(t)) return { by: 'dn', dn: t };
   if (t.includes('@')) return { by: 'upn', upn: t };
+  const slash = t.indexOf('\\');
+  if (slash >= 0) {
+    const domain = t.slice(0, slash);
+    const name = t.slice(slash + 1);
+    if (domain === '' || name === '' || name.includes('\\')) throw new KtError('USAGE', `${t}: write a down-level name as DOMAIN\\account, e.g. EXAMPLE\\svc-web`);
+    return { by: 'sam', name, domain };
+  }
   return { by: 'sam', name: t };
 }
 
@@ -109,6 +122,7 @@ export function accountFromEntry(entry: DirEntry, fallbackRealm?: string): Accou
 /** The account, or undefined when there is none. Two matches are AD_ACCOUNT_AMBIGUOUS. */
 export async function findAccount(dir: Directory, name: string | AccountId): Promise<AccountRecord | undefined> {
   const id = typeof name === 'string' ? parseAccountId(name) : name;
+  if (id.by === 'sam' && id.domain !== undefined) await checkDomain(dir, id.domain, id.name);
   const q = accountQuery(id, dir.baseDn);
   let entries: DirEntry[];
   try {

@@ -4,13 +4,13 @@
  * here: directory changes first (SPN, UPN, enctypes), then the keys, the password reset staged
  * so that AD and the keytab never disagree, then the keytab.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { utf8 } from '../bytes.js';
 import { EXIT_FAILURE, EXIT_USAGE, KtError } from '../errors.js';
 import { mergeEntries } from '../keytab/ops.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { makeEntries } from '../keys.js';
-import { normalizeKtpassArgv } from '../ktpass/argv.js';
+import { normalizeKtpassArgv, shellExpandedStar } from '../ktpass/argv.js';
 import type { KtpassRequest } from '../ktpass/argv.js';
 import { KTPASS_EXTENSIONS, KTPASS_OPTIONS } from '../ktpass/options.js';
 import { describePlan, planKtpass } from '../ktpass/plan.js';
@@ -60,9 +60,9 @@ Extensions of this toolkit:
 ${ext}
 
 Examples:
-  ktpass /out tomcat.keytab /princ HTTP/web.example.com@EXAMPLE.COM /mapuser tomcat /pass * /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL
+  ktpass /out tomcat.keytab /princ HTTP/web.example.com@EXAMPLE.COM /mapuser tomcat /pass '*' /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL
   ktpass /out web.keytab /princ HTTP/web.example.com@EXAMPLE.COM --password-file pw.txt /crypto All /ptype KRB5_NT_PRINCIPAL
-  ktpass /in web.keytab /out web.keytab /princ HTTP/alias.example.com@EXAMPLE.COM /mapuser tomcat /pass * -setpass -setupn /kvno 3 /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL
+  ktpass /in web.keytab /out web.keytab /princ HTTP/alias.example.com@EXAMPLE.COM /mapuser tomcat /pass '*' -setpass -setupn /kvno 3 /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL
 
 Exit status: 0 success, 1 failure, 2 bad command line.
 `;
@@ -79,7 +79,7 @@ async function readPassword(ctx: CliContext, req: KtpassRequest, plan: KtpassPla
   }
   if (pass.kind === 'text') return utf8(pass.text);
   if (pass.kind === 'prompt') {
-    if (!ctx.stdin.isTTY) throw new KtError('USAGE', '/pass * needs a terminal to ask on', { hint: 'use --password-file FILE or --password-env VAR' });
+    if (!ctx.stdin.isTTY) throw new KtError('USAGE', "/pass '*' needs a terminal to ask on", { hint: 'use --password-file FILE or --password-env VAR' });
     const first = await ctx.promptSecret(`Type the password for ${formatPrincipal(plan.principal)}: `);
     if (plan.directory.some((s) => s.op === 'set-password')) {
       const again = await ctx.promptSecret('Type the password again to confirm: ');
@@ -89,6 +89,15 @@ async function readPassword(ctx: CliContext, req: KtpassRequest, plan: KtpassPla
   }
   if (!deps.randomPassword) throw new KtError('INTERNAL', 'no random password generator');
   return utf8(deps.randomPassword(ctx.random, req.minpass ?? 32, req.maxpass ?? Math.max(64, req.minpass ?? 32)));
+}
+
+/** True when `name` is an entry of the current folder (what an unquoted * turns into). */
+function isFolderEntry(ctx: CliContext, name: string): boolean {
+  try {
+    return readdirSync(ctx.cwd).includes(name);
+  } catch {
+    return false;
+  }
 }
 
 /** Restores a file as it was before a staged write (or removes it if it did not exist). */
@@ -112,8 +121,9 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
     const allowWeak = req.extensions['allow-weak'] === true;
     const showKeys = req.extensions['show-keys'] === true;
     const dryRun = req.extensions['dry-run'] === true;
+    if (req.pass?.kind === 'text' && isFolderEntry(ctx, req.pass.text)) throw shellExpandedStar("/pass's value is the name of a file in this folder");
     if (req.pass?.kind === 'text') {
-      ctx.stderr.write('ktpass: warning: a password on the command line is visible to other users (ps) and kept in shell history; prefer /pass * or --password-file\n');
+      ctx.stderr.write("ktpass: warning: a password on the command line is visible to other users (ps) and kept in shell history; prefer /pass '*' or --password-file\n");
     }
 
     let account: KtpassAccount | undefined;
@@ -131,7 +141,7 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
       }
     }
 
-    const plan = planKtpass(req, account, { allowWeak });
+    const plan = planKtpass(req, account, { allowWeak, allowRc4: req.extensions['allow-rc4'] === true });
     for (const w of plan.warnings) ctx.stderr.write(`${w}\n`);
     for (const n of plan.notes) ctx.stderr.write(`ktpass: note: ${n}\n`);
     if (dryRun) {

@@ -2,11 +2,12 @@
  * ktpass command lines, as Windows admins type them, into one typed request. Pure: no I/O.
  *
  *   ktpass /out tomcat.keytab /princ HTTP/web.example.com@EXAMPLE.COM /mapuser tomcat
- *          /pass * /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL -setupn +dumpsalt
+ *          /pass '*' /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL -setupn +dumpsalt
  *
  * Rules: option names are case-insensitive; a value option is `/name value` or `-name value`;
- * a toggle is `+name` (on) or `-name` (off), `/name` meaning on; `/pass *` asks for the
- * password; `/pass +rndpass` and a bare `+rndpass` make a random one; `/?`, `/h`, `/help` ask
+ * a toggle is `+name` (on) or `-name` (off), `/name` meaning on; `/pass '*'` asks for the
+ * password (quoted: an unquoted * is expanded by the shell into file names, which is detected:
+ * stray words after /pass here, a file name as the password in lib/cli/ktpass.ts); `/pass +rndpass` and a bare `+rndpass` make a random one; `/?`, `/h`, `/help` ask
  * for help. Options of this toolkit are `--name [value]`.
  */
 import { KtError } from '../errors.js';
@@ -75,6 +76,17 @@ function isOptionToken(token: string): boolean {
   return /^[/+-][A-Za-z?]/.test(token);
 }
 
+/**
+ * `/pass *` typed unquoted in a shell: the shell replaces * with the names in the folder, so
+ * /pass gets the first name as the password and the others follow as stray words.
+ */
+export function shellExpandedStar(what: string): KtError {
+  // The words are not repeated: the first one is taken as a password.
+  return new KtError('USAGE', `${what}: the shell expanded an unquoted * into the names of the files in this folder; nothing was changed`, {
+    hint: "quote it so that ktpass asks for the password: /pass '*' (or give it with --password-file FILE)",
+  });
+}
+
 export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
   const req: {
     -readonly [K in keyof KtpassRequest]: KtpassRequest[K];
@@ -87,6 +99,8 @@ export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
     extensions: {},
   };
   const seen = new Set<string>();
+  // The value option just read: words after /pass's value mean the shell expanded an unquoted *.
+  let lastValueOption: string | undefined;
   const once = (name: string): void => {
     if (seen.has(name)) throw usage(`/${name} is given twice`);
     seen.add(name);
@@ -120,8 +134,14 @@ export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
       continue;
     }
     if (!isOptionToken(token)) {
+      if (lastValueOption === 'pass') {
+        let stray = 0;
+        while (i + stray < argv.length && !isOptionToken(argv[i + stray] as string)) stray++;
+        throw shellExpandedStar(`/pass is followed by ${stray} stray word${stray === 1 ? '' : 's'}`);
+      }
       throw usage(`unexpected argument "${token}"`, 'ktpass takes only options: /name value, +flag or -flag');
     }
+    lastValueOption = undefined;
     const prefix = token[0] as '/' | '-' | '+';
     const name = token.slice(1).toLowerCase();
     const option = BY_NAME.get(name === '?' || name === 'h' ? 'help' : name);
@@ -171,6 +191,7 @@ export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
 
     once(option.name);
     const value = take(option);
+    lastValueOption = option.name;
     switch (option.name) {
       case 'out':
         req.out = value;

@@ -56,6 +56,7 @@ export const KTPASS_EXTENSIONS: readonly KtpassExtension[] = Object.freeze([
   { name: 'dry-run', help: 'print the plan (AD changes and files) and do nothing' },
   { name: 'show-keys', help: 'print the keys in the keytab listing (ktpass prints them; we mask them)' },
   { name: 'allow-weak', help: 'allow single DES (/crypto DES-*, +desonly) and low /itercount' },
+  { name: 'allow-rc4', help: 'RC4-only keys for an account AD would give AES tickets: make the account RC4-only (msDS-SupportedEncryptionTypes 0x4)' },
   { name: 'password-file', value: 'file', help: 'read the password from a file (instead of /pass on the command line)' },
   { name: 'password-env', value: 'var', help: 'read the password from an environment variable' },
   { name: 'ldap-url', value: 'url', help: 'directory URL (default $KEYTAB_LDAP_URL, or ldaps:// of /target)' },

@@ -8,6 +8,9 @@
  *   will never accept. Here the keys use the salt AD really uses for the account.
  * - AES keys for an account whose msDS-SupportedEncryptionTypes lacks AES: AD would issue RC4
  *   tickets and the AES-only keytab would fail. Here the AES bits are added.
+ * - Keys AD will never issue tickets for (RC4 only for an AES account, or for an account that
+ *   follows the DC's 2026 default; aes128 only when AD issues aes256): refused before any
+ *   change, unless --allow-rc4 makes the account RC4-only (lib/ad/ticket-enctypes.ts).
  * - `/crypto All` includes single DES: dropped unless --allow-weak.
  */
 import type { EnctypeInfo } from '../crypto/enctypes.js';
@@ -21,7 +24,7 @@ import type { Salt } from '../salt/rules.js';
 import type { KtpassPassword, KtpassRequest } from './argv.js';
 import { accountSalt } from '../ad/account.js';
 import type { AccountRecord } from '../ad/account.js';
-import { enctypeBit } from '../ad/flags.js';
+import { planTicketEnctypes, ticketMismatchMessage } from '../ad/ticket-enctypes.js';
 
 /** The /mapuser account as read from the directory before anything is changed. */
 export type KtpassAccount = AccountRecord;
@@ -59,14 +62,13 @@ export interface KtpassPlan {
   readonly notes: readonly string[];
 }
 
-/** The AES bits of msDS-SupportedEncryptionTypes ([MS-KILE] 2.2.7). */
-const AES_BITS = (enctypeBit(17) ?? 0) | (enctypeBit(18) ?? 0);
-
 /** ktpass's /crypto All: the order ktpass writes them. */
 const KTPASS_ALL = [1, 3, 23, 18, 17];
 
 export interface PlanOptions {
   readonly allowWeak: boolean;
+  /** RC4-only keys for an account AD would give other tickets: make the account RC4-only. */
+  readonly allowRc4?: boolean;
 }
 
 function cryptoList(spec: string | undefined, options: PlanOptions, warnings: string[]): EnctypeInfo[] {
@@ -117,7 +119,7 @@ export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefine
     salt = req.rawsalt !== undefined ? explicitSalt(req.rawsalt) : defaultSalt(principal);
     kvno = req.kvno ?? 1;
     kvnoSource = req.kvno === undefined ? 'default' : 'given';
-    if (req.pass === undefined) throw new KtError('USAGE', 'give the password: /pass * (asks), --password-file FILE, or /pass +rndpass', { hint: 'without /mapuser ktpass only makes keys, and keys need a password' });
+    if (req.pass === undefined) throw new KtError('USAGE', "give the password: /pass '*' (asks), --password-file FILE, or /pass +rndpass", { hint: 'without /mapuser ktpass only makes keys, and keys need a password' });
   } else {
     if (account.realm.toUpperCase() !== principal.realm.toUpperCase()) {
       warnings.push(`WARNING: /princ is in realm ${principal.realm}, the account in ${account.realm}.`);
@@ -135,23 +137,29 @@ export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefine
       if (req.desonly && !options.allowWeak) throw new KtError('ENCTYPE_WEAK', '+desonly makes the account use single DES, which is broken (RFC 6649)', { hint: 'leave it out; add --allow-weak only if an old peer really needs it' });
       directory.push({ op: 'desonly', on: req.desonly });
     }
-    const wantsAes = enctypes.some((e) => (enctypeBit(e.id) ?? 0) & AES_BITS);
-    const supported = account.msDSSupportedEncryptionTypes;
-    if (wantsAes && ((supported ?? 0) & AES_BITS) !== AES_BITS) {
-      // Unset, AD treats a user account as RC4-only (0x4); keep what was allowed and add AES.
-      const bits = (supported ?? 0x4) | AES_BITS;
+    const tickets = planTicketEnctypes(account.msDSSupportedEncryptionTypes, enctypes, { allowRc4: options.allowRc4 === true });
+    if (tickets.kind === 'refuse') {
+      throw new KtError('AD_ENCTYPE_MISMATCH', `${ticketMismatchMessage(tickets.fit, account.sAMAccountName, enctypes, 'the keytab')}. Nothing was changed.`, {
+        hint: `make AES keys: /crypto AES256-SHA1 (or /crypto All); or keep RC4 and make the account RC4-only with --allow-rc4 (weaker: RC4 tickets are Kerberoastable, and DCs log KDCSVC events 201-209)`,
+        details: { account: account.sAMAccountName, missing: tickets.fit.missing.map((e) => e.name) },
+      });
+    }
+    if (tickets.kind === 'set') {
       directory.push({
         op: 'set-enctypes',
-        bits,
-        previous: supported,
-        why: 'without the AES bits in msDS-SupportedEncryptionTypes AD issues RC4 tickets, and the AES keys would never be used',
+        bits: tickets.bits,
+        previous: account.msDSSupportedEncryptionTypes,
+        why:
+          tickets.reason === 'add-aes'
+            ? 'without the AES bits in msDS-SupportedEncryptionTypes AD issues RC4 tickets (or, unset, whatever the DC defaults to), and the AES keys would never be used'
+            : '--allow-rc4: the keytab holds RC4 keys only, so AD must issue RC4 tickets for the account',
       });
     }
     if (resetsPassword) {
-      if (req.pass === undefined) throw new KtError('USAGE', 'give the new password: /pass * (asks), --password-file FILE, or /pass +rndpass', { hint: 'or -setpass to keep the account\'s password (then give it with /pass so the keys match)' });
+      if (req.pass === undefined) throw new KtError('USAGE', "give the new password: /pass '*' (asks), --password-file FILE, or /pass +rndpass", { hint: 'or -setpass to keep the account\'s password (then give it with /pass so the keys match)' });
       directory.push({ op: 'set-password', random: req.pass.kind === 'random' });
     } else if (req.pass === undefined || req.pass.kind === 'random') {
-      throw new KtError('USAGE', `${req.setpass ? '/answer -' : '-setpass'} keeps the account's password: give that password with /pass * or --password-file so the keys match it`);
+      throw new KtError('USAGE', `${req.setpass ? '/answer -' : '-setpass'} keeps the account's password: give that password with /pass '*' or --password-file so the keys match it`);
     }
 
     // The salt AD will use: fixed when the password is set, from the account as it is then.

@@ -78,3 +78,22 @@ describe('ktpass argv normaliser', () => {
     }
   });
 });
+
+describe('/pass * expanded by the shell', () => {
+  it('stray words after /pass: the shell expanded an unquoted *; the words are not repeated', () => {
+    const err = (() => {
+      try {
+        normalizeKtpassArgv(['/out', 'x.keytab', '/princ', 'HTTP/a@R', '/pass', 'a.txt', 'b.txt', 'c.txt', '/crypto', 'AES256-SHA1']);
+      } catch (e) {
+        return e as KtError;
+      }
+      throw new Error('no error');
+    })();
+    expect(err).toMatchObject({ code: 'USAGE', message: '/pass is followed by 2 stray words: the shell expanded an unquoted * into the names of the files in this folder; nothing was changed' });
+    expect(err.hint).toContain("/pass '*'");
+    expect(err.message).not.toContain('a.txt');
+  });
+  it("a quoted '*' still asks", () => {
+    expect(normalizeKtpassArgv(['/pass', '*']).pass).toEqual({ kind: 'prompt' });
+  });
+});

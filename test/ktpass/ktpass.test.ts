@@ -93,6 +93,15 @@ describe('ktpass offline (no /mapuser): keys only', () => {
     expect(no.code).toBe(2);
     expect(no.stderr).toContain('needs a terminal');
   });
+  it("/pass * unquoted in a shell with one file in the folder: refused, the file name is not used as the password", async () => {
+    writeFileSync(t.path('notes.txt'), 'x');
+    const out = t.path('star.keytab');
+    const r = await ktpass(split(`/out ${out} /princ HTTP/a@R /crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL /pass notes.txt`), { cwd: t.path('.') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("ktpass: /pass's value is the name of a file in this folder: the shell expanded an unquoted * into the names of the files in this folder; nothing was changed\nktpass: hint: quote it so that ktpass asks for the password: /pass '*' (or give it with --password-file FILE)\n");
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(out)).toBe(false);
+  });
   it('bad command lines: one line, exit 2', async () => {
     const r = await ktpass(split('/out x.keytab /prinz HTTP/a@R'));
     expect(r.code).toBe(2);

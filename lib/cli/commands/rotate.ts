@@ -7,11 +7,13 @@ import { accountSalt, nextKvno, requireAccount, rereadAccount } from '../../ad/a
 import type { AccountRecord } from '../../ad/account.js';
 import type { LdapDirectory } from '../../ad/directory.js';
 import { randomPassword, setPassword } from '../../ad/password.js';
+import { readSpnMappings } from '../../ad/spn.js';
 import { utf8 } from '../../bytes.js';
 import { KtError } from '../../errors.js';
 import type { KeytabEntry } from '../../keytab/types.js';
 import { formatPrincipal } from '../../principal.js';
-import { prunedEntries, rotatedEntries, rotationTargets, stagedEntries } from '../../rotate.js';
+import { prunedEntries, rotatedEntries, stagedEntries } from '../../rotate.js';
+import { accountTargets } from '../rotate-targets.js';
 import type { RotationTarget } from '../../rotate.js';
 import { parseRows } from '../batch.js';
 import { defineCommand } from '../command.js';
@@ -39,6 +41,8 @@ export interface Rotation {
   ok: boolean;
   kvno?: { from: number; to: number };
   principals?: string[];
+  /** The keytab's principals that are not the account's: left byte for byte as they were. */
+  unchanged?: string[];
   removedKvnos?: number[];
   error?: string;
   hint?: string;
@@ -137,13 +141,14 @@ async function jobsFrom(ctx: CliContext, from: string, keep: number): Promise<Jo
   }));
 }
 
-function describePlan(account: AccountRecord, targets: readonly RotationTarget[], next: number, keep: number, removed: readonly KeytabEntry[], keytab: string, salt: string): string[] {
+function describePlan(account: AccountRecord, targets: readonly RotationTarget[], next: number, keep: number, removed: readonly KeytabEntry[], keytab: string, salt: string, others: readonly string[]): string[] {
   const kvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   return [
     `account ${account.sAMAccountName} (${account.dn}): a new random password; kvno ${account.msDSKeyVersionNumber} -> ${next}`,
     ...targets.map((t) => `  new keys: ${formatPrincipal(t.principal)} kvno ${next} ${t.enctypes.map((e) => e.name).join(', ')}`),
     `  salt: "${salt}" (the salt AD uses for ${account.sAMAccountName})`,
     `  keytab ${keytab}: keeps kvno ${next} and the ${keep} newest before it${kvnos.length ? `; removes kvno ${kvnos.join(', ')}` : ''}`,
+    ...(others.length ? [`  left as they are (not ${account.sAMAccountName}'s): ${others.join(', ')}`] : []),
   ];
 }
 
@@ -168,18 +173,13 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
   const original = await readBytes(ctx, loc);
   const keytab = await readKeytab(ctx, loc);
-  const targets = rotationTargets(keytab.entries, job.principals.map((p) => principalArg(p)));
   const account = await requireAccount(dir, job.account);
-  for (const t of targets) {
-    if (t.principal.realm.toUpperCase() !== account.realm.toUpperCase()) {
-      throw new KtError('INPUT_INVALID', `${formatPrincipal(t.principal)} is not in the account's realm ${account.realm}`, { hint: 'name the principals of this account with -p' });
-    }
-  }
+  const { targets, others } = accountTargets(keytab.entries, job.principals.map((p) => principalArg(p)), account, await readSpnMappings(dir), loc.display);
   const predicted = nextKvno(account);
   const salt = accountSalt(account, account.realm);
   const preview = prunedEntries(stagedEntries(keytab.entries, targets.flatMap((t) => t.enctypes.map((e) => ({ principal: t.principal, kvno: predicted, enctype: e.id, timestamp: 0, key: new Uint8Array(0) })))), targets, job.keep);
-  const plan = describePlan(account, targets, predicted, job.keep, preview.removed, loc.display, salt.text);
-  const base: Rotation = { keytab: loc.path, account: account.sAMAccountName, ok: true, principals: targets.map((t) => formatPrincipal(t.principal)) };
+  const plan = describePlan(account, targets, predicted, job.keep, preview.removed, loc.display, salt.text, others);
+  const base: Rotation = { keytab: loc.path, account: account.sAMAccountName, ok: true, principals: targets.map((t) => formatPrincipal(t.principal)), ...(others.length ? { unchanged: others } : {}) };
   if (dryRun) {
     say('dry run: nothing is changed');
     for (const line of plan) say(line);
@@ -219,6 +219,7 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   for (const e of fresh) say(`added: ${formatPrincipal(e.principal)} kvno ${e.kvno} enctype ${e.enctype}`);
   const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   if (removedKvnos.length) say(`removed kvno ${removedKvnos.join(', ')} (older than the ${job.keep} kept)`);
+  if (others.length) say(`left as they were (not ${account.sAMAccountName}'s): ${others.join(', ')}`);
   say(`${loc.display}: ${kept.length} entries`);
   return { ...base, kvno: { from: account.msDSKeyVersionNumber ?? 0, to: kvno }, removedKvnos };
 }

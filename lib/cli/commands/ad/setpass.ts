@@ -10,6 +10,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { accountSalt, nextKvno, requireAccount } from '../../../ad/account.js';
 import type { AccountRecord } from '../../../ad/account.js';
 import { enctypeBit, keyEnctypesOfBits, UAC } from '../../../ad/flags.js';
+import { ticketFit, ticketMismatchMessage } from '../../../ad/ticket-enctypes.js';
 import { passwordText, randomPassword, setPassword } from '../../../ad/password.js';
 import type { EnctypeInfo } from '../../../crypto/enctypes.js';
 import { expandEnctypeList } from '../../../crypto/policy.js';
@@ -64,12 +65,15 @@ function chooseEnctypes(ctx: CliContext, args: SetpassArgs, account: AccountReco
   const given = splitList(args.enctype);
   const enctypes = given.length ? enctypesArg(ctx, given, { iterations: undefined, 'allow-weak': args['allow-weak'] }) : keyEnctypesOfBits(account.msDSSupportedEncryptionTypes);
   const chosen = enctypes.length ? enctypes : expandEnctypeList('ad');
-  const bits = account.msDSSupportedEncryptionTypes;
-  // Without the attribute a user account gets RC4 tickets (computers: the domain's default).
-  const offered = bits ?? (account.objectClass === 'user' ? 0x4 : 0x1c);
-  const aesOnly = chosen.every((e) => e.id === 17 || e.id === 18);
-  if (aesOnly && (offered & 0x18) === 0) {
-    warn(ctx, `${account.sAMAccountName} has no AES bit in msDS-SupportedEncryptionTypes, so AD issues RC4 tickets for it and an AES-only keytab fails at the service: run "keytab ad enctypes ${account.sAMAccountName} aes256,aes128"`);
+  const fit = ticketFit(account.msDSSupportedEncryptionTypes, chosen);
+  if (!fit.ok) {
+    const name = account.sAMAccountName;
+    throw new KtError('AD_ENCTYPE_MISMATCH', `${ticketMismatchMessage(fit, name, chosen, 'the keytab')}. Nothing was changed.`, {
+      hint: fit.tickets.explicit
+        ? `leave out -e (the keys then follow the account), or add ${fit.missing.map((e) => e.name).join(',')} to -e; to change what AD issues: keytab ad enctypes ${name} ...`
+        : `say what the account supports first: keytab ad enctypes ${name} aes256,aes128 (then AES tickets from every DC), or add ${fit.missing.map((e) => e.name).join(',')} to -e`,
+      details: { account: name, missing: fit.missing.map((e) => e.name) },
+    });
   }
   const useless = chosen.filter((e) => enctypeBit(e.id) === undefined);
   if (useless.length) warn(ctx, `AD makes no keys for ${useless.map((e) => e.name).join(', ')}: those keytab entries will never match a ticket`);
