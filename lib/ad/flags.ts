@@ -65,8 +65,8 @@ export interface EnctypeBitInfo extends BitInfo {
 /**
  * msDS-SupportedEncryptionTypes bits, [MS-KILE] 2.2.7 "Supported Encryption Types Bit Flags"
  * (A..E are enctypes; F..I are KDC features; J, 0x20, asks for AES session keys). Without the
- * attribute a user account gets RC4 service tickets (measured on Samba); [MS-KILE] gives 0x1C as the default
- * value of its SupportedEncryptionTypes setting (AES128, AES256 and RC4).
+ * attribute the DC's default decides: AES since the April 2026 update, RC4 before it and on
+ * Samba (lib/ad/ticket-enctypes.ts).
  */
 export const ENCTYPE_BITS: readonly EnctypeBitInfo[] = Object.freeze([
   { bit: 0x1, name: 'DES-CBC-CRC', words: 'des-cbc-crc', enctype: 1 },

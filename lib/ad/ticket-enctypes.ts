@@ -14,7 +14,7 @@
  * The front ends word the results and name their own options; this module only decides.
  */
 import type { EnctypeInfo } from '../crypto/enctypes.js';
-import { resolveEnctype } from '../crypto/enctypes.js';
+import { enctypeById, resolveEnctype } from '../crypto/enctypes.js';
 import { enctypeBit, enctypesOfBits } from './flags.js';
 
 const AES256 = resolveEnctype('aes256-cts-hmac-sha1-96');
@@ -101,4 +101,15 @@ export function planTicketEnctypes(bits: number | undefined, have: readonly Enct
 export function ticketMismatchMessage(fit: TicketFit, account: string, have: readonly EnctypeInfo[], what: string): string {
   const holds = have.length ? have.map((e) => e.name).join(', ') : 'no keys';
   return `${what} would hold ${holds}, but ${describeTickets(fit.tickets, account)}; without ${fit.missing.map((e) => e.name).join(' and ')} keys the service cannot decrypt them`;
+}
+
+/**
+ * For verify and doctor: an account without msDS-SupportedEncryptionTypes, and what a keytab
+ * holding `enctypes` (numbers, as read) lacks for either DC default.
+ */
+export function unsetEnctypesWords(dn: string, enctypes: readonly number[]): string {
+  const have = enctypes.flatMap((n) => enctypeById(n) ?? []);
+  const { missing } = ticketFit(undefined, have);
+  const lacks = missing.length ? `; the keytab has no ${missing.map((e) => e.name).join(' or ')} key, so the service fails where those tickets are issued` : '';
+  return `msDS-SupportedEncryptionTypes is not set on ${dn}: ${DC_DEFAULTS.current.words}, ${DC_DEFAULTS.legacy.words}${lacks}`;
 }

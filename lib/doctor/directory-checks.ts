@@ -3,7 +3,8 @@
  * account's kvno (msDS-KeyVersionNumber), its enctypes (msDS-SupportedEncryptionTypes) and
  * SPNs against the keytab.
  */
-import { enctypeName } from '../crypto/enctypes.js';
+import { DC_DEFAULT_HOW_TO_TELL, ticketFit, unsetEnctypesWords } from '../ad/ticket-enctypes.js';
+import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { formatPrincipal, formatPrincipalName, samePrincipal, type Principal } from '../principal.js';
 import { baseDnForDomain, describeSupportedBits, enctypesOfSupportedBits, type AccountDirectory } from '../verify/directory.js';
@@ -95,9 +96,9 @@ export async function checkDirectory(o: DirectoryCheckOptions): Promise<Finding[
     if (account.supportedEncryptionTypes === undefined) {
       out.push(
         f({
-          severity: enctypes.includes(23) ? 'warning' : 'error',
+          severity: ticketFit(undefined, enctypes.flatMap((e) => enctypeById(e) ?? [])).ok ? 'warning' : 'error',
           what: `${name} msDS-SupportedEncryptionTypes`,
-          why: `not set on ${account.dn}: AD issues RC4 service tickets for it${enctypes.includes(23) ? '' : `, and the keytab has no RC4 key (only ${enctypes.map(enctypeName).join(', ')}): the service cannot decrypt them`}`,
+          why: `${unsetEnctypesWords(account.dn, enctypes)}; ${DC_DEFAULT_HOW_TO_TELL}`,
           fix: 'set msDS-SupportedEncryptionTypes to 24 (0x18: AES128 + AES256)',
         }),
       );

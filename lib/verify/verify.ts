@@ -21,6 +21,7 @@
  * Pure: the transport, the clock, the random source and the directory are injected. The
  * checks branch on KDC error codes only, never on e-text.
  */
+import { DC_DEFAULT_HOW_TO_TELL, unsetEnctypesWords } from '../ad/ticket-enctypes.js';
 import { bytesEqual, wipe } from '../bytes.js';
 import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import { stringToKey } from '../crypto/string-to-key.js';
@@ -403,9 +404,9 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
     if (tEnc === RC4 && hasAes) {
       const attr = account
         ? account.supportedEncryptionTypes === undefined
-          ? `msDS-SupportedEncryptionTypes is not set on ${account.dn}, so AD issues RC4 tickets for it`
+          ? `msDS-SupportedEncryptionTypes is not set on ${account.dn}, and this DC applies its default: RC4 (DCs with the April 2026 update for CVE-2026-20833, KB5073381, issue AES instead)`
           : `${account.dn} has msDS-SupportedEncryptionTypes ${describeSupportedBits(account.supportedEncryptionTypes)}`
-        : 'on Active Directory this happens when msDS-SupportedEncryptionTypes is not set on the account (RC4 is then the default)';
+        : 'on Active Directory this happens when msDS-SupportedEncryptionTypes is not set on the account (RC4 is then the default of DCs without the April 2026 update for CVE-2026-20833)';
       return check({
         ...base,
         status: 'FAIL',
@@ -708,12 +709,11 @@ function directoryLines(r: Runner, pr: PrincipalRun): VerifyCheck[] {
   }
   const keytabEnctypes = [...new Set(pr.entries.map((e) => e.enctype))];
   if (a.supportedEncryptionTypes === undefined) {
-    const aesOnly = !keytabEnctypes.includes(RC4);
     out.push(
       check({
         ...base,
         status: 'WARN',
-        reason: `msDS-SupportedEncryptionTypes is not set on ${a.dn}: AD issues RC4 service tickets for it${aesOnly ? ', and the keytab has no RC4 key' : ''}`,
+        reason: `${unsetEnctypesWords(a.dn, keytabEnctypes)}; ${DC_DEFAULT_HOW_TO_TELL}`,
         fix: 'set msDS-SupportedEncryptionTypes to 24 (0x18: AES128 + AES256) on the account',
         details: { account: a.dn, supportedEncryptionTypes: null },
       }),

@@ -152,7 +152,7 @@ describe('directory checks', () => {
     const of = (what: string): Finding[] => out.filter((f) => f.what === what);
     expect(of(`HTTP/web.fake.test@${REALM} SPN`)).toMatchObject([{ severity: 'ok' }]);
     expect(of(`HTTP/web.fake.test@${REALM} kvno`)).toMatchObject([{ severity: 'error', why: expect.stringContaining('stale keytab: kvno 2 in the keytab, msDS-KeyVersionNumber 3') }]);
-    expect(of(`HTTP/web.fake.test@${REALM} msDS-SupportedEncryptionTypes`)).toMatchObject([{ severity: 'error', why: expect.stringContaining('AD issues RC4 service tickets') }]);
+    expect(of(`HTTP/web.fake.test@${REALM} msDS-SupportedEncryptionTypes`)).toMatchObject([{ severity: 'error', why: expect.stringContaining('older DCs (and Samba) issue arcfour-hmac (RC4) tickets; the keytab has no arcfour-hmac key, so the service fails where those tickets are issued') }]);
     expect(of(`other/x@${REALM} SPN`)).toMatchObject([{ severity: 'error' }]);
     expect(of(`ghost/x@${REALM}`)).toMatchObject([{ severity: 'error' }]);
   });

@@ -78,19 +78,25 @@ describe.runIf(interopEnabled() && ad !== undefined)('rotate and ktpass /mapuser
     proveKeytab(ad!, tmp.path, kt2, principal, `${alias}@${realm()}`, before + 1);
   });
 
-  it('ktpass /mapuser /crypto RC4-HMAC-NT: the account keeps AD\'s RC4 default; RC4 tickets decrypt with the keytab', async () => {
+  it('ktpass /mapuser /crypto RC4-HMAC-NT on an account that follows the DC default: refused (2026 DCs issue AES); --allow-rc4 makes it RC4-only and RC4 tickets decrypt', async () => {
     const name = `rc4-${id}`;
     ok(await keytab(['ad', 'create', name]), 'ad create');
     const spn = `HTTP/rc4-${id}.${domain()}`;
     const principal = `${spn}@${realm()}`;
     const kt = path('rc4.keytab');
     writeFileSync(path('pw-rc4'), `Rc4-${id}-Pass!\n`);
-    const r = ok(await ktpass(['/out', kt, '/princ', principal, '/mapuser', name, '/crypto', 'RC4-HMAC-NT', '/ptype', 'KRB5_NT_PRINCIPAL', '--password-file', path('pw-rc4')]), 'ktpass rc4');
-    expect(r.stderr).not.toContain('msDS-SupportedEncryptionTypes');
-    expect((await show(name)).msDSSupportedEncryptionTypes ?? null).toBeNull();
+    const line = ['/out', kt, '/princ', principal, '/mapuser', name, '/crypto', 'RC4-HMAC-NT', '/ptype', 'KRB5_NT_PRINCIPAL', '--password-file', path('pw-rc4')];
+    const before = await show(name);
+    const refused = await ktpass(line);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`msDS-SupportedEncryptionTypes is not set on ${name}: DCs with the April 2026 update (CVE-2026-20833, KB5073381) issue aes256-cts-hmac-sha1-96 tickets, older DCs (and Samba) issue arcfour-hmac (RC4) tickets`);
+    expect(await show(name)).toEqual(before);
+    expect(existsSync(kt)).toBe(false);
+    const r = ok(await ktpass([...line, '--allow-rc4']), 'ktpass rc4');
+    expect(r.stderr).toContain(`msDS-SupportedEncryptionTypes of ${name} set to 0x4`);
+    expect((await show(name)).msDSSupportedEncryptionTypes?.value).toBe(0x4);
     const kvno = (await show(name)).msDSKeyVersionNumber;
     expect(parseKeytab(readFileSync(kt)).entries.map((e) => [e.enctype, e.kvno])).toEqual([[23, kvno]]);
-    // Without msDS-SupportedEncryptionTypes AD issues RC4 service tickets: kvno -k decrypts one.
     const klist = proveKeytab(ad!, tmp.path, kt, principal, principal, kvno, { clientEnctypes: 'arcfour-hmac' });
     expect(klist).toMatch(/Etype \(skey, tkt\): (DEPRECATED:)?arcfour-hmac, (DEPRECATED:)?arcfour-hmac/);
   });

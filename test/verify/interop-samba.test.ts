@@ -91,7 +91,7 @@ describe.runIf(interopEnabled() && ad !== undefined)('keytab verify against the 
     const r = await verify([kt], true);
     expect(r.stdout).toMatch(/OK {4}HTTP\/vt-\w+\.example\.test@EXAMPLE\.TEST kvno \d+ aes256-cts-hmac-sha1-96 {2}— the KDC accepts this key \(salt "EXAMPLE\.TESTvt-\w+" \(Active Directory user without UPN/);
     expect(r.stdout).toContain('missing enctype: an RC4 ticket for an AES-only keytab');
-    expect(r.stdout).toContain(`msDS-SupportedEncryptionTypes is not set on ${dn()}, so AD issues RC4 tickets for it`);
+    expect(r.stdout).toContain(`msDS-SupportedEncryptionTypes is not set on ${dn()}, and this DC applies its default: RC4`);
     expect(r.stdout).toMatch(/WARN {2}HTTP\/vt-\w+\.example\.test@EXAMPLE\.TEST in the directory {2}— msDS-SupportedEncryptionTypes is not set/);
     expect(r.stdout).toMatch(/OK {4}HTTP\/vt-\w+\.example\.test@EXAMPLE\.TEST in the directory {2}— the keytab's kvno \d+ is msDS-KeyVersionNumber/);
     expect(r.code).toBe(1);

@@ -278,7 +278,8 @@ describe('verify: enctypes', () => {
     // With the directory, the attribute is named for certain.
     const account: DirectoryAccountView = { dn: 'CN=web,DC=fake,DC=test', sAMAccountName: 'web', userPrincipalName: `${SVC}@${REALM}`, servicePrincipalNames: [SVC], keyVersionNumber: 2 };
     const d = await run({ principals: { [SVC]: { keys, salt } }, directory: directoryOf({ account }) }, { entries: await keytabFor(svc, PASSWORD, salt, 2) });
-    expect(one(d, 'service-ticket').reason).toContain('msDS-SupportedEncryptionTypes is not set on CN=web,DC=fake,DC=test, so AD issues RC4 tickets for it');
+    expect(one(d, 'service-ticket').reason).toContain('msDS-SupportedEncryptionTypes is not set on CN=web,DC=fake,DC=test, and this DC applies its default: RC4 (DCs with the April 2026 update for CVE-2026-20833, KB5073381, issue AES instead)');
+    expect(one(d, 'directory', (c) => c.reason.startsWith('msDS-Supported')).reason).toContain('DefaultDomainSupportedEncTypes');
     expect(one(d, 'directory', (c) => c.reason.startsWith('msDS-Supported')).status).toBe('WARN');
   });
 

@@ -59,7 +59,7 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
         enctypes = parsed.value;
       }
       if (enctypes === undefined && !args.computer) {
-        warn(ctx, 'no --enctypes: AD issues RC4 tickets for a user account without msDS-SupportedEncryptionTypes; add --enctypes aes256,aes128 for AES');
+        warn(ctx, 'no --enctypes: without msDS-SupportedEncryptionTypes the DC default decides (aes256 tickets on DCs with the April 2026 update, RC4 on older ones); add --enctypes aes256,aes128 so that every DC issues AES');
       }
       const name = args.account.replace(/\$$/, '');
       let password: string | undefined;

@@ -48,7 +48,7 @@ export function accountText(account: AccountRecord): string {
     [
       'Encryption types',
       enc === undefined
-        ? `(msDS-SupportedEncryptionTypes not set: ${account.objectClass === 'user' ? 'RC4 service tickets for a user account' : 'the domain default'})`
+        ? '(msDS-SupportedEncryptionTypes not set: the DC default, aes256 tickets on DCs with the April 2026 update, RC4 on older ones)'
         : `${hex(enc)} ${decodeEnctypeBits(enc).join(', ') || '(none)'}`,
     ],
     ['userAccountControl', `${hex(account.userAccountControl)} ${decodeUac(account.userAccountControl).join(', ')}`],
