@@ -66,6 +66,14 @@ function checkNumber(value: number, what: string, min: number): number {
   return value;
 }
 
+/** The options with their defaults, checked (USAGE errors), so a front end can refuse them before connecting. */
+export function auditSettings(options: AuditOptions = {}): { maxPasswordAgeDays: number; pageSize: number } {
+  return {
+    maxPasswordAgeDays: checkNumber(options.maxPasswordAgeDays ?? DEFAULT_PASSWORD_AGE_DAYS, 'the password age limit (days)', 0),
+    pageSize: Math.floor(checkNumber(options.pageSize ?? DEFAULT_AUDIT_PAGE_SIZE, 'the page size', 1)),
+  };
+}
+
 /** Counts per severity and code. Pure. */
 export function summarize(accounts: readonly AuditedAccount[]): Pick<AuditSummary, 'accounts' | 'withFindings' | Severity | 'byCode'> {
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -89,8 +97,7 @@ export function worstSeverity(findings: readonly Finding[]): Severity | undefine
  * in sAMAccountName order.
  */
 export async function auditDirectory(dir: Directory, options: AuditOptions = {}): Promise<AuditReport> {
-  const maxPasswordAgeDays = checkNumber(options.maxPasswordAgeDays ?? DEFAULT_PASSWORD_AGE_DAYS, 'the password age limit (days)', 0);
-  const pageSize = Math.floor(checkNumber(options.pageSize ?? DEFAULT_AUDIT_PAGE_SIZE, 'the page size', 1));
+  const { maxPasswordAgeDays, pageSize } = auditSettings(options);
   const fallbackRealm = realmOfDn(dir.baseDn);
   const subjects: { account: AccountRecord; kind: AuditKind }[] = [];
   const holders: { dn: string; sAMAccountName: string; servicePrincipalName: readonly string[]; enabled: boolean }[] = [];

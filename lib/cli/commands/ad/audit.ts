@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { AES_BITS, AUDIT_RULES } from '../../../ad/audit.js';
 import type { Remedy } from '../../../ad/audit.js';
-import { DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_PASSWORD_AGE_DAYS, auditDirectory, worstSeverity } from '../../../ad/audit-search.js';
+import { DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_PASSWORD_AGE_DAYS, auditDirectory, auditSettings, worstSeverity } from '../../../ad/audit-search.js';
 import type { AuditReport } from '../../../ad/audit-search.js';
 import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
@@ -56,7 +56,7 @@ export function auditJson(report: AuditReport): Record<string, unknown> {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The report as a table of findings, worst first, and a summary line. */
+/** The report as a table of findings, worst first (the long FINDING text last), and a summary line. */
 export function auditText(report: AuditReport, url: string): string {
   const s = report.summary;
   let out = `Audit of ${report.baseDn} (${url}): ${plural(s.accounts, 'enabled account')} with SPNs; passwords older than ${plural(s.maxPasswordAgeDays, 'day')} count as old\n\n`;
@@ -64,8 +64,8 @@ export function auditText(report: AuditReport, url: string): string {
   const rows = report.accounts
     .flatMap((a) => a.findings.map((f) => ({ a, f })))
     .sort((x, y) => order.indexOf(x.f.severity) - order.indexOf(y.f.severity))
-    .map(({ a, f }) => [a.account.sAMAccountName, a.kind, f.severity, f.code, f.message, fixCommand(f.remedy)]);
-  out += rows.length ? textTable(['ACCOUNT', 'KIND', 'SEVERITY', 'CODE', 'FINDING', 'FIX'], rows) : 'no findings\n';
+    .map(({ a, f }) => [a.account.sAMAccountName, a.kind, f.severity, f.code, fixCommand(f.remedy), f.message]);
+  out += rows.length ? textTable(['ACCOUNT', 'KIND', 'SEVERITY', 'CODE', 'FIX', 'FINDING'], rows) : 'no findings\n';
   const clean = s.accounts - s.withFindings;
   out += `\n${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info on ${s.withFindings} of ${plural(s.accounts, 'account')}; ${clean} without findings`;
   if (s.disabled) out += `; ${plural(s.disabled, 'disabled account')} with SPNs not audited`;
@@ -92,8 +92,9 @@ export const auditCommand = (ctx: CliContext): CommandModule<object, AuditArgs> 
         .example('$0 ad audit', 'a table of findings; exit 1 if any is an error')
         .example('$0 ad audit --json --days 180', 'JSON; passwords older than 180 days are reported') as Argv<AuditArgs>,
     handler: async (args) => {
+      const settings = auditSettings({ maxPasswordAgeDays: args.days, pageSize: args['page-size'] });
       await withDirectory(ctx, args, async (dir) => {
-        const report = await auditDirectory(dir, { maxPasswordAgeDays: args.days, pageSize: args['page-size'] });
+        const report = await auditDirectory(dir, settings);
         if (report.summary.unreadable.length) warn(ctx, `${plural(report.summary.unreadable.length, 'entry')} with SPNs could not be read as accounts (no sAMAccountName visible to the bind account): ${report.summary.unreadable.join('; ')}`);
         if (args.json) writeJson(ctx, auditJson(report));
         else ctx.stdout.write(auditText(report, dir.url));
