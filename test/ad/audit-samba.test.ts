@@ -98,7 +98,11 @@ describe.runIf(interopEnabled() && ad !== undefined)('keytab ad audit against th
     const raw = runTool('/usr/bin/python3', [script, `${ad!.dir}/private`, `CN=${name('dupb')},${ou()}`, `HTTP/${name('dupa')}.${domain()}`]);
     expect(raw.status, raw.stderr).toBe(0);
   });
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => {
+    // Leave no duplicate behind for later runs against the same DC (an ordinary LDAP delete).
+    await keytab(['ad', 'spn', 'remove', name('dupb'), `HTTP/${name('dupa')}.${domain()}`]);
+    tmp.cleanup();
+  });
 
   it('each finding on the account made for it, and nowhere else in the OU', async () => {
     const { r, json } = await audit(['--base-dn', ou()]);
