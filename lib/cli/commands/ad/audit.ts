@@ -95,7 +95,7 @@ export const auditCommand = (ctx: CliContext): CommandModule<object, AuditArgs> 
       const settings = auditSettings({ maxPasswordAgeDays: args.days, pageSize: args['page-size'] });
       await withDirectory(ctx, args, async (dir) => {
         const report = await auditDirectory(dir, settings);
-        if (report.summary.unreadable.length) warn(ctx, `${plural(report.summary.unreadable.length, 'entry')} with SPNs could not be read as accounts (no sAMAccountName visible to the bind account): ${report.summary.unreadable.join('; ')}`);
+        if (report.summary.unreadable.length) warn(ctx, `${report.summary.unreadable.length} ${report.summary.unreadable.length === 1 ? 'entry' : 'entries'} with SPNs could not be read as accounts (no sAMAccountName visible to the bind account): ${report.summary.unreadable.join('; ')}`);
         if (args.json) writeJson(ctx, auditJson(report));
         else ctx.stdout.write(auditText(report, dir.url));
         if (report.accounts.some((a) => worstSeverity(a.findings) === 'error')) ctx.exitCode = 1;
