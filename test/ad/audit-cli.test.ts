@@ -1,7 +1,9 @@
 /** How `keytab ad audit` prints a report: the fix commands, the JSON shape, the table. */
 import { describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../../lib/ad/account.js';
+import { AUDIT_RULES } from '../../lib/ad/audit.js';
 import { summarize } from '../../lib/ad/audit-search.js';
+import { ACCOUNT_FLAGS, parseEnctypeBits, parseFlagChanges } from '../../lib/ad/flags.js';
 import type { AuditReport, AuditedAccount } from '../../lib/ad/audit-search.js';
 import { auditJson, auditText, fixCommand } from '../../lib/cli/commands/ad/audit.js';
 
@@ -25,6 +27,19 @@ describe('ad audit output', () => {
     expect(fixCommand({ action: 'clear-flag', account: 'svc-web', flag: 'no-preauth' })).toBe('keytab ad flags svc-web -no-preauth');
     expect(fixCommand({ action: 'rotate', account: 'svc-web' })).toBe('keytab rotate KEYTAB --account svc-web');
     expect(fixCommand({ action: 'resolve-duplicate-spn', account: 'svc-web', spn: 'HTTP/web.example.test' })).toBe('keytab ad spn find HTTP/web.example.test');
+  });
+
+  it('the fix commands use words the tool accepts: flag names of ad flags, lists of ad enctypes', () => {
+    for (const flag of ['des-only', 'no-preauth', 'delegation'] as const) {
+      const fix = fixCommand({ action: 'clear-flag', account: 'svc', flag });
+      expect(ACCOUNT_FLAGS.map((f) => f.name)).toContain(flag);
+      expect(parseFlagChanges([fix.split(' ').at(-1) as string])[0]).toMatchObject({ on: false, flag: { name: flag } });
+    }
+    for (const value of [0x18, 0x38, 0x10018]) {
+      const list = fixCommand({ action: 'set-enctypes', account: 'svc', value }).split(' ').at(-1) as string;
+      expect(parseEnctypeBits(list).value).toBe(value);
+    }
+    expect(AUDIT_RULES.map((r) => r.code)).toEqual(['RC4_ONLY', 'DES_ENABLED', 'PREAUTH_DISABLED', 'UNCONSTRAINED_DELEGATION', 'DUPLICATE_SPN', 'ENCTYPES_UNSET', 'PASSWORD_OLD', 'RC4_ENABLED']);
   });
 
   const accounts: AuditedAccount[] = [
