@@ -1,8 +1,8 @@
 /** keytab ad audit: the Kerberos settings of every enabled account with an SPN, as findings with a fix. */
 import type { Argv, CommandModule } from 'yargs';
-import { AES_BITS, AUDIT_RULES } from '../../../ad/audit.js';
+import { AES_BITS, AUDIT_RULES, SEVERITIES } from '../../../ad/audit.js';
 import type { Remedy } from '../../../ad/audit.js';
-import { DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_PASSWORD_AGE_DAYS, auditDirectory, auditSettings, worstSeverity } from '../../../ad/audit-search.js';
+import { DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_PASSWORD_AGE_DAYS, auditDirectory, auditSettings } from '../../../ad/audit-search.js';
 import type { AuditReport } from '../../../ad/audit-search.js';
 import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
@@ -60,10 +60,9 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export function auditText(report: AuditReport, url: string): string {
   const s = report.summary;
   let out = `Audit of ${report.baseDn} (${url}): ${plural(s.accounts, 'enabled account')} with SPNs; passwords older than ${plural(s.maxPasswordAgeDays, 'day')} count as old\n\n`;
-  const order = ['error', 'warning', 'info'];
   const rows = report.accounts
     .flatMap((a) => a.findings.map((f) => ({ a, f })))
-    .sort((x, y) => order.indexOf(x.f.severity) - order.indexOf(y.f.severity))
+    .sort((x, y) => SEVERITIES.indexOf(x.f.severity) - SEVERITIES.indexOf(y.f.severity))
     .map(({ a, f }) => [a.account.sAMAccountName, a.kind, f.severity, f.code, fixCommand(f.remedy), f.message]);
   out += rows.length ? textTable(['ACCOUNT', 'KIND', 'SEVERITY', 'CODE', 'FIX', 'FINDING'], rows) : 'no findings\n';
   const clean = s.accounts - s.withFindings;
@@ -98,7 +97,7 @@ export const auditCommand = (ctx: CliContext): CommandModule<object, AuditArgs> 
         if (report.summary.unreadable.length) warn(ctx, `${report.summary.unreadable.length} ${report.summary.unreadable.length === 1 ? 'entry' : 'entries'} with SPNs could not be read as accounts (no sAMAccountName visible to the bind account): ${report.summary.unreadable.join('; ')}`);
         if (args.json) writeJson(ctx, auditJson(report));
         else ctx.stdout.write(auditText(report, dir.url));
-        if (report.accounts.some((a) => worstSeverity(a.findings) === 'error')) ctx.exitCode = 1;
+        if (report.summary.error > 0) ctx.exitCode = 1;
       });
     },
   });
