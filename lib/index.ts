@@ -48,6 +48,8 @@ export { encodeUnicodePwd, randomPassword, setPassword, planSetPassword, isNewDi
 export type { SetPasswordOptions, SetPasswordResult, RandomPasswordOptions } from './ad/index.js';
 export { createAccount, mapUser, setUpn, setSupportedEnctypes, setFlags, planCreateAccount, planMapUser } from './ad/index.js';
 export type { NewAccount, MapUserOptions, MapUserResult, CreateResult, FlagsResult } from './ad/index.js';
+export { auditDirectory, auditAccount, AUDIT_RULES } from './ad/index.js';
+export type { AuditReport, AuditedAccount, AuditSummary, AuditOptions, Finding as AuditFinding, FindingCode, Remedy, Severity as AuditSeverity } from './ad/index.js';
 export { UAC, UAC_BITS, ENCTYPE_BITS, ACCOUNT_FLAGS, decodeUac, decodeEnctypeBits, parseEnctypeBits, parseFlagChanges, keyEnctypesOfBits } from './ad/index.js';
 export { escapeFilterValue, escapeDnValue, parseDn, realmOfDn, describeChanges, changesToJson, directoryError } from './ad/index.js';
 export { verifyKeytab, DEFAULT_ALLOWED_SKEW, DEFAULT_WARN_SKEW } from './verify/verify.js';

@@ -20,6 +20,9 @@ import { directoryError } from './errors.js';
 import type { DirectoryOperation, ErrorContext } from './errors.js';
 import type { AttrValue, DirEntry, Directory, DirectoryChange, SearchRequest } from './types.js';
 
+/** Entries per page of a paged search unless the request says otherwise. */
+const DEFAULT_PAGE_SIZE = 500;
+
 /** System CA bundles, as OpenSSL-based tools (ldapsearch, curl) find them. */
 const SYSTEM_CA_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/ca-bundle.pem', '/etc/ssl/cert.pem'];
 
@@ -180,11 +183,28 @@ export class LdapDirectory implements Directory, AsyncDisposable {
           filter: request.filter ?? '(objectClass=*)',
           attributes: [...request.attributes],
           ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
-          ...(request.paged ? { paged: { pageSize: 500 } } : {}),
+          ...(request.paged ? { paged: { pageSize: request.pageSize ?? DEFAULT_PAGE_SIZE } } : {}),
         }),
       request.base,
     );
     return result.searchEntries.map(normalizeEntry);
+  }
+
+  /** A paged search (RFC 2696), yielding each page as it arrives. */
+  async *searchPages(request: SearchRequest): AsyncGenerator<DirEntry[]> {
+    this.#ensureLive();
+    const pages = this.#client.searchPaginated(request.base, {
+      scope: request.scope ?? 'sub',
+      filter: request.filter ?? '(objectClass=*)',
+      attributes: [...request.attributes],
+      ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
+      paged: { pageSize: request.pageSize ?? DEFAULT_PAGE_SIZE },
+    });
+    for (;;) {
+      const next = await this.#run('search', () => pages.next(), request.base);
+      if (next.done === true) return;
+      yield next.value.searchEntries.map(normalizeEntry);
+    }
   }
 
   async apply(change: DirectoryChange): Promise<void> {

@@ -19,3 +19,7 @@ export { findUpnOwners, planSetUpn, setUpn, planSetSupportedEnctypes, setSupport
 export type { FlagsResult, MapUserOptions, MapUserResult, NewAccount, CreatePlan, CreateResult } from './writes.js';
 export { directoryError, errorFacts, BIND_DATA_CODES } from './errors.js';
 export type { DirectoryOperation, ErrorContext, ErrorFacts } from './errors.js';
+export { AUDIT_RULES, SEVERITIES, auditAccount, auditKind, auditRule, aesOnlyValue, isEnabled, sharedSpnsOf } from './audit.js';
+export type { AuditContext, AuditKind, AuditRule, AuditSubject, Finding, FindingCode, Remedy, Severity, SharedSpn, SpnSharer } from './audit.js';
+export { AUDIT_FILTER, DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_PASSWORD_AGE_DAYS, auditDirectory, auditSettings, searchPages, summarize, worstSeverity } from './audit-search.js';
+export type { AuditOptions, AuditReport, AuditSummary, AuditedAccount } from './audit-search.js';

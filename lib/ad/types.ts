@@ -43,6 +43,8 @@ export interface SearchRequest {
   readonly sizeLimit?: number;
   /** Page through large results (simple paged results control, RFC 2696). */
   readonly paged?: boolean;
+  /** Entries per page when paging (default 500; AD sends at most its MaxPageSize, 1000). */
+  readonly pageSize?: number;
 }
 
 /**
@@ -61,6 +63,11 @@ export interface Directory {
   /** True while the connection is encrypted (LDAPS, or StartTLS done) and still bound. */
   readonly encrypted: boolean;
   search(request: SearchRequest): Promise<DirEntry[]>;
+  /**
+   * The same search, paged (RFC 2696), one page at a time as the server sends them. Optional:
+   * without it, searchPages() of audit.ts falls back to one search() of every entry.
+   */
+  searchPages?(request: SearchRequest): AsyncIterable<DirEntry[]>;
   /** Sends one change. A change carrying a secret is refused before sending unless `encrypted`. */
   apply(change: DirectoryChange): Promise<void>;
   close(): Promise<void>;

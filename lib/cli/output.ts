@@ -205,3 +205,18 @@ export function jsonEntry(entry: KeytabEntry, showKey: boolean): JsonEntry {
 export function describeEntry(entry: KeytabEntry): string {
   return `${formatPrincipal(entry.principal)} kvno ${entry.kvno} ${enctypeName(entry.enctype)}`;
 }
+
+/**
+ * A plain-text table: a header row, then the rows, every column but the last padded to its
+ * widest cell and separated by two spaces.
+ */
+export function textTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return all.map((r) => `${line(r)}\n`).join('');
+}

@@ -9,7 +9,7 @@ describe('keytab ad (no directory needed)', () => {
   it('lists its subcommands', async () => {
     const r = await runCli(['ad', '--help']);
     expect(r.code).toBe(0);
-    for (const c of ['show', 'create', 'spn', 'mapuser', 'setpass', 'enctypes', 'flags']) expect(r.stdout).toContain(`keytab ad ${c}`);
+    for (const c of ['show', 'create', 'spn', 'mapuser', 'setpass', 'enctypes', 'flags', 'audit']) expect(r.stdout).toContain(`keytab ad ${c}`);
     expect(r.stdout).toContain('KEYTAB_LDAP_URL');
   });
   it('without configuration: one line naming the option and the variable, exit 2', async () => {
@@ -49,5 +49,15 @@ describe('keytab ad (no directory needed)', () => {
     expect([noOut.code, noOut.stderr]).toEqual([2, 'keytab: error: -p and -e say what to write to a keytab: add -o KEYTAB\n']);
     const starttls = await runCli(['ad', 'show', 'svc', '--starttls'], { env: { ...NOWHERE, KEYTAB_LDAP_URL: 'ldaps://dc' } });
     expect(starttls.stderr).toContain('--starttls is for ldap:// URLs');
+  });
+  it('audit --help lists the findings; bad --days and --page-size are refused before connecting', async () => {
+    const help = await runCli(['ad', 'audit', '--help']);
+    expect(help.code).toBe(0);
+    for (const code of ['RC4_ONLY', 'DES_ENABLED', 'ENCTYPES_UNSET', 'PASSWORD_OLD', 'PREAUTH_DISABLED', 'UNCONSTRAINED_DELEGATION', 'DUPLICATE_SPN', 'RC4_ENABLED']) expect(help.stdout).toContain(code);
+    expect(help.stdout).toContain('keytab ad audit --json --days 180');
+    const days = await runCli(['ad', 'audit', '--days', '-1'], { env: NOWHERE });
+    expect([days.code, days.stderr]).toEqual([2, 'keytab: error: the password age limit (days) must be a number of at least 0 (got -1)\n']);
+    const page = await runCli(['ad', 'audit', '--page-size', '0'], { env: NOWHERE });
+    expect([page.code, page.stderr]).toEqual([2, 'keytab: error: the page size must be a number of at least 1 (got 0)\n']);
   });
 });

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { defineCommand } from '../../command.js';
 import type { CliContext } from '../../context.js';
+import { auditCommand } from './audit.js';
 import { directoryOptions } from './common.js';
 import type { DirectoryArgs } from './common.js';
 import { createCommand } from './create.js';
@@ -14,7 +15,7 @@ import { spnCommand } from './spn.js';
 
 export const adCommand = defineCommand<DirectoryArgs>((ctx: CliContext) => ({
   command: 'ad <command>',
-  describe: 'Active Directory service accounts over LDAPS: show, create, spn, mapuser, setpass, enctypes, flags',
+  describe: 'Active Directory service accounts over LDAPS: show, create, spn, mapuser, setpass, enctypes, flags, audit',
   builder: (y) =>
     directoryOptions(y as Argv<object>)
       .command(showCommand(ctx))
@@ -24,7 +25,8 @@ export const adCommand = defineCommand<DirectoryArgs>((ctx: CliContext) => ({
       .command(setpassCommand(ctx))
       .command(enctypesCommand(ctx))
       .command(flagsCommand(ctx))
-      .demandCommand(1, 'give an ad subcommand: show, create, spn, mapuser, setpass, enctypes or flags')
+      .command(auditCommand(ctx))
+      .demandCommand(1, 'give an ad subcommand: show, create, spn, mapuser, setpass, enctypes, flags or audit')
       .epilogue(
         'The directory comes from --ldap-url etc. or KEYTAB_LDAP_URL, KEYTAB_BIND_DN, KEYTAB_BIND_PASSWORD_FILE (or KEYTAB_BIND_PASSWORD), KEYTAB_BASE_DN, KEYTAB_CA_FILE. ' +
           'TLS is always verified (give the CA with --ca-file); passwords are never sent over plain ldap://. Every change supports --dry-run.',
