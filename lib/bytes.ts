@@ -6,14 +6,16 @@
 import { KtError } from './errors.js';
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
-const lenientDecoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is part of the text (a realm or component that starts with one
+// must round-trip byte for byte), not a byte-order mark to drop.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** Decodes UTF-8; invalid sequences become U+FFFD (use isValidUtf8 to know). */
+/** Decodes UTF-8 (a leading U+FEFF kept); invalid sequences become U+FFFD (use isValidUtf8 to know). */
 export function fromUtf8(bytes: Uint8Array): string {
   return lenientDecoder.decode(bytes);
 }
