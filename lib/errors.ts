@@ -29,6 +29,7 @@ const CODES = {
   FILE_ACCESS: { exit: 1, message: 'file cannot be accessed' },
   FILE_WRITE: { exit: 1, message: 'file cannot be written' },
   INPUT_INVALID: { exit: 1, message: 'invalid input' },
+  INPUT_TOO_LARGE: { exit: 1, message: 'input is larger than allowed' },
   USAGE: { exit: 2, message: 'invalid command line' },
   NOT_IMPLEMENTED: { exit: 1, message: 'not implemented yet' },
   INTERNAL: { exit: 1, message: 'internal error' },
