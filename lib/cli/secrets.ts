@@ -58,8 +58,8 @@ function secretFromBytes(ctx: CliContext, bytes: Uint8Array, source: string): Ui
   if (n >= 2 && bytes[n - 2] === 0x0d && bytes[n - 1] === 0x0a) {
     warn(
       ctx,
-      `${source} ends in "\r\n" (a Windows line end): both characters are dropped; MIT ktutil would keep the "\r" and make a different key. ` +
-        'If the password really ends in "\r", end the file with it, without a newline.',
+      `${source} ends in "\\r\\n" (a Windows line end): both characters are dropped; MIT ktutil would keep the "\\r" and make a different key. ` +
+        'If the password really ends in "\\r", end the file with it, without a newline.',
     );
   }
   return stripNewline(bytes);
