@@ -53,6 +53,7 @@ const CODES = {
   AD_BIND: { exit: 1, message: 'the directory refused the bind credentials' },
   AD_STRONG_AUTH_REQUIRED: { exit: 1, message: 'the directory requires an encrypted connection' },
   AD_INSECURE_PASSWORD_WRITE: { exit: 1, message: 'refusing to send a password over an unencrypted connection' },
+  AD_PASSWORD_LOGGED: { exit: 1, message: 'refusing to send a password while LDAP debug logging is on' },
   AD_ACCOUNT_NOT_FOUND: { exit: 1, message: 'no such account in the directory' },
   AD_ACCOUNT_AMBIGUOUS: { exit: 1, message: 'the name matches more than one account' },
   AD_ACCOUNT_EXISTS: { exit: 1, message: 'the account already exists' },
