@@ -3,6 +3,7 @@
  * byte for byte through every command; a TextDecoder that drops the "byte-order mark" renamed
  * such entries on any rewrite and made diff call different names equal.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseKeytab, serializeKeytab } from '../../lib/index.js';
@@ -36,6 +37,7 @@ function write(name: string, entries: KeytabEntry[]): string {
   writeFileSync(p, serializeKeytab({ entries }));
   return p;
 }
+const hasKlist = spawnSync('klist', ['-V'], { encoding: 'utf8' }).error === undefined;
 const hexOf = (path: string) => toHex(new Uint8Array(readFileSync(path)));
 const hexWith = (entries: KeytabEntry[]) => toHex(serializeKeytab({ entries }));
 
@@ -57,6 +59,13 @@ describe('names with a leading U+FEFF round-trip byte for byte', () => {
     expect(toHex(r.stdoutBytes)).toContain(toHex(utf8(`${BOM}svc/web@${BOM}EX.COM`)));
     const j = await runCli(['list', '--json', p]);
     expect(j.stdout).toContain(JSON.stringify(`${BOM}svc/web@${BOM}EX.COM`));
+  });
+  it.skipIf(!hasKlist)('list matches MIT klist -k -t -e byte for byte on BOM names', async () => {
+    const p = write('k.keytab', [bomEntry, twoBoms]);
+    const mit = spawnSync('klist', ['-k', '-t', '-e', p], { env: { ...process.env, TZ: 'UTC' } });
+    expect(mit.status).toBe(0);
+    const ours = await runCli(['list', p]);
+    expect(toHex(ours.stdoutBytes)).toBe(toHex(new Uint8Array(mit.stdout)));
   });
   it('remove of another entry leaves the BOM entries byte-identical', async () => {
     const p = write('k.keytab', [bomEntry, plain, twoBoms]);
