@@ -2,7 +2,7 @@
  * What a command may touch besides its arguments. The real process supplies these in bin/;
  * tests supply their own, so commands run in-process with captured output.
  */
-import type { ReadBound } from './bounded-read.js';
+import type { ReadBound } from '../node/bounded-read.js';
 
 export interface OutStream {
   write(chunk: string | Uint8Array): void;

@@ -12,8 +12,8 @@ import { keytabVersion, parseKeytab } from '../keytab/decode.js';
 import { serializeKeytab } from '../keytab/encode.js';
 import type { Keytab } from '../keytab/types.js';
 import { emptyKeytab } from '../keytab/types.js';
-import { INPUT_BOUND, KEYTAB_MAX_BYTES, checkBound, readFileBounded } from './bounded-read.js';
-import type { BoundedFile, ReadBound } from './bounded-read.js';
+import { INPUT_BOUND, KEYTAB_MAX_BYTES, checkBound, readFileBounded } from '../node/bounded-read.js';
+import type { BoundedFile, ReadBound } from '../node/bounded-read.js';
 import type { CliContext } from './context.js';
 import { isStdio } from './context.js';
 

@@ -5,7 +5,7 @@ import type { CliContext } from './context.js';
 import { nativeSha1Backend, useNativeCrypto } from '../node/pbkdf2-native.js';
 import { packageFile } from '../node/package-files.js';
 import { promptSecret } from './prompt.js';
-import { INPUT_BOUND, readChunksBounded } from './bounded-read.js';
+import { INPUT_BOUND, readChunksBounded } from '../node/bounded-read.js';
 
 /**
  * A process stream as an OutStream. When the reader goes away (`keytab list | head`), the

@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { utf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
-import { PASSWORD_MAX_BYTES, checkBound, formatSize, readFileBounded } from './bounded-read.js';
-import type { ReadBound } from './bounded-read.js';
+import { PASSWORD_MAX_BYTES, checkBound, formatSize, readFileBounded } from '../node/bounded-read.js';
+import type { ReadBound } from '../node/bounded-read.js';
 import type { CliContext } from './context.js';
 import { isStdio, warn } from './context.js';
 

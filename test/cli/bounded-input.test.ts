@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseKeytab, serializeKeytab } from '../../lib/index.js';
 import type { KeytabEntry } from '../../lib/index.js';
 import { ktpassMain } from '../../lib/cli/ktpass.js';
-import { BoundedCollector, readFileBounded } from '../../lib/cli/bounded-read.js';
+import { BoundedCollector, readFileBounded } from '../../lib/node/bounded-read.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -32,9 +32,9 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 /** Runs the built CLI with at most ~3 GB of address space and 20 seconds. */
-function bounded(shellArgs: string): { code: number | null; stderr: string; ms: number } {
+function bounded(shellArgs: string, env: Record<string, string> = {}): { code: number | null; stderr: string; ms: number } {
   const start = Date.now();
-  const r = spawnSync('bash', ['-c', `ulimit -v 3000000; exec node ${BIN} ${shellArgs}`], { cwd: t.dir, timeout: 20_000, encoding: 'utf8', env: { ...process.env, NODE_DEBUG: '' } });
+  const r = spawnSync('bash', ['-c', `ulimit -v 3000000; exec node ${BIN} ${shellArgs}`], { cwd: t.dir, timeout: 20_000, encoding: 'utf8', env: { ...process.env, NODE_DEBUG: '', ...env } });
   return { code: r.status, stderr: r.stderr, ms: Date.now() - start };
 }
 
@@ -59,6 +59,14 @@ describe.skipIf(!existsSync(BIN))('reads of endless inputs stop (built CLI, /dev
     expect(r.stderr).toMatch(/more than 64 KiB: too large for a password/);
     expect(r.code).toBe(1);
   }, 30_000);
+  it('configuration files are bounded too: krb5.conf (KRB5_CONFIG) and --ca-file', () => {
+    writeFileSync(join(t.dir, 'k.keytab'), serializeKeytab({ entries: [entry('a', 1, 1)] }));
+    const conf = bounded('doctor --keytab k.keytab', { KRB5_CONFIG: '/dev/zero' });
+    expect(conf.stderr).toContain('/dev/zero: more than 1 MiB: too large for a krb5.conf file');
+    const ca = bounded('ad show svc --ca-file /dev/zero', { KEYTAB_LDAP_URL: 'ldaps://127.0.0.1:1', KEYTAB_BIND_DN: 'a@example.test', KEYTAB_BIND_PASSWORD: 'x' });
+    expect(ca.stderr).toContain('/dev/zero: more than 1 MiB: too large for a CA file');
+    expect(ca.code).toBe(1);
+  }, 60_000);
 });
 
 describe('bounded reads (in-process)', () => {

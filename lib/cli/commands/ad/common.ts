@@ -1,5 +1,5 @@
 /** What the `keytab ad` subcommands share: directory options, opening a session, printing changes. */
-import { readFileSync } from 'node:fs';
+import { readConfigText } from '../../../node/bounded-read.js';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { changesToJson, describeChanges } from '../../../ad/changes.js';
@@ -48,8 +48,9 @@ export function directoryOptions<T>(y: Argv<T>): Argv<T & DirectoryArgs> {
 function readTextFile(ctx: CliContext, path: string, what: string): string {
   const abs = resolve(ctx.cwd, path);
   try {
-    return readFileSync(abs, 'utf8');
+    return readConfigText(abs, what);
   } catch (err) {
+    if (err instanceof KtError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new KtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `${what} ${abs}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { details: { path: abs }, cause: err });
   }

@@ -26,6 +26,8 @@ export interface ReadBound {
 export const KEYTAB_MAX_BYTES = 1 << 30;
 /** The largest password file (or password on standard input). */
 export const PASSWORD_MAX_BYTES = 64 << 10;
+/** Configuration text: krb5.conf files, CA certificate files. */
+export const CONFIG_MAX_BYTES = 1 << 20;
 /** Any other input (batch specs, standard input without a stated bound). */
 export const INPUT_BOUND: ReadBound = { max: KEYTAB_MAX_BYTES, what: 'input file' };
 
@@ -135,6 +137,12 @@ export async function readChunksBounded(chunks: AsyncIterable<Uint8Array>, bound
   const collector = new BoundedCollector(bound, name);
   for await (const chunk of chunks) collector.push(chunk);
   return collector.finish();
+}
+
+/** A text file (UTF-8, read as readFileSync(path, 'utf8') would) of at most CONFIG_MAX_BYTES. */
+export function readConfigText(path: string, what: string): string {
+  const { bytes } = readFileBounded(path, { max: CONFIG_MAX_BYTES, what }, path);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** Applies a bound to bytes already in memory (an input that could not be read in steps). */
