@@ -81,6 +81,8 @@ describe('small input checks (11.10)', () => {
       const cr = await derive('Pa55word\r');
       const lf = await derive('Pa55word\n');
       expect(last(cr.stdout)).not.toBe(last(lf.stdout));
+      // What MIT ktutil (1.20) makes from "Pa55word\r\n" on its standard input (addent -password).
+      expect(last(cr.stdout)).toBe('55600aa04b344019d1b7149cf2c820b7');
       expect(cr.stderr).toBe('');
     });
     it('--password-stdin follows the same rule and warns too', async () => {
