@@ -6,14 +6,16 @@
 import { KtError } from './errors.js';
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
-const lenientDecoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is part of the text (a realm or component that starts with one
+// must round-trip byte for byte), not a byte-order mark to drop.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** Decodes UTF-8; invalid sequences become U+FFFD (use isValidUtf8 to know). */
+/** Decodes UTF-8 (a leading U+FEFF kept); invalid sequences become U+FFFD (use isValidUtf8 to know). */
 export function fromUtf8(bytes: Uint8Array): string {
   return lenientDecoder.decode(bytes);
 }
@@ -46,12 +48,18 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
-/** Parses hex (upper or lower case, optional 0x prefix, no separators). */
-export function fromHex(text: string): Uint8Array {
+/**
+ * Parses hex (upper or lower case, optional 0x prefix, no separators). Errors say where the
+ * text is wrong, never what it holds: it may be a key (`--key-hex`).
+ */
+export function fromHex(text: string, what = 'hex string'): Uint8Array {
   const clean = text.startsWith('0x') || text.startsWith('0X') ? text.slice(2) : text;
-  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
-    throw new KtError('INPUT_INVALID', `not a hex string: "${text.length > 40 ? text.slice(0, 40) + '...' : text}"`, {
-      hint: 'give an even number of hex digits, e.g. 00ff10',
+  const bad = clean.search(/[^0-9a-fA-F]/);
+  if (bad >= 0 || clean.length % 2 !== 0) {
+    const where = bad >= 0 ? `character ${bad + 1 + text.length - clean.length} of ${text.length} is not a hex digit` : `odd number of hex digits (${clean.length})`;
+    throw new KtError('INPUT_INVALID', `${what}: ${where}`, {
+      details: bad >= 0 ? { position: bad + 1 + text.length - clean.length, length: text.length } : { length: text.length },
+      hint: 'give an even number of hex digits (0-9, a-f), e.g. 00ff10, without spaces or colons',
     });
   }
   const out = new Uint8Array(clean.length / 2);

@@ -13,7 +13,8 @@ import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
 import type { Entry } from 'ldapts';
 import { KtError } from '../errors.js';
-import { assertSafeToSend } from './changes.js';
+import { assertSafeToSend, carriesSecret } from './changes.js';
+import { refuseLoggedPassword } from './debug-guard.js';
 import type { DirectoryConfig } from './config.js';
 import { parseLdapUrl } from './config.js';
 import { directoryError } from './errors.js';
@@ -210,6 +211,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   async apply(change: DirectoryChange): Promise<void> {
     this.#ensureLive();
     assertSafeToSend(change, this.encrypted, this.url);
+    if (carriesSecret(change)) refuseLoggedPassword();
     if (change.kind === 'add') {
       const attributes = change.attributes.map((a) => new Attribute({ type: a.attribute, values: values(a.values) }));
       await this.#run('add', () => this.#client.add(change.dn, attributes), change.dn);

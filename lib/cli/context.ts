@@ -2,6 +2,8 @@
  * What a command may touch besides its arguments. The real process supplies these in bin/;
  * tests supply their own, so commands run in-process with captured output.
  */
+import type { ReadBound } from '../node/bounded-read.js';
+
 export interface OutStream {
   write(chunk: string | Uint8Array): void;
   /** Resolves once earlier writes have been handed to the OS (back-pressure on pipes). */
@@ -10,8 +12,8 @@ export interface OutStream {
 }
 
 export interface InStream {
-  /** Reads standard input to its end. */
-  readAll(): Promise<Uint8Array>;
+  /** Reads standard input to its end, or until `bound` stops it (then it throws). */
+  readAll(bound?: ReadBound): Promise<Uint8Array>;
   readonly isTTY: boolean;
 }
 

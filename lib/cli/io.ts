@@ -5,13 +5,15 @@
  * fsynced, then renamed over the target, and the folder is fsynced: a crash or an error leaves
  * either the old file or the new one, never a partial one.
  */
-import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, fchownSync, fchmodSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, fchownSync, fchmodSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KtError } from '../errors.js';
-import { parseKeytab } from '../keytab/decode.js';
+import { keytabVersion, parseKeytab } from '../keytab/decode.js';
 import { serializeKeytab } from '../keytab/encode.js';
 import type { Keytab } from '../keytab/types.js';
 import { emptyKeytab } from '../keytab/types.js';
+import { INPUT_BOUND, KEYTAB_MAX_BYTES, checkBound, readFileBounded } from '../node/bounded-read.js';
+import type { BoundedFile, ReadBound } from '../node/bounded-read.js';
 import type { CliContext } from './context.js';
 import { isStdio } from './context.js';
 
@@ -63,37 +65,76 @@ function fsError(err: unknown, path: string, doing: string): KtError {
   return new KtError('FILE_ACCESS', `${path}: ${(err as Error).message} while ${doing}`, { details: { path }, cause: err });
 }
 
-export async function readBytes(ctx: CliContext, loc: KeytabLocation): Promise<Uint8Array> {
-  return loc.path === '-' ? ctx.stdin.readAll() : readBytesSync(loc);
+/**
+ * How much of a keytab is read: KEYTAB_MAX_BYTES from the environment, else 1 GiB. With
+ * `head`, the version bytes are checked as soon as they arrive (before anything else is read).
+ */
+export function keytabBound(ctx: CliContext, head = true): ReadBound {
+  const given = ctx.env['KEYTAB_MAX_BYTES'];
+  const max = given !== undefined && /^\d+$/.test(given) && Number(given) > 0 ? Number(given) : KEYTAB_MAX_BYTES;
+  return {
+    max,
+    what: head ? 'keytab' : 'file',
+    hint: 'set KEYTAB_MAX_BYTES to a larger size in bytes if this is really the file you mean',
+    ...(head ? { head: { length: 2, check: (b: Uint8Array) => void keytabVersion(b) } } : {}),
+  };
 }
 
-/** A file's bytes (not standard input), with errors in words. */
-export function readBytesSync(loc: KeytabLocation): Uint8Array {
+/** A file's or standard input's bytes within `bound` (default: a file's size bound). */
+export async function readBytes(ctx: CliContext, loc: KeytabLocation, bound: ReadBound = keytabBound(ctx, false)): Promise<Uint8Array> {
+  if (loc.path !== '-') return readBytesSync(loc, bound);
+  // The real standard input stops itself at the bound; this also bounds one that cannot.
+  return checkBound(await ctx.stdin.readAll(bound), bound, 'standard input');
+}
+
+/** A keytab's bytes: the version bytes are checked before the rest is read. */
+export function readKeytabBytes(ctx: CliContext, loc: KeytabLocation): Promise<Uint8Array> {
+  return readBytes(ctx, loc, keytabBound(ctx));
+}
+
+/** A file's bytes (not standard input) within `bound`, with errors in words. */
+export function readBytesSync(loc: KeytabLocation, bound: ReadBound = INPUT_BOUND): Uint8Array {
+  return readFileChecked(loc, bound).bytes;
+}
+
+function readFileChecked(loc: KeytabLocation, bound: ReadBound): BoundedFile {
   try {
-    const buf = readFileSync(loc.path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    return readFileBounded(loc.path, bound);
   } catch (err) {
+    if (err instanceof KtError) throw err;
     throw fsError(err, loc.path, 'reading');
   }
 }
 
 /** Reads and parses a keytab; parse errors name the file. */
 export async function readKeytab(ctx: CliContext, loc: KeytabLocation): Promise<Keytab> {
-  const bytes = await readBytes(ctx, loc);
+  const bytes = await readKeytabBytes(ctx, loc);
   return parseNamed(bytes, loc);
 }
 
-/** Reads a keytab that a command will add to: a missing or empty file is an empty keytab. */
+/**
+ * Reads a keytab that a command will add to: a missing file, or an empty regular file, is an
+ * empty keytab. Anything else is read, not judged by its size: a pipe (`/in <(cat a.keytab)`)
+ * has size 0 in stat but holds a keytab, and a pipe that delivers nothing is an error.
+ */
 export async function readKeytabForUpdate(ctx: CliContext, loc: KeytabLocation): Promise<Keytab> {
-  if (loc.path !== '-') {
-    try {
-      if (statSync(loc.path).size === 0) return emptyKeytab();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyKeytab();
-      throw fsError(err, loc.path, 'reading');
-    }
+  if (loc.path === '-') return readKeytab(ctx, loc);
+  let file: BoundedFile;
+  try {
+    file = readFileBounded(loc.path, keytabBound(ctx));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyKeytab();
+    if (err instanceof KtError) throw err;
+    throw fsError(err, loc.path, 'reading');
   }
-  return readKeytab(ctx, loc);
+  if (file.bytes.length === 0) {
+    if (file.regular) return emptyKeytab();
+    throw new KtError('KEYTAB_BAD_VERSION', `${loc.path}: empty input (not a regular file, e.g. a pipe): not a keytab`, {
+      details: { path: loc.path, size: 0 },
+      hint: 'give the keytab file itself, or leave the input out to start a new keytab',
+    });
+  }
+  return parseNamed(file.bytes, loc);
 }
 
 function parseNamed(bytes: Uint8Array, loc: KeytabLocation): Keytab {

@@ -3,6 +3,7 @@ import { requireAccount, rereadAccount } from '../ad/account.js';
 import type { AccountRecord } from '../ad/account.js';
 import { openDirectory } from '../ad/directory.js';
 import { parseFlagChanges } from '../ad/flags.js';
+import { refuseLoggedPassword } from '../ad/debug-guard.js';
 import { randomPassword } from '../ad/password.js';
 import { setPassword } from '../ad/password.js';
 import { mapUser, setFlags, setSupportedEnctypes } from '../ad/writes.js';
@@ -33,6 +34,8 @@ function directoryArgs(req: KtpassRequest): Parameters<typeof directoryConfig>[1
 }
 
 async function open(ctx: CliContext, req: KtpassRequest): Promise<KtpassDirectory> {
+  // A password reset would be logged by ldapts (NODE_DEBUG=ldapts): refused before any change.
+  if (req.setpass && req.answer !== false) refuseLoggedPassword(ctx.env);
   const config = await directoryConfig(ctx, directoryArgs(req));
   const dir = await openDirectory(config);
   let account: AccountRecord | undefined;

@@ -5,6 +5,7 @@ import type { CliContext } from './context.js';
 import { nativeSha1Backend, useNativeCrypto } from '../node/pbkdf2-native.js';
 import { packageFile } from '../node/package-files.js';
 import { promptSecret } from './prompt.js';
+import { INPUT_BOUND, readChunksBounded } from '../node/bounded-read.js';
 
 /**
  * A process stream as an OutStream. When the reader goes away (`keytab list | head`), the
@@ -42,11 +43,8 @@ export function processContext(program: string): CliContext {
     stderr: outStream(process.stderr),
     stdin: {
       isTTY: process.stdin.isTTY === true,
-      readAll: async () => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-        return new Uint8Array(Buffer.concat(chunks));
-      },
+      // Bounded: `keytab list - < /dev/zero` stops at the version bytes, a huge input at the bound.
+      readAll: (bound = INPUT_BOUND) => readChunksBounded(process.stdin as AsyncIterable<Uint8Array>, bound, 'standard input'),
     },
     now: () => Math.floor(Date.now() / 1000),
     random: (n) => new Uint8Array(randomBytes(n)),

@@ -9,9 +9,20 @@ export function splitList(values: readonly (string | number)[] | undefined): str
   return (values ?? []).flatMap((v) => String(v).split(/[,\s]+/)).filter((v) => v !== '');
 }
 
-/** Enctype filter values: names, aliases or any number (numbers we don't know still match). */
+/**
+ * Enctype filter values: names, aliases or any 16-bit number (numbers we don't know still
+ * match). Keytabs store the enctype in 16 bits, read as signed (MIT klist shows `etype -1`):
+ * 32768-65535 are the same values as -32768..-1; anything else could never match and is refused.
+ */
 export function enctypeFilter(values: readonly (string | number)[] | undefined): number[] {
-  return splitList(values).map((v) => (/^-?\d+$/.test(v) ? Number(v) : resolveEnctype(v).id));
+  return splitList(values).map((v) => {
+    if (!/^-?\d+$/.test(v)) return resolveEnctype(v).id;
+    const n = Number(v);
+    if (n < -0x8000 || n > 0xffff) {
+      throw new KtError('USAGE', `-e ${v}: an enctype number is 16 bits (-32768 to 65535); no keytab entry can have it`);
+    }
+    return (n << 16) >> 16;
+  });
 }
 
 export function kvnoList(values: readonly (string | number)[] | undefined, option = '--kvno'): number[] {
@@ -21,6 +32,15 @@ export function kvnoList(values: readonly (string | number)[] | undefined, optio
     }
     return Number(v);
   });
+}
+
+/** Exactly one kvno (add -k): an empty value or a list is refused in words. */
+export function oneKvno(value: string | number, option = '--kvno'): number {
+  const list = kvnoList([value], option);
+  if (list.length !== 1) {
+    throw new KtError('USAGE', `${option} "${String(value)}": give one key version number, a whole number from 0 to 4294967295`);
+  }
+  return list[0] as number;
 }
 
 /** Principal patterns: with a realm they match exactly; without one, in any realm. */

@@ -8,8 +8,10 @@ export async function promptSecret(question: string): Promise<string> {
       hint: 'give --password-file FILE, --password-stdin, or set the password environment variable',
     });
   }
-  process.stderr.write(question);
+  // Echo off first, then the question: an answer sent as soon as the question shows (a paste,
+  // an expect script) must never meet a terminal that still echoes.
   stdin.setRawMode(true);
+  process.stderr.write(question);
   stdin.resume();
   stdin.setEncoding('utf8');
   return new Promise<string>((resolve, reject) => {

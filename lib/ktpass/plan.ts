@@ -77,6 +77,9 @@ function cryptoList(spec: string | undefined, options: PlanOptions, warnings: st
     return [resolveEnctype(23)];
   }
   const names = spec.split(/[,+]/).map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) {
+    throw new KtError('USAGE', `/crypto "${spec}" names no enctype`, { hint: 'e.g. /crypto AES256-SHA1, /crypto AES256-SHA1,AES128-SHA1 or /crypto All' });
+  }
   const ids = names.flatMap((n) => (n.toLowerCase() === 'all' ? KTPASS_ALL : [resolveEnctype(n).id]));
   const unique = [...new Set(ids)].map((id) => resolveEnctype(id));
   const kept = unique.filter((e) => !e.weak || options.allowWeak);

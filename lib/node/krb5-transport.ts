@@ -10,7 +10,8 @@
 import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { lookup } from 'node:dns/promises';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readConfigText } from './bounded-read.js';
 import { Socket } from 'node:net';
 import { KtError } from '../errors.js';
 import type { ConfigReader, Krb5Config } from '../krb5/config.js';
@@ -208,7 +209,7 @@ export function nodeHostResolver(options: NodeResolverOptions = {}): HostResolve
 export const nodeConfigReader: ConfigReader = {
   readFile(path) {
     try {
-      return readFileSync(path, 'utf8');
+      return readConfigText(path, 'krb5.conf file');
     } catch (e) {
       if ((e as { code?: unknown }).code === 'ENOENT') return undefined;
       throw e;

@@ -39,7 +39,7 @@ export function explicitSalt(text: string): Salt {
 
 /** A salt given as hex, for salts that are not text. */
 export function explicitSaltHex(hex: string): Salt {
-  const bytes = fromHex(hex);
+  const bytes = fromHex(hex, 'salt hex');
   return { rule: 'explicit', bytes, text: new TextDecoder().decode(bytes), explanation: 'given explicitly (hex)' };
 }
 

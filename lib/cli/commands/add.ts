@@ -18,7 +18,7 @@ import { isStdio, warn } from '../context.js';
 import { keytabLocation, readBytes, readKeytabForUpdate, writeKeytab } from '../io.js';
 import { enctypesArg, policyOptions, principalArg, saltOf, saltOptions } from '../key-options.js';
 import type { PolicyArgs, SaltArgs } from '../key-options.js';
-import { kvnoList } from '../options.js';
+import { oneKvno } from '../options.js';
 import { describeEntry, jsonEntry } from '../output.js';
 import { progress } from '../progress.js';
 import { readPassword, readSecretFile, secretOptions, secretSourceCount } from '../secrets.js';
@@ -110,20 +110,20 @@ export const addCommand = defineCommand<AddArgs>((ctx: CliContext) => ({
 async function singleRequest(ctx: CliContext, args: AddArgs, timestamp: number): Promise<EntryRequest> {
   if (args.principal === undefined) throw new KtError('USAGE', 'give the principal with -p (or many with --from FILE)');
   if (args.kvno === undefined) throw new KtError('USAGE', 'give the key version with -k/--kvno: it must match the kvno the KDC has for the principal');
-  const [kvno] = kvnoList([args.kvno], '--kvno');
+  const kvno = oneKvno(args.kvno, '--kvno');
   const principal = principalArg(args.principal, args['name-type'] === undefined ? undefined : parseNameType(args['name-type']));
   const enctypes = enctypesArg(ctx, args.enctype, args);
   const secrets = secretSourceCount(args) + (args['random-key'] ? 1 : 0) + (args['key-hex'] !== undefined ? 1 : 0);
   if (secrets > 1) throw new KtError('USAGE', 'give one key source: a password option, --random-key or --key-hex');
   let source: KeySource;
   if (args['random-key']) source = { kind: 'random', random: ctx.random };
-  else if (args['key-hex'] !== undefined) source = { kind: 'key', key: fromHex(args['key-hex']) };
+  else if (args['key-hex'] !== undefined) source = { kind: 'key', key: fromHex(args['key-hex'], '--key-hex') };
   else {
     const salt = saltOf(principal, args);
     const password = await readPassword(ctx, args, `Password for ${args.principal}: `);
     source = { kind: 'password', password, salt, iterations: args.iterations };
   }
-  return { principal, kvno: kvno as number, timestamp, enctypes, source };
+  return { principal, kvno, timestamp, enctypes, source };
 }
 
 async function batchRequests(ctx: CliContext, args: AddArgs, timestamp: number): Promise<EntryRequest[]> {
@@ -157,7 +157,7 @@ async function rowRequest(ctx: CliContext, args: AddArgs, row: BatchRow, timesta
     const enctypes: EnctypeInfo[] = expandEnctypeList(enctypeSpec);
     const iterations = row.iterations ?? args.iterations;
     for (const e of enctypes) for (const w of checkEnctypePolicy(e, { allowWeak: args['allow-weak'], iterations })) warnings.add(w);
-    const kvno = row.kvno ?? (args.kvno === undefined ? undefined : kvnoList([args.kvno])[0]);
+    const kvno = row.kvno ?? (args.kvno === undefined ? undefined : oneKvno(args.kvno, '-k'));
     if (kvno === undefined) throw new KtError('USAGE', 'no kvno (add a "kvno" column or give -k)');
     const sources = [row.password !== undefined, row.passwordFile !== undefined, row.randomKey === true].filter(Boolean).length;
     if (sources !== 1) throw new KtError('USAGE', 'give exactly one of password, password_file or random_key');

@@ -5,7 +5,7 @@ import type { KeytabWarning } from '../../keytab/types.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
-import { keytabLocation, readBytes } from '../io.js';
+import { keytabLocation, readKeytabBytes } from '../io.js';
 import { KLIST_HEADER_TIMED, chunkedWriter, jsonEntry, klistWriter } from '../output.js';
 
 interface ListArgs {
@@ -28,7 +28,7 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
       .example('KRB5_KTNAME=FILE:/etc/tomcat.keytab $0 list', 'the keytab named by KRB5_KTNAME'),
   handler: async (args) => {
     const loc = keytabLocation(ctx, args.file);
-    const bytes = await readBytes(ctx, loc);
+    const bytes = await readKeytabBytes(ctx, loc);
     const where = loc.path === '-' ? 'standard input' : loc.path;
     const warnings: KeytabWarning[] = [];
     const out = chunkedWriter((chunk) => ctx.stdout.write(chunk));

@@ -4,7 +4,7 @@ import type { KeytabFile } from '../../keytab/merge-files.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
-import { keytabLocation, readBytes, writeKeytabBytes } from '../io.js';
+import { keytabLocation, readKeytabBytes, writeKeytabBytes } from '../io.js';
 
 interface MergeArgs {
   inputs: string[];
@@ -30,7 +30,7 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
     const files: KeytabFile[] = [];
     for (const name of args.inputs) {
       const loc = keytabLocation(ctx, name);
-      const bytes = await readBytes(ctx, loc);
+      const bytes = await readKeytabBytes(ctx, loc);
       files.push({ name: loc.path === '-' ? 'standard input' : loc.path, read: () => bytes });
     }
     const result = mergeKeytabFiles(files, { preferLast: args['prefer-last'] });

@@ -1,10 +1,11 @@
 /** What the `keytab ad` subcommands share: directory options, opening a session, printing changes. */
-import { readFileSync } from 'node:fs';
+import { readConfigText } from '../../../node/bounded-read.js';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { changesToJson, describeChanges } from '../../../ad/changes.js';
 import { DEFAULT_TIMEOUT_SECONDS, DIRECTORY_ENV, requireEncryptedTransport, resolveDirectoryConfig } from '../../../ad/config.js';
 import type { DirectoryConfig } from '../../../ad/config.js';
+import { refuseLoggedPassword } from '../../../ad/debug-guard.js';
 import { openDirectory } from '../../../ad/directory.js';
 import type { LdapDirectory } from '../../../ad/directory.js';
 import { directoryError } from '../../../ad/errors.js';
@@ -47,8 +48,9 @@ export function directoryOptions<T>(y: Argv<T>): Argv<T & DirectoryArgs> {
 function readTextFile(ctx: CliContext, path: string, what: string): string {
   const abs = resolve(ctx.cwd, path);
   try {
-    return readFileSync(abs, 'utf8');
+    return readConfigText(abs, what);
   } catch (err) {
+    if (err instanceof KtError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new KtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `${what} ${abs}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { details: { path: abs }, cause: err });
   }
@@ -83,11 +85,10 @@ export async function directoryConfig(ctx: CliContext, args: DirectoryArgs): Pro
  * that is not encrypted is refused before any connection is made.
  */
 export async function withDirectory<T>(ctx: CliContext, args: DirectoryArgs, fn: (dir: LdapDirectory, config: DirectoryConfig) => Promise<T>, options: { passwordWrite?: boolean } = {}): Promise<T> {
+  // ldapts would log the new password (NODE_DEBUG=ldapts): refused before asking or connecting.
+  if (options.passwordWrite) refuseLoggedPassword(ctx.env);
   const config = await directoryConfig(ctx, args);
-  if (options.passwordWrite) {
-    requireEncryptedTransport(config);
-    if (/ldapts/i.test(ctx.env['NODE_DEBUG'] ?? '')) warn(ctx, 'NODE_DEBUG=ldapts logs every LDAP request, the new password (UTF-16) included: unset it');
-  }
+  if (options.passwordWrite) requireEncryptedTransport(config);
   await using dir = await openDirectory(config);
   // `return await`: the session must stay open until fn is done (disposal runs at block exit).
   return await fn(dir, config);
