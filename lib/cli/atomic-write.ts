@@ -73,7 +73,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | Iterable<Uint8A
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    // Read-write: a shared OFD lock (taken before the rename when the keytab lock is held) needs read access.
+    fd = openSync(tmp, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600);
     for (const bytes of data instanceof Uint8Array ? [data] : batch(data)) {
       let written = 0;
       while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);

@@ -5,7 +5,7 @@
  * or the new one, never a partial one. A read-modify-write holds the keytab lock
  * (lib/cli/lock.ts) from the read to the last write.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KtError } from '../errors.js';
 import { parseKeytab } from '../keytab/decode.js';
@@ -14,6 +14,7 @@ import type { Keytab } from '../keytab/types.js';
 import { emptyKeytab } from '../keytab/types.js';
 import { batch, writeFileAtomic } from './atomic-write.js';
 import type { CliContext } from './context.js';
+import { readFileStable } from './stable-read.js';
 import { isStdio } from './context.js';
 
 export interface KeytabLocation {
@@ -71,7 +72,7 @@ export async function readBytes(ctx: CliContext, loc: KeytabLocation): Promise<U
 /** A file's bytes (not standard input), with errors in words. */
 export function readBytesSync(loc: KeytabLocation): Uint8Array {
   try {
-    const buf = readFileSync(loc.path);
+    const buf = readFileStable(loc.path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
     throw fsError(err, loc.path, 'reading');

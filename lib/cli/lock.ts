@@ -83,8 +83,8 @@ export function lockedError(path: string, timeoutMs: number): KtError {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** The same, without giving up the thread (used between a rename and the end of a write). */
-function pollSync(attempt: () => boolean, deadline: number): boolean {
+/** The same, without giving up the thread (between a rename and the end of a write; reads). */
+export function pollSync(attempt: () => boolean, deadline: number): boolean {
   for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
     if (attempt()) return true;
     if (Date.now() >= deadline) return false;
@@ -144,7 +144,7 @@ function openTarget(path: string, create: boolean): Opened {
 }
 
 /** True when `path` names the (still linked) file open as `fd`. */
-function stillNamed(fd: number, path: string): boolean {
+export function stillNamed(fd: number, path: string): boolean {
   const mine = fstatSync(fd);
   if (mine.nlink === 0) return false;
   try {
@@ -234,9 +234,11 @@ function retire(addon: LockAddon, old: Opened): void {
 
 /**
  * Waits (up to KEYTAB_LOCK_TIMEOUT seconds, 30 by default) for the keytab lock on `path` and
- * returns it held. Gives FILE_LOCKED when another process keeps it that long.
+ * returns it held. Gives FILE_LOCKED when another process keeps it that long. `-` (standard
+ * input/output) needs no lock.
  */
 export async function lockKeytab(ctx: CliContext, path: string, options: LockOptions): Promise<KeytabLock> {
+  if (path === '-') return { path, release: () => undefined, [Symbol.dispose]: () => undefined };
   const timeoutMs = lockTimeoutMs(ctx);
   const addon = lockAddon();
   if (addon) return lockNative(addon, path, options, timeoutMs);

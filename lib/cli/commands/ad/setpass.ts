@@ -22,6 +22,7 @@ import type { Principal } from '../../../principal.js';
 import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
 import { checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../../io.js';
+import { lockKeytab } from '../../lock.js';
 import type { KeytabLocation } from '../../io.js';
 import { enctypesArg } from '../../key-options.js';
 import { splitList } from '../../options.js';
@@ -119,6 +120,8 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
     handler: async (args) => {
       const dryRun = args['dry-run'];
       checkPasswordOptions(ctx, args);
+      // The -o keytab is locked from its read to its write, across the password change.
+      using _lock = args.output !== undefined && !dryRun ? await lockKeytab(ctx, keytabLocation(ctx, args.output).path, { create: true }) : undefined;
       let loc: KeytabLocation | undefined;
       let existing: readonly KeytabEntry[] = [];
       if (args.output !== undefined) {
