@@ -99,7 +99,7 @@ function openError(err: unknown, path: string): KtError {
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new KtError('FILE_WRITE', `${dir}: cannot write there (${code})`, { details: { path }, cause: err, hint: 'the folder must be writable: run as root or choose another path' });
   }
-  if (code === 'EISDIR') return new KtError('FILE_WRITE', `${path}: is a directory`, { details: { path }, cause: err });
+  if (code === 'EISDIR') return new KtError('FILE_WRITE', `${path}: not a regular file (a directory)`, { details: { path }, cause: err });
   return new KtError('FILE_WRITE', `${path}: ${(err as Error).message}`, { details: { path }, cause: err });
 }
 
