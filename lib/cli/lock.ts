@@ -18,8 +18,8 @@
  * 3. The inode just replaced: its readers are let finish (an exclusive OFD lock, polled), then
  *    it is truncated to zero before its locks go. An MIT writer that opened the keytab before
  *    our rename and waits for the lock on that old inode then reads no version number and
- *    fails loudly ("Bad format version number"), instead of appending its key to a file no
- *    name reaches any more.
+ *    fails loudly ("Unsupported key table format version number while writing keytab"),
+ *    instead of appending its key to a file no name reaches any more.
  *
  * Without the addon, our writers exclude each other with a lock file (lib/cli/lock-file.ts),
  * which MIT does not know: see the README's security notes for what each case guarantees.
