@@ -164,3 +164,28 @@ describe.skipIf(!built || !existsSync(KADMIN_LOCAL) || !existsSync(KDB5_UTIL))('
     expect(their.filter((r) => names.includes(r.name)).length).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe.skipIf(!built)('without the lock addon (KEYTAB_NATIVE_ADDON=0): a lock file', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    t = tempDir('keytab-lockfile-');
+  });
+  afterEach(() => t.cleanup());
+
+  it('16 add processes at once lose nothing; a lock file of a dead process is taken over; none is left', async () => {
+    const k = t.path('fallback.keytab');
+    seed(k, 'seed@LOCK.TEST');
+    // The lock file of a writer that was killed: a PID that runs no more.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(t.path('.fallback.keytab.lock'), `${dead}\n`);
+    const env = { KEYTAB_NATIVE_ADDON: '0' };
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => run(`a${i}`, process.execPath, [KEYTAB, 'add', k, '-p', `a${i}@LOCK.TEST`, '-k', '1', '-e', AES, '--random-key'], { env })),
+    );
+    for (const r of results) expect(r.code, `${r.name}: ${r.stderr}`).toBe(0);
+    const names = principalsIn(k);
+    for (let i = 0; i < 16; i++) expect(names).toContain(`a${i}@LOCK.TEST`);
+    expect(names).toHaveLength(17);
+    expect(existsSync(t.path('.fallback.keytab.lock'))).toBe(false);
+  }, 120_000);
+});
