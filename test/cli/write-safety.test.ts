@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keytabLocation, writeKeytab } from '../../lib/cli/io.js';
@@ -88,12 +88,7 @@ describe('the keytab lock', () => {
     ktutil.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     ktutil.stdin?.end(`addent -password -p late@LOCK.TEST -k 1 -e ${AES}\nPw-late-1\nwkt ${k}\nquit\n`);
     // Wait until ktutil waits for the lock on this inode (/proc/locks lists blocked requests).
-    const ino = statSync(k).ino;
-    for (let i = 0; i < 100; i++) {
-      const locks = existsSync('/proc/locks') ? readFileSync('/proc/locks', 'utf8') : '';
-      if (locks.split('\n').some((l) => l.includes('->') && l.includes(`:${ino} `))) break;
-      await sleep(50);
-    }
+    expect(await someoneWaitsOn(k)).toBe(true);
     try {
       const loc = keytabLocation(ctx, k);
       const entries = parseKeytab(new Uint8Array(readFileSync(k))).entries;
@@ -105,6 +100,51 @@ describe('the keytab lock', () => {
     expect(stderr).toMatch(/Unsupported key table format version number while writing keytab/);
     const after = parseKeytab(new Uint8Array(readFileSync(k))).entries;
     expect(after.map((e) => `${formatPrincipal(e.principal)} ${e.kvno}`)).toEqual(['ours@LOCK.TEST 1', 'ours@LOCK.TEST 2']);
+  });
+});
+
+/** Waits until /proc/locks lists a blocked lock request on the inode of `file`. */
+async function someoneWaitsOn(file: string): Promise<boolean> {
+  const ino = statSync(file).ino;
+  for (let i = 0; i < 100; i++) {
+    const locks = existsSync('/proc/locks') ? readFileSync('/proc/locks', 'utf8') : '';
+    if (locks.split('\n').some((l) => l.includes('->') && l.includes(`:${ino} `))) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+describe.skipIf(!lockAddonBuilt || !existsSync(KTUTIL))('the lock follows the file across renames', () => {
+  it('after our rename the new file is locked: an MIT writer waits for it, then appends to it', async () => {
+    const k = t.path('follow.keytab');
+    expect((await runCli(addArgs(k, 'ours@LOCK.TEST'))).code).toBe(0);
+    const { ctx } = testContext();
+    const lock = await lockKeytab(ctx, k, { create: false });
+    let stderr = '';
+    let ktutil: ChildProcess | undefined;
+    try {
+      const entries = parseKeytab(new Uint8Array(readFileSync(k))).entries;
+      writeKeytab(ctx, keytabLocation(ctx, k), { entries: [...entries, { ...entries[0]!, kvno: 2 }] });
+      ktutil = spawn(KTUTIL, [], { stdio: ['pipe', 'ignore', 'pipe'] });
+      children.push(ktutil);
+      ktutil.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      ktutil.stdin?.end(`addent -password -p mit@LOCK.TEST -k 1 -e ${AES}\nPw-mit-1\nwkt ${k}\nquit\n`);
+      expect(await someoneWaitsOn(k)).toBe(true);
+    } finally {
+      lock.release();
+    }
+    await exited(ktutil!);
+    expect(stderr).toBe('');
+    expect(principalsIn(k)).toEqual(['ours@LOCK.TEST', 'ours@LOCK.TEST', 'mit@LOCK.TEST']);
+  });
+
+  it('a replaced file that has another name (a hard link) is not emptied', async () => {
+    const k = t.path('linked.keytab');
+    expect((await runCli(addArgs(k, 'a@LOCK.TEST'))).code).toBe(0);
+    linkSync(k, t.path('other-name.keytab'));
+    expect((await runCli(addArgs(k, 'b@LOCK.TEST'))).code).toBe(0);
+    expect(principalsIn(t.path('other-name.keytab'))).toEqual(['a@LOCK.TEST']);
+    expect(principalsIn(k)).toEqual(['a@LOCK.TEST', 'b@LOCK.TEST']);
   });
 });
 
