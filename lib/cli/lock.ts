@@ -176,12 +176,20 @@ async function lockNative(addon: LockAddon, path: string, options: LockOptions, 
     opened = openTarget(path, options.create);
     const flockTaken = { value: false };
     const fd = opened.fd;
-    if (!(await poll(() => tryLockInode(addon, fd, flockTaken), deadline))) {
+    let got: boolean;
+    try {
+      got = await poll(() => tryLockInode(addon, fd, flockTaken), deadline);
+    } catch (err) {
+      closeQuietly(fd);
+      throw new KtError('FILE_ACCESS', `${path}: cannot be locked here (${(err as NodeJS.ErrnoException).code ?? 'error'}): a filesystem without file locks?`, { details: { path }, cause: err });
+    }
+    if (!got) {
       closeQuietly(fd);
       throw lockedError(path, timeoutMs);
     }
     if (stillNamed(fd, path)) break;
     closeQuietly(fd); // replaced while we waited: lock the file that is there now
+    if (Date.now() >= deadline) throw lockedError(path, timeoutMs);
   }
   let current = opened;
   const state: HeldLock = {
