@@ -28,6 +28,7 @@ const CODES = {
   FILE_NOT_FOUND: { exit: 1, message: 'file not found' },
   FILE_ACCESS: { exit: 1, message: 'file cannot be accessed' },
   FILE_WRITE: { exit: 1, message: 'file cannot be written' },
+  FILE_LOCKED: { exit: 1, message: 'another process holds the lock on the file' },
   INPUT_INVALID: { exit: 1, message: 'invalid input' },
   INPUT_TOO_LARGE: { exit: 1, message: 'input is larger than allowed' },
   USAGE: { exit: 2, message: 'invalid command line' },

@@ -1,20 +1,22 @@
 /**
  * The file edge: keytab names as MIT spells them, reading, and atomic writes.
  *
- * A write goes to a temporary file in the target's folder (created 0600, exclusive), is
- * fsynced, then renamed over the target, and the folder is fsynced: a crash or an error leaves
- * either the old file or the new one, never a partial one.
+ * Writes are atomic (lib/cli/atomic-write.ts): a crash or an error leaves either the old file
+ * or the new one, never a partial one. A read-modify-write holds the keytab lock
+ * (lib/cli/lock.ts) from the read to the last write.
  */
-import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, fchownSync, fchmodSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KtError } from '../errors.js';
 import { keytabVersion, parseKeytab } from '../keytab/decode.js';
 import { serializeKeytab } from '../keytab/encode.js';
 import type { Keytab } from '../keytab/types.js';
 import { emptyKeytab } from '../keytab/types.js';
-import { INPUT_BOUND, KEYTAB_MAX_BYTES, checkBound, readFileBounded } from '../node/bounded-read.js';
+import { INPUT_BOUND, KEYTAB_MAX_BYTES, checkBound, readFdBounded, readFileBounded } from '../node/bounded-read.js';
 import type { BoundedFile, ReadBound } from '../node/bounded-read.js';
+import { batch, writeFileAtomic } from './atomic-write.js';
 import type { CliContext } from './context.js';
+import { readFileStable } from './stable-read.js';
 import { isStdio } from './context.js';
 
 export interface KeytabLocation {
@@ -99,7 +101,11 @@ export function readBytesSync(loc: KeytabLocation, bound: ReadBound = INPUT_BOUN
 
 function readFileChecked(loc: KeytabLocation, bound: ReadBound): BoundedFile {
   try {
-    return readFileBounded(loc.path, bound);
+    return readFileStable(
+      loc.path,
+      (fd) => readFdBounded(fd, bound, loc.path),
+      (path) => readFileBounded(path, bound),
+    );
   } catch (err) {
     if (err instanceof KtError) throw err;
     throw fsError(err, loc.path, 'reading');
@@ -190,85 +196,4 @@ export function writeKeytabBytes(ctx: CliContext, loc: KeytabLocation, chunks: I
   writeFileAtomic(loc.path, chunks);
 }
 
-/** Groups small pieces into writes of about 64 KB. */
-function* batch(chunks: Iterable<Uint8Array>, size = 1 << 16): Generator<Uint8Array> {
-  let buf = new Uint8Array(size);
-  let used = 0;
-  for (const c of chunks) {
-    if (c.length >= size) {
-      if (used) {
-        yield buf.subarray(0, used);
-        buf = new Uint8Array(size);
-      }
-      used = 0;
-      yield c;
-      continue;
-    }
-    if (used + c.length > size) {
-      yield buf.subarray(0, used);
-      buf = new Uint8Array(size);
-      used = 0;
-    }
-    buf.set(c, used);
-    used += c.length;
-  }
-  if (used) yield buf.subarray(0, used);
-}
-
-/**
- * Atomic replace. New files get mode 0600. A file being replaced keeps its owner, group and
- * mode, minus any access for others: a keytab shared with a service group stays usable, and
- * none becomes world-readable.
- */
-export function writeFileAtomic(path: string, data: Uint8Array | Iterable<Uint8Array>): void {
-  const dir = dirname(path);
-  let previous: { mode: number; uid: number; gid: number } | undefined;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
-    previous = { mode: st.mode & 0o770, uid: st.uid, gid: st.gid };
-  } catch (err) {
-    if (err instanceof KtError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(err, path, 'checking');
-  }
-  const tmp = `${dir}/.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    if (previous) {
-      if (typeof process.getuid === 'function' && process.getuid() === 0) fchownSync(fd, previous.uid, previous.gid);
-      fchmodSync(fd, previous.mode | 0o600);
-    }
-    for (const bytes of data instanceof Uint8Array ? [data] : batch(data)) {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    }
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file may not exist; nothing else to clean
-    }
-    if (err instanceof KtError) throw err;
-    throw new KtError('FILE_WRITE', `${path}: ${(err as Error).message}`, {
-      details: { path },
-      cause: err,
-      hint: (err as NodeJS.ErrnoException).code === 'EACCES' ? 'the folder must be writable: run as root or choose another -o path' : undefined,
-    });
-  }
-  try {
-    const dfd = openSync(dir, constants.O_RDONLY);
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on a folder; the rename itself has happened.
-  }
-}
+export { writeFileAtomic } from './atomic-write.js';

@@ -19,6 +19,7 @@ import { ktpassKeytabReport } from '../ktpass/output.js';
 import { formatPrincipal, formatPrincipalName } from '../principal.js';
 import type { CliContext } from './context.js';
 import { checkWritable, keytabLocation, readKeytabForUpdate, writeFileAtomic, writeKeytab } from './io.js';
+import { lockKeytab } from './lock.js';
 import { readSecretFile } from './secrets.js';
 
 /** What ktpass needs from the directory; lib/cli/ktpass-directory.ts implements it over lib/ad. */
@@ -151,6 +152,8 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
     }
 
     const out = plan.out === undefined ? undefined : keytabLocation(ctx, plan.out);
+    // Held from reading /in (when it is /out) to the last write or restore of /out.
+    using _outLock = out && out.path !== '-' ? await lockKeytab(ctx, out.path, { create: true }) : undefined;
     const existing = plan.in === undefined ? [] : (await readKeytabForUpdate(ctx, keytabLocation(ctx, plan.in))).entries;
     // Before any change in the directory: the password, and a place to write the keytab.
     const password = await readPassword(ctx, req, plan, deps);

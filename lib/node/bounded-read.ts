@@ -112,6 +112,15 @@ export interface BoundedFile {
 export function readFileBounded(path: string, bound: ReadBound, name = path): BoundedFile {
   const fd = openSync(path, 'r');
   try {
+    return readFdBounded(fd, bound, name);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The same from an open file descriptor (which stays open). */
+export function readFdBounded(fd: number, bound: ReadBound, name: string): BoundedFile {
+  {
     const st = fstatSync(fd);
     const regular = st.isFile();
     if (regular && st.size > bound.max) throw tooLarge(bound, name);
@@ -127,8 +136,6 @@ export function readFileBounded(path: string, bound: ReadBound, name = path): Bo
       chunkSize = 1 << 16;
     }
     return { bytes: collector.finish(), regular };
-  } finally {
-    closeSync(fd);
   }
 }
 

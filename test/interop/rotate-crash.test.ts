@@ -116,4 +116,32 @@ describe.runIf(interopEnabled() && ad !== undefined)('rotate survives a crash at
     expect(readFileSync(kt)).toEqual(bytes);
     proveKeytab(ad!, tmp.path, kt, principal, principal, before);
   });
+  it('the keytab stays locked from the read to the last write, restore included: other writers wait', async () => {
+    const { name, kt } = await account('lk');
+    const bytes = readFileSync(kt);
+    const other = (principal: string, timeout?: string) =>
+      runCli(['add', kt, '-p', `${principal}@${ad!.realm}`, '-k', '1', '-e', 'aes256-cts-hmac-sha1-96', '--random-key'], { env: timeout ? { KEYTAB_LOCK_TIMEOUT: timeout } : {}, cwd: tmp.path });
+    const { ctx } = testContext({ env: adEnv(ad!), cwd: tmp.path });
+    let refused: Awaited<ReturnType<typeof runCli>> | undefined;
+    let waiting: ReturnType<typeof other> | undefined;
+    await withDirectory(ctx, NO_FLAGS, async (dir) => {
+      Object.defineProperty(dir, 'apply', { value: async () => Promise.reject(new KtError('AD_PASSWORD_POLICY', 'injected refusal')) });
+      const run = rotateKeytab(ctx, dir, { keytab: kt, account: name, principals: [], keep: 1 }, { verbose: false }, {
+        after: async (step) => {
+          if (step !== 'staged') return;
+          refused = await other('short-wait', '0.3'); // gives up while the rotation holds the lock
+          waiting = other('patient'); // waits for the rotation, restore included
+        },
+      });
+      await expect(run).rejects.toThrow(/injected refusal/);
+    });
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain('another process holds the keytab lock');
+    const late = await waiting!;
+    expect(late.code, late.stderr).toBe(0);
+    // The restore put the old keytab back before the waiting writer added to it: nothing lost.
+    const entries = parseKeytab(readFileSync(kt)).entries;
+    expect(entries.slice(0, parseKeytab(bytes).entries.length)).toEqual(parseKeytab(bytes).entries);
+    expect(entries.at(-1)?.principal.components).toEqual(['patient']);
+  });
 });

@@ -16,6 +16,8 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio, warn } from '../context.js';
 import { keytabLocation, readBytes, readKeytabForUpdate, writeKeytab } from '../io.js';
+import type { KeytabLocation } from '../io.js';
+import { withKeytabLock } from '../lock.js';
 import { enctypesArg, policyOptions, principalArg, saltOf, saltOptions } from '../key-options.js';
 import type { PolicyArgs, SaltArgs } from '../key-options.js';
 import { oneKvno } from '../options.js';
@@ -77,35 +79,55 @@ export const addCommand = defineCommand<AddArgs>((ctx: CliContext) => ({
     const requests = args.from !== undefined ? await batchRequests(ctx, args, timestamp) : [await singleRequest(ctx, args, timestamp)];
 
     // Read the keytab first: a damaged file stops us before any key work.
-    const existing = await readKeytabForUpdate(ctx, loc);
+    await readKeytabForUpdate(ctx, loc);
     const fresh = await deriveAll(ctx, requests);
-    let merged;
-    try {
-      merged = mergeEntries([{ name: loc.path, entries: existing.entries }, { name: 'the new keys', entries: fresh }], { preferLast: args.replace });
-    } catch (err) {
-      if (err instanceof KtError && err.code === 'MERGE_CONFLICT') {
-        throw new KtError('MERGE_CONFLICT', `${loc.path} already has a different key for ${String(err.details.principal)} kvno ${String(err.details.kvno)} ${enctypeName(Number(err.details.enctype))}`, {
-          details: err.details,
-          hint: 'a new password needs a new kvno (-k); to overwrite the old key give --replace',
-        });
-      }
-      throw err;
-    }
-    const added = fresh.filter((e) => merged.entries.includes(e));
-    const unchanged = fresh.length - added.length;
-    if (args.json) {
-      ctx.stdout.write(JSON.stringify({ dryRun: args['dry-run'], keytab: loc.display, added: added.map((e) => jsonEntry(e, false)), unchanged, total: merged.entries.length }, null, 2) + '\n');
-    } else {
-      const verb = args['dry-run'] ? 'would add' : 'added';
-      const replaced = new Set(merged.replaced.map((r) => entryId(r.entry)));
-      const lines = added.map((e) => `${replaced.has(entryId(e)) ? (args['dry-run'] ? 'would replace' : 'replaced') : verb}: ${describeEntry(e)}\n`);
-      if (lines.length <= 50 || !ctx.stdout.isTTY) ctx.stdout.write(lines.join(''));
-      if (unchanged) ctx.stdout.write(`${unchanged} entr${unchanged === 1 ? 'y was' : 'ies were'} already there with the same key\n`);
-      ctx.stdout.write(`${args['dry-run'] ? 'dry run: ' : ''}${added.length} ${verb}, ${merged.entries.length} entries in ${loc.display}\n`);
-    }
-    if (!args['dry-run'] && added.length > 0) writeKeytab(ctx, loc, { entries: merged.entries });
+    const dryRun = args['dry-run'];
+    // The merge reads the keytab again under the lock, and writes before anything is printed.
+    const result = dryRun ? await addTo(ctx, loc, fresh, args) : await withKeytabLock(ctx, loc.path, { create: true }, () => addTo(ctx, loc, fresh, args));
+    report(ctx, loc, args, result);
   },
 }));
+
+interface AddResult {
+  added: KeytabEntry[];
+  replaced: Set<string>;
+  unchanged: number;
+  total: number;
+}
+
+/** Merges the new entries into the keytab as it is now and writes it (unless --dry-run). */
+async function addTo(ctx: CliContext, loc: KeytabLocation, fresh: KeytabEntry[], args: AddArgs): Promise<AddResult> {
+  const existing = await readKeytabForUpdate(ctx, loc);
+  let merged;
+  try {
+    merged = mergeEntries([{ name: loc.path, entries: existing.entries }, { name: 'the new keys', entries: fresh }], { preferLast: args.replace });
+  } catch (err) {
+    if (err instanceof KtError && err.code === 'MERGE_CONFLICT') {
+      throw new KtError('MERGE_CONFLICT', `${loc.path} already has a different key for ${String(err.details.principal)} kvno ${String(err.details.kvno)} ${enctypeName(Number(err.details.enctype))}`, {
+        details: err.details,
+        hint: 'a new password needs a new kvno (-k); to overwrite the old key give --replace',
+      });
+    }
+    throw err;
+  }
+  const added = fresh.filter((e) => merged.entries.includes(e));
+  if (!args['dry-run'] && added.length > 0) writeKeytab(ctx, loc, { entries: merged.entries });
+  return { added, replaced: new Set(merged.replaced.map((r) => entryId(r.entry))), unchanged: fresh.length - added.length, total: merged.entries.length };
+}
+
+/** What was added: printed only once the keytab is written. */
+function report(ctx: CliContext, loc: KeytabLocation, args: AddArgs, r: AddResult): void {
+  const dryRun = args['dry-run'];
+  if (args.json) {
+    ctx.stdout.write(JSON.stringify({ dryRun, keytab: loc.display, added: r.added.map((e) => jsonEntry(e, false)), unchanged: r.unchanged, total: r.total }, null, 2) + '\n');
+    return;
+  }
+  const verb = dryRun ? 'would add' : 'added';
+  const lines = r.added.map((e) => `${r.replaced.has(entryId(e)) ? (dryRun ? 'would replace' : 'replaced') : verb}: ${describeEntry(e)}\n`);
+  if (lines.length <= 50 || !ctx.stdout.isTTY) ctx.stdout.write(lines.join(''));
+  if (r.unchanged) ctx.stdout.write(`${r.unchanged} entr${r.unchanged === 1 ? 'y was' : 'ies were'} already there with the same key\n`);
+  ctx.stdout.write(`${dryRun ? 'dry run: ' : ''}${r.added.length} ${verb}, ${r.total} entries in ${loc.display}\n`);
+}
 
 async function singleRequest(ctx: CliContext, args: AddArgs, timestamp: number): Promise<EntryRequest> {
   if (args.principal === undefined) throw new KtError('USAGE', 'give the principal with -p (or many with --from FILE)');

@@ -5,6 +5,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
 import { keytabLocation, readKeytabBytes, writeKeytabBytes } from '../io.js';
+import { withKeytabLock } from '../lock.js';
 
 interface MergeArgs {
   inputs: string[];
@@ -27,21 +28,26 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
   handler: async (args) => {
     const out = keytabLocation(ctx, args.output);
     if (args.inputs.filter(isStdio).length > 1) throw new KtError('USAGE', 'standard input (-) can be given only once');
-    const files: KeytabFile[] = [];
-    for (const name of args.inputs) {
-      const loc = keytabLocation(ctx, name);
-      const bytes = await readKeytabBytes(ctx, loc);
-      files.push({ name: loc.path === '-' ? 'standard input' : loc.path, read: () => bytes });
-    }
-    const result = mergeKeytabFiles(files, { preferLast: args['prefer-last'] });
-    const report = out.path === '-' ? ctx.stderr : ctx.stdout;
-    for (const r of result.replaced) report.write(`replaced ${r.principal} kvno ${r.kvno} enctype ${r.enctype} from ${r.from} by the key in ${r.by}\n`);
-    const summary = `${result.entries} entries from ${files.length} keytab(s)${result.duplicates ? ` (${result.duplicates} duplicate(s) written once)` : ''}`;
-    if (args['dry-run']) {
-      report.write(`dry run: would write ${summary} to ${out.display}\n`);
-      return;
-    }
-    writeKeytabBytes(ctx, out, result.chunks());
-    report.write(`wrote ${summary} to ${out.display}\n`);
+    const locs = args.inputs.map((name) => keytabLocation(ctx, name));
+    // Inputs other than the output are read before the lock is taken (standard input may be slow).
+    const early = new Map<number, Uint8Array>();
+    for (const [i, loc] of locs.entries()) if (loc.path !== out.path || out.path === '-') early.set(i, await readKeytabBytes(ctx, loc));
+    const merge = async (): Promise<void> => {
+      const files: KeytabFile[] = [];
+      for (const [i, loc] of locs.entries()) {
+        const bytes = early.get(i) ?? (await readKeytabBytes(ctx, loc));
+        files.push({ name: loc.path === '-' ? 'standard input' : loc.path, read: () => bytes });
+      }
+      const result = mergeKeytabFiles(files, { preferLast: args['prefer-last'] });
+      const report = out.path === '-' ? ctx.stderr : ctx.stdout;
+      const summary = `${result.entries} entries from ${files.length} keytab(s)${result.duplicates ? ` (${result.duplicates} duplicate(s) written once)` : ''}`;
+      if (!args['dry-run']) writeKeytabBytes(ctx, out, result.chunks());
+      // Reported once the output is written.
+      for (const r of result.replaced) report.write(`replaced ${r.principal} kvno ${r.kvno} enctype ${r.enctype} from ${r.from} by the key in ${r.by}\n`);
+      report.write(args['dry-run'] ? `dry run: would write ${summary} to ${out.display}\n` : `wrote ${summary} to ${out.display}\n`);
+    };
+    // The output may be one of the inputs: it is read under its lock.
+    if (args['dry-run']) await merge();
+    else await withKeytabLock(ctx, out.path, { create: true }, merge);
   },
 }));

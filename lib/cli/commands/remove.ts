@@ -4,6 +4,7 @@ import type { KeytabEntry } from '../../keytab/types.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { keytabLocation, readKeytab, writeKeytab } from '../io.js';
+import { withKeytabLock } from '../lock.js';
 import { enctypeFilter, kvnoList, principalPatterns } from '../options.js';
 import { describeEntry, jsonEntry } from '../output.js';
 
@@ -49,11 +50,17 @@ export const removeCommand = defineCommand<RemoveArgs>((ctx: CliContext) => ({
       });
     }
     const loc = keytabLocation(ctx, args.file);
-    const kt = await readKeytab(ctx, loc);
-    const older = keep === undefined ? undefined : olderKvnoEntries(kt.entries, keep);
-    const doomed = (e: KeytabEntry): boolean => matchesFilter(e, filter) && (older === undefined || older.has(e));
-    const removed = kt.entries.filter(doomed);
-    const kept = kt.entries.filter((e) => !doomed(e));
+    const prune = async (): Promise<{ removed: KeytabEntry[]; kept: KeytabEntry[] }> => {
+      const kt = await readKeytab(ctx, loc);
+      const older = keep === undefined ? undefined : olderKvnoEntries(kt.entries, keep);
+      const doomed = (e: KeytabEntry): boolean => matchesFilter(e, filter) && (older === undefined || older.has(e));
+      const removed = kt.entries.filter(doomed);
+      const kept = kt.entries.filter((e) => !doomed(e));
+      if (!args.dryRun && removed.length > 0) writeKeytab(ctx, loc, { entries: kept });
+      return { removed, kept };
+    };
+    // Read, filter and write under the keytab lock; report once the file is written.
+    const { removed, kept } = args.dryRun ? await prune() : await withKeytabLock(ctx, loc.path, { create: false }, prune);
 
     if (args.json) {
       ctx.stdout.write(JSON.stringify({ dryRun: args.dryRun, keytab: loc.display, removed: removed.map((e) => jsonEntry(e, false)), remaining: kept.length }, null, 2) + '\n');
@@ -63,6 +70,5 @@ export const removeCommand = defineCommand<RemoveArgs>((ctx: CliContext) => ({
       if (removed.length === 0) ctx.stdout.write(`no entry matched; ${loc.display} unchanged\n`);
       else ctx.stdout.write(`${args.dryRun ? 'dry run: ' : ''}${removed.length} ${verb}, ${kept.length} left in ${loc.display}\n`);
     }
-    if (!args.dryRun && removed.length > 0) writeKeytab(ctx, loc, { entries: kept });
   },
 }));

@@ -21,6 +21,7 @@ import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
 import { checkWritable, keytabLocation, readBytes, readKeytab, writeFileAtomic, writeKeytab } from '../io.js';
 import { principalArg } from '../key-options.js';
+import { lockKeytab } from '../lock.js';
 import { progress } from '../progress.js';
 import { directoryOptions, withDirectory } from './ad/common.js';
 import type { DirectoryArgs } from './ad/common.js';
@@ -171,6 +172,8 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   };
   const loc = keytabLocation(ctx, job.keytab);
   if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
+  // Held from the read to the last write (and a restore): nobody else's change is overwritten.
+  using _lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: false });
   const original = await readBytes(ctx, loc);
   const keytab = await readKeytab(ctx, loc);
   const account = await requireAccount(dir, job.account);

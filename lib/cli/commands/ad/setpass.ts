@@ -24,6 +24,7 @@ import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
 import { checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../../io.js';
 import type { KeytabLocation } from '../../io.js';
+import { lockKeytab } from '../../lock.js';
 import { enctypesArg } from '../../key-options.js';
 import { splitList } from '../../options.js';
 import { describeEntry, jsonEntry } from '../../output.js';
@@ -123,6 +124,8 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
     handler: async (args) => {
       const dryRun = args['dry-run'];
       checkPasswordOptions(ctx, args);
+      // The -o keytab is locked from its read to its write, across the password change.
+      using _lock = args.output !== undefined && !dryRun ? await lockKeytab(ctx, keytabLocation(ctx, args.output).path, { create: true }) : undefined;
       let loc: KeytabLocation | undefined;
       let existing: readonly KeytabEntry[] = [];
       if (args.output !== undefined) {
