@@ -170,6 +170,14 @@ export function checkWritable(path: string): void {
       cause: err,
     });
   }
+  checkRegularTarget(path);
+}
+
+/**
+ * A keytab that a command rewrites is a regular file or does not exist yet: a FIFO or a device
+ * there is refused before it is read (reading a FIFO would wait for a writer).
+ */
+export function checkRegularTarget(path: string): void {
   try {
     if (!statSync(path).isFile()) throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
   } catch (err) {

@@ -15,7 +15,7 @@ import type { BatchRow } from '../batch.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio, warn } from '../context.js';
-import { keytabLocation, readBytes, readKeytabForUpdate, writeKeytab } from '../io.js';
+import { checkRegularTarget, keytabLocation, readBytes, readKeytabForUpdate, writeKeytab } from '../io.js';
 import type { KeytabLocation } from '../io.js';
 import { withKeytabLock } from '../lock.js';
 import { enctypesArg, policyOptions, principalArg, saltOf, saltOptions } from '../key-options.js';
@@ -79,6 +79,7 @@ export const addCommand = defineCommand<AddArgs>((ctx: CliContext) => ({
     const requests = args.from !== undefined ? await batchRequests(ctx, args, timestamp) : [await singleRequest(ctx, args, timestamp)];
 
     // Read the keytab first: a damaged file stops us before any key work.
+    checkRegularTarget(loc.path);
     await readKeytabForUpdate(ctx, loc);
     const fresh = await deriveAll(ctx, requests);
     const dryRun = args['dry-run'];

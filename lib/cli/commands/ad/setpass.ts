@@ -22,7 +22,7 @@ import { formatPrincipal, parsePrincipal } from '../../../principal.js';
 import type { Principal } from '../../../principal.js';
 import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
-import { checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../../io.js';
+import { checkRegularTarget, checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../../io.js';
 import type { KeytabLocation } from '../../io.js';
 import { lockKeytab } from '../../lock.js';
 import { enctypesArg } from '../../key-options.js';
@@ -132,6 +132,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
         loc = keytabLocation(ctx, args.output);
         if (loc.path === '-') throw new KtError('USAGE', 'setpass -o needs a keytab file, not -');
         // Fail on an unreadable or unwritable keytab before the password changes.
+        checkRegularTarget(loc.path);
         existing = (await readKeytabForUpdate(ctx, loc)).entries;
         if (!dryRun) checkWritable(loc.path);
       } else if (args.principal !== undefined || args.enctype !== undefined) {
