@@ -136,14 +136,12 @@ export function parseCcacheName(name: string, realm?: string): CcacheLocation {
   const colon = name.indexOf(':');
   const type = colon <= 1 ? 'FILE' : name.slice(0, colon);
   const residual = colon <= 1 ? name : name.slice(colon + 1);
+  if (type !== 'FILE' && type !== 'DIR') throw unsupported(name, type, realm);
   if (residual === '' || residual === ':') throw new KtError('CCACHE_NAME_INVALID', `credentials cache name "${name}" names no file`, { details: { name } });
   if (type === 'FILE') return { type: 'FILE', path: residual };
-  if (type === 'DIR') {
-    if (!residual.startsWith(':')) return { type: 'DIR', dir: residual };
-    const path = residual.slice(1);
-    return { type: 'DIR', dir: dirname(path), file: basename(path) };
-  }
-  throw unsupported(name, type, realm);
+  if (!residual.startsWith(':')) return { type: 'DIR', dir: residual };
+  const path = residual.slice(1);
+  return { type: 'DIR', dir: dirname(path), file: basename(path) };
 }
 
 function kinitHint(realm: string | undefined): string {
