@@ -9,7 +9,8 @@
  * KEYRING:, KCM:, API:, MEMORY: and MSLSA: caches live outside the file system and cannot be
  * read from Node: CCACHE_UNSUPPORTED says so in one line with the fix.
  */
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KtError, isKtError } from '../errors.js';
 import { ccacheStartRealm, findTgt, isExpired, parseCcache, principalText, type Ccache } from '../krb5/ccache.js';
@@ -150,9 +151,10 @@ function kinitHint(realm: string | undefined): string {
 
 /** Reads at most MAX_CCACHE_BYTES of a regular file; undefined when it does not exist. */
 async function readBounded(path: string, name: string, realm: string | undefined): Promise<Uint8Array | undefined> {
-  let handle;
+  let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a FIFO named as the cache must not hang the open (it is refused below).
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -232,7 +234,7 @@ export async function readCcache(environment: CcacheEnvironment & { readonly nam
   try {
     return { name, requested, source, path, cache: parseCcache(bytes) };
   } catch (e) {
-    if (isKtError(e)) throw new KtError(e.code, `${name}: ${e.message}`, { details: { ...e.details, path }, hint: e.hint ?? `run kinit again to rewrite it (${kinitHint(realm)})`, cause: e });
+    if (isKtError(e)) throw new KtError(e.code, `${name}: ${e.message}`, { details: { ...e.details, path }, hint: e.hint ?? `run kinit admin@${realm ?? 'REALM'} again to rewrite it`, cause: e });
     throw e;
   }
 }

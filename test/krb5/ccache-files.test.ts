@@ -2,7 +2,7 @@
  * lib/node/ccache.ts: which cache (KRB5CCNAME, krb5.conf default_ccache_name, MIT's
  * default), FILE: and DIR: caches on disk, and the types Node cannot read.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KtError } from '../../lib/errors.js';
@@ -17,7 +17,7 @@ import {
   resolveCcacheName,
 } from '../../lib/node/ccache.js';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { tempDir } from '../interop/env.js';
+import { runTool, tempDir } from '../interop/env.js';
 
 const SRC = join(FIXTURES, 'ccache');
 const conf = (text: string) => parseKrb5Conf(text);
@@ -92,6 +92,7 @@ describe('reading caches from disk', () => {
     writeFileSync(join(tmp.path, 'badprimary', 'primary'), '../krb5cc_1234\n');
     writeFileSync(join(tmp.path, 'big'), new Uint8Array(MAX_CCACHE_BYTES + 1));
     writeFileSync(join(tmp.path, 'junk'), Uint8Array.of(5, 4, 0, 0, 0));
+    runTool('mkfifo', [join(tmp.path, 'fifo')]);
   });
   afterAll(() => tmp.cleanup());
 
@@ -142,6 +143,8 @@ describe('reading caches from disk', () => {
     expect(big.code).toBe('CCACHE_TOO_LARGE');
     expect(big.message).toContain('1 MiB');
     expect((await failure(() => readCcache({ name: tmp.path }))).code).toBe('CCACHE_NAME_INVALID');
+    // A FIFO neither hangs the open nor is read.
+    if (existsSync(join(tmp.path, 'fifo'))) expect((await failure(() => readCcache({ name: join(tmp.path, 'fifo') }))).code).toBe('CCACHE_NAME_INVALID');
     const junk = await failure(() => readCcache({ name: join(tmp.path, 'junk') }));
     expect(junk.code).toBe('CCACHE_TRUNCATED');
     expect(junk.message).toContain(`FILE:${join(tmp.path, 'junk')}`);
