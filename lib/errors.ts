@@ -42,6 +42,16 @@ const CODES = {
   KRB5_CONF_INVALID: { exit: 1, message: 'krb5.conf cannot be parsed' },
   KDC_NOT_FOUND: { exit: 1, message: 'no KDC is known for the realm' },
   KDC_UNREACHABLE: { exit: 1, message: 'no KDC answered' },
+  // credentials caches (lib/krb5/ccache.ts, lib/node/ccache.ts)
+  CCACHE_BAD_VERSION: { exit: 1, message: 'not a credentials cache: unknown or unsupported format version' },
+  CCACHE_TRUNCATED: { exit: 1, message: 'credentials cache is truncated' },
+  CCACHE_MALFORMED: { exit: 1, message: 'credentials cache is malformed' },
+  CCACHE_TOO_LARGE: { exit: 1, message: 'credentials cache is too large' },
+  CCACHE_NAME_INVALID: { exit: 1, message: 'invalid credentials cache name' },
+  CCACHE_UNSUPPORTED: { exit: 1, message: 'this credentials cache type cannot be read from Node' },
+  CCACHE_NOT_FOUND: { exit: 1, message: 'no credentials cache: run kinit first' },
+  CCACHE_NO_TICKET: { exit: 1, message: 'the credentials cache holds no usable ticket' },
+  CCACHE_EXPIRED: { exit: 1, message: 'the ticket in the credentials cache has expired' },
   // encryption profiles (RFC 3961 encrypt/decrypt/checksum)
   CRYPTO_INTEGRITY: { exit: 1, message: 'decryption failed: wrong key (integrity check failed)' },
   CRYPTO_BAD_CIPHERTEXT: { exit: 1, message: 'malformed ciphertext: no encryption produces this length' },
