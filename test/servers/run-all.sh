@@ -30,7 +30,10 @@ missing=()
 need=(node npm npx)
 want mit && need+=(kinit kdestroy klist krb5kdc kadmind kdb5_util kadmin.local setsid)
 want samba && need+=(samba samba-tool samba_spnupdate ldapsearch openssl flock setsid)
+# The service-acceptance suite (test/services): Apache + mod_auth_gssapi, curl, a JDK.
+want samba && need+=(apache2 curl java javac)
 for t in "${need[@]}"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+if want samba && [ ! -f /usr/lib/apache2/modules/mod_auth_gssapi.so ]; then missing+=("mod_auth_gssapi (libapache2-mod-auth-gssapi)"); fi
 "$HERE/heimdal-ktutil" --version >/dev/null 2>&1 || missing+=("heimdal-ktutil (test/.work/heimdal)")
 if [ ${#missing[@]} -gt 0 ]; then
   ktp_log "missing: ${missing[*]}"
