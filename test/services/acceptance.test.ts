@@ -6,8 +6,10 @@
  *   (a) ktpass /mapuser with the ConSol vendor line (/crypto AES256-SHA1 /ptype KRB5_NT_PRINCIPAL),
  *   (b) keytab ad setpass --random -o,
  *   (c) keytab rotate: a ticket issued before the rotation still works, and a fresh one.
+ *   (d) ktpass /crypto RC4-HMAC-NT: RC4 tickets; Java 17 takes them only with allow_weak_crypto.
  * Each service starts once for the file (ports: KTP_APACHE_PORT, default 18080, and
- * KTP_JGSS_PORT, default 18081; a busy port fails the suite) and is always stopped.
+ * KTP_JGSS_PORT, default 18081; (d) starts a second JVM on KTP_JGSS_STRICT_PORT, default
+ * 18082; a busy port fails the suite) and is always stopped.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ import { interopEnabled, sambaDc } from '../interop/env.js';
 import { serviceAccount, shareWithServices } from './accounts.js';
 import { startApache } from './apache.js';
 import type { Apache } from './apache.js';
-import { kinit, negotiate, ticketKvno, writeServicesKrb5Conf } from './client.js';
+import { kinit, klistE, negotiate, ticketKvno, writeServicesKrb5Conf } from './client.js';
 import type { Client } from './client.js';
 import { startJgss } from './jgss.js';
 import type { Jgss } from './jgss.js';
@@ -34,12 +36,14 @@ const ad = sambaDc();
 
 describe.runIf(interopEnabled() && ad !== undefined)('service acceptance: Apache mod_auth_gssapi and JGSS with keytabs made against Samba', () => {
   const id = randomBytes(3).toString('hex');
-  const SITES = ['ktpass', 'setpass', 'rotate'] as const;
+  const SITES = ['ktpass', 'setpass', 'rotate', 'rc4'] as const;
   type Site = (typeof SITES)[number];
   let dir = '';
   let krb5Config = '';
   let apache: Apache | undefined;
   let jgss: Jgss | undefined;
+  /** (d)'s second JVM, without allow_weak_crypto. */
+  let strict: Jgss | undefined;
   const user = { principal: '', password: `User-${id}-Pass!` };
 
   const realm = (): string => ad!.realm;
@@ -93,7 +97,7 @@ describe.runIf(interopEnabled() && ad !== undefined)('service acceptance: Apache
   }, 180_000);
 
   afterAll(async () => {
-    const stops = [apache?.stop(), jgss?.stop()];
+    const stops = [apache?.stop(), jgss?.stop(), strict?.stop()];
     await Promise.all(stops);
     if (process.env.KTP_WORK_DIR === undefined && dir !== '') rmSync(dir, { recursive: true, force: true });
   });
@@ -148,7 +152,50 @@ describe.runIf(interopEnabled() && ad !== undefined)('service acceptance: Apache
     if (serviceAccount() !== undefined) expect(st.gid).toBe(serviceAccount()!.gid);
 
     expect(bothAccept(early, 'rotate', 'old ticket (kvno k0) after the rotation')).toBe(k0);
+    // ... and it was that one ticket: the cache holds a single ticket for the service.
+    expect(klistE(early).split('\n').filter((l) => l.includes(principal('rotate')))).toHaveLength(1);
     expect(bothAccept(freshClient(), 'rotate', 'new ticket after the rotation')).toBe(k0! + 1);
+  });
+
+  it('(d) ktpass /crypto RC4-HMAC-NT: an RC4 ticket, accepted by Apache, and by JGSS only with allow_weak_crypto', async () => {
+    // The account keeps AD's RC4 default (no msDS-SupportedEncryptionTypes), so its tickets are
+    // RC4: Java 17 decrypts them only with allow_weak_crypto = true in its krb5.conf.
+    const account = `rc4-${id}`;
+    ok(await keytab(['ad', 'create', account]), 'ad create');
+    const kt = keytabOf('rc4');
+    ok(
+      await runCli(['/out', kt, '/princ', principal('rc4'), '/mapuser', account, '/crypto', 'RC4-HMAC-NT', '/ptype', 'KRB5_NT_PRINCIPAL', '/pass', `Rc4-${id}-Pass!`], {
+        env: adEnv(ad!),
+        cwd: dir,
+        program: 'ktpass',
+        mainFn: (ctx, argv) => ktpassMain(ctx, argv, ktpassDeps),
+      }),
+      'ktpass rc4',
+    );
+    shareWithServices(kt);
+    expect(parseKeytab(readFileSync(kt)).entries.map((e) => e.enctype)).toEqual([23]);
+    const c = freshClient();
+    expect(bothAccept(c, 'rc4', 'RC4 keytab')).toBe(kvnosIn(kt)[0]);
+    const ticket = klistE(c).split('\n').findIndex((l) => l.includes(principal('rc4')));
+    expect(klistE(c).split('\n')[ticket + 1]).toMatch(/Etype \(skey, tkt\): .*, (DEPRECATED:)?arcfour-hmac/);
+
+    // The same ticket and keytab, and a JVM whose krb5.conf (the DC's own) lacks allow_weak_crypto.
+    const site = { name: 'rc4', keytab: kt, principal: principal('rc4') };
+    strict = await startJgss(join(dir, 'jgss-strict'), portFromEnv('KTP_JGSS_STRICT_PORT', 18082), [site], ad!.krb5Config, { classes: jgss!.classes, portEnv: 'KTP_JGSS_STRICT_PORT' });
+    try {
+      const refused = negotiate(c, dir, host('rc4'), strict.port, '/rc4');
+      expect(refused.status, refused.body).toBe(403);
+      expect(refused.body).toContain('Encryption type RC4 with HMAC is not supported/enabled');
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('a busy port is refused with a clear message, before anything starts', async () => {
+    await expect(startApache(join(dir, 'apache-busy'), apache!.port, [], krb5Config)).rejects.toThrow(
+      new RegExp(`refusing to start Apache httpd: TCP port ${apache!.port} is already in use .*KTP_APACHE_PORT=PORT`),
+    );
+    await expect(startJgss(join(dir, 'jgss-busy'), apache!.port, [], krb5Config)).rejects.toThrow(`refusing to start JGSS acceptor: TCP port ${apache!.port} is already in use`);
   });
 });
 

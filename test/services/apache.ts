@@ -15,7 +15,7 @@
  */
 import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startService } from './process.js';
+import { requireFreePort, startService } from './process.js';
 import type { Service } from './process.js';
 import { serviceAccount } from './accounts.js';
 
@@ -85,6 +85,7 @@ function httpdConf(dir: string, port: number, sites: readonly ApacheSite[], user
  * server (only [libdefaults]/[domain_realm] matter to an acceptor).
  */
 export async function startApache(dir: string, port: number, sites: readonly ApacheSite[], krb5Config: string): Promise<Apache> {
+  requireFreePort('Apache httpd', port, 'KTP_APACHE_PORT');
   mkdirSync(join(dir, 'run'), { recursive: true });
   // The replay cache and the krb5 trace are written by the worker (www-data when root).
   const varDir = join(dir, 'var');

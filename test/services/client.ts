@@ -83,3 +83,10 @@ export function negotiate(c: Client, dir: string, host: string, port: number, pa
   const users = [...read(headers).matchAll(/^x-remote-user:\s*(.*?)\r?$/gim)].map((m) => m[1]);
   return { status: Number(r.stdout.trim() || '0'), body: read(body), remoteUser: users.at(-1), stderr: r.stderr };
 }
+
+/** `klist -e` of the client's cache. */
+export function klistE(c: Client): string {
+  const r = runTool('klist', ['-e'], { env: kenv(c) });
+  if (r.status !== 0) throw new Error(`klist -e: ${r.stderr}`);
+  return r.stdout;
+}

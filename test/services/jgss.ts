@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTool } from '../interop/env.js';
 import { serviceAccount } from './accounts.js';
-import { startService } from './process.js';
+import { requireFreePort, startService } from './process.js';
 import type { Service } from './process.js';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'SpnegoAcceptor.java');
@@ -34,6 +34,8 @@ export interface JgssSite {
 
 export interface Jgss extends Service {
   dir: string;
+  /** The compiled acceptor, for another instance (startJgss options.classes). */
+  classes: string;
 }
 
 function jaasConf(sites: readonly JgssSite[]): string {
@@ -61,12 +63,17 @@ export function compileAcceptor(dir: string): string {
 }
 
 /**
- * Compile and start the acceptor on 127.0.0.1:port. krb5Config is the JVM's
- * java.security.krb5.conf (it needs allow_weak_crypto = true for RC4 keys on Java 17).
+ * Compile (unless `classes` names an earlier compile) and start the acceptor on
+ * 127.0.0.1:port. krb5Config is the JVM's java.security.krb5.conf (Java 17 refuses RC4 keys
+ * and tickets unless it has allow_weak_crypto = true).
  */
-export async function startJgss(dir: string, port: number, sites: readonly JgssSite[], krb5Config: string): Promise<Jgss> {
-  const classes = compileAcceptor(dir);
-  if (!existsSync(join(classes, 'SpnegoAcceptor.class'))) throw new Error('javac wrote no SpnegoAcceptor.class');
+export async function startJgss(dir: string, port: number, sites: readonly JgssSite[], krb5Config: string, options: { classes?: string; portEnv?: string } = {}): Promise<Jgss> {
+  const portEnv = options.portEnv ?? 'KTP_JGSS_PORT';
+  // Before javac's few seconds; startService checks again right before the start.
+  requireFreePort('JGSS acceptor', port, portEnv);
+  mkdirSync(dir, { recursive: true });
+  const classes = options.classes ?? compileAcceptor(dir);
+  if (!existsSync(join(classes, 'SpnegoAcceptor.class'))) throw new Error(`no SpnegoAcceptor.class in ${classes}`);
   const jaas = join(dir, 'jaas.conf');
   writeFileSync(jaas, jaasConf(sites));
   const java = [
@@ -90,7 +97,7 @@ export async function startJgss(dir: string, port: number, sites: readonly JgssS
   const service = await startService({
     name: 'JGSS acceptor',
     port,
-    portEnv: 'KTP_JGSS_PORT',
+    portEnv,
     cmd: cmd!,
     args,
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', HOME: dir },
@@ -98,5 +105,5 @@ export async function startJgss(dir: string, port: number, sites: readonly JgssS
     log: join(dir, 'java.log'),
     timeoutMs: 60_000,
   });
-  return { ...service, dir };
+  return { ...service, dir, classes };
 }
