@@ -73,8 +73,7 @@ describe.runIf(interopEnabled() && ad !== undefined)('service acceptance: Apache
     for (const path of [`/${s}`, `/${s}?login=request`]) {
       const viaJava = negotiate(c, dir, host(s), jgss!.port, path);
       expect(viaJava.status, `JGSS ${path}, ${what}: ${viaJava.body}${viaJava.stderr}\n${tailOf(jgss!.log)}`).toBe(200);
-      expect(viaJava.body).toContain(`OK client=${user.principal} service=`);
-      expect(viaJava.body).toContain(host(s));
+      expect(viaJava.body).toBe(`OK client=${user.principal} service=${principal(s)} mech=1.2.840.113554.1.2.2 login=${path.includes('login=request') ? 'request' : 'kept'}\n`);
     }
     return ticketKvno(c, principal(s));
   };
@@ -155,6 +154,14 @@ describe.runIf(interopEnabled() && ad !== undefined)('service acceptance: Apache
     // ... and it was that one ticket: the cache holds a single ticket for the service.
     expect(klistE(early).split('\n').filter((l) => l.includes(principal('rotate')))).toHaveLength(1);
     expect(bothAccept(freshClient(), 'rotate', 'new ticket after the rotation')).toBe(k0! + 1);
+
+    // The control: rotate again keeping no previous kvno, and the early ticket is refused.
+    ok(await keytab(['rotate', kt, '--account', account, '--keep', '0']), 'rotate --keep 0');
+    expect(kvnosIn(kt)).toEqual([k0! + 2]);
+    expect(negotiate(early, dir, host('rotate'), apache!.port, '/rotate/ok.txt').status).toBe(401);
+    const java = negotiate(early, dir, host('rotate'), jgss!.port, '/rotate');
+    expect(java.status, java.body).toBe(403);
+    expect(bothAccept(freshClient(), 'rotate', 'new ticket after rotate --keep 0')).toBe(k0! + 2);
   });
 
   it('(d) ktpass /crypto RC4-HMAC-NT: an RC4 ticket, accepted by Apache, and by JGSS only with allow_weak_crypto', async () => {
