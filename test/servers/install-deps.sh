@@ -102,6 +102,9 @@ samba-common samba-common/dhcp boolean false
 samba-common samba-common/workgroup string WORKGROUP
 EOF
   fi
+  # openjdk's postinst registers man pages with update-alternatives, which fails on images
+  # that ship without /usr/share/man (docker's debian:*-slim).
+  as_root mkdir -p /usr/share/man/man1
   apt_update_once
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"

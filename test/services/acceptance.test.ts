@@ -23,7 +23,7 @@ import { runCli } from '../helpers/cli.js';
 import type { RunResult } from '../helpers/cli.js';
 import { adEnv } from '../helpers/samba.js';
 import { interopEnabled, sambaDc } from '../interop/env.js';
-import { serviceAccount, shareWithServices } from './accounts.js';
+import { serviceAccount, shareWithServices } from './service-user.js';
 import { startApache } from './apache.js';
 import type { Apache } from './apache.js';
 import { kinit, klistE, negotiate, ticketKvno, writeServicesKrb5Conf } from './client.js';

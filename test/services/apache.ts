@@ -17,7 +17,7 @@ import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireFreePort, startService } from './process.js';
 import type { Service } from './process.js';
-import { serviceAccount } from './accounts.js';
+import { serviceAccount } from './service-user.js';
 
 const MODULES = '/usr/lib/apache2/modules';
 export const APACHE_BIN = '/usr/sbin/apache2';
