@@ -29,6 +29,9 @@ PACKAGES=(
   # clients and tools used by the scripts and the tests
   ldap-utils openssl ca-certificates hyperfine faketime time gcc libc6-dev
   iproute2 procps util-linux coreutils sed mawk
+  # the service-acceptance suite (test/services): Apache httpd + mod_auth_gssapi with curl
+  # --negotiate as the client, and an OpenJDK JGSS acceptor (javac at test time)
+  apache2 libapache2-mod-auth-gssapi curl openjdk-17-jdk-headless
 )
 # Packages whose debs are extracted (not installed) for Heimdal's tools.
 HEIMDAL_ROOT_PACKAGE=heimdal-clients
@@ -99,10 +102,23 @@ samba-common samba-common/dhcp boolean false
 samba-common samba-common/workgroup string WORKGROUP
 EOF
   fi
+  # openjdk's postinst registers man pages with update-alternatives, which fails on images
+  # that ship without /usr/share/man (docker's debian:*-slim).
+  as_root mkdir -p /usr/share/man/man1
   apt_update_once
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
   for p in "${PACKAGES[@]}"; do is_installed "$p" || die "package $p did not install"; done
+  # policy-rc.d keeps apache2's postinst from starting the system service; should one run
+  # anyway (a policy-rc.d that allowed it), stop it: the tests start private instances.
+  case " ${missing[*]} " in
+  *" apache2 "*)
+    if [ -s /run/apache2/apache2.pid ] && kill -0 "$(cat /run/apache2/apache2.pid)" 2>/dev/null; then
+      log "stopping the system apache2 the package installation started"
+      as_root apache2ctl stop || true
+    fi
+    ;;
+  esac
   log "apt packages installed"
 }
 
@@ -195,10 +211,11 @@ verify() {
   *) printf '%s\n' "$out" >&2; die "heimdal-ktutil self-test: unexpected key" ;;
   esac
   for tool in kinit klist ktutil kvno kdb5_util krb5kdc kadmind kadmin.local samba samba-tool \
-    samba_spnupdate ldapsearch openssl hyperfine faketime ss flock setsid; do
+    samba_spnupdate ldapsearch openssl hyperfine faketime ss flock setsid apache2 curl java javac; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing"
   done
-  log "self-test passed: MIT, Samba, LDAP tools present; heimdal-ktutil works"
+  [ -f /usr/lib/apache2/modules/mod_auth_gssapi.so ] || die "mod_auth_gssapi.so is still missing"
+  log "self-test passed: MIT, Samba, LDAP, Apache, curl and JDK tools present; heimdal-ktutil works"
 }
 
 if [ "${KTP_SKIP_APT:-0}" != 1 ]; then install_packages; fi

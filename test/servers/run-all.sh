@@ -5,7 +5,7 @@
 #   npm run test:all -- test/interop
 #   bash test/servers/run-all.sh -t 'kinit'
 # Exit status: vitest's; 2 if a server did not start; 3 if tools are missing; 4 if the
-# build failed. Env knobs:
+# build failed; 5 if the tests left service processes (Apache, Java) running. Env knobs:
 #   KTP_SERVERS="mit samba"   which servers to start (default both; "" = none)
 #   KTP_SKIP_BUILD=1          do not run `npm run build`
 #   KTP_KEEP_WORK=1           keep test/.work/run-<pid> even when everything passed
@@ -30,7 +30,10 @@ missing=()
 need=(node npm npx)
 want mit && need+=(kinit kdestroy klist krb5kdc kadmind kdb5_util kadmin.local setsid)
 want samba && need+=(samba samba-tool samba_spnupdate ldapsearch openssl flock setsid)
+# The service-acceptance suite (test/services): Apache + mod_auth_gssapi, curl, a JDK.
+want samba && need+=(apache2 curl java javac)
 for t in "${need[@]}"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+if want samba && [ ! -f /usr/lib/apache2/modules/mod_auth_gssapi.so ]; then missing+=("mod_auth_gssapi (libapache2-mod-auth-gssapi)"); fi
 "$HERE/heimdal-ktutil" --version >/dev/null 2>&1 || missing+=("heimdal-ktutil (test/.work/heimdal)")
 if [ ${#missing[@]} -gt 0 ]; then
   ktp_log "missing: ${missing[*]}"
@@ -56,11 +59,44 @@ mkdir -p "$WORK"
 export KTP_SAMBA_TEMPLATE=${KTP_SAMBA_TEMPLATE:-$REPO/test/.work/samba-template}
 STATUS=""
 
+# Pids of processes whose command line names a folder of the service-acceptance suite
+# (test/services: Apache, the JGSS acceptors and their tied.sh wrappers, all configured from
+# $WORK/services-*). The suite stops them itself; any found after vitest is a leak.
+service_leftovers() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "${p#/proc/}" = "$$" ] && continue
+    grep -qaF -- "$WORK/services-" "$p/cmdline" 2>/dev/null && echo "${p#/proc/}"
+  done
+  return 0
+}
+
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
-  local rc=$?
+  local rc=$? leaked
   trap - EXIT INT TERM
   STATUS=${STATUS:-$rc}
+  leaked=$(service_leftovers | xargs)
+  if [ -n "$leaked" ]; then
+    # tied.sh stops a service within 5 s of its test process ending: wait that long first.
+    # shellcheck disable=SC2086
+    ktp_wait_gone 6 $leaked || true
+    leaked=$(service_leftovers | xargs)
+  fi
+  if [ -n "$leaked" ]; then
+    ktp_log "FAILED: service processes left running by the tests (killed now):"
+    # shellcheck disable=SC2086
+    ps -o pid=,user=,args= -p "${leaked// /,}" 2>/dev/null | cut -c1-200 >&2 || true
+    # Each service runs in its own process group (tied.sh): kill the group, then the pid.
+    local p g mine
+    mine=$(ps -o pgid= -p $$ | tr -d ' ')
+    for p in $leaked; do
+      g=$(ps -o pgid= -p "$p" 2>/dev/null | tr -d ' ')
+      if [ -n "$g" ] && [ "$g" != "$mine" ] && [ "$g" != 1 ]; then kill -KILL -- "-$g" 2>/dev/null || true; fi
+      kill -KILL "$p" 2>/dev/null || true
+    done
+    if [ "$STATUS" = 0 ]; then STATUS=5; fi
+  fi
   phase "stopping servers"
   if want samba; then "$HERE/samba-dc.sh" stop "$WORK/samba" || true; fi
   if want mit; then "$HERE/mit-kdc.sh" stop "$WORK/mit" || true; fi
