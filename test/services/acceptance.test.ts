@@ -165,13 +165,14 @@ describe.runIf(interopEnabled() && ad !== undefined)('service acceptance: Apache
   });
 
   it('(d) ktpass /crypto RC4-HMAC-NT: an RC4 ticket, accepted by Apache, and by JGSS only with allow_weak_crypto', async () => {
-    // The account keeps AD's RC4 default (no msDS-SupportedEncryptionTypes), so its tickets are
-    // RC4: Java 17 decrypts them only with allow_weak_crypto = true in its krb5.conf.
+    // --allow-rc4 makes the account RC4-only (msDS-SupportedEncryptionTypes 0x4; without it ktpass
+    // refuses RC4-only keys for an account that follows the DC default), so its tickets are RC4:
+    // Java 17 decrypts them only with allow_weak_crypto = true in its krb5.conf.
     const account = `rc4-${id}`;
     ok(await keytab(['ad', 'create', account]), 'ad create');
     const kt = keytabOf('rc4');
     ok(
-      await runCli(['/out', kt, '/princ', principal('rc4'), '/mapuser', account, '/crypto', 'RC4-HMAC-NT', '/ptype', 'KRB5_NT_PRINCIPAL', '/pass', `Rc4-${id}-Pass!`], {
+      await runCli(['/out', kt, '/princ', principal('rc4'), '/mapuser', account, '/crypto', 'RC4-HMAC-NT', '/ptype', 'KRB5_NT_PRINCIPAL', '/pass', `Rc4-${id}-Pass!`, '--allow-rc4'], {
         env: adEnv(ad!),
         cwd: dir,
         program: 'ktpass',
