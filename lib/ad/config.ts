@@ -5,14 +5,33 @@
  * prompting and warnings are injected, so the rules below are tested without a terminal.
  */
 import { KtError } from '../errors.js';
+import { looksLikeDn } from './escape.js';
 
 /** Everything openDirectory() needs. */
+/**
+ * Kerberos credentials for the directory (SASL GSSAPI with sealing on ldap://): the admin's
+ * ticket cache, an admin password (a TGT is asked for with it, and kept in memory only), or
+ * an admin keytab (for cron jobs).
+ */
+export type KerberosAuth =
+  | { readonly source: 'ccache'; readonly ccache?: string | undefined }
+  | { readonly source: 'password'; readonly principal: string; readonly password: string }
+  | { readonly source: 'keytab'; readonly principal: string; readonly keytab: string };
+
+export type AuthMode = 'auto' | 'kerberos' | 'simple';
+
 export interface DirectoryConfig {
   /** `ldaps://host[:port]` or `ldap://host[:port]`. */
   readonly url: string;
-  /** A DN (`CN=admin,CN=Users,DC=example,DC=com`) or a UPN (`admin@example.com`). */
-  readonly bindDn: string;
-  readonly bindPassword: string;
+  /** Simple binds: a DN (`CN=admin,CN=Users,DC=example,DC=com`) or a UPN (`admin@example.com`). */
+  readonly bindDn: string | undefined;
+  readonly bindPassword: string | undefined;
+  /** Set: bind with Kerberos (SASL GSSAPI, sealed) instead of a simple bind. */
+  readonly kerberos?: KerberosAuth | undefined;
+  /** The DC's host name for its ldap/ SPN, when the URL holds an address (default: the RootDSE's dnsHostName). */
+  readonly ldapHost?: string | undefined;
+  /** KRB5_CONFIG and KRB5CCNAME as the command saw them (Kerberos only). */
+  readonly krb5Env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Search base; undefined = the RootDSE's defaultNamingContext. */
   readonly baseDn: string | undefined;
   /** Path of the CA file, for messages. */
@@ -40,6 +59,11 @@ export interface DirectoryOptions {
   readonly insecureTls?: boolean | undefined;
   /** Seconds. */
   readonly timeout?: number | undefined;
+  /** `auto` (default), `kerberos` or `simple`. */
+  readonly auth?: string | undefined;
+  readonly adminKeytab?: string | undefined;
+  readonly adminPrincipal?: string | undefined;
+  readonly ldapHost?: string | undefined;
 }
 
 export interface ConfigSources {
@@ -63,6 +87,9 @@ export const DIRECTORY_ENV = Object.freeze({
   bindPasswordFile: 'KEYTAB_BIND_PASSWORD_FILE',
   baseDn: 'KEYTAB_BASE_DN',
   caFile: 'KEYTAB_CA_FILE',
+  auth: 'KEYTAB_AUTH',
+  adminKeytab: 'KEYTAB_ADMIN_KEYTAB',
+  adminPrincipal: 'KEYTAB_ADMIN_PRINCIPAL',
 } as const);
 
 export interface ParsedLdapUrl {
@@ -98,20 +125,20 @@ export function parseLdapUrl(text: string): ParsedLdapUrl {
   return { scheme, host: u.hostname.replace(/^\[|\]$/g, ''), port, url: `${scheme}://${u.hostname}:${port}` };
 }
 
-/** True when passwords may be sent: LDAPS, or ldap:// upgraded with StartTLS. */
-export function isEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 'startTls'>): boolean {
-  return parseLdapUrl(config.url).scheme === 'ldaps' || config.startTls;
+/** True when passwords may be sent: LDAPS, ldap:// upgraded with StartTLS, or sealed with Kerberos. */
+export function isEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 'startTls' | 'kerberos'>): boolean {
+  return parseLdapUrl(config.url).scheme === 'ldaps' || config.startTls || config.kerberos !== undefined;
 }
 
 /**
  * For commands that will send a password: refuses, before any connection is made, a
  * configuration that would send it in clear text.
  */
-export function requireEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 'startTls'>): void {
+export function requireEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 'startTls' | 'kerberos'>): void {
   if (isEncryptedTransport(config)) return;
   throw new KtError('AD_INSECURE_PASSWORD_WRITE', `refusing to send a password to ${config.url} over an unencrypted connection (nothing was sent)`, {
     details: { url: config.url },
-    hint: 'use ldaps://HOST (port 636) or add --starttls to an ldap:// URL',
+    hint: 'use ldaps://HOST (port 636), add --starttls to an ldap:// URL, or bind with Kerberos (kinit admin@REALM, then ldap://HOST without a bind DN)',
   });
 }
 
@@ -146,6 +173,45 @@ async function bindPassword(options: DirectoryOptions, sources: ConfigSources, b
   });
 }
 
+function authMode(text: string | undefined): AuthMode {
+  const mode = (text ?? 'auto').toLowerCase();
+  if (mode === 'auto' || mode === 'kerberos' || mode === 'simple') return mode;
+  throw new KtError('USAGE', `--auth ${text}: give kerberos, simple or auto`);
+}
+
+/** A principal from a UPN or principal name: the realm in upper case (admin@example.com -> admin@EXAMPLE.COM). */
+function kerberosPrincipal(name: string): string {
+  if (looksLikeDn(name)) {
+    throw new KtError('AD_CONFIG', `${name} is a DN: a Kerberos bind needs the account as a principal or UPN`, { hint: 'give --bind-dn admin@EXAMPLE.COM' });
+  }
+  const at = name.lastIndexOf('@');
+  if (at <= 0) throw new KtError('AD_CONFIG', `${name}: give the account with its realm, admin@EXAMPLE.COM`);
+  return `${name.slice(0, at)}@${name.slice(at + 1).toUpperCase()}`;
+}
+
+/**
+ * Where the Kerberos credentials come from: an admin keytab (--admin-keytab), else the bind
+ * account's password (--bind-dn, its password from a file, the environment or the prompt),
+ * else the admin's ticket cache (KRB5CCNAME or krb5.conf's default), the usual way after
+ * `kinit admin@REALM`.
+ */
+async function kerberosAuth(options: DirectoryOptions, sources: ConfigSources, bindDn: string | undefined): Promise<KerberosAuth> {
+  const { env } = sources;
+  const keytab = pick(options.adminKeytab, env, DIRECTORY_ENV.adminKeytab);
+  const adminPrincipal = pick(options.adminPrincipal, env, DIRECTORY_ENV.adminPrincipal);
+  if (keytab !== undefined) {
+    const principal = adminPrincipal ?? bindDn;
+    if (principal === undefined) throw new KtError('AD_CONFIG', `--admin-keytab ${keytab} needs the principal to use from it`, { hint: `give --admin-principal admin@EXAMPLE.COM (or set ${DIRECTORY_ENV.adminPrincipal})` });
+    return { source: 'keytab', principal: kerberosPrincipal(principal), keytab };
+  }
+  if (adminPrincipal !== undefined) throw new KtError('USAGE', '--admin-principal goes with --admin-keytab', { hint: 'for a password, give the account with --bind-dn' });
+  if (bindDn !== undefined) {
+    const principal = kerberosPrincipal(bindDn);
+    return { source: 'password', principal, password: await bindPassword(options, sources, principal) };
+  }
+  return { source: 'ccache' };
+}
+
 /** Resolves the configuration; warns about clear-text LDAP and disabled verification. */
 export async function resolveDirectoryConfig(options: DirectoryOptions, sources: ConfigSources): Promise<DirectoryConfig> {
   const { env } = sources;
@@ -159,36 +225,52 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
     throw new KtError('AD_CONFIG', `--starttls is for ldap:// URLs; ${urlText} is already TLS`, { hint: 'drop --starttls, or use ldap://HOST:389 --starttls' });
   }
   const bindDn = pick(options.bindDn, env, DIRECTORY_ENV.bindDn);
-  if (bindDn === undefined) {
-    throw new KtError('AD_CONFIG', 'no bind account given', { hint: `give --bind-dn admin@example.com (a UPN or a DN), or set ${DIRECTORY_ENV.bindDn}` });
+  const mode = authMode(pick(options.auth, env, DIRECTORY_ENV.auth));
+  const tls = parsed.scheme === 'ldaps' || startTls;
+  // auto: TLS means a simple bind, as before; plain ldap:// means Kerberos with sealing.
+  const kerberosWanted = mode === 'kerberos' || (mode === 'auto' && !tls);
+  if (kerberosWanted && tls) {
+    throw new KtError('AD_CONFIG', `--auth kerberos binds over ldap:// and seals the connection with Kerberos; ${urlText} is TLS`, {
+      hint: `give ldap://${parsed.host} (port 389, no --starttls), or --auth simple with a bind DN and password`,
+    });
+  }
+  if (!kerberosWanted && bindDn === undefined) {
+    throw new KtError('AD_CONFIG', 'no bind account given', { hint: `give --bind-dn admin@example.com (a UPN or a DN), or set ${DIRECTORY_ENV.bindDn}; or bind with Kerberos: kinit admin@REALM, then --ldap-url ldap://${parsed.host}` });
   }
   const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new KtError('USAGE', `--timeout ${String(options.timeout)}: give a number of seconds above 0`);
   }
   const caFile = pick(options.caFile, env, DIRECTORY_ENV.caFile);
-  const encrypted = parsed.scheme === 'ldaps' || startTls;
   const insecureTls = options.insecureTls === true;
-  if (!encrypted) {
-    sources.warn(`${parsed.url} without --starttls is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use ldaps:// or --starttls`);
+  if (!tls && !kerberosWanted) {
+    sources.warn(`${parsed.url} without --starttls is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use ldaps://, --starttls or Kerberos (--auth kerberos)`);
     if (insecureTls) sources.warn('--insecure-tls has no effect without TLS');
-  } else if (insecureTls) {
+  } else if (insecureTls && tls) {
     sources.warn(`TLS certificate verification is OFF (--insecure-tls): anyone on the network path can pose as ${parsed.host}, read the bind password and every password set; use --ca-file instead`);
   }
   const ca = caFile !== undefined ? await sources.readFile(caFile) : undefined;
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new KtError('AD_CONFIG', `${caFile}: no PEM certificate in it`, { hint: 'give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----); convert DER with: openssl x509 -inform der -in ca.cer -out ca.pem' });
   }
-  const password = await bindPassword(options, sources, bindDn);
+  const base = { url: parsed.url, baseDn: pick(options.baseDn, env, DIRECTORY_ENV.baseDn), caFile, ca, startTls, insecureTls };
+  if (kerberosWanted) {
+    const kerberos = await kerberosAuth(options, sources, bindDn);
+    return {
+      ...base,
+      bindDn: undefined,
+      bindPassword: undefined,
+      kerberos,
+      ldapHost: options.ldapHost,
+      krb5Env: { KRB5_CONFIG: env['KRB5_CONFIG'], KRB5CCNAME: env['KRB5CCNAME'] },
+      timeoutMs: Math.round(timeoutSeconds * 1000),
+    };
+  }
+  const password = await bindPassword(options, sources, bindDn as string);
   return {
-    url: parsed.url,
+    ...base,
     bindDn,
     bindPassword: password,
-    baseDn: pick(options.baseDn, env, DIRECTORY_ENV.baseDn),
-    caFile,
-    ca,
-    startTls,
-    insecureTls,
     timeoutMs: Math.round(timeoutSeconds * 1000),
   };
 }

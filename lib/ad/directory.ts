@@ -8,6 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { connect as netConnect } from 'node:net';
+import { enctypeName } from '../crypto/enctypes.js';
+import { openSealedConnection } from '../node/directory-kerberos.js';
+import type { SealedSocket } from '../node/sasl-socket.js';
 import { rootCertificates } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
@@ -15,7 +19,7 @@ import type { Entry } from 'ldapts';
 import { KtError } from '../errors.js';
 import { assertSafeToSend, carriesSecret } from './changes.js';
 import { refuseLoggedPassword } from './debug-guard.js';
-import type { DirectoryConfig } from './config.js';
+import type { DirectoryConfig, KerberosAuth } from './config.js';
 import { parseLdapUrl } from './config.js';
 import { directoryError } from './errors.js';
 import type { DirectoryOperation, ErrorContext } from './errors.js';
@@ -63,6 +67,20 @@ export function normalizeEntry(entry: Entry): DirEntry {
   return { dn: entry.dn, attributes };
 }
 
+/** How a session authenticated, in words (doctor and --debug-auth print it). */
+export interface DirectoryAuthInfo {
+  readonly method: 'simple' | 'kerberos';
+  /** What protects the connection: TLS, a sealed SASL layer, or nothing. */
+  readonly layer: string;
+  /** The bind DN, or the Kerberos client principal. */
+  readonly client: string;
+  /** Kerberos: where the credentials came from, the service principal and the KDC asked. */
+  readonly source?: string;
+  readonly from?: string;
+  readonly service?: string;
+  readonly kdc?: string;
+}
+
 /** A bound session over ldapts. Close it (or `await using` it) when done. */
 export class LdapDirectory implements Directory, AsyncDisposable {
   readonly #client: Client;
@@ -72,6 +90,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   #configurationDn: string | undefined;
   #serverName: string | undefined;
   #closed = false;
+  #auth: DirectoryAuthInfo | undefined;
 
   private constructor(client: Client, config: DirectoryConfig, tls: boolean) {
     this.#client = client;
@@ -81,6 +100,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
 
   /** Connects (LDAPS, or LDAP + StartTLS), binds and reads the RootDSE. */
   static async open(config: DirectoryConfig): Promise<LdapDirectory> {
+    if (config.kerberos) return LdapDirectory.#openKerberos({ ...config, kerberos: config.kerberos });
     const url = parseLdapUrl(config.url);
     const tlsOptions: ConnectionOptions = {
       ca: config.ca ?? defaultCas(),
@@ -99,13 +119,43 @@ export class LdapDirectory implements Directory, AsyncDisposable {
         // startTLS() checks the certificate against `host`; without it Node checks "localhost".
         await dir.#run('starttls', () => client.startTLS({ ...tlsOptions, host: url.host }));
       }
-      await dir.#run('bind', () => client.bind(config.bindDn, config.bindPassword));
+      await dir.#run('bind', () => client.bind(config.bindDn ?? '', config.bindPassword));
       await dir.#readRootDse();
     } catch (err) {
       await dir.close();
       throw err;
     }
     return dir;
+  }
+
+  /**
+   * Kerberos: the SASL GSSAPI bind and its sealing are done on a socket of our own
+   * (lib/node/sasl-socket.ts); ldapts is given that socket and sends its messages through it.
+   */
+  static async #openKerberos(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<LdapDirectory> {
+    const { conn, info } = await openSealedConnection(config);
+    let handed = false;
+    const createConnection = (): SealedSocket => {
+      // ldapts reconnects after a dropped connection; a new one would need a new bind.
+      if (handed) throw new KtError('AD_CONNECT', `the sealed connection to ${config.url} was closed`);
+      handed = true;
+      return conn.socket;
+    };
+    const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
+    const dir = new LdapDirectory(client, config, false);
+    dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info };
+    try {
+      await dir.#readRootDse();
+    } catch (err) {
+      await dir.close();
+      throw err;
+    }
+    return dir;
+  }
+
+  /** How this session authenticated (doctor, --debug-auth). */
+  get auth(): DirectoryAuthInfo {
+    return this.#auth ?? { method: 'simple', layer: this.#tls ? 'TLS' : 'none (clear text)', client: this.#config.bindDn ?? '' };
   }
 
   get url(): string {
@@ -129,6 +179,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
    * reconnected StartTLS session would be plain and unbound: `isBound` turns false then.
    */
   get encrypted(): boolean {
+    if (this.#auth?.method === 'kerberos') return !this.#closed && this.#client.isConnected;
     return this.#tls && !this.#closed && this.#client.isConnected && this.#client.isBound;
   }
 
@@ -151,7 +202,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     return {
       operation,
       url: this.#config.url,
-      bindDn: this.#config.bindDn,
+      ...(this.#config.bindDn !== undefined ? { bindDn: this.#config.bindDn } : {}),
       caFile: this.#config.caFile,
       timeoutMs: this.#config.timeoutMs,
       ...(dn !== undefined ? { dn } : {}),

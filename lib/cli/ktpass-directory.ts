@@ -30,6 +30,10 @@ function directoryArgs(req: KtpassRequest): Parameters<typeof directoryConfig>[1
     starttls: req.extensions['starttls'] === true,
     'insecure-tls': false,
     timeout: undefined,
+    auth: ext('auth'),
+    'admin-keytab': ext('admin-keytab'),
+    'admin-principal': ext('admin-principal'),
+    'ldap-host': ext('ldap-host'),
   };
 }
 

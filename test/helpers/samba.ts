@@ -8,15 +8,30 @@ import { expect } from 'vitest';
 import type { SambaDc } from '../interop/env.js';
 import { runTool } from '../interop/env.js';
 
+/**
+ * The directory settings the AD suites run with. KTP_AD_AUTH picks how they bind: `simple`
+ * (default: LDAPS, bind DN and password, CA file) or Kerberos on ldap://127.0.0.1:389 with
+ * sealing and no CA file, the credentials from `ccache` (a FILE: cache made by MIT kinit),
+ * `dir` (a DIR: collection), `password` (the administrator's password) or `keytab` (an admin
+ * keytab exported by the DC). test/servers/run-all.sh runs the AD suites once more per mode.
+ */
 export function adEnv(ad: SambaDc, over: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return {
-    KEYTAB_LDAP_URL: ad.url,
-    KEYTAB_BIND_DN: ad.bindDn,
-    KEYTAB_BIND_PASSWORD_FILE: ad.bindPasswordFile,
-    KEYTAB_BASE_DN: ad.baseDn,
-    KEYTAB_CA_FILE: ad.caFile,
-    ...over,
+  const mode = process.env['KTP_AD_AUTH'] ?? 'simple';
+  if (mode === 'simple') {
+    return { KEYTAB_LDAP_URL: ad.url, KEYTAB_BIND_DN: ad.bindDn, KEYTAB_BIND_PASSWORD_FILE: ad.bindPasswordFile, KEYTAB_BASE_DN: ad.baseDn, KEYTAB_CA_FILE: ad.caFile, ...over };
+  }
+  const kerberos = ad.kerberos;
+  if (!kerberos) throw new Error('KTP_AD_AUTH is set but the DC env has no Kerberos credentials (test/servers/samba-dc.sh writes them)');
+  const base = { KEYTAB_LDAP_URL: kerberos.ldapUrl, KEYTAB_BASE_DN: ad.baseDn, KRB5_CONFIG: ad.krb5Config, KRB5CCNAME: `FILE:${ad.dir ?? '/nonexistent'}/no-cache` };
+  const sources: Record<string, Record<string, string>> = {
+    ccache: { KRB5CCNAME: kerberos.ccache },
+    dir: { KRB5CCNAME: kerberos.dirCcache },
+    password: { KEYTAB_BIND_DN: kerberos.adminPrincipal, KEYTAB_BIND_PASSWORD_FILE: ad.bindPasswordFile },
+    keytab: { KEYTAB_ADMIN_KEYTAB: kerberos.adminKeytab, KEYTAB_ADMIN_PRINCIPAL: kerberos.adminPrincipal },
   };
+  const source = sources[mode];
+  if (!source) throw new Error(`KTP_AD_AUTH=${mode}: give simple, ccache, dir, password or keytab`);
+  return { ...base, ...source, ...over };
 }
 
 let caches = 0;

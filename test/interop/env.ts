@@ -70,6 +70,8 @@ export interface SambaDc {
   kdc: string;
   /** The DC's smb.conf, for samba-tool -s (e.g. to relax the password policy). */
   smbConf: string | undefined;
+  /** The administrator's Kerberos credentials (ticket caches, admin keytab) and the ldap:// URL. */
+  kerberos: { ldapUrl: string; adminPrincipal: string; ccache: string; dirCcache: string; adminKeytab: string } | undefined;
 }
 
 const fileCache = new Map<string, Record<string, string>>();
@@ -194,7 +196,18 @@ export function sambaDc(): SambaDc | undefined {
     domain: get('KTP_AD_DOMAIN'),
     kdc: get('KTP_AD_KDC') ?? '127.0.0.1:88',
     smbConf: get('KTP_AD_SMB_CONF'),
+    kerberos: kerberosOf(get),
   };
+}
+
+function kerberosOf(get: (name: string) => string | undefined): SambaDc['kerberos'] {
+  const ldapUrl = get('KTP_AD_LDAP_URL');
+  const adminPrincipal = get('KTP_AD_ADMIN_PRINCIPAL');
+  const ccache = get('KTP_AD_CCACHE');
+  const dirCcache = get('KTP_AD_DIR_CCACHE');
+  const adminKeytab = get('KTP_AD_ADMIN_KEYTAB');
+  if (!ldapUrl || !adminPrincipal || !ccache || !dirCcache || !adminKeytab) return undefined;
+  return { ldapUrl, adminPrincipal, ccache, dirCcache, adminKeytab };
 }
 
 /** Path of test/servers/heimdal-ktutil when Heimdal's ktutil is usable, else undefined. */

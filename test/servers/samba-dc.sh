@@ -194,6 +194,17 @@ ldaps_ok() {
     grep -qi "defaultNamingContext: $BASE_DN" "$DIR/log/ready-ldapsearch.out"
 }
 
+# The administrator's ticket caches (MIT kinit: a FILE: cache and a DIR: collection) and an
+# admin keytab exported by the DC itself, for the Kerberos-bound test runs.
+admin_credentials() {
+  local d=$1 k=$1/krb5
+  mkdir -p "$k/collection"
+  chmod 700 "$k"
+  KRB5_CONFIG="$d/krb5.conf" KRB5CCNAME="FILE:$k/admin.ccache" kinit "Administrator@$REALM" <"$d/admin.pass" >>"$d/log/setup.log" 2>&1 || return 1
+  KRB5_CONFIG="$d/krb5.conf" KRB5CCNAME="DIR:$k/collection" kinit "Administrator@$REALM" <"$d/admin.pass" >>"$d/log/setup.log" 2>&1 || return 1
+  samba-tool domain exportkeytab "$k/admin.keytab" --principal="Administrator@$REALM" -s "$d/etc/smb.conf" >>"$d/log/setup.log" 2>&1 || return 1
+}
+
 write_env() {
   local d=$1
   {
@@ -210,6 +221,13 @@ write_env() {
     echo "export KEYTAB_BIND_PASSWORD_FILE=$(ktp_shq "$d/admin.pass")"
     echo "export KEYTAB_BASE_DN=$(ktp_shq "$BASE_DN")"
     echo "export KEYTAB_CA_FILE=$(ktp_shq "$d/tls/ca.pem")"
+    # The administrator's Kerberos credentials, for the runs that bind with Kerberos
+    # (KTP_AD_AUTH=ccache|dir|password|keytab; see test/helpers/samba.ts).
+    echo "export KTP_AD_LDAP_URL=$(ktp_shq "ldap://$HOST_IP:389")"
+    echo "export KTP_AD_ADMIN_PRINCIPAL=$(ktp_shq "Administrator@$REALM")"
+    echo "export KTP_AD_CCACHE=$(ktp_shq "FILE:$d/krb5/admin.ccache")"
+    echo "export KTP_AD_DIR_CCACHE=$(ktp_shq "DIR:$d/krb5/collection")"
+    echo "export KTP_AD_ADMIN_KEYTAB=$(ktp_shq "$d/krb5/admin.keytab")"
   } >"$d/env.sh.tmp"
   mv -f "$d/env.sh.tmp" "$d/env.sh"
 }
@@ -267,6 +285,7 @@ start() {
       { ktp_tail "$DIR/log/setup.log"; stop_instance; ktp_die "relaxing the password policy failed"; }
     ktp_log "password policy relaxed (KTP_SAMBA_RELAX_PASSWORD_POLICY=1)"
   fi
+  admin_credentials "$DIR" || { stop_instance; ktp_die "making the administrator's Kerberos credentials failed"; }
   write_env "$DIR"
   ktp_log "Samba DC for $REALM ready (root pid $pid): copy $((t1 - t0)) ms, total $(($(ktp_now_ms) - t0)) ms; env: $DIR/env.sh"
 }

@@ -26,6 +26,10 @@ export interface DirectoryArgs {
   starttls: boolean;
   'insecure-tls': boolean;
   timeout: number | undefined;
+  auth?: string | undefined;
+  'admin-keytab'?: string | undefined;
+  'admin-principal'?: string | undefined;
+  'ldap-host'?: string | undefined;
 }
 
 const GROUP = `Directory (or ${DIRECTORY_ENV.url}, ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.bindPasswordFile} / ${DIRECTORY_ENV.bindPassword}, ${DIRECTORY_ENV.baseDn}, ${DIRECTORY_ENV.caFile}):`;
@@ -42,7 +46,11 @@ export function directoryOptions<T>(y: Argv<T>): Argv<T & DirectoryArgs> {
     .option('starttls', { type: 'boolean', default: false, describe: 'upgrade an ldap:// connection with StartTLS before binding' })
     .option('insecure-tls', { type: 'boolean', default: false, describe: 'do NOT verify the DC certificate (warns; anyone on the path can read the passwords)' })
     .option('timeout', { type: 'number', describe: `seconds to wait for the DC (default ${DEFAULT_TIMEOUT_SECONDS})` })
-    .group(['ldap-url', 'bind-dn', 'bind-password-file', 'bind-password', 'base-dn', 'ca-file', 'starttls', 'insecure-tls', 'timeout'], GROUP) as Argv<T & DirectoryArgs>;
+    .option('auth', { type: 'string', choices: ['auto', 'kerberos', 'simple'], describe: `kerberos: SASL GSSAPI sealed on ldap://; simple: bind DN + password over TLS; auto (default): simple on ldaps:// or --starttls, else kerberos [$${DIRECTORY_ENV.auth}]` })
+    .option('admin-keytab', { type: 'string', describe: `Kerberos with the keys of this keytab (cron jobs) [$${DIRECTORY_ENV.adminKeytab}]` })
+    .option('admin-principal', { type: 'string', describe: `the principal to use from --admin-keytab [$${DIRECTORY_ENV.adminPrincipal}]` })
+    .option('ldap-host', { type: 'string', describe: "the DC's DNS name for its ldap/ SPN when --ldap-url holds an address (default: the DC's dnsHostName)" })
+    .group(['ldap-url', 'auth', 'bind-dn', 'bind-password-file', 'bind-password', 'admin-keytab', 'admin-principal', 'ldap-host', 'base-dn', 'ca-file', 'starttls', 'insecure-tls', 'timeout'], GROUP) as Argv<T & DirectoryArgs>;
 }
 
 function readTextFile(ctx: CliContext, path: string, what: string): string {
@@ -69,6 +77,10 @@ export async function directoryConfig(ctx: CliContext, args: DirectoryArgs): Pro
       startTls: args.starttls,
       insecureTls: args['insecure-tls'],
       timeout: args.timeout,
+      auth: args.auth,
+      adminKeytab: args['admin-keytab'] === undefined ? undefined : resolve(ctx.cwd, args['admin-keytab']),
+      adminPrincipal: args['admin-principal'],
+      ldapHost: args['ldap-host'],
     },
     {
       env: ctx.env,
