@@ -19,7 +19,7 @@ import { resolveEnctype } from '../crypto/enctypes.js';
 import { KtError, isKtError } from '../errors.js';
 import { formatPrincipal, parsePrincipal } from '../principal.js';
 import type { Principal } from '../principal.js';
-import { getInitialTicket, type InitialSecret, type KdcFailure, type KrbContext, type KrbCredentials, type KrbKey } from './client.js';
+import { getInitialTicket, type InitialSecret, type InitialTicket, type KdcFailure, type KrbContext, type KrbCredentials, type KrbKey, type Outcome } from './client.js';
 import { KEY_USAGE, KRB_ERR, krbErrorInfo } from './constants.js';
 import { openApRep } from './gss-krb5.js';
 import {
@@ -212,11 +212,21 @@ export async function runKpasswd(ctx: KpasswdContext, ticket: KrbCredentials, ve
   throw refusal(result, target);
 }
 
+/** An initial ticket for kadmin/changepw (AS exchange): the KDC's answer, refusal included. */
+export function changepwTicket(ctx: KrbContext, client: Principal, secret: InitialSecret): Promise<Outcome<InitialTicket>> {
+  return getInitialTicket(ctx, client, secret, { service: changepwPrincipal(client.realm), lifetimeSeconds: 300 });
+}
+
+/** Change-password (request version 1) with a kadmin/changepw ticket of the account itself. */
+export function changePasswordWith(ctx: KpasswdContext, ticket: KrbCredentials, newPassword: Uint8Array): Promise<KpasswdSuccess> {
+  return runKpasswd(ctx, ticket, KPASSWD_VERSION.CHANGE, newPassword, ticket.client, newPassword);
+}
+
 /** Change-password with one's own key: AS exchange for kadmin/changepw, then request version 1. */
 export async function changePassword(ctx: KpasswdContext, client: Principal, secret: InitialSecret, newPassword: Uint8Array): Promise<KpasswdSuccess> {
-  const initial = await getInitialTicket(ctx, client, secret, { service: changepwPrincipal(client.realm), lifetimeSeconds: 300 });
+  const initial = await changepwTicket(ctx, client, secret);
   if (!initial.ok) throw initialTicketError(initial.failure, client, `cannot get a kadmin/changepw ticket as ${formatPrincipal(client)}`);
-  return runKpasswd(ctx, initial.credentials, KPASSWD_VERSION.CHANGE, newPassword, client, newPassword);
+  return changePasswordWith(ctx, initial.credentials, newPassword);
 }
 
 /** Set-password (RFC 3244) for another account, with an admin's kadmin/changepw ticket. */
@@ -227,7 +237,7 @@ export async function setPasswordAs(ctx: KpasswdContext, adminTicket: KrbCredent
 
 /** An admin's initial kadmin/changepw ticket from a password or keys (a keytab). */
 export async function adminChangepwTicket(ctx: KrbContext, admin: Principal, secret: InitialSecret): Promise<KrbCredentials> {
-  const initial = await getInitialTicket(ctx, admin, secret, { service: changepwPrincipal(admin.realm), lifetimeSeconds: 300 });
+  const initial = await changepwTicket(ctx, admin, secret);
   if (!initial.ok) throw initialTicketError(initial.failure, admin, `cannot get a kadmin/changepw ticket as ${formatPrincipal(admin)}`);
   return initial.credentials;
 }
