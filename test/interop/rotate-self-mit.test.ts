@@ -41,7 +41,7 @@ describe.runIf(interopEnabled() && mit !== undefined && mit.kdcProfile !== undef
   };
   const tool = (cmd: string, args: string[], cache: string) => runTool(cmd, args, { env: { KRB5_CONFIG: mit!.krb5Config, KRB5CCNAME: `FILE:${tmp.path}/${cache}` } });
   const kvnos = (kt: string): number[] => [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
-  const keytab = (args: string[]) => runCli(args, { env: { KRB5_CONFIG: mit!.krb5Config }, cwd: tmp.path, now: Date.now() / 1000 });
+  const keytab = (args: string[]) => runCli(args, { env: { KRB5_CONFIG: mit!.krb5Config }, cwd: tmp.path, now: Math.floor(Date.now() / 1000) });
 
   /** A fresh service principal and its keytab (kvno 2, two AES enctypes). */
   const principal = (tag: string, policy?: string): { name: string; kt: string } => {
