@@ -51,7 +51,6 @@ describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined 
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/was not changed/);
     expect(r.stderr).toMatch(/minimum password age|KRB5_KPASSWD_SOFTERROR/);
-    console.log(r.stderr);
     expect(readFileSync(kt)).toEqual(bytes);
     proveKeytab(ad!, tmp.path, kt, principal, principal, before[0]!);
   });
