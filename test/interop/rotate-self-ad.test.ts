@@ -89,4 +89,13 @@ describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined 
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain(`${principal}: kvno = ${k0! + 1}, keytab entry valid`);
   });
+
+  it('ad setpass --kpasswd: the admin sets the password through kpasswd set-password, then the keytab is written', async () => {
+    const { name, principal, kt } = await account('kps', { relaxed: false });
+    const [k0] = [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))];
+    const r = await keytab(['ad', 'setpass', name, '--random', '--kpasswd', '-o', kt, '-p', principal, '-e', 'aes256,aes128']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`msDS-KeyVersionNumber is now ${k0! + 1}`);
+    proveKeytab(ad!, tmp.path, kt, principal, principal, k0! + 1);
+  });
 });
