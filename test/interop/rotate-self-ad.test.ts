@@ -8,11 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKeytab } from '../../lib/keytab/decode.js';
-import { runCli } from '../helpers/cli.js';
+import type { RotationStep } from '../../lib/cli/commands/rotate.js';
+import { cliKpasswdContext } from '../../lib/cli/kpasswd-options.js';
+import { rotateSelf } from '../../lib/cli/rotate-self.js';
+import { loadNodeKrb5Config } from '../../lib/node/krb5-transport.js';
+import { runCli, testContext } from '../helpers/cli.js';
 import { adEnv, mitTool, proveKeytab } from '../helpers/samba.js';
 import { interopEnabled, runTool, sambaDc, tempDir } from './env.js';
 
 const ad = sambaDc();
+class Crash extends Error {}
 
 describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined && ad.dir !== undefined)('rotate --self with Samba AD kpasswd', () => {
   const id = randomBytes(3).toString('hex');
@@ -98,4 +103,34 @@ describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined 
     expect(r.stdout).toContain(`msDS-KeyVersionNumber is now ${k0! + 1}`);
     proveKeytab(ad!, tmp.path, kt, principal, principal, k0! + 1);
   });
+
+  for (const step of ['staged', 'password-set', 'confirmed'] as const satisfies readonly RotationStep[]) {
+    it(`a crash after "${step}": the service keeps working; the next --self rotation completes`, async () => {
+      const { principal, kt } = await account(`c${step.slice(0, 2)}`);
+      const [k0] = kvnos(kt);
+      const { ctx } = testContext({ env: { KRB5_CONFIG: ad!.krb5Config }, cwd: tmp.path });
+      const real = { ...ctx, now: () => Math.floor(Date.now() / 1000) };
+      const args = { kdc: undefined, realm: undefined, tcp: false, timeout: undefined, 'dns-server': undefined, dns: false, 'kpasswd-server': undefined };
+      const kctx = cliKpasswdContext(real, args, loadNodeKrb5Config({ KRB5_CONFIG: ad!.krb5Config }));
+      await expect(
+        rotateSelf(real, kctx, { keytab: kt, principals: [], keep: 1 }, { verbose: false }, {
+          after: (s) => {
+            if (s === step) throw new Crash(s);
+          },
+        }),
+      ).rejects.toBeInstanceOf(Crash);
+      expect(kvnos(kt)).toEqual([k0!, k0! + 1]);
+      const now = step === 'staged' ? k0! : k0! + 1;
+      const cache = `FILE:${tmp.path}/cc-admin-${randomBytes(3).toString('hex')}`;
+      const password = readFileSync(ad!.bindPasswordFile, 'utf8');
+      expect(mitTool(ad!, 'kinit', [`Administrator@${ad!.realm}`], cache, { input: `${password}\n` }).status).toBe(0);
+      const check = mitTool(ad!, 'kvno', ['-k', kt, principal], cache);
+      expect(check.stderr).toBe('');
+      expect(check.stdout).toContain(`${principal}: kvno = ${now}, keytab entry valid`);
+      const next = await keytab(['rotate', kt, '--self']);
+      expect(next.code, next.stderr).toBe(0);
+      expect(kvnos(kt)).toEqual([now, now + 1]);
+      proveKeytab(ad!, tmp.path, kt, principal, principal, now + 1);
+    });
+  }
 });
