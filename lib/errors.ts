@@ -42,6 +42,10 @@ const CODES = {
   KRB5_CONF_INVALID: { exit: 1, message: 'krb5.conf cannot be parsed' },
   KDC_NOT_FOUND: { exit: 1, message: 'no KDC is known for the realm' },
   KDC_UNREACHABLE: { exit: 1, message: 'no KDC answered' },
+  KRB_KEY_STALE: { exit: 1, message: 'the KDC refused the key: it is stale (the password changed elsewhere)' },
+  KRB_CLOCK_SKEW: { exit: 1, message: 'clock skew too great between this host and the Kerberos server' },
+  KPASSWD_POLICY: { exit: 1, message: 'the password policy refused the new password' },
+  KPASSWD_REFUSED: { exit: 1, message: 'the kpasswd server refused the password change' },
   // credentials caches (lib/krb5/ccache.ts, lib/node/ccache.ts)
   CCACHE_BAD_VERSION: { exit: 1, message: 'not a credentials cache: unknown or unsupported format version' },
   CCACHE_TRUNCATED: { exit: 1, message: 'credentials cache is truncated' },

@@ -127,7 +127,7 @@ export function acceptorToken(token: Uint8Array, state: InitiatorState): Accepto
 }
 
 /** AP-REP ::= [APPLICATION 15] SEQUENCE { pvno [0], msg-type [1], enc-part [2] } */
-function openApRep(bytes: Uint8Array, state: InitiatorState): AcceptorReply {
+export function openApRep(bytes: Uint8Array, state: InitiatorState): AcceptorReply {
   const f = sequenceFields(unwrapApplication(decodeTlv(bytes), MSG_TYPE.AP_REP, 'AP-REP'), 'AP-REP');
   const encPart = field(f, 2, 'enc-part', decodeEncryptedDataTlv);
   let plain: Uint8Array;

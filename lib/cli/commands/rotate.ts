@@ -24,9 +24,10 @@ import { principalArg } from '../key-options.js';
 import { lockKeytab } from '../lock.js';
 import { progress } from '../progress.js';
 import { directoryOptions, withDirectory } from './ad/common.js';
+import { runSelfRotation, selfOptions, type SelfArgs } from '../rotate-self-command.js';
 import type { DirectoryArgs } from './ad/common.js';
 
-interface RotateArgs extends DirectoryArgs {
+interface RotateArgs extends DirectoryArgs, SelfArgs {
   keytab: string | undefined;
   account: string | undefined;
   principal: string[] | undefined;
@@ -60,7 +61,7 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
   command: 'rotate [keytab]',
   describe: 'New random password for an AD account and new keys in its keytab, keeping the previous kvno',
   builder: (y) =>
-    directoryOptions(
+    selfOptions(directoryOptions(
       y
         .positional('keytab', { type: 'string', describe: 'the keytab to renew (holds the keys of the account\'s principals)' })
         .option('account', { alias: 'a', type: 'string', describe: 'the AD account (sAMAccountName, UPN or DN) whose password changes' })
@@ -69,12 +70,14 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
         .option('from', { type: 'string', describe: 'rotate many accounts: a CSV/JSON file with keytab, account[, principals, keep] per row' })
         .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'print the plan, change nothing' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
-    )
+    ))
       .example('$0 rotate /etc/tomcat.keytab --account svc-tomcat', 'new password, new keys, kvno-1 kept')
+      .example('$0 rotate /etc/krb5.keytab --self --max-age 30', 'the host renews its own password through kpasswd (cron)')
       .example('$0 rotate /etc/tomcat.keytab --account svc-tomcat --dry-run', 'what would happen')
       .example('$0 rotate --from rotations.csv', 'many accounts; carries on after a failure'),
   handler: async (args) => {
     if (!Number.isInteger(args.keep) || args.keep < 0) throw new KtError('USAGE', `--keep ${args.keep}: give a whole number (0 keeps only the new keys)`);
+    if (args.self) return runSelfRotation(ctx, args);
     let jobs: Job[];
     if (args.from !== undefined) {
       if (args.keytab !== undefined || args.account !== undefined || args.principal !== undefined) {

@@ -25,6 +25,7 @@ import { warn } from '../../context.js';
 import { checkRegularTarget, checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../../io.js';
 import type { KeytabLocation } from '../../io.js';
 import { lockKeytab } from '../../lock.js';
+import { setPasswordByKpasswd } from '../../ad-kpasswd.js';
 import { enctypesArg } from '../../key-options.js';
 import { splitList } from '../../options.js';
 import { describeEntry, jsonEntry } from '../../output.js';
@@ -43,6 +44,7 @@ interface SetpassArgs extends DirectoryArgs, SecretArgs {
   'allow-weak': boolean;
   'dry-run': boolean;
   json: boolean;
+  kpasswd: boolean;
 }
 
 /** Default principals for -o: the account itself and each of its SPNs, in the account's realm. */
@@ -117,6 +119,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
           .option('enctype', { alias: 'e', type: 'string', array: true, describe: "enctypes (default: what the account's msDS-SupportedEncryptionTypes allows, else aes256, aes128, rc4)" })
           .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single DES' })
           .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'show the LDAP change and the keys to write, change nothing' })
+          .option('kpasswd', { type: 'boolean', default: false, describe: 'set the password through kpasswd (RFC 3244 set-password, as the bind UPN) instead of an LDAP unicodePwd write' })
           .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
       )
         .example('$0 ad setpass svc-web --random -o /etc/http.keytab -p HTTP/web.example.com@EXAMPLE.COM', '')
@@ -141,7 +144,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
       await withDirectory(
         ctx,
         args,
-        async (dir) => {
+        async (dir, config) => {
           const account = await requireAccount(dir, args.account);
           const password = await newPassword(ctx, args, account);
           const predicted = nextKvno(account);
@@ -156,7 +159,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
               entries.push(...(await makeEntries({ principal, kvno: predicted, timestamp, enctypes, source: { kind: 'password', password: password.text, salt } })));
             }
           }
-          const r = await setPassword(dir, account, password.text, { dryRun });
+          const r = args.kpasswd && !dryRun ? await setPasswordByKpasswd(ctx, dir, config, account, password.text) : await setPassword(dir, account, password.text, { dryRun });
           if (r.applied && r.kvno !== predicted) {
             warn(ctx, `AD reports kvno ${r.kvno}, not ${predicted} as expected: the keys get kvno ${r.kvno}`);
             entries = entries.map((e) => ({ ...e, kvno: r.kvno }));
