@@ -20,7 +20,8 @@ export function listedSubcommands(help: string, program: string, path: readonly 
     .map((line) => line.trim())
     .filter((line) => line.startsWith(prefix))
     .map((line) => (line.slice(prefix.length).split(/\s+/)[0] as string))
-    .filter((word) => /^[a-z][a-z0-9-]*$/.test(word));
+    // `completion` is yargs' own command: it has no help of its own beyond its line in the list.
+    .filter((word) => /^[a-z][a-z0-9-]*$/.test(word) && !(path.length === 0 && word === 'completion'));
 }
 
 export interface CommandHelp {

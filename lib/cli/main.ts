@@ -26,6 +26,7 @@ export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = c
     .strict()
     .demandCommand(1, 'give a command (the list: "keytab --help")')
     .recommendCommands()
+    .completion('completion', 'Print a bash/zsh completion script (keytab completion >> ~/.bashrc)')
     .help()
     .alias('help', 'h')
     .version(false)
