@@ -52,7 +52,7 @@ for (const name of Object.keys(WARM)) {
     target: 'node20',
     outfile: bundle,
     minify: true,
-    sourcemap: true,
+    sourcemap: false,
     logLevel: 'warning',
     // yargs and our code use import.meta.url; in CommonJS it comes from __filename.
     define: { 'import.meta.url': '__keytab_url' },
