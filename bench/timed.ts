@@ -27,6 +27,23 @@ export function killGroup(pid: number | undefined): void {
   }
 }
 
+/** Groups still running. Ctrl-C reaches only the terminal's process group, not these: pass it on. */
+const live = new Set<number>();
+let signalsHandled = false;
+function handleSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      for (const pid of live) killGroup(pid);
+      process.exit(status);
+    });
+  }
+  process.on('exit', () => {
+    for (const pid of live) killGroup(pid);
+  });
+}
+
 /** Wall seconds and peak RSS of one run; undefined when the limit stopped it. Throws on failure. */
 export function timed(cmd: string, argv: readonly string[], options: TimedOptions = {}): Promise<Timed | undefined> {
   return new Promise((resolve, reject) => {
@@ -38,14 +55,14 @@ export function timed(cmd: string, argv: readonly string[], options: TimedOption
       stderr = (stderr + d.toString()).slice(-4000);
     });
     const timer = options.timeoutMs ? setTimeout(() => ((stopped = true), killGroup(child.pid)), options.timeoutMs) : undefined;
-    const onExit = (): void => killGroup(child.pid);
-    process.once('exit', onExit);
+    handleSignals();
+    if (child.pid !== undefined) live.add(child.pid);
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     child.on('error', reject);
     child.on('close', (status) => {
       if (timer) clearTimeout(timer);
-      process.removeListener('exit', onExit);
+      if (child.pid !== undefined) live.delete(child.pid);
       // Anything the command left behind in its group goes too.
       killGroup(child.pid);
       if (stopped) return resolve(undefined);
