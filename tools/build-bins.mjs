@@ -52,7 +52,7 @@ for (const name of Object.keys(WARM)) {
     target: 'node20',
     outfile: bundle,
     minify: true,
-    sourcemap: true,
+    sourcemap: false,
     logLevel: 'warning',
     // yargs and our code use import.meta.url; in CommonJS it comes from __filename.
     define: { 'import.meta.url': '__keytab_url' },
@@ -62,6 +62,7 @@ for (const name of Object.keys(WARM)) {
   writeFileSync(bin, loader(name));
   chmodSync(bin, 0o755);
   rmSync(`${bundle}.cache`, { force: true });
+  rmSync(`${bundle}.map`, { force: true }); // from builds that made source maps
   const warm = spawnSync(process.execPath, [bin, ...WARM[name]], { env: { ...process.env, KEYTAB_WRITE_CODE_CACHE: '1' }, encoding: 'utf8' });
   if (warm.error || (warm.status !== 0 && warm.status !== 2)) {
     console.error(`build-bins: ${name} did not start: ${warm.error?.message ?? warm.stderr}`);

@@ -9,6 +9,8 @@ export interface OutStream {
   /** Resolves once earlier writes have been handed to the OS (back-pressure on pipes). */
   drain(): Promise<void>;
   readonly isTTY: boolean;
+  /** The terminal's width, when it is one (help is laid out for it). */
+  readonly columns?: number | undefined;
 }
 
 export interface InStream {

@@ -32,6 +32,7 @@ function outStream(stream: NodeJS.WriteStream): CliContext['stdout'] {
       wake = undefined;
     },
     isTTY: stream.isTTY === true,
+    columns: stream.isTTY ? stream.columns : undefined,
   };
 }
 

@@ -19,13 +19,13 @@ export interface SecretArgs {
 }
 
 /** Adds the password source options to a command. */
-export function secretOptions<T>(y: Argv<T>): Argv<T & SecretArgs> {
+export function secretOptions<T>(y: Argv<T>, group = 'Password (default: ask on the terminal, without echo):'): Argv<T & SecretArgs> {
   return y
     .option('password-file', { type: 'string', describe: 'read the password from this file (bytes as they are, at most 64 KiB; one trailing "\\n" or "\\r\\n" dropped; - = stdin)' })
     .option('password-stdin', { type: 'boolean', default: false, describe: 'read the password from standard input' })
     .option('password-env', { type: 'string', describe: 'read the password from this environment variable' })
     .option('password', { type: 'string', describe: 'the password itself: visible to other users in ps and shell history, avoid' })
-    .group(['password-file', 'password-stdin', 'password-env', 'password'], 'Password (default: ask on the terminal, without echo):') as Argv<T & SecretArgs>;
+    .group(['password-file', 'password-stdin', 'password-env', 'password'], group) as Argv<T & SecretArgs>;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RunOptions {
   stdin?: Uint8Array | string;
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
+  /** The terminal width stdout reports (help is laid out for it). */
+  columns?: number;
   now?: number;
   prompt?: (q: string) => Promise<string>;
   program?: string;
@@ -38,6 +40,7 @@ export function testContext(options: RunOptions = {}): { ctx: CliContext; result
       write: (c) => void out.push(typeof c === 'string' ? enc.encode(c) : c.slice()),
       drain: async () => undefined,
       isTTY: options.stdoutIsTTY ?? false,
+      columns: options.columns,
     },
     stderr: { write: (c) => void (err += typeof c === 'string' ? c : new TextDecoder().decode(c)), drain: async () => undefined, isTTY: false },
     stdin: {

@@ -23,8 +23,15 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
       .positional('file', { type: 'string', describe: 'keytab (path, FILE:path or - for stdin); default $KRB5_KTNAME, then /etc/krb5.keytab' })
       .option('keys', { alias: 'K', type: 'boolean', default: false, describe: 'also show the keys in hex (like klist -K): secret!' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON: {version, entries[]}' })
+      // klist's habit, `klist -k -t -e -K FILE`: -k (keytab mode), -t (timestamps) and -e (enctypes)
+      // take no value and change nothing, as list always shows all three; FILE stays positional.
+      .option('k', { type: 'boolean', describe: "klist's -k: accepted, no effect (list always reads a keytab; -k takes no value)" })
+      .option('t', { type: 'boolean', describe: "klist's -t: accepted, no effect (timestamps are always shown)" })
+      .option('e', { type: 'boolean', describe: "klist's -e: accepted, no effect (enctypes are always shown)" })
+      .group(['k', 't', 'e'], 'klist habits:')
       .example('$0 list /etc/krb5.keytab', 'what klist -k -t -e shows')
       .example('$0 list http.keytab --json', 'machine-readable')
+      .example('$0 list -k -t -e -K /etc/krb5.keytab', "klist's options work: -k, -t and -e change nothing, -K shows the keys")
       .example('KRB5_KTNAME=FILE:/etc/tomcat.keytab $0 list', 'the keytab named by KRB5_KTNAME'),
   handler: async (args) => {
     const loc = keytabLocation(ctx, args.file);

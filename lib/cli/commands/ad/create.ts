@@ -45,6 +45,8 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
           .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single-DES enctypes' })
           .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check and show the LDAP changes, change nothing' })
           .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+        // No prompt here: without a password option the account is created disabled.
+        'Password (default: none, the account stays disabled until "keytab ad setpass"):',
       )
         .example('$0 ad create svc-web --upn HTTP/web.example.com@EXAMPLE.COM --spn HTTP/web.example.com --enctypes aes256,aes128 --random-password', '')
         .example('$0 ad create web --computer --spn host/web.example.com', 'a computer account, disabled until a password is set') as Argv<CreateArgs>,

@@ -27,6 +27,8 @@ export const adCommand = defineCommand<DirectoryArgs>((ctx: CliContext) => ({
       .command(flagsCommand(ctx))
       .command(auditCommand(ctx))
       .demandCommand(1, 'give an ad subcommand: show, create, spn, mapuser, setpass, enctypes, flags or audit')
+      .example('$0 ad show svc-web', 'the account: UPN, SPNs, enctypes, kvno, flags')
+      .example('$0 ad audit', 'every service account against the rules (RC4 only, duplicate SPNs, ...)')
       .epilogue(
         'The directory comes from --ldap-url etc. or KEYTAB_LDAP_URL, KEYTAB_BIND_DN, KEYTAB_BIND_PASSWORD_FILE (or KEYTAB_BIND_PASSWORD), KEYTAB_BASE_DN, KEYTAB_CA_FILE. ' +
           'TLS is always verified (give the CA with --ca-file); passwords are never sent over plain ldap://. Every change supports --dry-run.',

@@ -36,7 +36,18 @@ function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, Sp
         .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName, UPN or DN' })
         .positional('spn', { type: 'string', array: true, describe: 'service/host[:port], e.g. HTTP/web.example.com (no @REALM)' })
         .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check and show the LDAP change, change nothing' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as Argv<SpnEditArgs>,
+        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+        .example(
+          verb === 'add'
+            ? [
+                ['$0 ad spn add svc-web HTTP/web.example.com HTTP/web', 'after checking that no other account holds them'],
+                ['$0 ad spn add svc-web HTTP/web.example.com --dry-run', 'show the LDAP change, change nothing'],
+              ]
+            : [
+                ['$0 ad spn remove svc-web HTTP/old.example.com', ''],
+                ['$0 ad spn remove svc-web HTTP/old.example.com --dry-run', 'show the LDAP change, change nothing'],
+              ],
+        ) as Argv<SpnEditArgs>,
     handler: async (args) => {
       const spns = args.spn ?? [];
       if (spns.length === 0) throw new KtError('USAGE', `give the SPNs to ${verb}`);
@@ -64,7 +75,9 @@ function list(ctx: CliContext): CommandModule<object, SpnEditArgs> {
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
         .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName, UPN or DN' })
-        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' }) as Argv<SpnEditArgs>,
+        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' })
+        .example('$0 ad spn list svc-web', 'like setspn -L svc-web')
+        .example('$0 ad spn list web$ --json', "a computer account's SPNs, as JSON") as Argv<SpnEditArgs>,
     handler: async (args) => {
       await withDirectory(ctx, args, async (dir) => {
         const account = await requireAccount(dir, args.account);
@@ -86,7 +99,9 @@ function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
         .positional('spn', { type: 'string', demandOption: true, describe: 'service/host[:port]' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the owners as JSON' }) as Argv<SpnFindArgs>,
+        .option('json', { type: 'boolean', default: false, describe: 'print the owners as JSON' })
+        .example('$0 ad spn find HTTP/web.example.com', 'like setspn -Q; exit 1 when no account holds it')
+        .example('$0 ad spn find http/WEB.example.com', 'case does not matter') as Argv<SpnFindArgs>,
     handler: async (args) => {
       await withDirectory(ctx, args, async (dir) => {
         const owners = await findSpnOwners(dir, args.spn);
@@ -106,7 +121,9 @@ function duplicates(ctx: CliContext): CommandModule<object, SpnDupArgs> {
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
         .option('aliases', { type: 'boolean', default: false, describe: 'also report host/NAME on one account against HTTP/NAME, cifs/NAME ... (sPNMappings) on another' })
-        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' }) as Argv<SpnDupArgs>,
+        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' })
+        .example('$0 ad spn duplicates', 'like setspn -X; exit 1 when there are any')
+        .example('$0 ad spn duplicates --aliases', 'also host/NAME on one account against HTTP/NAME on another') as Argv<SpnDupArgs>,
     handler: async (args) => {
       await withDirectory(ctx, args, async (dir) => {
         const dups = await findDuplicateSpns(dir, { aliases: args.aliases });
