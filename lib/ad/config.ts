@@ -227,8 +227,9 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
   const bindDn = pick(options.bindDn, env, DIRECTORY_ENV.bindDn);
   const mode = authMode(pick(options.auth, env, DIRECTORY_ENV.auth));
   const tls = parsed.scheme === 'ldaps' || startTls;
-  // auto: TLS means a simple bind, as before; plain ldap:// means Kerberos with sealing.
-  const kerberosWanted = mode === 'kerberos' || (mode === 'auto' && !tls);
+  // auto is a simple bind, as before; Kerberos is asked for (--auth kerberos, KEYTAB_AUTH).
+  // (Making it the default for ldap:// waits for the Kerberos runs of every AD suite to pass.)
+  const kerberosWanted = mode === 'kerberos';
   if (kerberosWanted && tls) {
     throw new KtError('AD_CONFIG', `--auth kerberos binds over ldap:// and seals the connection with Kerberos; ${urlText} is TLS`, {
       hint: `give ldap://${parsed.host} (port 389, no --starttls), or --auth simple with a bind DN and password`,

@@ -91,6 +91,8 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   #serverName: string | undefined;
   #closed = false;
   #auth: DirectoryAuthInfo | undefined;
+  /** Kerberos: the sealed socket has been given to ldapts. */
+  #handed = false;
 
   private constructor(client: Client, config: DirectoryConfig, tls: boolean) {
     this.#client = client;
@@ -134,15 +136,15 @@ export class LdapDirectory implements Directory, AsyncDisposable {
    */
   static async #openKerberos(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<LdapDirectory> {
     const { conn, info } = await openSealedConnection(config);
-    let handed = false;
+    let dir: LdapDirectory | undefined;
     const createConnection = (): SealedSocket => {
       // ldapts reconnects after a dropped connection; a new one would need a new bind.
-      if (handed) throw new KtError('AD_CONNECT', `the sealed connection to ${config.url} was closed`);
-      handed = true;
+      if (dir !== undefined && dir.#handed) throw new KtError('AD_CONNECT', `the sealed connection to ${config.url} was closed`);
+      if (dir) dir.#handed = true;
       return conn.socket;
     };
     const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
-    const dir = new LdapDirectory(client, config, false);
+    dir = new LdapDirectory(client, config, false);
     dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info };
     try {
       await dir.#readRootDse();
@@ -220,7 +222,9 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   /** Refuses to let ldapts reconnect behind our back (plain and unbound after StartTLS). */
   #ensureLive(): void {
     if (this.#closed) throw new KtError('INTERNAL', 'the directory session is closed');
-    if (!this.#client.isConnected || !this.#client.isBound) {
+    // A Kerberos session is bound by the SASL exchange, not by ldapts (which connects on first use).
+    const live = this.#auth?.method === 'kerberos' ? this.#client.isConnected || !this.#handed : this.#client.isConnected && this.#client.isBound;
+    if (!live) {
       throw new KtError('AD_CONNECT', `the connection to ${this.url} was lost`, { hint: 'run the command again', details: { url: this.url } });
     }
   }

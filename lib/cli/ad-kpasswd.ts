@@ -18,14 +18,15 @@ import { loadCliKrb5Config } from './kdc-options.js';
 import { cliKpasswdContext } from './kpasswd-options.js';
 
 export async function setPasswordByKpasswd(ctx: CliContext, dir: Directory, config: DirectoryConfig, account: AccountRecord, password: string): Promise<SetPasswordResult> {
-  if (!/^[^=,]+@[^=,]+$/.test(config.bindDn)) {
+  const bindDn = config.bindDn ?? '';
+  if (config.bindPassword === undefined || !/^[^=,]+@[^=,]+$/.test(bindDn)) {
     throw new KtError('USAGE', '--kpasswd logs the admin in with Kerberos: give the bind name as a UPN (admin@example.com), not a DN');
   }
-  const [user, domain] = config.bindDn.split('@') as [string, string];
+  const [user, domain] = bindDn.split('@') as [string, string];
   const admin = parsePrincipal(`${user}@${domain.toUpperCase()}`);
   const loaded = loadCliKrb5Config(ctx);
   const kctx = cliKpasswdContext(ctx, { kdc: undefined, realm: undefined, tcp: false, timeout: undefined, 'dns-server': undefined, dns: true, 'kpasswd-server': undefined }, loaded.config);
-  const ticket = await adminChangepwTicket(kctx, admin, { password: config.bindPassword });
+  const ticket = await adminChangepwTicket(kctx, admin, { password: config.bindPassword ?? '' });
   await setPasswordAs(kctx, ticket, parsePrincipal(`${account.sAMAccountName}@${account.realm}`), utf8(password));
   const now = await rereadAccount(dir, account);
   return { changes: [], applied: true, account: now, kvno: now.msDSKeyVersionNumber ?? 0, enabled: false };

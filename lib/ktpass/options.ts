@@ -60,7 +60,7 @@ export const KTPASS_EXTENSIONS: readonly KtpassExtension[] = Object.freeze([
   { name: 'password-file', value: 'file', help: 'read the password from a file (instead of /pass on the command line)' },
   { name: 'password-env', value: 'var', help: 'read the password from an environment variable' },
   { name: 'ldap-url', value: 'url', help: 'directory URL (default $KEYTAB_LDAP_URL, or ldaps:// of /target)' },
-  { name: 'auth', value: 'kerberos|simple|auto', help: 'how to bind: Kerberos sealed on ldap:// (default there), or a simple bind over TLS (default $KEYTAB_AUTH)' },
+  { name: 'auth', value: 'kerberos|simple|auto', help: 'how to bind: kerberos (sealed on ldap://) or simple over TLS (the default; $KEYTAB_AUTH)' },
   { name: 'bind-dn', value: 'dn', help: 'bind DN or UPN (default $KEYTAB_BIND_DN)' },
   { name: 'admin-keytab', value: 'file', help: 'Kerberos with the keys of this keytab (default $KEYTAB_ADMIN_KEYTAB)' },
   { name: 'admin-principal', value: 'principal', help: 'the principal to use from --admin-keytab (default $KEYTAB_ADMIN_PRINCIPAL)' },

@@ -270,7 +270,7 @@ describe.runIf(interopEnabled() && ad !== undefined)('keytab ad against the Samb
     const w = await keytab(['ad', 'setpass', `svc-${id}`, '--random', '--ldap-url', plain]);
     expect(w.code).toBe(1);
     expect(w.stderr).toContain(`keytab: error: refusing to send a password to ${plain} over an unencrypted connection (nothing was sent)`);
-    expect(w.stderr).toContain('keytab: hint: use ldaps://HOST (port 636) or add --starttls to an ldap:// URL');
+    expect(w.stderr).toContain('keytab: hint: use ldaps://HOST (port 636), add --starttls to an ldap:// URL, or bind with Kerberos');
     const b = await keytab(['ad', 'show', `svc-${id}`, '--ldap-url', plain]);
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/warning: .* without --starttls is not encrypted/);

@@ -22,7 +22,7 @@ export function adEnv(ad: SambaDc, over: Record<string, string | undefined> = {}
   }
   const kerberos = ad.kerberos;
   if (!kerberos) throw new Error('KTP_AD_AUTH is set but the DC env has no Kerberos credentials (test/servers/samba-dc.sh writes them)');
-  const base = { KEYTAB_LDAP_URL: kerberos.ldapUrl, KEYTAB_BASE_DN: ad.baseDn, KRB5_CONFIG: ad.krb5Config, KRB5CCNAME: `FILE:${ad.dir ?? '/nonexistent'}/no-cache` };
+  const base = { KEYTAB_AUTH: 'kerberos', KEYTAB_LDAP_URL: kerberos.ldapUrl, KEYTAB_BASE_DN: ad.baseDn, KRB5_CONFIG: ad.krb5Config, KRB5CCNAME: `FILE:${ad.dir ?? '/nonexistent'}/no-cache` };
   const sources: Record<string, Record<string, string>> = {
     ccache: { KRB5CCNAME: kerberos.ccache },
     dir: { KRB5CCNAME: kerberos.dirCcache },

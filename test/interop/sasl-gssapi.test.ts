@@ -12,7 +12,9 @@ import type { KrbContext } from '../../lib/krb5/client.js';
 import { createNodeKdcTransport } from '../../lib/node/krb5-transport.js';
 import { openSaslGssapi } from '../../lib/node/sasl-socket.js';
 import { parsePrincipal } from '../../lib/principal.js';
-import { interopEnabled, sambaDc } from './env.js';
+import { runCli } from '../helpers/cli.js';
+import { proveKeytab } from '../helpers/samba.js';
+import { interopEnabled, sambaDc, tempDir } from './env.js';
 
 const ad = sambaDc();
 
@@ -48,5 +50,39 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
     const admin2 = await client.search(`CN=Users,${ad!.baseDn}`, { scope: 'one', filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] });
     expect(admin2.searchEntries[0]?.['sAMAccountName']).toBe('Administrator');
     await client.unbind();
+  });
+
+  // keytab ad over ldap://127.0.0.1:389 with --auth kerberos and no CA file, the credentials
+  // from each source the DC start made (test/servers/samba-dc.sh admin_credentials).
+  for (const mode of ['ccache', 'dir', 'password', 'keytab'] as const) {
+    it(`keytab ad show over the sealed connection, credentials from ${mode}`, async () => {
+      const k = ad!.kerberos!;
+      const env: Record<string, string> = { KEYTAB_AUTH: 'kerberos', KEYTAB_LDAP_URL: k.ldapUrl, KEYTAB_BASE_DN: ad!.baseDn, KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: `FILE:${ad!.dir}/none` };
+      if (mode === 'ccache') env['KRB5CCNAME'] = k.ccache;
+      if (mode === 'dir') env['KRB5CCNAME'] = k.dirCcache;
+      if (mode === 'password') Object.assign(env, { KEYTAB_BIND_DN: k.adminPrincipal, KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile });
+      if (mode === 'keytab') Object.assign(env, { KEYTAB_ADMIN_KEYTAB: k.adminKeytab, KEYTAB_ADMIN_PRINCIPAL: k.adminPrincipal });
+      const r = await runCli(['ad', 'show', 'Administrator', '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).sAMAccountName).toBe('Administrator');
+      expect(r.stderr).toBe('');
+    });
+  }
+
+  it('a password write over the sealed connection (no TLS anywhere): setpass -o keys pass kinit -k and kvno -k', async () => {
+    const k = ad!.kerberos!;
+    const env = { KEYTAB_AUTH: 'kerberos', KEYTAB_LDAP_URL: k.ldapUrl, KEYTAB_BASE_DN: ad!.baseDn, KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: k.ccache };
+    const name = `sasl-${randomBytes(3).toString('hex')}`;
+    const principal = `HTTP/${name}.${ad!.realm.toLowerCase()}@${ad!.realm}`;
+    const dir = tempDir('ktp-sasl-');
+    try {
+      expect((await runCli(['ad', 'create', name, '--spn', `HTTP/${name}.${ad!.realm.toLowerCase()}`, '--upn', principal, '--enctypes', 'aes256,aes128'], { env })).code).toBe(0);
+      const kt = `${dir.path}/sasl.keytab`;
+      const r = await runCli(['ad', 'setpass', name, '--random', '-o', kt, '-p', principal, '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      proveKeytab(ad!, dir.path, kt, principal, principal, JSON.parse(r.stdout).kvno);
+    } finally {
+      dir.cleanup();
+    }
   });
 });

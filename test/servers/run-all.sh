@@ -148,4 +148,16 @@ export KRB5CCNAME="FILE:$WORK/default.ccache"
 phase "npx vitest run $*"
 npx --no-install vitest run "$@"
 STATUS=$?
+
+# --- 5. the AD suites again, bound with Kerberos (issue 12) -----------------------------------
+# On ldap://127.0.0.1:389, sealed SASL GSSAPI, no CA file, each with another credential source
+# (test/helpers/samba.ts adEnv). The plain-ldap:// test is about simple binds and is left out.
+if [ "$STATUS" = 0 ] && want samba && [ $# -eq 0 ]; then
+  for pass in "ccache test/ad/samba.test.ts" "dir test/interop/rotate-ktpass-ad.test.ts" \
+    "password test/interop/ad-guards.test.ts" "keytab test/interop/rotate-crash.test.ts"; do
+    set -- $pass
+    phase "Kerberos-bound AD suite: KTP_AD_AUTH=$1 $2"
+    KTP_AD_AUTH=$1 npx --no-install vitest run "$2" -t '^(?!.*plain ldap://).*$' || { STATUS=1; break; }
+  done
+fi
 exit "$STATUS"

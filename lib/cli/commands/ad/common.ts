@@ -46,7 +46,7 @@ export function directoryOptions<T>(y: Argv<T>): Argv<T & DirectoryArgs> {
     .option('starttls', { type: 'boolean', default: false, describe: 'upgrade an ldap:// connection with StartTLS before binding' })
     .option('insecure-tls', { type: 'boolean', default: false, describe: 'do NOT verify the DC certificate (warns; anyone on the path can read the passwords)' })
     .option('timeout', { type: 'number', describe: `seconds to wait for the DC (default ${DEFAULT_TIMEOUT_SECONDS})` })
-    .option('auth', { type: 'string', choices: ['auto', 'kerberos', 'simple'], describe: `kerberos: SASL GSSAPI sealed on ldap://; simple: bind DN + password over TLS; auto (default): simple on ldaps:// or --starttls, else kerberos [$${DIRECTORY_ENV.auth}]` })
+    .option('auth', { type: 'string', choices: ['auto', 'kerberos', 'simple'], describe: `kerberos: SASL GSSAPI sealed on ldap:// (ticket cache, --bind-dn password, or --admin-keytab); simple (auto, the default): bind DN + password over TLS [$${DIRECTORY_ENV.auth}]` })
     .option('admin-keytab', { type: 'string', describe: `Kerberos with the keys of this keytab (cron jobs) [$${DIRECTORY_ENV.adminKeytab}]` })
     .option('admin-principal', { type: 'string', describe: `the principal to use from --admin-keytab [$${DIRECTORY_ENV.adminPrincipal}]` })
     .option('ldap-host', { type: 'string', describe: "the DC's DNS name for its ldap/ SPN when --ldap-url holds an address (default: the DC's dnsHostName)" })
