@@ -2,7 +2,7 @@
  * Which enctype AD encrypts an account's service tickets with, and whether a keytab can
  * decrypt them. Pure: the account's msDS-SupportedEncryptionTypes is passed in.
  *
- * The rules, as measured and documented (../shared notes, [MS-KILE] 3.3.5.7):
+ * The rules, as measured on Samba and documented ([MS-KILE] 3.3.5.7; KB5073381):
  * - An explicit msDS-SupportedEncryptionTypes decides: the KDC encrypts the ticket with the
  *   strongest enctype it allows (aes256 > aes128 > rc4 > DES), e.g. 0x1c -> aes256, 0x4 -> rc4.
  *   AD makes AES keys at every password set (domain level 2008 and higher), so those keys exist.
