@@ -114,8 +114,13 @@ function readFileChecked(loc: KeytabLocation, bound: ReadBound): BoundedFile {
 
 /** Reads and parses a keytab; parse errors name the file. */
 export async function readKeytab(ctx: CliContext, loc: KeytabLocation): Promise<Keytab> {
+  return (await readKeytabAndBytes(ctx, loc)).keytab;
+}
+
+/** The keytab and the bytes it was read from, in one read (for a byte-exact restore). */
+export async function readKeytabAndBytes(ctx: CliContext, loc: KeytabLocation): Promise<{ keytab: Keytab; bytes: Uint8Array }> {
   const bytes = await readKeytabBytes(ctx, loc);
-  return parseNamed(bytes, loc);
+  return { keytab: parseNamed(bytes, loc), bytes };
 }
 
 /**

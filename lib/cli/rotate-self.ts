@@ -28,7 +28,7 @@ import { prunedEntries, rotationTargets, stagedEntries, type RotationTarget } fr
 import type { Salt } from '../salt/rules.js';
 import type { RotationHooks } from './commands/rotate.js';
 import type { CliContext } from './context.js';
-import { checkWritable, keytabLocation, readBytes, readKeytab, writeFileAtomic, writeKeytab } from './io.js';
+import { checkWritable, keytabLocation, readKeytabAndBytes, writeFileAtomic, writeKeytab } from './io.js';
 import { lockKeytab } from './lock.js';
 
 export interface SelfJob {
@@ -127,8 +127,8 @@ export async function rotateSelf(ctx: CliContext, kctx: KpasswdContext, job: Sel
   const loc = keytabLocation(ctx, job.keytab);
   if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
   using _lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: false });
-  const original = await readBytes(ctx, loc);
-  const keytab = await readKeytab(ctx, loc);
+  // One read: the keytab, and its bytes for a restore.
+  const { keytab, bytes: original } = await readKeytabAndBytes(ctx, loc);
   const { client, source, targets } = choose(keytab.entries, job, loc.display);
   const clientName = formatPrincipal(client);
   const names = targets.map((t) => formatPrincipal(t.principal));

@@ -19,7 +19,7 @@ import { parseRows } from '../batch.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
-import { checkWritable, keytabLocation, readBytes, readKeytab, writeFileAtomic, writeKeytab } from '../io.js';
+import { checkWritable, keytabLocation, readBytes, readKeytabAndBytes, writeFileAtomic, writeKeytab } from '../io.js';
 import { principalArg } from '../key-options.js';
 import { lockKeytab } from '../lock.js';
 import { progress } from '../progress.js';
@@ -177,8 +177,8 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
   // Held from the read to the last write (and a restore): nobody else's change is overwritten.
   using _lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: false });
-  const original = await readBytes(ctx, loc);
-  const keytab = await readKeytab(ctx, loc);
+  // One read: the keytab, and its bytes for a restore.
+  const { keytab, bytes: original } = await readKeytabAndBytes(ctx, loc);
   const account = await requireAccount(dir, job.account);
   const { targets, others } = accountTargets(keytab.entries, job.principals.map((p) => principalArg(p)), account, await readSpnMappings(dir), loc.display);
   const predicted = nextKvno(account);
