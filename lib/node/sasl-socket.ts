@@ -52,10 +52,9 @@ export class SealedSocket extends Duplex {
 
   private constructor() {
     super();
-    // Remembered for callers; and no 'error' can crash the process between ldapts' listeners.
-    this.on('error', (e: Error) => {
-      this.#lastError = e;
-    });
+    // Until ldapts listens (it removes every 'error' listener when it takes the socket), an
+    // error must not crash the process; destroy() keeps it in lastError.
+    this.on('error', () => undefined);
   }
 
   /** A socket over an established, bound connection. */
@@ -165,6 +164,7 @@ export class SealedSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (error) this.#lastError ??= error;
     this.#b?.raw.destroy();
     callback(error);
   }
