@@ -13,8 +13,9 @@
  *   comes unsealed (GSS_INTEGRITY, GSS_SEQUENCE, GSS_BAD_TOKEN), destroys this socket with a
  *   KtError: ldapts fails the pending operations at once with its message, nothing hangs;
  * - writes one message per write(), calls end() (its handler of 'end' and 'timeout') and
- *   destroy(). setTimeout, setKeepAlive, setNoDelay, ref and unref act on the TCP socket (kept
- *   until it exists), as do the address getters.
+ *   destroy(); its own timers (operation timeout) end and destroy the socket. It calls none of
+ *   setTimeout, setKeepAlive, setNoDelay, ref or unref; for other callers they act on the TCP
+ *   socket (kept until it exists), as do the address getters.
  *
  * Reconnection: ldapts calls createConnection() again after a dropped connection (an idle
  * timeout, a DC restart). `sealedConnector` hands over the first bound socket once, then binds
