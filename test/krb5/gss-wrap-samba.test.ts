@@ -166,6 +166,20 @@ for (const name of ['samba-4.22-aes256.json', 'samba-4.22-rc4.json']) {
       expect(unwrapCode(flip(offer, offer.length - 14), freshState(f))).toBe('GSS_INTEGRITY');
     });
 
+    it('any single-octet change or truncation is refused with a GSS code, never another exception', () => {
+      let seed = 12345;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed % n;
+      };
+      const codes = new Set<string>();
+      for (let i = 0; i < 400; i++) {
+        const t = i % 2 === 0 ? flip(sealedToken, next(sealedToken.length)) : sealedToken.subarray(0, next(sealedToken.length));
+        codes.add(unwrapCode(t));
+      }
+      expect([...codes].every((c) => ['GSS_BAD_TOKEN', 'GSS_INTEGRITY', 'GSS_SEQUENCE'].includes(c))).toBe(true);
+    });
+
     it('a refused token leaves the expected sequence number as it was', () => {
       const s = stateAt();
       expect(unwrapCode(flip(sealedToken, l.ciphertext + 3), s)).toBe('GSS_INTEGRITY');
