@@ -34,6 +34,9 @@ PACKAGES=(
   # --negotiate as the client, and an OpenJDK JGSS acceptor (javac at test time)
   apache2 libapache2-mod-auth-gssapi curl openjdk-17-jdk-headless
 )
+# systemd-analyze, to verify the README's systemd units (test/interop/rotate-self-readme.test.ts).
+# Installing the package starts nothing (systemd is not PID 1 here, and policy-rc.d says 101).
+PACKAGES+=(systemd)
 # Packages whose debs are extracted (not installed) for Heimdal's tools and servers, with
 # the Heimdal libraries they depend on.
 HEIMDAL_ROOT_PACKAGES=(heimdal-clients heimdal-kdc)
