@@ -3,6 +3,9 @@
  * password with its keytab. The domain's default policy (minimum password age 1 day) refuses
  * a change right after the admin set the password: the keytab stays byte-identical. A password
  * settings object with no minimum age, applied to the test accounts only, lets them rotate.
+ * `ad setpass --kpasswd` sets a password through kpasswd set-password with the admin's
+ * credential from each source: the UPN bind password, and with --auth kerberos the ticket
+ * cache, the admin keytab and the admin password.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
