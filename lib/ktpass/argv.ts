@@ -18,7 +18,7 @@ import { KtError } from '../errors.js';
 import { KTPASS_EXTENSIONS, KTPASS_OPTIONS } from './options.js';
 import type { KtpassExtension, KtpassOption } from './options.js';
 import type { KtpassDraft, KtpassRequest } from './request.js';
-import { emptyDraft, setPassword, usage } from './request.js';
+import { emptyDraft, setRequestPassword, usage } from './request.js';
 
 export type { KtpassExtensions, KtpassPassword, KtpassRequest } from './request.js';
 
@@ -150,7 +150,7 @@ function applyExtension(draft: KtpassDraft, ext: KtpassExtension, value: () => s
 function settle(draft: KtpassDraft): KtpassRequest {
   for (const ext of KTPASS_EXTENSIONS) {
     const given = draft.extensions[ext.name];
-    if (ext.password && typeof given === 'string') setPassword(draft, ext.password(given), passwordWays);
+    if (ext.password && typeof given === 'string') setRequestPassword(draft, ext.password(given), passwordWays);
   }
   if (draft.minpass !== undefined && draft.maxpass !== undefined && draft.minpass > draft.maxpass) {
     throw usage(`/minpass ${draft.minpass} is longer than /maxpass ${draft.maxpass}`);

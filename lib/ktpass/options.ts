@@ -5,7 +5,7 @@
  * lib/ktpass/argv.ts only splits the words and hands them to the rows. Pure.
  */
 import type { KtpassDraft, KtpassExtensions, KtpassFlagName, KtpassPassword, KtpassValueName } from './request.js';
-import { setPassword, usage } from './request.js';
+import { setRequestPassword, usage } from './request.js';
 
 interface OptionBase {
   readonly name: string;
@@ -86,7 +86,7 @@ export const KTPASS_OPTIONS: readonly KtpassOption[] = Object.freeze([
   toggle('desonly', '+ sets the account DES-only (refused here without --allow-weak), - clears it', (d, on) => (d.desonly = on)),
   { name: 'pass', kind: 'value', value: 'password|*|+rndpass', starValue: true, help: 'the password; * asks for it without echo; +rndpass makes a random one (prefer --password-file)', apply: passValue },
   toggle('rndpass', '+rndpass: a random password (see /minpass, /maxpass)', (d, on) => {
-    if (on) setPassword(d, { kind: 'random' }, '/pass or +rndpass');
+    if (on) setRequestPassword(d, { kind: 'random' }, '/pass or +rndpass');
   }),
   length('minpass', 'shortest random password (default 32 here; ktpass: 15)', 15, (d, n) => (d.minpass = n)),
   length('maxpass', 'longest random password (default 64 here; ktpass: 256)', 256, (d, n) => (d.maxpass = n)),
@@ -110,7 +110,7 @@ export const KTPASS_OPTIONS: readonly KtpassOption[] = Object.freeze([
     apply: (d, on, word) => {
       d.setpass = on;
       // `+setpass <password>` (ktpass syntax) carries the password.
-      if (word !== undefined) setPassword(d, { kind: 'text', text: word }, '/pass or +setpass PASSWORD');
+      if (word !== undefined) setRequestPassword(d, { kind: 'text', text: word }, '/pass or +setpass PASSWORD');
     },
   },
   { name: 'help', kind: 'switch', repeatable: true, help: 'this help (also /? and /h)', apply: (d) => (d.help = true) },

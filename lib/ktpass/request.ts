@@ -81,7 +81,7 @@ export function usage(message: string, hint?: string): KtError {
 }
 
 /** Sets the password, refusing a second one (`ways` names the ways in the message). */
-export function setPassword(draft: KtpassDraft, password: KtpassPassword, ways: string): void {
+export function setRequestPassword(draft: KtpassDraft, password: KtpassPassword, ways: string): void {
   if (draft.pass) throw usage(`give the password one way: ${ways}`);
   draft.pass = password;
 }
