@@ -11,8 +11,9 @@
  * and a bare `+rndpass` make a random one; `/?`, `/h`, `/help` ask for help. Options of this
  * toolkit are `--name [value]`.
  *
- * This file only tells the words apart and hands each option its words; what an option does
- * with them is in its row of lib/ktpass/options.ts.
+ * This file tells the words apart and hands each option its words; what an option does with
+ * them is in its row of lib/ktpass/options.ts. Only the checks that need the whole line (one
+ * password source, /minpass <= /maxpass) are made here, at the end.
  */
 import { KtError } from '../errors.js';
 import { KTPASS_EXTENSIONS, KTPASS_OPTIONS } from './options.js';
@@ -150,7 +151,8 @@ function applyExtension(draft: KtpassDraft, ext: KtpassExtension, value: () => s
 function settle(draft: KtpassDraft): KtpassRequest {
   for (const ext of KTPASS_EXTENSIONS) {
     const given = draft.extensions[ext.name];
-    if (ext.password && typeof given === 'string') setRequestPassword(draft, ext.password(given), passwordWays);
+    if (given === undefined || !ext.password) continue;
+    setRequestPassword(draft, ext.value === undefined ? ext.password() : ext.password(String(given)), passwordWays);
   }
   if (draft.minpass !== undefined && draft.maxpass !== undefined && draft.minpass > draft.maxpass) {
     throw usage(`/minpass ${draft.minpass} is longer than /maxpass ${draft.maxpass}`);

@@ -119,7 +119,8 @@ export const KTPASS_OPTIONS: readonly KtpassOption[] = Object.freeze([
 interface FlagRow {
   readonly value?: undefined;
   readonly help: string;
-  readonly password?: undefined;
+  /** The flag asks for a password of this kind. */
+  readonly password?: () => KtpassPassword;
 }
 
 interface ValueRow {
