@@ -8,14 +8,14 @@ import { randomPassword } from '../ad/password.js';
 import { setPassword } from '../ad/password.js';
 import { mapUser, setFlags, setSupportedEnctypes } from '../ad/writes.js';
 import { KtError } from '../errors.js';
-import type { KtpassRequest } from '../ktpass/argv.js';
+import type { KtpassExtensions, KtpassRequest } from '../ktpass/argv.js';
 import { directoryConfig } from './commands/ad/common.js';
 import type { CliContext } from './context.js';
 import type { KtpassDeps, KtpassDirectory } from './ktpass.js';
 
 /** /target DC (a host or a URL) and our --ldap-url etc. into the directory settings. */
 function directoryArgs(req: KtpassRequest): Parameters<typeof directoryConfig>[1] {
-  const ext = (name: string): string | undefined => {
+  const ext = (name: keyof KtpassExtensions): string | undefined => {
     const v = req.extensions[name];
     return typeof v === 'string' ? v : undefined;
   };

@@ -1,36 +1,31 @@
 /**
- * The `ktpass` command: Windows ktpass command lines, run on Linux. The argv is normalised by
- * lib/ktpass/argv.ts, planned by lib/ktpass/plan.ts (printed by --dry-run), then carried out
- * here: directory changes first (SPN, UPN, enctypes), then the keys, the password reset staged
- * so that AD and the keytab never disagree, then the keytab.
+ * The `ktpass` command: Windows ktpass command lines, run on Linux. The argv is read by
+ * lib/ktpass/argv.ts, planned by lib/ktpass/plan.ts (printed by --dry-run), then carried out by
+ * lib/ktpass/execute.ts (directory changes, keys, the password reset staged so that AD and the
+ * keytab never disagree). This file is the edge: the account, the password, the files, the lock
+ * and the words on the terminal.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { utf8 } from '../bytes.js';
-import { EXIT_FAILURE, EXIT_USAGE, KtError } from '../errors.js';
-import { mergeEntries } from '../keytab/ops.js';
-import type { KeytabEntry } from '../keytab/types.js';
-import { makeEntries } from '../keys.js';
+import { EXIT_USAGE, KtError } from '../errors.js';
 import { normalizeKtpassArgv, shellExpandedStar } from '../ktpass/argv.js';
 import type { KtpassRequest } from '../ktpass/argv.js';
 import { KTPASS_EXTENSIONS, KTPASS_OPTIONS } from '../ktpass/options.js';
 import { describePlan, planKtpass } from '../ktpass/plan.js';
-import type { DirectoryStep, KtpassAccount, KtpassPlan } from '../ktpass/plan.js';
+import type { KtpassAccount, KtpassPlan } from '../ktpass/plan.js';
+import { runKtpassPlan } from '../ktpass/execute.js';
+import type { KtpassDirectory, KtpassOutFile } from '../ktpass/execute.js';
 import { ktpassKeytabReport } from '../ktpass/output.js';
 import { formatPrincipal, formatPrincipalName } from '../principal.js';
 import type { CliContext } from './context.js';
-import { checkWritable, keytabLocation, readKeytabForUpdate, writeFileAtomic, writeKeytab } from './io.js';
+import { checkWritable, keytabLocation, readKeytabForUpdate, writeKeytabBytes } from './io.js';
+import type { KeytabLocation } from './io.js';
 import { lockKeytab } from './lock.js';
+import { reportError } from './report.js';
+import type { ErrorDialect } from './report.js';
 import { readSecretFile } from './secrets.js';
 
-/** What ktpass needs from the directory; lib/cli/ktpass-directory.ts implements it over lib/ad. */
-export interface KtpassDirectory {
-  /** For "Targeting domain controller: ...". */
-  readonly target: string;
-  findAccount(name: string): Promise<KtpassAccount>;
-  /** Carries out one step on the account found; a password reset returns AD's new kvno. */
-  apply(step: DirectoryStep, plan: KtpassPlan, password: Uint8Array): Promise<number | undefined>;
-  close(): Promise<void>;
-}
+export type { KtpassDirectory } from '../ktpass/execute.js';
 
 export interface KtpassDeps {
   /** Opens the directory for /mapuser (configuration from /target, --ldap-url, env). */
@@ -101,12 +96,13 @@ function isFolderEntry(ctx: CliContext, name: string): boolean {
   }
 }
 
-/** Restores a file as it was before a staged write (or removes it if it did not exist). */
-function snapshot(path: string): () => void {
-  const before = existsSync(path) ? readFileSync(path) : undefined;
-  return () => {
-    if (before === undefined) rmSync(path, { force: true });
-    else writeFileAtomic(path, new Uint8Array(before));
+/** /out for the executor: a file written atomically, or standard output for `-` (nothing to restore). */
+function outFile(ctx: CliContext, out: KeytabLocation): KtpassOutFile {
+  if (out.path === '-') return { read: () => undefined, write: (bytes) => writeKeytabBytes(ctx, out, [bytes]), remove: () => undefined };
+  return {
+    read: () => (existsSync(out.path) ? new Uint8Array(readFileSync(out.path)) : undefined),
+    write: (bytes) => writeKeytabBytes(ctx, out, [bytes]),
+    remove: () => rmSync(out.path, { force: true }),
   };
 }
 
@@ -119,9 +115,7 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
       ctx.stdout.write(ktpassHelp());
       return argv.length === 0 ? EXIT_USAGE : 0;
     }
-    const allowWeak = req.extensions['allow-weak'] === true;
-    const showKeys = req.extensions['show-keys'] === true;
-    const dryRun = req.extensions['dry-run'] === true;
+    const { 'allow-weak': allowWeak = false, 'allow-rc4': allowRc4 = false, 'show-keys': showKeys = false, 'dry-run': dryRun = false } = req.extensions;
     if (req.pass?.kind === 'text' && isFolderEntry(ctx, req.pass.text)) throw shellExpandedStar("/pass's value is the name of a file in this folder");
     if (req.pass?.kind === 'text') {
       ctx.stderr.write("ktpass: warning: a password on the command line is visible to other users (ps) and kept in shell history; prefer /pass '*' or --password-file\n");
@@ -142,7 +136,7 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
       }
     }
 
-    const plan = planKtpass(req, account, { allowWeak, allowRc4: req.extensions['allow-rc4'] === true });
+    const plan = planKtpass(req, account, { allowWeak, allowRc4 });
     for (const w of plan.warnings) ctx.stderr.write(`${w}\n`);
     for (const n of plan.notes) ctx.stderr.write(`ktpass: note: ${n}\n`);
     if (dryRun) {
@@ -158,21 +152,6 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
     // Before any change in the directory: the password, and a place to write the keytab.
     const password = await readPassword(ctx, req, plan, deps);
     if (out) checkWritable(out.path);
-
-    const makeKeys = (kvno: number): Promise<KeytabEntry[]> =>
-      makeEntries({
-        principal: plan.principal,
-        kvno,
-        timestamp: ctx.now(),
-        enctypes: plan.enctypes,
-        source: { kind: 'password', password, salt: plan.salt, iterations: plan.iterations },
-      });
-    const writeOut = (entries: readonly KeytabEntry[]): readonly KeytabEntry[] => {
-      if (!out) return entries;
-      const merged = mergeEntries([{ name: plan.in ?? 'in', entries: existing }, { name: 'new', entries }], { preferLast: true }).entries;
-      writeKeytab(ctx, out, { entries: merged });
-      return merged;
-    };
     if (req.dumpsalt) {
       for (const e of plan.enctypes.filter((x) => x.family !== 'rc4')) {
         say(ctx, `Building salt with principalname ${formatPrincipalName(plan.principal)} and domain ${plan.principal.realm} (encryption type ${e.id})...`);
@@ -180,50 +159,15 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
       say(ctx, `Hashing password with salt "${plan.salt.text}".`);
     }
 
-    let entries = await makeKeys(plan.kvno);
-    let written: readonly KeytabEntry[] = entries;
-    if (directory && account) {
-      const restore = out ? snapshot(out.path) : undefined;
-      for (const step of plan.directory) {
-        if (step.op === 'set-password') {
-          // Stage the keys at the kvno AD will give them, so a failure after the reset still
-          // leaves a keytab that matches the account; undo it if the reset fails.
-          written = writeOut(entries);
-          let kvno: number | undefined;
-          try {
-            kvno = await directory.apply(step, plan, password);
-          } catch (err) {
-            restore?.();
-            throw err;
-          }
-          say(ctx, 'Password successfully set!');
-          if (kvno !== undefined && kvno !== plan.kvno) {
-            ctx.stderr.write(`ktpass: note: AD reports kvno ${kvno}, not ${plan.kvno}: the keytab is rewritten with kvno ${kvno}\n`);
-            entries = await makeKeys(kvno);
-            written = writeOut(entries);
-          }
-          continue;
-        }
-        await directory.apply(step, plan, password);
-        if (step.op === 'map') say(ctx, `Successfully mapped ${step.spn} to ${account.sAMAccountName}.`);
-        if (step.op === 'set-enctypes') ctx.stderr.write(`ktpass: note: msDS-SupportedEncryptionTypes of ${account.sAMAccountName} set to 0x${step.bits.toString(16)}: ${step.why}\n`);
-      }
-      if (!plan.directory.some((s) => s.op === 'set-password')) written = writeOut(entries);
-    } else {
-      written = writeOut(entries);
-    }
+    const { entries, written } = await runKtpassPlan(
+      { plan, password, timestamp: ctx.now(), existing },
+      { directory, out: out && outFile(ctx, out), say: (line) => say(ctx, line), note: (line) => ctx.stderr.write(`ktpass: note: ${line}\n`) },
+    );
     for (let i = 0; i < entries.length; i++) say(ctx, 'Key created.');
     if (out) for (const line of ktpassKeytabReport(plan.out as string, written, showKeys)) say(ctx, line);
     return 0;
   } catch (err) {
-    if (err instanceof KtError) {
-      ctx.stderr.write(`ktpass: ${err.code === 'USAGE' ? '' : 'error: '}${err.message}\n`);
-      if (err.hint) ctx.stderr.write(`ktpass: hint: ${ktpassHint(err.hint)}\n`);
-      if (debug) ctx.stderr.write(`${err.stack ?? ''}\n`);
-      return err.code === 'USAGE' ? EXIT_USAGE : err.exitCode;
-    }
-    ctx.stderr.write(`ktpass: internal error: ${err instanceof Error ? err.message : String(err)}${debug ? `\n${(err as Error).stack ?? ''}` : ' (run with --debug for details)'}\n`);
-    return EXIT_FAILURE;
+    return reportError(ctx, err, debug, KTPASS_DIALECT);
   } finally {
     await directory?.close().catch(() => undefined);
   }
@@ -233,3 +177,6 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
 export function ktpassHint(hint: string): string {
   return hint.replace(/--random\b(?: \(32 characters\))?/g, '+rndpass');
 }
+
+/** ktpass's wording of errors: usage errors bare, as Windows ktpass prints them; hints in its spelling. */
+const KTPASS_DIALECT: ErrorDialect = { usagePrefix: '', hint: ktpassHint };

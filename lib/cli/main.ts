@@ -1,17 +1,18 @@
 /**
- * The `keytab` command line: a fresh yargs parser per run, one module per command, and one
- * place that turns errors into a line on stderr and an exit status.
+ * The `keytab` command line: a fresh yargs parser per run, one module per command; errors
+ * become a line on stderr and an exit status in lib/cli/report.ts (yargs' own usage errors here).
  */
 import yargs from 'yargs';
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandFactory } from './command.js';
-import { EXIT_FAILURE, EXIT_USAGE, KtError } from '../errors.js';
+import { EXIT_USAGE, KtError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { STDIO } from './context.js';
 import { commands } from './commands/index.js';
 import { collectExamples, helpWidth, renderExamples } from './help.js';
 import type { ExampleBook } from './help.js';
 import { parseState, usageReport } from './usage-errors.js';
+import { reportError } from './report.js';
 
 /**
  * The parser for one run. `wantsHelp`: lay the help out for the terminal (yargs renders it
@@ -103,34 +104,15 @@ export async function main(ctx: CliContext, argv: readonly string[]): Promise<nu
 }
 
 function report(ctx: CliContext, caught: unknown, debug: boolean, argv: readonly string[], parser: Argv | undefined): number {
-  const p = ctx.program;
   const fromHandler = caught instanceof HandlerFailure;
   const err = fromHandler ? caught.inner : caught;
-  if (err instanceof KtError) {
-    ctx.stderr.write(`${p}: error: ${err.message}\n`);
-    if (err.hint) ctx.stderr.write(`${p}: hint: ${err.hint}\n`);
-    if (debug) ctx.stderr.write(`${describeDebug(err)}\n`);
-    return err.exitCode;
-  }
-  if (!fromHandler && err instanceof Error) {
+  if (!fromHandler && err instanceof Error && !(err instanceof KtError)) {
     // yargs rejected the command line (unknown command or option, missing argument, bad choice).
+    const p = ctx.program;
     const state = parser ? parseState(parser) : { commands: [], options: [] };
     const { message, helpPath } = usageReport(err.message, argv, state);
     ctx.stderr.write(`${p}: ${message}\n${p}: run "${[p, ...helpPath, '--help'].join(' ')}" for usage\n`);
     return EXIT_USAGE;
   }
-  ctx.stderr.write(`${p}: internal error: ${err instanceof Error ? err.message : String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
-  if (debug) ctx.stderr.write(`${describeDebug(err)}\n`);
-  return EXIT_FAILURE;
-}
-
-function describeDebug(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  while (e instanceof Error) {
-    parts.push(e.stack ?? e.message);
-    if (e instanceof KtError && Object.keys(e.details).length) parts.push(`details: ${JSON.stringify(e.details)}`);
-    e = e.cause;
-  }
-  return parts.join('\ncaused by: ');
+  return reportError(ctx, err, debug);
 }

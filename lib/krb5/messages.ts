@@ -1,7 +1,9 @@
 /**
  * Kerberos messages (RFC 4120 section 5): types and DER encode/decode for the AS and TGS
  * exchanges, KRB-ERROR, tickets, authenticators and the pre-authentication data a client
- * needs (PA-ENC-TIMESTAMP, PA-ETYPE-INFO2, ETYPE-INFO, PA-TGS-REQ, PA-PAC-REQUEST).
+ * needs (PA-ENC-TIMESTAMP, PA-ETYPE-INFO2, ETYPE-INFO, PA-TGS-REQ, PA-PAC-REQUEST), and what
+ * a service or kpasswd server reads (AP-REQ, authenticators) and answers (KRB-ERROR). The KDC's
+ * side (reading requests, writing replies and tickets) is lib/krb5/kdc-codec.ts, for the tests.
  *
  * Pure: bytes in, readonly data out, and back. Decoders throw only KtError('KRB_BAD_MESSAGE')
  * with the offset of the offending byte. Decoders of decrypted parts accept trailing bytes,
@@ -15,7 +17,6 @@ import {
   TAG_CLASS,
   UNIVERSAL,
   children,
-  decodeBoolean,
   decodeFlags,
   decodeInt32,
   decodeMicroseconds,
@@ -302,13 +303,15 @@ function expectValue(tlv: Tlv, actual: number, expected: number, what: string): 
   if (actual !== expected) throw derError(tlv.offset, `${what} is ${actual}, expected ${expected}`);
 }
 
-function pvno(fields: ReturnType<typeof sequenceFields>, tag: number): void {
+/** Checks a message's pvno field (5). */
+export function expectPvno(fields: ReturnType<typeof sequenceFields>, tag: number): void {
   const tlv = fields.byTag.get(tag);
   const v = field(fields, tag, 'pvno', int32);
   if (tlv) expectValue(tlv, v, KRB5_PVNO, `${fields.what}.pvno`);
 }
 
-function msgType(fields: ReturnType<typeof sequenceFields>, tag: number, expected: readonly number[]): number {
+/** Reads a message's msg-type field, which must be one of `expected`. */
+export function expectMsgType(fields: ReturnType<typeof sequenceFields>, tag: number, expected: readonly number[]): number {
   const v = field(fields, tag, 'msg-type', int32);
   if (!expected.includes(v)) {
     throw derError(fields.sequence.offset, `${fields.what}.msg-type is ${v}, expected ${expected.join(' or ')}`);
@@ -324,7 +327,7 @@ export function decodePrincipalNameTlv(tlv: Tlv, what = 'PrincipalName'): Princi
   };
 }
 
-function decodeHostAddressTlv(tlv: Tlv, what: string): HostAddress {
+export function decodeHostAddressTlv(tlv: Tlv, what: string): HostAddress {
   const f = sequenceFields(tlv, what);
   return { addrType: field(f, 0, 'addr-type', int32), address: field(f, 1, 'address', octets) };
 }
@@ -384,28 +387,8 @@ export function decodeTicketTlv(tlv: Tlv, what = 'Ticket'): Ticket {
   };
 }
 
-const ticketList = seqOf(decodeTicketTlv);
-
-function decodeKdcReqBodyTlv(tlv: Tlv, what = 'KDC-REQ-BODY'): KdcReqBody {
-  const f = sequenceFields(tlv, what);
-  return {
-    kdcOptions: field(f, 0, 'kdc-options', flags),
-    cname: optionalField(f, 1, 'cname', decodePrincipalNameTlv),
-    realm: field(f, 2, 'realm', kstring),
-    sname: optionalField(f, 3, 'sname', decodePrincipalNameTlv),
-    from: optionalField(f, 4, 'from', time),
-    till: field(f, 5, 'till', time),
-    rtime: optionalField(f, 6, 'rtime', time),
-    nonce: field(f, 7, 'nonce', uint32),
-    etypes: field(f, 8, 'etype', seqOf(int32)),
-    addresses: optionalField(f, 9, 'addresses', hostAddresses),
-    encAuthorizationData: optionalField(f, 10, 'enc-authorization-data', decodeEncryptedDataTlv),
-    additionalTickets: optionalField(f, 11, 'additional-tickets', ticketList),
-  };
-}
-
 /** Parses one value from a buffer that may be followed by padding (decrypted plaintexts). */
-function decodePadded(bytes: Uint8Array): Tlv {
+export function decodePadded(bytes: Uint8Array): Tlv {
   if (!(bytes instanceof Uint8Array)) throw derError(0, 'input is not a byte array');
   return readTlv(bytes, 0, bytes.length, 0);
 }
@@ -424,38 +407,11 @@ export function decodeTicket(bytes: Uint8Array): Ticket {
   return decodeTicketTlv(decodeTlv(bytes));
 }
 
-export function decodeKdcReqBody(bytes: Uint8Array): KdcReqBody {
-  return decodeKdcReqBodyTlv(decodeTlv(bytes));
-}
-
-/**
- * KDC-REQ ::= SEQUENCE { pvno [1] INTEGER (5), msg-type [2] INTEGER (10 | 12),
- *   padata [3] SEQUENCE OF PA-DATA OPTIONAL, req-body [4] KDC-REQ-BODY }
- * Also returns the req-body's own bytes (the TGS authenticator checksums them).
- */
-export function decodeKdcReq(bytes: Uint8Array): KdcReq & { readonly bodyBytes: Uint8Array } {
-  const outer = decodeTlv(bytes);
-  if (outer.tagClass !== TAG_CLASS.APPLICATION || (outer.tagNumber !== MSG_TYPE.AS_REQ && outer.tagNumber !== MSG_TYPE.TGS_REQ)) {
-    throw derError(outer.offset, `expected AS-REQ or TGS-REQ, found ${tagName(outer.tagClass, outer.tagNumber)}`);
-  }
-  const what = outer.tagNumber === MSG_TYPE.AS_REQ ? 'AS-REQ' : 'TGS-REQ';
-  const f = sequenceFields(unwrapApplication(outer, outer.tagNumber, what), what);
-  pvno(f, 1);
-  const type = msgType(f, 2, [outer.tagNumber]) as KdcReq['msgType'];
-  const bodyTlv = f.byTag.get(4);
-  return {
-    msgType: type,
-    padata: optionalField(f, 3, 'padata', methodData) ?? [],
-    body: field(f, 4, 'req-body', decodeKdcReqBodyTlv),
-    bodyBytes: (bodyTlv as Tlv).raw.slice(),
-  };
-}
-
 function decodeKdcRepTlv(outer: Tlv): KdcRep {
   const what = outer.tagNumber === MSG_TYPE.AS_REP ? 'AS-REP' : 'TGS-REP';
   const f = sequenceFields(unwrapApplication(outer, outer.tagNumber, what), what);
-  pvno(f, 0);
-  const type = msgType(f, 1, [outer.tagNumber]) as KdcRep['msgType'];
+  expectPvno(f, 0);
+  const type = expectMsgType(f, 1, [outer.tagNumber]) as KdcRep['msgType'];
   const ticketTlv = f.byTag.get(5);
   return {
     msgType: type,
@@ -480,8 +436,8 @@ export function decodeKdcRep(bytes: Uint8Array): KdcRep {
 function decodeKrbErrorTlv(outer: Tlv): KrbError {
   const what = 'KRB-ERROR';
   const f = sequenceFields(unwrapApplication(outer, MSG_TYPE.KRB_ERROR, what), what);
-  pvno(f, 0);
-  msgType(f, 1, [MSG_TYPE.KRB_ERROR]);
+  expectPvno(f, 0);
+  expectMsgType(f, 1, [MSG_TYPE.KRB_ERROR]);
   return {
     ctime: optionalField(f, 2, 'ctime', time),
     cusec: optionalField(f, 3, 'cusec', usec),
@@ -604,8 +560,8 @@ export function decodeAuthenticator(plaintext: Uint8Array): Authenticator {
 export function decodeApReq(bytes: Uint8Array): ApReq {
   const what = 'AP-REQ';
   const f = sequenceFields(unwrapApplication(decodeTlv(bytes), MSG_TYPE.AP_REQ, what), what);
-  pvno(f, 0);
-  msgType(f, 1, [MSG_TYPE.AP_REQ]);
+  expectPvno(f, 0);
+  expectMsgType(f, 1, [MSG_TYPE.AP_REQ]);
   const ticketTlv = f.byTag.get(3);
   return {
     apOptions: field(f, 2, 'ap-options', flags),
@@ -613,12 +569,6 @@ export function decodeApReq(bytes: Uint8Array): ApReq {
     ticketBytes: (ticketTlv as Tlv).raw.slice(),
     authenticator: field(f, 4, 'authenticator', decodeEncryptedDataTlv),
   };
-}
-
-/** PA-ENC-TS-ENC from a decrypted PA-ENC-TIMESTAMP (trailing padding allowed). */
-export function decodePaEncTsEnc(plaintext: Uint8Array): PaEncTsEnc {
-  const f = sequenceFields(decodePadded(plaintext), 'PA-ENC-TS-ENC');
-  return { patimestamp: field(f, 0, 'patimestamp', time), pausec: optionalField(f, 1, 'pausec', usec) };
 }
 
 /** METHOD-DATA ::= SEQUENCE OF PA-DATA */
@@ -644,11 +594,6 @@ export function decodeEtypeInfo(bytes: Uint8Array): EtypeInfoEntry[] {
     const f = sequenceFields(t, w);
     return { etype: field(f, 0, 'etype', int32), salt: optionalField(f, 1, 'salt', octets) };
   })(decodeTlv(bytes), 'ETYPE-INFO');
-}
-
-export function decodePaPacRequest(bytes: Uint8Array): PaPacRequest {
-  const f = sequenceFields(decodeTlv(bytes), 'KERB-PA-PAC-REQUEST');
-  return { includePac: field(f, 0, 'include-pac', (t, w) => decodeBoolean(t, w)) };
 }
 
 /**
@@ -688,7 +633,7 @@ export function encodePrincipalName(name: PrincipalName): Uint8Array {
   return derSequence([X(0, derInteger(name.nameType)), X(1, derSequence(name.nameString.map((s) => derGeneralString(s))))]);
 }
 
-function encodeHostAddresses(list: readonly HostAddress[]): Uint8Array {
+export function encodeHostAddresses(list: readonly HostAddress[]): Uint8Array {
   return derSequence(list.map((a) => derSequence([X(0, derInteger(a.addrType)), X(1, derOctetString(a.address))])));
 }
 
@@ -716,7 +661,7 @@ export function encodeMethodData(list: readonly PaData[]): Uint8Array {
   return derSequence(list.map(encodePaData));
 }
 
-function encodeAuthorizationData(list: readonly AuthorizationDataEntry[]): Uint8Array {
+export function encodeAuthorizationData(list: readonly AuthorizationDataEntry[]): Uint8Array {
   return derSequence(list.map((a) => derSequence([X(0, derInteger(a.adType)), X(1, derOctetString(a.adData))])));
 }
 
@@ -765,62 +710,6 @@ export function encodeKdcReq(req: KdcReq, bodyBytes: Uint8Array = encodeKdcReqBo
   );
 }
 
-/** AS-REP / TGS-REP (a KDC's side: used by tests and fake KDCs). Uses ticketBytes when given. */
-export function encodeKdcRep(rep: Omit<KdcRep, 'ticketBytes'> & { readonly ticketBytes?: Uint8Array | undefined }): Uint8Array {
-  return derApplication(
-    rep.msgType,
-    derSequence([
-      X(0, derInteger(KRB5_PVNO)),
-      X(1, derInteger(rep.msgType)),
-      X(2, rep.padata.length > 0 ? encodeMethodData(rep.padata) : undefined),
-      X(3, derGeneralString(rep.crealm)),
-      X(4, encodePrincipalName(rep.cname)),
-      X(5, rep.ticketBytes ?? encodeTicket(rep.ticket)),
-      X(6, encodeEncryptedData(rep.encPart)),
-    ]),
-  );
-}
-
-export function encodeEncKdcRepPart(part: EncKdcRepPart): Uint8Array {
-  return derApplication(
-    part.applicationTag,
-    derSequence([
-      X(0, encodeEncryptionKey(part.key)),
-      X(1, derSequence(part.lastReq.map((l) => derSequence([X(0, derInteger(l.lrType)), X(1, derTime(l.lrValue))])))),
-      X(2, derInteger(part.nonce >>> 0)),
-      X(3, opt(part.keyExpiration, derTime)),
-      X(4, derFlags(part.flags)),
-      X(5, derTime(part.authTime)),
-      X(6, opt(part.startTime, derTime)),
-      X(7, derTime(part.endTime)),
-      X(8, opt(part.renewTill, derTime)),
-      X(9, derGeneralString(part.srealm)),
-      X(10, encodePrincipalName(part.sname)),
-      X(11, opt(part.caddr, encodeHostAddresses)),
-      X(12, opt(part.encryptedPaData, encodeMethodData)),
-    ]),
-  );
-}
-
-export function encodeEncTicketPart(part: EncTicketPart): Uint8Array {
-  return derApplication(
-    APP_TAG.ENC_TICKET_PART,
-    derSequence([
-      X(0, derFlags(part.flags)),
-      X(1, encodeEncryptionKey(part.key)),
-      X(2, derGeneralString(part.crealm)),
-      X(3, encodePrincipalName(part.cname)),
-      X(4, derSequence([X(0, derInteger(part.transited.trType)), X(1, derOctetString(part.transited.contents))])),
-      X(5, derTime(part.authTime)),
-      X(6, opt(part.startTime, derTime)),
-      X(7, derTime(part.endTime)),
-      X(8, opt(part.renewTill, derTime)),
-      X(9, opt(part.caddr, encodeHostAddresses)),
-      X(10, opt(part.authorizationData, encodeAuthorizationData)),
-    ]),
-  );
-}
-
 export function encodeAuthenticator(a: Authenticator): Uint8Array {
   return derApplication(
     APP_TAG.AUTHENTICATOR,
@@ -852,7 +741,7 @@ export function encodeApReq(req: ApReq): Uint8Array {
   );
 }
 
-/** KRB-ERROR (a KDC's side: used by tests and fake KDCs). */
+/** KRB-ERROR: what a KDC, a kpasswd server or a service answers when it refuses. */
 export function encodeKrbError(e: KrbError): Uint8Array {
   return derApplication(
     MSG_TYPE.KRB_ERROR,
@@ -876,18 +765,6 @@ export function encodeKrbError(e: KrbError): Uint8Array {
 
 export function encodePaEncTsEnc(ts: PaEncTsEnc): Uint8Array {
   return derSequence([X(0, derTime(ts.patimestamp)), X(1, opt(ts.pausec, derInteger))]);
-}
-
-export function encodeEtypeInfo2(entries: readonly EtypeInfoEntry[]): Uint8Array {
-  return derSequence(
-    entries.map((e) =>
-      derSequence([X(0, derInteger(e.etype)), X(1, opt(e.salt, derGeneralString)), X(2, opt(e.s2kparams, derOctetString))]),
-    ),
-  );
-}
-
-export function encodeEtypeInfo(entries: readonly EtypeInfoEntry[]): Uint8Array {
-  return derSequence(entries.map((e) => derSequence([X(0, derInteger(e.etype)), X(1, opt(e.salt, derOctetString))])));
 }
 
 export function encodePaPacRequest(req: PaPacRequest): Uint8Array {

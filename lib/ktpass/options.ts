@@ -1,73 +1,162 @@
 /**
  * ktpass's command-line options as data (names and meanings from Microsoft's ktpass page),
  * plus this toolkit's own extensions, which are spelled with two dashes so they can never be
- * mistaken for a ktpass option.
+ * mistaken for a ktpass option. Each row knows how its value sets the request: the reader in
+ * lib/ktpass/argv.ts only splits the words and hands them to the rows. Pure.
  */
+import type { KtpassDraft, KtpassExtensions, KtpassFlagName, KtpassPassword, KtpassValueName } from './request.js';
+import { setRequestPassword, usage } from './request.js';
 
-export type KtpassOptionKind =
-  /** `/name value` (also `-name value`). */
-  | 'value'
-  /** `+name` / `-name` switches something on or off (`/name` = on). */
-  | 'toggle'
-  /** `/name` alone. */
-  | 'switch';
-
-export interface KtpassOption {
+interface OptionBase {
   readonly name: string;
-  readonly kind: KtpassOptionKind;
-  /** `/minpass 20`: a value that may be left out. */
-  readonly optionalValue?: boolean;
+  /** What the value looks like, for the help (`/name <value>`). */
   readonly value?: string;
   readonly help: string;
+}
+
+/** `/name value` (also `-name value`): the next word is the value, whatever it looks like. */
+export interface KtpassValueOption extends OptionBase {
+  readonly kind: 'value';
+  /** Words after this value mean the shell expanded an unquoted `*` (the value of /pass). */
+  readonly starValue?: true;
+  readonly apply: (draft: KtpassDraft, value: string) => void;
+}
+
+/** `+name` / `-name` switches something on or off (`/name` = on). */
+export interface KtpassToggleOption extends OptionBase {
+  readonly kind: 'toggle';
+  /** `+name WORD`: takes the next word when it is not an option (ktpass's `+setpass PASSWORD`). */
+  readonly takesWord?: true;
+  readonly apply: (draft: KtpassDraft, on: boolean, word: string | undefined) => void;
+}
+
+/** `/name` alone; with `optionalValue`, `/name 20` too (the value is a whole number). */
+export interface KtpassSwitchOption extends OptionBase {
+  readonly kind: 'switch';
+  readonly optionalValue?: true;
+  /** May be given more than once (/?). */
+  readonly repeatable?: true;
+  readonly apply: (draft: KtpassDraft, value: string | undefined) => void;
+}
+
+export type KtpassOption = KtpassValueOption | KtpassToggleOption | KtpassSwitchOption;
+export type KtpassOptionKind = KtpassOption['kind'];
+
+/** A whole number in 0..2^32-1 (at least `min`), or a usage error naming the option. */
+export function wholeNumber(option: string, text: string | undefined, min = 0): number {
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) > 0xffffffff || Number(text) < min) {
+    throw usage(`/${option} needs a whole number${min ? ` of at least ${min}` : ''}, got ${text === undefined ? 'nothing' : `"${text}"`}`);
+  }
+  return Number(text);
+}
+
+/** A value option that stores the text as typed. */
+const text = (name: string, value: string, help: string, set: (d: KtpassDraft, v: string) => void): KtpassValueOption => ({ name, kind: 'value', value, help, apply: set });
+
+/** A +/- toggle that stores on/off. */
+const toggle = (name: string, help: string, set: (d: KtpassDraft, on: boolean) => void): KtpassToggleOption => ({ name, kind: 'toggle', help, apply: (d, on) => set(d, on) });
+
+/** /minpass, /maxpass: a length that may be left out (then ktpass's default). */
+const length = (name: string, help: string, fallback: number, set: (d: KtpassDraft, n: number) => void): KtpassSwitchOption => ({
+  name,
+  kind: 'switch',
+  optionalValue: true,
+  value: 'length',
+  help,
+  apply: (d, v) => set(d, v === undefined ? fallback : wholeNumber(name, v, 1)),
+});
+
+function passValue(draft: KtpassDraft, value: string): void {
+  if (draft.pass) throw usage('give the password one way: /pass or +rndpass');
+  const word = value.toLowerCase();
+  if (word === '-rndpass') throw usage('/pass -rndpass: give a password, * to be asked, or +rndpass');
+  draft.pass = value === '*' ? { kind: 'prompt' } : word === '+rndpass' ? { kind: 'random' } : { kind: 'text', text: value };
 }
 
 export const KTPASS_OPTIONS: readonly KtpassOption[] = Object.freeze([
-  { name: 'out', kind: 'value', value: 'file', help: 'keytab to write' },
-  { name: 'in', kind: 'value', value: 'file', help: 'keytab whose entries are kept: the new keys are appended to them (may equal /out)' },
-  { name: 'princ', kind: 'value', value: 'principal', help: 'principal, e.g. HTTP/web.example.com@EXAMPLE.COM (case matters)' },
-  { name: 'mapuser', kind: 'value', value: 'account', help: 'AD account to map the principal to: adds the SPN, sets the UPN, resets the password' },
-  { name: 'mapop', kind: 'value', value: 'add|set', help: 'add the SPN to the account (default) or replace its SPNs with it' },
-  { name: 'desonly', kind: 'toggle', help: '+ sets the account DES-only (refused here without --allow-weak), - clears it' },
-  { name: 'pass', kind: 'value', value: 'password|*|+rndpass', help: 'the password; * asks for it without echo; +rndpass makes a random one (prefer --password-file)' },
-  { name: 'rndpass', kind: 'toggle', help: '+rndpass: a random password (see /minpass, /maxpass)' },
-  { name: 'minpass', kind: 'switch', optionalValue: true, value: 'length', help: 'shortest random password (default 32 here; ktpass: 15)' },
-  { name: 'maxpass', kind: 'switch', optionalValue: true, value: 'length', help: 'longest random password (default 64 here; ktpass: 256)' },
-  { name: 'crypto', kind: 'value', value: 'DES-CBC-CRC|DES-CBC-MD5|RC4-HMAC-NT|AES256-SHA1|AES128-SHA1|All', help: 'enctypes (MIT names and the AES-SHA2 enctypes also accepted); default RC4-HMAC-NT, with a warning' },
-  { name: 'itercount', kind: 'value', value: 'n', help: 'PBKDF2 iterations for AES (default 4096)' },
-  { name: 'ptype', kind: 'value', value: 'KRB5_NT_PRINCIPAL|KRB5_NT_SRV_INST|KRB5_NT_SRV_HST', help: 'name type written in the keytab (default 0, with a warning, as ktpass)' },
-  { name: 'kvno', kind: 'value', value: 'n', help: 'key version number (default: 1 offline; what AD reports with /mapuser)' },
-  { name: 'answer', kind: 'value', value: '+|-', help: 'answer to "reset the password of a computer account?" (+ yes, - no)' },
-  { name: 'target', kind: 'value', value: 'dc', help: 'domain controller to use (a host name or ldaps:// URL)' },
-  { name: 'rawsalt', kind: 'value', value: 'salt', help: 'use exactly this salt for the keys (here: the salt text itself)' },
-  { name: 'dumpsalt', kind: 'toggle', help: '+ prints the salt used for each key' },
-  { name: 'setupn', kind: 'toggle', help: '- leaves the account\'s UPN alone (default +: UPN := /princ)' },
-  { name: 'setpass', kind: 'toggle', help: '- leaves the account\'s password alone (default +: reset it to /pass)' },
-  { name: 'help', kind: 'switch', help: 'this help (also /? and /h)' },
-]);
+  text('out', 'file', 'keytab to write', (d, v) => (d.out = v)),
+  text('in', 'file', 'keytab whose entries are kept: the new keys are appended to them (may equal /out)', (d, v) => (d.in = v)),
+  text('princ', 'principal', 'principal, e.g. HTTP/web.example.com@EXAMPLE.COM (case matters)', (d, v) => (d.princ = v)),
+  text('mapuser', 'account', 'AD account to map the principal to: adds the SPN, sets the UPN, resets the password', (d, v) => (d.mapuser = v)),
+  text('mapop', 'add|set', 'add the SPN to the account (default) or replace its SPNs with it', (d, v) => {
+    const op = v.toLowerCase();
+    if (op !== 'add' && op !== 'set') throw usage(`/mapop takes add or set, not "${v}"`);
+    d.mapop = op;
+  }),
+  toggle('desonly', '+ sets the account DES-only (refused here without --allow-weak), - clears it', (d, on) => (d.desonly = on)),
+  { name: 'pass', kind: 'value', value: 'password|*|+rndpass', starValue: true, help: 'the password; * asks for it without echo; +rndpass makes a random one (prefer --password-file)', apply: passValue },
+  toggle('rndpass', '+rndpass: a random password (see /minpass, /maxpass)', (d, on) => {
+    if (on) setRequestPassword(d, { kind: 'random' }, '/pass or +rndpass');
+  }),
+  length('minpass', 'shortest random password (default 32 here; ktpass: 15)', 15, (d, n) => (d.minpass = n)),
+  length('maxpass', 'longest random password (default 64 here; ktpass: 256)', 256, (d, n) => (d.maxpass = n)),
+  text('crypto', 'DES-CBC-CRC|DES-CBC-MD5|RC4-HMAC-NT|AES256-SHA1|AES128-SHA1|All', 'enctypes (MIT names and the AES-SHA2 enctypes also accepted); default RC4-HMAC-NT, with a warning', (d, v) => (d.crypto = v)),
+  text('itercount', 'n', 'PBKDF2 iterations for AES (default 4096)', (d, v) => (d.itercount = wholeNumber('itercount', v, 1))),
+  text('ptype', 'KRB5_NT_PRINCIPAL|KRB5_NT_SRV_INST|KRB5_NT_SRV_HST', 'name type written in the keytab (default 0, with a warning, as ktpass)', (d, v) => (d.ptype = v)),
+  text('kvno', 'n', 'key version number (default: 1 offline; what AD reports with /mapuser)', (d, v) => (d.kvno = wholeNumber('kvno', v))),
+  text('answer', '+|-', 'answer to "reset the password of a computer account?" (+ yes, - no)', (d, v) => {
+    if (v !== '+' && v !== '-') throw usage(`/answer takes + or -, not "${v}"`);
+    d.answer = v === '+';
+  }),
+  text('target', 'dc', 'domain controller to use (a host name or ldaps:// URL)', (d, v) => (d.target = v)),
+  text('rawsalt', 'salt', 'use exactly this salt for the keys (here: the salt text itself)', (d, v) => (d.rawsalt = v)),
+  toggle('dumpsalt', '+ prints the salt used for each key', (d, on) => (d.dumpsalt = on)),
+  toggle('setupn', "- leaves the account's UPN alone (default +: UPN := /princ)", (d, on) => (d.setupn = on)),
+  {
+    name: 'setpass',
+    kind: 'toggle',
+    takesWord: true,
+    help: "- leaves the account's password alone (default +: reset it to /pass)",
+    apply: (d, on, word) => {
+      d.setpass = on;
+      // `+setpass <password>` (ktpass syntax) carries the password.
+      if (word !== undefined) setRequestPassword(d, { kind: 'text', text: word }, '/pass or +setpass PASSWORD');
+    },
+  },
+  { name: 'help', kind: 'switch', repeatable: true, help: 'this help (also /? and /h)', apply: (d) => (d.help = true) },
+] satisfies KtpassOption[]);
 
-export interface KtpassExtension {
-  readonly name: string;
-  readonly value?: string;
+interface FlagRow {
+  readonly value?: undefined;
   readonly help: string;
+  /** The flag asks for a password of this kind. */
+  readonly password?: () => KtpassPassword;
 }
 
-/** Our additions, all `--name`. Directory settings are shared with `keytab ad`. */
-export const KTPASS_EXTENSIONS: readonly KtpassExtension[] = Object.freeze([
-  { name: 'dry-run', help: 'print the plan (AD changes and files) and do nothing' },
-  { name: 'show-keys', help: 'print the keys in the keytab listing (ktpass prints them; we mask them)' },
-  { name: 'allow-weak', help: 'allow single DES (/crypto DES-*, +desonly) and low /itercount' },
-  { name: 'allow-rc4', help: 'RC4-only keys for an account AD would give AES tickets: make the account RC4-only (msDS-SupportedEncryptionTypes 0x4)' },
-  { name: 'password-file', value: 'file', help: 'read the password from a file (instead of /pass on the command line)' },
-  { name: 'password-env', value: 'var', help: 'read the password from an environment variable' },
-  { name: 'ldap-url', value: 'url', help: 'directory URL (default $KEYTAB_LDAP_URL, or ldaps:// of /target)' },
-  { name: 'auth', value: 'kerberos|simple|auto', help: 'how to bind: kerberos (sealed on ldap://) or simple over TLS (the default; $KEYTAB_AUTH)' },
-  { name: 'bind-dn', value: 'dn', help: 'bind DN or UPN (default $KEYTAB_BIND_DN)' },
-  { name: 'admin-keytab', value: 'file', help: 'Kerberos with the keys of this keytab (default $KEYTAB_ADMIN_KEYTAB)' },
-  { name: 'admin-principal', value: 'principal', help: 'the principal to use from --admin-keytab (default $KEYTAB_ADMIN_PRINCIPAL)' },
-  { name: 'ldap-host', value: 'name', help: "the DC's DNS name for its ldap/ SPN, when the URL holds an address" },
-  { name: 'bind-password-file', value: 'file', help: 'bind password file (default $KEYTAB_BIND_PASSWORD_FILE)' },
-  { name: 'base-dn', value: 'dn', help: 'search base (default: the directory\'s defaultNamingContext)' },
-  { name: 'ca-file', value: 'file', help: 'CA certificate(s) to verify the directory (default $KEYTAB_CA_FILE)' },
-  { name: 'starttls', help: 'use StartTLS on ldap:// instead of ldaps://' },
-  { name: 'debug', help: 'show stack traces on errors' },
-]);
+interface ValueRow {
+  /** What the value looks like, for the help (`--name <value>`). */
+  readonly value: string;
+  readonly help: string;
+  /** The value names where the password comes from. */
+  readonly password?: (value: string) => KtpassPassword;
+}
+
+/** A row of KTPASS_EXTENSIONS: a flag, or an option with a value. */
+export type KtpassExtension = (FlagRow & { readonly name: KtpassFlagName }) | (ValueRow & { readonly name: KtpassValueName });
+
+type ExtensionRows = { readonly [K in keyof KtpassExtensions]-?: K extends KtpassFlagName ? FlagRow : ValueRow };
+
+/** One row per field of KtpassExtensions (the type makes sure none is missing), in help order. */
+const EXTENSION_ROWS: ExtensionRows = {
+  'dry-run': { help: 'print the plan (AD changes and files) and do nothing' },
+  'show-keys': { help: 'print the keys in the keytab listing (ktpass prints them; we mask them)' },
+  'allow-weak': { help: 'allow single DES (/crypto DES-*, +desonly) and low /itercount' },
+  'allow-rc4': { help: 'RC4-only keys for an account AD would give AES tickets: make the account RC4-only (msDS-SupportedEncryptionTypes 0x4)' },
+  'password-file': { value: 'file', help: 'read the password from a file (instead of /pass on the command line)', password: (path) => ({ kind: 'file', path }) },
+  'password-env': { value: 'var', help: 'read the password from an environment variable', password: (name) => ({ kind: 'env', name }) },
+  // Directory settings, shared with `keytab ad`.
+  'ldap-url': { value: 'url', help: 'directory URL (default $KEYTAB_LDAP_URL, or ldaps:// of /target)' },
+  auth: { value: 'kerberos|simple|auto', help: 'how to bind: kerberos (sealed on ldap://) or simple over TLS (the default; $KEYTAB_AUTH)' },
+  'bind-dn': { value: 'dn', help: 'bind DN or UPN (default $KEYTAB_BIND_DN)' },
+  'admin-keytab': { value: 'file', help: 'Kerberos with the keys of this keytab (default $KEYTAB_ADMIN_KEYTAB)' },
+  'admin-principal': { value: 'principal', help: 'the principal to use from --admin-keytab (default $KEYTAB_ADMIN_PRINCIPAL)' },
+  'ldap-host': { value: 'name', help: "the DC's DNS name for its ldap/ SPN, when the URL holds an address" },
+  'bind-password-file': { value: 'file', help: 'bind password file (default $KEYTAB_BIND_PASSWORD_FILE)' },
+  'base-dn': { value: 'dn', help: "search base (default: the directory's defaultNamingContext)" },
+  'ca-file': { value: 'file', help: 'CA certificate(s) to verify the directory (default $KEYTAB_CA_FILE)' },
+  starttls: { help: 'use StartTLS on ldap:// instead of ldaps://' },
+  debug: { help: 'show stack traces on errors' },
+};
+
+/** Our additions, all `--name`. */
+export const KTPASS_EXTENSIONS: readonly KtpassExtension[] = Object.freeze(Object.entries(EXTENSION_ROWS).map(([name, row]) => ({ name, ...row }) as KtpassExtension));

@@ -21,7 +21,7 @@ import { formatPrincipal, formatPrincipalName, NAME_TYPES, nameTypeName, parseNa
 import type { Principal } from '../principal.js';
 import { defaultSalt, explicitSalt } from '../salt/rules.js';
 import type { Salt } from '../salt/rules.js';
-import type { KtpassPassword, KtpassRequest } from './argv.js';
+import type { KtpassPassword, KtpassRequest } from './request.js';
 import { accountSalt } from '../ad/account.js';
 import type { AccountRecord } from '../ad/account.js';
 import { planTicketEnctypes, ticketMismatchMessage } from '../ad/ticket-enctypes.js';

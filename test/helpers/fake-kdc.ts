@@ -13,16 +13,18 @@ import { isKtError } from '../../lib/errors.js';
 import type { KrbKey } from '../../lib/krb5/client.js';
 import { KEY_USAGE, MSG_TYPE, PA_TYPE, TICKET_FLAGS } from '../../lib/krb5/constants.js';
 import {
-  decodeApReq,
-  decodeAuthenticator,
-  decodeEncTicketPart,
-  decodeEncryptedData,
   decodeKdcReq,
   decodePaEncTsEnc,
   encodeEncKdcRepPart,
   encodeEncTicketPart,
   encodeEtypeInfo2,
   encodeKdcRep,
+} from '../../lib/krb5/kdc-codec.js';
+import {
+  decodeApReq,
+  decodeAuthenticator,
+  decodeEncTicketPart,
+  decodeEncryptedData,
   encodeKrbError,
   encodeMethodData,
   principalNameText,

@@ -14,7 +14,8 @@ import {
   type KrbKey,
 } from '../../lib/krb5/client.js';
 import { PA_TYPE, TICKET_FLAGS } from '../../lib/krb5/constants.js';
-import { decodeEncryptedData, encodeEtypeInfo, encodeEtypeInfo2 } from '../../lib/krb5/messages.js';
+import { encodeEtypeInfo, encodeEtypeInfo2 } from '../../lib/krb5/kdc-codec.js';
+import { decodeEncryptedData } from '../../lib/krb5/messages.js';
 import { parsePrincipal } from '../../lib/principal.js';
 import { createFakeKdc, type FakeKdcOptions } from '../helpers/fake-kdc.js';
 

@@ -10,7 +10,8 @@ import { decrypt } from '../../lib/crypto/profiles.js';
 import { stringToKey } from '../../lib/crypto/string-to-key.js';
 import { etypeInfoFromPadata } from '../../lib/krb5/client.js';
 import { KEY_USAGE, TICKET_FLAGS } from '../../lib/krb5/constants.js';
-import { decodeEncKdcRepPart, decodeErrorData, decodeKdcReply, encodeKdcRep, peekErrorCode, type KdcRep, type KrbError } from '../../lib/krb5/messages.js';
+import { encodeKdcRep } from '../../lib/krb5/kdc-codec.js';
+import { decodeEncKdcRepPart, decodeErrorData, decodeKdcReply, peekErrorCode, type KdcRep, type KrbError } from '../../lib/krb5/messages.js';
 import { parsePrincipal } from '../../lib/principal.js';
 
 interface Captured {

@@ -48,4 +48,12 @@ describe('package entry points', () => {
     expect(r.errors).toEqual([]);
     expect(r.outputFiles[0]?.text).not.toMatch(/from ["']node:/);
   });
+
+  it('keytab/krb5 is pure too: it bundles for a browser', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { default: string }> };
+    expect(pkg.exports['./krb5']?.default).toBe('./dist/lib/krb5/index.js');
+    const r = await build({ entryPoints: [join(ROOT, 'lib', 'krb5', 'index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    expect(r.errors).toEqual([]);
+    expect(r.outputFiles[0]?.text).not.toMatch(/from ["']node:/);
+  });
 });

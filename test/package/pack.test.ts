@@ -1,6 +1,9 @@
-/** What `npm pack` ships (issue 15, point 7), and ad create --help's password group. */
+/**
+ * What `npm pack` ships (issue 15, point 7; issue 16, point 5: the `keytab/krb5` entry, no KDC
+ * codec), and ad create --help's password group.
+ */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +19,31 @@ describe('the package', () => {
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => f.includes('bench'))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['dist/man/keytab.1', 'dist/man/ktpass.1', 'dist/bin/keytab.cjs', 'native/keytab_native.c', 'tools/build-native.mjs']));
+  });
+
+  it.runIf(existsSync(join(ROOT, 'dist', 'lib', 'krb5', 'index.js')))("the packed package: 'keytab' and 'keytab/krb5' resolve, the KDC codec is neither shipped nor importable", () => {
+    // Unpacked inside the repository, so that its dependencies resolve from our node_modules.
+    const dir = join(ROOT, 'test', '.work', `pack-${process.pid}`);
+    const pkgDir = join(dir, 'node_modules', 'keytab');
+    mkdirSync(pkgDir, { recursive: true });
+    try {
+      const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
+      expect(packed.status, packed.stderr).toBe(0);
+      const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+      expect(tarball).toBeDefined();
+      const untar = spawnSync('tar', ['-xzf', join(dir, tarball as string), '-C', pkgDir, '--strip-components=1'], { encoding: 'utf8' });
+      expect(untar.status, untar.stderr).toBe(0);
+      expect(existsSync(join(pkgDir, 'dist', 'lib', 'krb5', 'kdc-codec.js'))).toBe(false);
+      const code =
+        "import * as krb5 from 'keytab/krb5'; import * as root from 'keytab';" +
+        "let kdc = 'importable'; try { await import('keytab/dist/lib/krb5/kdc-codec.js'); } catch (e) { kdc = e.code; }" +
+        'console.log(JSON.stringify({ krb5: typeof krb5.decodeKdcReply, msg: krb5.MSG_TYPE.AS_REP, root: typeof root.parseKeytab, rootCodec: typeof root.decodeKdcReply, kdc }));';
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ krb5: 'function', msg: 11, root: 'function', rootCodec: 'undefined', kdc: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the addon build is local and optional: no node-gyp, no download', () => {
