@@ -4,7 +4,11 @@
 #   sudo test/servers/install-deps.sh        (as root, or it uses sudo itself)
 #
 # 1. apt packages: MIT krb5 (client, KDC, kadmind, dev headers), Samba AD DC, winbind,
-#    OpenLDAP clients, openssl, hyperfine, faketime, ... Their postinst scripts must not
+#    OpenLDAP clients, openssl, hyperfine, faketime, ... The Samba AD DC comes from
+#    bookworm-backports (Samba >= 4.20: gMSA and KDS root keys; bookworm's 4.17 has none):
+#    the script adds that suite to apt's sources (pinned at apt's default priority 100, so
+#    nothing else is taken from it) and installs SAMBA_PACKAGES with -t bookworm-backports.
+#    Their postinst scripts must not
 #    start system daemons: a temporary /usr/sbin/policy-rc.d answers 101 ("action
 #    forbidden") and is removed afterwards only if this script created it.
 # 2. Heimdal's tools without installing Heimdal (heimdal-clients conflicts with
@@ -24,8 +28,7 @@ die() { printf '[install-deps] ERROR: %s\n' "$*" >&2; exit 1; }
 PACKAGES=(
   # MIT Kerberos: kinit/klist/kvno/ktutil, the KDC and kadmind, headers for native addons
   krb5-user krb5-kdc krb5-admin-server libkrb5-dev
-  # Samba AD DC (samba-dsdb-modules and samba-ad-provision are only Recommends of samba)
-  samba samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind attr
+  attr
   # clients and tools used by the scripts and the tests
   ldap-utils openssl ca-certificates hyperfine faketime time gcc libc6-dev
   iproute2 procps util-linux coreutils sed mawk
@@ -33,6 +36,12 @@ PACKAGES=(
   # --negotiate as the client, and an OpenJDK JGSS acceptor (javac at test time)
   apache2 libapache2-mod-auth-gssapi curl openjdk-17-jdk-headless
 )
+# The Samba AD DC, from bookworm-backports (from 4.20 on, the `samba` binary and samba_spnupdate
+# are in samba-ad-dc; samba-dsdb-modules and samba-ad-provision are
+# only Recommends of samba). SAMBA_MIN is the oldest version the tests accept (gMSA support).
+SAMBA_PACKAGES=(samba samba-ad-dc samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind)
+SAMBA_MIN=2:4.20
+BACKPORTS_LIST=/etc/apt/sources.list.d/ktp-bookworm-backports.sources
 # Packages whose debs are extracted (not installed) for Heimdal's tools.
 HEIMDAL_ROOT_PACKAGE=heimdal-clients
 
@@ -60,6 +69,26 @@ apt_update_once() {
   fi
 }
 
+# True when bookworm-backports is already one of apt's sources (ours or the admin's).
+has_backports() {
+  grep -rqsE '(^|[[:space:]])bookworm-backports([[:space:]]|$)' /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
+add_backports() {
+  has_backports && return 0
+  log "adding bookworm-backports to apt's sources ($BACKPORTS_LIST)"
+  printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
+    'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+    as_root tee "$BACKPORTS_LIST" >/dev/null
+  APT_UPDATED=0
+}
+
+samba_recent() {
+  local v
+  v=$(dpkg-query -W -f='${Version}' samba 2>/dev/null) || return 1
+  is_installed samba && dpkg --compare-versions "$v" ge "$SAMBA_MIN"
+}
+
 POLICY=/usr/sbin/policy-rc.d
 CREATED_POLICY=0
 cleanup() {
@@ -71,13 +100,16 @@ cleanup() {
 trap cleanup EXIT
 
 install_packages() {
-  local missing=() p
+  local missing=() p samba_ok=1
   for p in "${PACKAGES[@]}"; do is_installed "$p" || missing+=("$p"); done
-  if [ ${#missing[@]} -eq 0 ]; then
+  for p in "${SAMBA_PACKAGES[@]}"; do is_installed "$p" || samba_ok=0; done
+  samba_recent || samba_ok=0
+  if [ ${#missing[@]} -eq 0 ] && [ "$samba_ok" = 1 ]; then
     log "apt packages: all ${#PACKAGES[@]} already installed"
     return 0
   fi
-  log "apt packages to install: ${missing[*]}"
+  [ "$samba_ok" = 1 ] || add_backports
+  log "apt packages to install: ${missing[*]}${missing[*]:+ }$([ "$samba_ok" = 1 ] || echo "${SAMBA_PACKAGES[*]} (bookworm-backports)")"
   if [ -e "$POLICY" ]; then
     grep -q 'exit 101' "$POLICY" || log "warning: existing $POLICY may allow services to start"
   else
@@ -106,9 +138,22 @@ EOF
   # that ship without /usr/share/man (docker's debian:*-slim).
   as_root mkdir -p /usr/share/man/man1
   apt_update_once
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
-  for p in "${PACKAGES[@]}"; do is_installed "$p" || die "package $p did not install"; done
+  if [ ${#missing[@]} -gt 0 ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+  fi
+  if [ "$samba_ok" = 0 ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+      -t bookworm-backports "${SAMBA_PACKAGES[@]}"
+  fi
+  for p in "${PACKAGES[@]}" "${SAMBA_PACKAGES[@]}"; do is_installed "$p" || die "package $p did not install"; done
+  samba_recent || die "samba $(dpkg-query -W -f='${Version}' samba) is older than $SAMBA_MIN (bookworm-backports)"
+  # A Samba upgrade can leave the system's smbd/samba service enabled: the tests start
+  # private instances on loopback, never the system one.
+  for p in samba samba-ad-dc smbd nmbd winbind; do
+    as_root systemctl disable --now "$p" >/dev/null 2>&1 || true
+  done
   # policy-rc.d keeps apache2's postinst from starting the system service; should one run
   # anyway (a policy-rc.d that allowed it), stop it: the tests start private instances.
   case " ${missing[*]} " in
@@ -215,6 +260,7 @@ verify() {
     command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing"
   done
   [ -f /usr/lib/apache2/modules/mod_auth_gssapi.so ] || die "mod_auth_gssapi.so is still missing"
+  log "Samba $(dpkg-query -W -f='${Version}' samba) (>= $SAMBA_MIN)"
   log "self-test passed: MIT, Samba, LDAP, Apache, curl and JDK tools present; heimdal-ktutil works"
 }
 
