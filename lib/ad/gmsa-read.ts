@@ -19,7 +19,7 @@ import { requireAccount, rereadAccount } from './account.js';
 import type { AccountRecord } from './account.js';
 import { parseManagedPassword } from './gmsa-blob.js';
 import type { ManagedPassword } from './gmsa-blob.js';
-import { parseGmsaMembership, sidToBytes, sidToString, WELL_KNOWN_SIDS } from './gmsa-membership.js';
+import { parseGmsaMembership, sidToString, WELL_KNOWN_SIDS } from './gmsa-membership.js';
 import type { GmsaMembership } from './gmsa-membership.js';
 import type { DirEntry, Directory } from './types.js';
 
@@ -42,12 +42,10 @@ export interface NamedSid {
   readonly kind: string | undefined;
 }
 
-const octets = (bytes: Uint8Array): string => Array.from(bytes, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
-
-/** The sAMAccountName and kind of a SID, through an objectSid search of the domain. */
+/** The sAMAccountName and kind of a SID, through an objectSid search of the domain (AD and Samba take the S-1-... form). */
 export async function nameOfSid(dir: Directory, sid: string): Promise<NamedSid> {
   if (WELL_KNOWN_SIDS[sid]) return { sid, name: WELL_KNOWN_SIDS[sid], kind: 'well-known' };
-  const [entry] = await dir.search({ base: dir.baseDn, scope: 'sub', filter: `(objectSid=${octets(sidToBytes(sid))})`, attributes: ['sAMAccountName', 'objectClass'], sizeLimit: 1 }).catch(() => []);
+  const [entry] = await dir.search({ base: dir.baseDn, scope: 'sub', filter: `(objectSid=${sid})`, attributes: ['sAMAccountName', 'objectClass'], sizeLimit: 1 }).catch(() => []);
   const classes = (entry?.attributes['objectclass'] ?? []).map((c) => c.toLowerCase());
   const kind = classes.includes('group') ? 'group' : classes.includes(GMSA_CLASS) ? 'gMSA' : classes.includes('computer') ? 'computer' : classes.includes('user') ? 'user' : undefined;
   return { sid, name: entry?.attributes['samaccountname']?.[0], kind };

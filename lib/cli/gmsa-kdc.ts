@@ -96,9 +96,10 @@ const SALTED = new Set(['aes-sha1', 'aes-sha2', 'camellia', 'des', 'des3']);
  * KDC's ETYPE-INFO2; a KDC that says otherwise wins (with a warning), and an unchecked salt is
  * said so too.
  */
-export async function gmsaSalt(ctx: CliContext, account: AccountRecord, enctypes: readonly EnctypeInfo[], where: { ldapUrl: string; kdc: string | undefined; timeoutMs: number }): Promise<SaltCheck & { rule: string }> {
+export async function gmsaSalt(ctx: CliContext, account: AccountRecord, enctypes: readonly EnctypeInfo[], where: { ldapUrl: string; kdc: string | undefined; timeoutMs: number; check?: boolean }): Promise<SaltCheck & { rule: string }> {
   const ours = accountSalt(account, account.realm);
   const salted = enctypes.filter((e) => e.family !== undefined && SALTED.has(e.family)).map((e) => e.id);
+  if (where.check === false) return { result: 'unchecked', salt: ours.bytes, saltText: ours.text, note: '--no-kdc-check', kdc: '', rule: ours.explanation };
   if (salted.length === 0) return { result: 'unchecked', salt: ours.bytes, saltText: ours.text, note: 'no salted enctype asked for', kdc: '', rule: ours.explanation };
   const client = parsePrincipal(`${account.sAMAccountName}@${account.realm}`);
   const check = await checkSaltWithKdc(ctx, client, ours, salted, where);

@@ -56,6 +56,9 @@ export interface GmsaReport {
   };
 }
 
+/** ISO 8601 to the second (the intervals count from when the blob was read). */
+export const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 const json = (entries: readonly KeytabEntry[]): ReturnType<typeof jsonEntry>[] => entries.map((e) => jsonEntry(e, false));
 
 export function gmsaReport(input: GmsaReportInput): GmsaReport {
@@ -68,8 +71,8 @@ export function gmsaReport(input: GmsaReportInput): GmsaReport {
     kvno: input.kvno,
     previousPassword: input.hasPrevious,
     upcoming: schedule.upcoming,
-    nextChange: schedule.changesAt.toISOString(),
-    unchangedUntil: schedule.unchangedUntil.toISOString(),
+    nextChange: isoSeconds(schedule.changesAt),
+    unchangedUntil: isoSeconds(schedule.unchangedUntil),
     salt: { text: salt.saltText, rule: salt.rule, kdc: salt.result, ...(salt.note !== undefined ? { note: salt.note } : {}) },
     principals: input.principals.map((p) => formatPrincipal(p)),
     enctypes: input.enctypes.map((e) => e.name),

@@ -9,12 +9,14 @@ import type { Argv } from 'yargs';
 import type { AccountRecord } from '../../ad/account.js';
 import { isEncryptedTransport } from '../../ad/config.js';
 import { ldaptsDebugOn } from '../../ad/debug-guard.js';
+import type { DirectoryConfig } from '../../ad/config.js';
 import { openDirectory } from '../../ad/directory.js';
 import { keyEnctypesOfBits } from '../../ad/flags.js';
 import { passwordSchedule, wipeManagedPassword } from '../../ad/gmsa-blob.js';
 import { managedPasswordEntries } from '../../ad/gmsa-keys.js';
 import { planGmsaKeytab } from '../../ad/gmsa-plan.js';
 import { readGmsaPassword } from '../../ad/gmsa-read.js';
+import type { Directory } from '../../ad/types.js';
 import type { EnctypeInfo } from '../../crypto/enctypes.js';
 import { expandEnctypeList } from '../../crypto/policy.js';
 import { KtError } from '../../errors.js';
@@ -25,7 +27,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
 import { gmsaSalt } from '../gmsa-kdc.js';
-import { printGmsaReport } from '../gmsa-output.js';
+import { isoSeconds, printGmsaReport } from '../gmsa-output.js';
 import { checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../io.js';
 import { enctypesArg } from '../key-options.js';
 import { lockKeytab } from '../lock.js';
@@ -41,6 +43,7 @@ export interface GmsaArgs extends DirectoryArgs {
   previous: boolean;
   refresh: boolean;
   kdc: string | undefined;
+  'kdc-check': boolean;
   'allow-weak': boolean;
   'dry-run': boolean;
   json: boolean;
@@ -96,6 +99,7 @@ export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
         .option('previous', { type: 'boolean', default: false, describe: 'also write the previous password at kvno-1, when AD still has one' })
         .option('refresh', { type: 'boolean', default: false, describe: "rewrite only when AD's password changed; keeps the previous kvno (for cron / systemd timers)" })
         .option('kdc', { type: 'string', describe: 'KDC (HOST[:PORT]) to cross-check the salt with (default: krb5.conf, else the DC on port 88)' })
+        .option('kdc-check', { type: 'boolean', default: true, describe: "cross-check the salt with the KDC's ETYPE-INFO2 (--no-kdc-check: the computer rule alone)" })
         .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single DES' })
         .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'read and derive, print what would be written, write nothing' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
@@ -103,25 +107,33 @@ export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
       .example('$0 gmsa web$ -o /etc/web.keytab --ldap-url ldaps://dc1.example.com', 'NAME$ and every SPN of web$, at its kvno')
       .example('$0 gmsa web$ -o /etc/web.keytab --refresh', 'cron / systemd: rewrite only after AD changed the password')
       .example('$0 gmsa web$ -o /etc/web.keytab --auth kerberos --admin-keytab /etc/krb5.keytab --admin-principal HOST$@EXAMPLE.COM --refresh', 'as the host itself, sealed Kerberos on ldap://') as Argv<GmsaArgs>,
-  handler: async (args) => {
-    const dryRun = args['dry-run'];
-    const loc = keytabLocation(ctx, args.output);
-    if (loc.path === '-') throw new KtError('USAGE', 'gmsa writes a keytab file: give -o PATH, not -');
-    const config = await directoryConfig(ctx, args);
-    checkSafeToRead(ctx, config);
-    // Held from the read of the keytab to its write.
-    using _lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: true });
-    const existing = (await readKeytabForUpdate(ctx, loc)).entries;
-    if (!dryRun) checkWritable(loc.path);
-    await using dir = await openDirectory(config);
-    const { account, password } = await readGmsaPassword(dir, args.account, dir.auth.client || undefined);
-    const schedule = passwordSchedule(password, new Date(ctx.now() * 1000));
-    const kvno = account.msDSKeyVersionNumber;
+  handler: (args) => runGmsa(ctx, args, openDirectory),
+}));
+
+/** A directory session as `keytab gmsa` needs it (openDirectory's, or a test's). */
+export type GmsaDirectory = Directory & { readonly auth?: { readonly client: string } };
+
+/** The command's work, with the directory opener injected (tests pass a fake directory). */
+export async function runGmsa(ctx: CliContext, args: GmsaArgs, open: (config: DirectoryConfig) => Promise<GmsaDirectory>): Promise<void> {
+  const dryRun = args['dry-run'];
+  const loc = keytabLocation(ctx, args.output);
+  if (loc.path === '-') throw new KtError('USAGE', 'gmsa writes a keytab file: give -o PATH, not -');
+  const config = await directoryConfig(ctx, args);
+  checkSafeToRead(ctx, config);
+  // Held from the read of the keytab to its write.
+  using _lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: true });
+  const existing = (await readKeytabForUpdate(ctx, loc)).entries;
+  if (!dryRun) checkWritable(loc.path);
+  const dir = await open(config);
+  try {
+    const { account, password } = await readGmsaPassword(dir, args.account, dir.auth?.client || undefined);
     try {
+      const kvno = account.msDSKeyVersionNumber;
       if (kvno === undefined) throw new KtError('AD_REFUSED', `msDS-KeyVersionNumber of ${account.sAMAccountName} is not readable`, { hint: 'the bind account needs read access to the account' });
+      const schedule = passwordSchedule(password, new Date(ctx.now() * 1000));
       const principals = gmsaPrincipals(account, splitList(args.spn));
       const enctypes = gmsaEnctypes(ctx, args, account);
-      const salt = await gmsaSalt(ctx, account, enctypes, { ldapUrl: dir.url, kdc: args.kdc, timeoutMs: config.timeoutMs });
+      const salt = await gmsaSalt(ctx, account, enctypes, { ldapUrl: dir.url, kdc: args.kdc, timeoutMs: config.timeoutMs, check: args['kdc-check'] });
       // Within minutes of a change AD already hands out the coming password: it gets kvno+1.
       const currentKvno = schedule.upcoming ? kvno + 1 : kvno;
       const timestamp = ctx.now();
@@ -132,10 +144,12 @@ export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
       };
       const plan = planGmsaKeytab({ existing, principals, ...fresh, refresh: args.refresh, withPrevious: args.previous || schedule.upcoming });
       if (plan.changed && !dryRun) writeKeytab(ctx, loc, { entries: plan.entries });
-      if (schedule.upcoming) warn(ctx, `AD changes the password of ${account.sAMAccountName} at ${schedule.changesAt.toISOString()} and already hands out the new one: it is written at kvno ${currentKvno}, the one in use at kvno ${kvno}`);
+      if (schedule.upcoming) warn(ctx, `AD changes the password of ${account.sAMAccountName} at ${isoSeconds(schedule.changesAt)} and already hands out the new one: it is written at kvno ${currentKvno}, the one in use at kvno ${kvno}`);
       printGmsaReport(ctx, { account, loc, plan, salt, schedule, dryRun, refresh: args.refresh, principals, enctypes, kvno: currentKvno, hasPrevious: fresh.previous.length > 0 }, args.json);
     } finally {
       wipeManagedPassword(password);
     }
-  },
-}));
+  } finally {
+    await dir.close();
+  }
+}
