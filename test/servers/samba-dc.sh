@@ -168,7 +168,8 @@ ensure_template() {
 # Group managed service accounts (Samba 4.20+), on the offline template database:
 #   gmsaweb$       a gMSA (dNSHostName gmsaweb.example.test) with SPNs HTTP/gmsaweb.example.test
 #                  and HTTP/gmsaweb, enabled (samba-tool creates it disabled); who may read its
-#                  password: Administrator (the creator, by samba-tool) and the group gmsa-readers
+#                  password: Administrator (the creator, by samba-tool) and the group gmsa-readers;
+#                  its password changes every 90 days, so never within a template's 30-day life
 #   gmsa-reader    a user in gmsa-readers;  gmsa-outsider  a user NOT allowed to read it
 # Provisioning already made a KDS root key usable at once (samba-tool domain kds root-key list);
 # without one no gMSA password exists. The users' passwords go to gmsa-*.pass (0600).
@@ -182,7 +183,8 @@ provision_gmsa() {
       *'usable from'*) ;;
       *) samba-tool domain kds root-key create "${db[@]}" || return 1 ;;
     esac
-    samba-tool service-account create "${db[@]}" --name=gmsaweb --dns-host-name="gmsaweb.$DNS_DOMAIN" || return 1
+    samba-tool service-account create "${db[@]}" --name=gmsaweb --dns-host-name="gmsaweb.$DNS_DOMAIN" \
+      --managed-password-interval=90 || return 1
     samba-tool user enable 'gmsaweb$' "${db[@]}" || return 1
     samba-tool spn add "HTTP/gmsaweb.$DNS_DOMAIN" 'gmsaweb$' "${db[@]}" || return 1
     samba-tool spn add HTTP/gmsaweb 'gmsaweb$' "${db[@]}" || return 1
