@@ -16,10 +16,12 @@
  *      UnchangedPasswordInterval (8)   100 ns units: "before which password queries will always
  *                                      return this password value"
  *
- * The passwords are 256 random bytes whose wide NULs were made 0x0001 and whose last wide
- * character is the terminator ([MS-ADTS] 3.1.1.4.5.39 PostProcessPasswordBuffer), so they are
- * not necessarily valid UTF-16 (lone surrogates occur). They are kept as the raw UTF-16LE code
- * units without the terminator: RC4 hashes exactly those bytes (gmsa-keys.ts).
+ * The passwords are random bytes whose wide NULs were made 0x0001 ([MS-ADTS] 3.1.1.4.5.39
+ * PostProcessPasswordBuffer: Windows 127 characters and the NUL in 256 bytes; Samba 4.22 sends
+ * 128 characters and the NUL), so they are not necessarily valid UTF-16 (lone surrogates
+ * occur). They are kept as the raw UTF-16LE code units without the terminator: RC4 hashes
+ * exactly those bytes (gmsa-keys.ts). The fields are found by their offsets, never by position:
+ * Samba 4.22 puts the intervals right after the password, without the alignment padding.
  *
  * The parsed value holds a secret: never print it, and wipe it (wipeManagedPassword) when done.
  */

@@ -60,8 +60,13 @@ export function gmsaPrincipals(account: AccountRecord, given: readonly string[])
     }
   }
   const names = [account.sAMAccountName, ...(given.length ? given.map((s) => s.replace(/@.*$/, '')) : own)];
-  const seen = new Set<string>();
-  return names.map((n) => parsePrincipal(`${n}@${account.realm}`)).filter((p) => !seen.has(formatPrincipal(p).toLowerCase()) && !!seen.add(formatPrincipal(p).toLowerCase()));
+  const out = new Map<string, Principal>();
+  for (const name of names) {
+    const p = parsePrincipal(`${name}@${account.realm}`);
+    const key = formatPrincipal(p).toLowerCase();
+    if (!out.has(key)) out.set(key, p);
+  }
+  return [...out.values()];
 }
 
 /** -e, else what msDS-SupportedEncryptionTypes allows, else aes256, aes128 and rc4 (the keys AD makes). */
