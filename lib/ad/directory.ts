@@ -11,7 +11,6 @@ import { isIP } from 'node:net';
 import type { connect as netConnect } from 'node:net';
 import { enctypeName } from '../crypto/enctypes.js';
 import { openSealedConnection } from '../node/directory-kerberos.js';
-import type { SealedSocket } from '../node/sasl-socket.js';
 import { rootCertificates } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
@@ -97,8 +96,6 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   #serverName: string | undefined;
   #closed = false;
   #auth: DirectoryAuthInfo | undefined;
-  /** Kerberos: the sealed socket has been given to ldapts. */
-  #handed = false;
 
   private constructor(client: Client, config: DirectoryConfig, tls: boolean) {
     this.#client = client;
@@ -141,16 +138,10 @@ export class LdapDirectory implements Directory, AsyncDisposable {
    * (lib/node/sasl-socket.ts); ldapts is given that socket and sends its messages through it.
    */
   static async #openKerberos(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<LdapDirectory> {
-    const { conn, info } = await openSealedConnection(config);
-    let dir: LdapDirectory | undefined;
-    const createConnection = (): SealedSocket => {
-      // ldapts reconnects after a dropped connection; a new one would need a new bind.
-      if (dir !== undefined && dir.#handed) throw new KtError('AD_CONNECT', `the sealed connection to ${config.url} was closed`);
-      if (dir) dir.#handed = true;
-      return conn.socket;
-    };
+    // createConnection hands over the bound socket, and binds anew when ldapts reconnects.
+    const { conn, info, createConnection } = await openSealedConnection(config);
     const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
-    dir = new LdapDirectory(client, config, false);
+    const dir = new LdapDirectory(client, config, false);
     dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info };
     try {
       await dir.#readRootDse();
@@ -228,8 +219,9 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   /** Refuses to let ldapts reconnect behind our back (plain and unbound after StartTLS). */
   #ensureLive(): void {
     if (this.#closed) throw new KtError('INTERNAL', 'the directory session is closed');
-    // A Kerberos session is bound by the SASL exchange, not by ldapts (which connects on first use).
-    const live = this.#auth?.method === 'kerberos' ? this.#client.isConnected || !this.#handed : this.#client.isConnected && this.#client.isBound;
+    // A Kerberos session is bound by the SASL exchange, not by ldapts: every connection ldapts
+    // makes (the first, or again after a drop) is bound and sealed by createConnection.
+    const live = this.#auth?.method === 'kerberos' ? true : this.#client.isConnected && this.#client.isBound;
     if (!live) {
       throw new KtError('AD_CONNECT', `the connection to ${this.url} was lost`, { hint: 'run the command again', details: { url: this.url } });
     }

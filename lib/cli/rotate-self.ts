@@ -8,7 +8,8 @@
  *                                         crash: the staged keys match the new password;
  *   3. confirm the kvno from a service ticket for one of the keytab's principals, re-staging if
  *      the KDC chose another;
- *   4. prune: keep the new kvno and the `keep` newest before it.
+ *   4. prune: keep the new kvno and the `keep` previous ones (keep-option.ts: one meaning for
+ *      rotate and rotate --self).
  *
  * A keytab whose newest kvno the KDC does not know (left by a crash after step 1) is usable:
  * the client authenticates with the newest kvno the KDC accepts, and the new keys replace the
@@ -29,6 +30,7 @@ import type { Salt } from '../salt/rules.js';
 import type { RotationHooks } from './commands/rotate.js';
 import type { CliContext } from './context.js';
 import { checkWritable, keytabLocation, readKeytabAndBytes, writeFileAtomic, writeKeytab } from './io.js';
+import { keepsLine, keptLine, rotatedKvnos } from './keep-option.js';
 import { lockKeytab } from './lock.js';
 
 export interface SelfJob {
@@ -37,7 +39,7 @@ export interface SelfJob {
   readonly client?: string | undefined;
   /** -p: renew only these principals. */
   readonly principals: readonly Principal[];
-  /** Previous kvnos kept (as `rotate --keep`). */
+  /** PREVIOUS kvnos kept next to the new one (as `rotate --keep`: the keytab keeps the newest keep+1). */
   readonly keep: number;
   readonly maxAgeDays?: number | undefined;
 }
@@ -52,6 +54,8 @@ export interface SelfRotation {
   kvno?: { from: number; to: number };
   principals?: string[];
   removedKvnos?: number[];
+  /** The kvnos the keytab holds for the renewed principals afterwards. */
+  keptKvnos?: number[];
   /** How the change was proven: the server's reply, or an AS exchange with the new password. */
   proof?: KpasswdSuccess['proof'];
   server?: string;
@@ -152,13 +156,14 @@ export async function rotateSelf(ctx: CliContext, kctx: KpasswdContext, job: Sel
     }
     const from = (newest[0] as KeytabEntry).kvno;
     const preview = prunedEntries(stagedEntries(keytab.entries, targets.flatMap((t) => t.enctypes.map((e) => ({ principal: t.principal, kvno: from + 1, enctype: e.id, timestamp: 0, key: new Uint8Array(0) })))), targets, job.keep);
-    const removed = [...new Set(preview.removed.map((e) => e.kvno))].sort((a, b) => a - b);
+    const removed = rotatedKvnos(preview.removed, targets);
+    const keptKvnos = rotatedKvnos(preview.kept, targets);
     say('dry run: nothing is changed');
     say(`client ${clientName}: a new random password through kpasswd (change-password with the keytab's key); kvno ${from} -> ${from + 1}`);
     for (const t of targets) say(`  new keys: ${formatPrincipal(t.principal)} kvno ${from + 1} ${t.enctypes.map((e) => e.name).join(', ')}`);
     say(`  salt: "${kdcSalt(probe.etypeInfo, newest[0]?.enctype ?? 0, client).salt.text}" (from the KDC)`);
-    say(`  keytab ${loc.display}: keeps kvno ${from + 1} and the ${job.keep} newest before it${removed.length ? `; removes kvno ${removed.join(', ')}` : ''}`);
-    return { ...base, kvno: { from, to: from + 1 }, removedKvnos: removed };
+    say(`  keytab ${loc.display}: ${keepsLine(keptKvnos, removed, job.keep)}`);
+    return { ...base, kvno: { from, to: from + 1 }, removedKvnos: removed, keptKvnos };
   }
   checkWritable(loc.path);
 
@@ -221,11 +226,12 @@ export async function rotateSelf(ctx: CliContext, kctx: KpasswdContext, job: Sel
   writeKeytab(ctx, loc, { entries: kept });
   await hooks.after?.('pruned');
   for (const e of fresh) say(`added: ${formatPrincipal(e.principal)} kvno ${e.kvno} ${enctypeName(e.enctype)}`);
-  const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
-  if (removedKvnos.length) say(`removed kvno ${removedKvnos.join(', ')} (older than the ${job.keep} kept)`);
+  const removedKvnos = rotatedKvnos(removed, targets);
+  const keptKvnos = rotatedKvnos(kept, targets);
+  say(keptLine(keptKvnos, removedKvnos, job.keep));
   for (const n of notes) say(`note: ${n}`);
   say(`${loc.display}: ${kept.length} entries`);
-  return { ...base, kvno: { from, to: kvno }, removedKvnos, proof: change.proof, ...(change.server ? { server: change.server } : {}), ...(notes.length ? { notes } : {}) };
+  return { ...base, kvno: { from, to: kvno }, removedKvnos, keptKvnos, proof: change.proof, ...(change.server ? { server: change.server } : {}), ...(notes.length ? { notes } : {}) };
 }
 
 async function confirmKvno(kctx: KpasswdContext, client: Principal, password: Uint8Array, targets: readonly RotationTarget[], fresh: readonly KeytabEntry[]): Promise<{ kvno?: number; why?: string }> {

@@ -1,7 +1,8 @@
 /**
  * The GSS-API Kerberos V5 mechanism, initiator side (RFC 1964 section 1.1, RFC 4121 section
  * 4.1): the initial context token that carries an AP-REQ, and the acceptor's AP-REP. Pure:
- * randomness and the clock are passed in. Wrap tokens are in gss-wrap.ts.
+ * randomness and the clock are passed in. Wrap tokens are in gss-wrap.ts (RFC 4121) and
+ * gss-wrap-rc4.ts (RFC 4757), chosen in gss-protect.ts.
  *
  *   InitialContextToken ::= [APPLICATION 0] IMPLICIT SEQUENCE {
  *       thisMech MechType,                        -- 1.2.840.113554.1.2.2
@@ -20,13 +21,13 @@ import { resolveEnctype } from '../crypto/enctypes.js';
 import { KtError } from '../errors.js';
 import type { KrbCredentials, KrbKey } from './client.js';
 import { KEY_USAGE, MSG_TYPE } from './constants.js';
-import { decodeInteger, decodeMicroseconds, decodeOctetString, decodeTime, decodeTlv, derError, encodeTlv, field, optionalField, readTlv, sequenceFields, TAG_CLASS, unwrapApplication } from './der.js';
+import { frameMechToken, KRB5_MECH_OID } from './gss-framing.js';
+import { decodeInteger, decodeMicroseconds, decodeOctetString, decodeTime, decodeTlv, derError, field, optionalField, readTlv, sequenceFields, TAG_CLASS, unwrapApplication } from './der.js';
 import type { Tlv } from './der.js';
 import { decodeEncryptedDataTlv, decodeKrbError, encodeApReq, encodeAuthenticator, toPrincipalName } from './messages.js';
 import type { KrbError } from './messages.js';
 
-/** DER of the OID 1.2.840.113554.1.2.2 (the Kerberos V5 GSS-API mechanism). */
-export const KRB5_MECH_OID = Uint8Array.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02]);
+export { KRB5_MECH_OID } from './gss-framing.js';
 
 const TOK_AP_REQ = 0x0100;
 const TOK_AP_REP = 0x0200;
@@ -73,11 +74,6 @@ function u32le(n: number): Uint8Array {
   return Uint8Array.from([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff]);
 }
 
-/** [APPLICATION 0] { mech OID, TOK_ID || body }. */
-function mechToken(tokId: number, body: Uint8Array): Uint8Array {
-  return encodeTlv(TAG_CLASS.APPLICATION, true, 0, concatBytes(KRB5_MECH_OID, Uint8Array.from([tokId >> 8, tokId & 0xff]), body));
-}
-
 /** The initial context token for a service ticket, and what the initiator must remember. */
 export function initSecContext(ticket: KrbCredentials, options: { now: Date; random: RandomSource; flags?: number }): { token: Uint8Array; state: InitiatorState } {
   const flags = options.flags ?? GSS_FLAGS.MUTUAL | GSS_FLAGS.SEQUENCE | GSS_FLAGS.REPLAY | GSS_FLAGS.CONF | GSS_FLAGS.INTEG;
@@ -104,7 +100,7 @@ export function initSecContext(ticket: KrbCredentials, options: { now: Date; ran
     ticketBytes: ticket.ticketBytes,
     authenticator: { etype: sessionKey.enctype, cipher: encrypt(sessionKey.enctype, sessionKey.key, KEY_USAGE.AP_REQ_AUTH, authenticator, { random: options.random }) },
   });
-  return { token: mechToken(TOK_AP_REQ, apReq), state: { sessionKey, subkey, sendSeq, ctime, cusec, flags } };
+  return { token: frameMechToken(TOK_AP_REQ, apReq), state: { sessionKey, subkey, sendSeq, ctime, cusec, flags } };
 }
 
 /** The acceptor's answer: an AP-REP (mutual authentication) or a KRB-ERROR. */

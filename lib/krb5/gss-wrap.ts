@@ -1,6 +1,7 @@
 /**
  * RFC 4121 section 4.2.6.2 Wrap tokens (GSS_Wrap / GSS_Unwrap), initiator side, for the
- * enctypes with an RFC 3961 simplified profile (AES, Camellia). Pure.
+ * enctypes with an RFC 3961 simplified profile (AES, Camellia); gss-protect.ts picks this
+ * format or RC4's by the key's enctype. Pure.
  *
  *   octets  0..1  TOK_ID  05 04
  *           2     Flags   0x01 SentByAcceptor, 0x02 Sealed, 0x04 AcceptorSubkey
@@ -19,7 +20,6 @@
  * every token is complete when it is unwrapped (the caller frames it).
  */
 import { concatBytes } from '../bytes.js';
-import { resolveEnctype } from '../crypto/enctypes.js';
 import { checksum, checksumTypeFor, decrypt, encrypt, verifyChecksum } from '../crypto/profiles.js';
 import type { RandomSource } from '../crypto/profiles.js';
 import { KtError } from '../errors.js';
@@ -42,16 +42,6 @@ export interface WrapState {
 
 function bad(message: string): KtError {
   return new KtError('GSS_BAD_TOKEN', message);
-}
-
-/** RFC 4121 needs an enctype with a simplified profile; RC4 (RFC 4757) tokens are another format. */
-export function checkWrapEnctype(enctype: number): void {
-  const info = resolveEnctype(enctype);
-  if (info.family !== 'aes-sha1' && info.family !== 'aes-sha2' && info.family !== 'camellia') {
-    throw new KtError('GSS_FAILURE', `the session key is ${info.name}: sealed LDAP here needs an AES session key (RFC 4121 tokens)`, {
-      hint: 'allow AES for the DC account and the admin (msDS-SupportedEncryptionTypes), or use LDAPS with --auth simple',
-    });
-  }
 }
 
 function header(flags: number, ec: number, rrc: number, seq: bigint): Uint8Array {

@@ -27,8 +27,8 @@ import { parsePrincipal, samePrincipal } from '../principal.js';
 import { readCcache } from './ccache.js';
 import { readFileBounded, KEYTAB_MAX_BYTES } from './bounded-read.js';
 import { createNodeKdcTransport, loadNodeKrb5Config } from './krb5-transport.js';
-import { openSaslGssapi } from './sasl-socket.js';
-import type { SaslConnection } from './sasl-socket.js';
+import { openSaslGssapi, sealedConnector } from './sasl-socket.js';
+import type { SaslConnection, SealedSocket } from './sasl-socket.js';
 
 /** What the directory session reports about its Kerberos bind (doctor, --debug-auth). */
 export interface KerberosBindInfo {
@@ -104,14 +104,18 @@ async function tgtFrom(auth: KerberosAuth, env: Readonly<Record<string, string |
   return { tgt: r.credentials, ctx, kdc, from: auth.source === 'keytab' ? auth.keytab : auth.principal };
 }
 
-/** The admin's TGT and a service ticket for ldap/<host>. */
-export async function ldapServiceTicket(auth: KerberosAuth, env: Readonly<Record<string, string | undefined>>, dcAddress: string, spnHost: string, timeoutMs: number): Promise<{ ticket: KrbCredentials; ctx: KrbContext; info: KerberosBindInfo }> {
+/** The admin's TGT and a service ticket for ldap/<host>; `renew` asks for another one with the same TGT. */
+export async function ldapServiceTicket(auth: KerberosAuth, env: Readonly<Record<string, string | undefined>>, dcAddress: string, spnHost: string, timeoutMs: number): Promise<{ ticket: KrbCredentials; ctx: KrbContext; info: KerberosBindInfo; renew: () => Promise<KrbCredentials> }> {
   const { tgt, ctx, kdc, from } = await tgtFrom(auth, env, dcAddress, timeoutMs);
   const realm = tgt.client.realm;
   const service = parsePrincipal(`ldap/${spnHost.toLowerCase()}@${realm}`);
-  const r = await getServiceTicket(ctx, tgt, service);
-  if (!r.ok) throw refusal(`no ticket for ${principalText(service)}`, r.failure);
-  return { ticket: r.credentials, ctx, info: { source: auth.source, from, client: principalText(tgt.client), service: principalText(service), kdc } };
+  const renew = async (): Promise<KrbCredentials> => {
+    const r = await getServiceTicket(ctx, tgt, service);
+    if (!r.ok) throw refusal(`no ticket for ${principalText(service)}`, r.failure, r.failure.errorCode === 32 /* KRB_AP_ERR_TKT_EXPIRED */ ? 'the Kerberos credentials expired while connected: run the command again (after kinit)' : undefined);
+    return r.credentials;
+  };
+  const ticket = await renew();
+  return { ticket, ctx, renew, info: { source: auth.source, from, client: principalText(tgt.client), service: principalText(service), kdc } };
 }
 
 /** The DC's host name for its SPN: given, the URL's when it is a name, else the RootDSE's dnsHostName. */
@@ -134,11 +138,21 @@ async function spnHostOf(config: DirectoryConfig, host: string, port: number): P
   throw new KtError('AD_CONFIG', `${host} did not give its host name (no dnsHostName in the RootDSE)`, { hint: "give the DC's DNS name with --ldap-host dc1.example.com" });
 }
 
-/** The bound, sealed connection for a Kerberos configuration, and how it was made. */
-export async function openSealedConnection(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<{ conn: SaslConnection; info: KerberosBindInfo }> {
+/**
+ * The bound, sealed connection for a Kerberos configuration, how it was made, and ldapts'
+ * createConnection: it hands over this connection, then binds anew whenever ldapts reconnects
+ * (the same service ticket while it is valid for another minute, else a new one).
+ */
+export async function openSealedConnection(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<{ conn: SaslConnection; info: KerberosBindInfo; createConnection: () => SealedSocket }> {
   const url = parseLdapUrl(config.url);
   const spnHost = await spnHostOf(config, url.host, url.port);
-  const { ticket, ctx, info } = await ldapServiceTicket(config.kerberos, config.krb5Env ?? {}, url.host, spnHost, config.timeoutMs);
-  const conn = await openSaslGssapi({ host: url.host, port: url.port, timeoutMs: config.timeoutMs, ticket, random: ctx.random, now: ctx.now });
-  return { conn, info };
+  const { ticket, ctx, info, renew } = await ldapServiceTicket(config.kerberos, config.krb5Env ?? {}, url.host, spnHost, config.timeoutMs);
+  const base = { host: url.host, port: url.port, timeoutMs: config.timeoutMs, random: ctx.random, now: ctx.now };
+  const conn = await openSaslGssapi({ ...base, ticket });
+  let current = ticket;
+  const createConnection = sealedConnector(conn.socket, async () => {
+    if (current.endTime.getTime() - ctx.now().getTime() < 60_000) current = await renew();
+    return { ...base, ticket: current };
+  });
+  return { conn, info, createConnection };
 }

@@ -1,40 +1,35 @@
 /**
- * A SASL GSSAPI connection to an LDAP server (RFC 4752) with the confidentiality layer: the
- * bind done here over a plain TCP socket, then a Duplex that seals every LDAP message it
- * writes and unseals every one it reads. ldapts is given this Duplex through its
- * `createConnection` option and never sees the bind, so the rest of lib/ad is unchanged.
+ * A SASL GSSAPI connection to an LDAP server (RFC 4752) with the confidentiality layer, as the
+ * net.Socket that ldapts is given through its `createConnection` option: a Duplex that seals
+ * every LDAP message it writes and unseals every one it reads (RFC 4752 section 3.3: a 4-octet
+ * length, then a wrap token). The bind itself is in sasl-bind-tcp.ts; ldapts never sees it.
  *
- * ldapts treats the Duplex as a net.Socket: it checks `connecting` and `readyState`, listens
- * for data, end, close, error and timeout, writes one message per write(), and calls end() and
- * destroy(). Those are forwarded to the TCP socket. A token that fails its check, arrives out
- * of sequence or comes unsealed destroys the connection with a KtError (GSS_INTEGRITY,
- * GSS_SEQUENCE, GSS_BAD_TOKEN): pending operations fail at once, nothing hangs.
+ * What ldapts 8.2 does with the socket, and what this one does in turn:
+ * - reads `connecting` and `readyState` right after createConnection(): an established socket
+ *   says false/'open'; one still binding says true/'opening' and emits 'connect' when bound, or
+ *   'error' (the bind's KtError) and 'close' when the bind fails;
+ * - listens for data, end, close, error and timeout: the TCP socket's end, close and timeout
+ *   are passed on; a TCP error, or a token that fails its check, arrives out of sequence or
+ *   comes unsealed (GSS_INTEGRITY, GSS_SEQUENCE, GSS_BAD_TOKEN), destroys this socket with a
+ *   KtError: ldapts fails the pending operations at once with its message, nothing hangs;
+ * - writes one message per write(), calls end() (its handler of 'end' and 'timeout') and
+ *   destroy(); its own timers (operation timeout) end and destroy the socket. It calls none of
+ *   setTimeout, setKeepAlive, setNoDelay, ref or unref; for other callers they act on the TCP
+ *   socket (kept until it exists), as do the address getters.
+ *
+ * Reconnection: ldapts calls createConnection() again after a dropped connection (an idle
+ * timeout, a DC restart). `sealedConnector` hands over the first bound socket once, then binds
+ * anew for each later call, with a ticket from the caller (the same service ticket while it is
+ * valid): the session continues, sealed and authenticated as before.
  */
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { berElementLength, decodeBindResponse, encodeSaslBindRequest, layerChoice, LDAP_SASL_BIND_IN_PROGRESS, LDAP_SUCCESS, parseLayerOffer, SASL_LAYER } from '../ad/sasl-bind.js';
 import { concatBytes } from '../bytes.js';
-import type { RandomSource } from '../crypto/profiles.js';
 import { KtError } from '../errors.js';
-import type { KrbCredentials } from '../krb5/client.js';
-import { krbErrorInfo } from '../krb5/constants.js';
-import { acceptorToken, initSecContext } from '../krb5/gss-krb5.js';
-import { checkWrapEnctype, unwrap, wrap } from '../krb5/gss-wrap.js';
-import type { WrapState } from '../krb5/gss-wrap.js';
+import { bindSaslGssapi, MAX_MESSAGE } from './sasl-bind-tcp.js';
+import type { BoundSasl, SaslGssapiOptions } from './sasl-bind-tcp.js';
 
-/** The largest sealed message accepted (a length above it is an error, not an allocation). */
-const MAX_MESSAGE = 0xffffff;
-
-export interface SaslGssapiOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly timeoutMs: number;
-  /** A service ticket for ldap/<the DC's host name>. */
-  readonly ticket: KrbCredentials;
-  readonly random: RandomSource;
-  readonly now: () => Date;
-}
+export type { SaslGssapiOptions } from './sasl-bind-tcp.js';
 
 export interface SaslConnection {
   readonly socket: SealedSocket;
@@ -42,81 +37,87 @@ export interface SaslConnection {
   readonly layer: 'confidentiality';
   readonly enctype: number;
   readonly acceptorSubkey: boolean;
-}
-
-/** Reads whole frames from a socket: BER elements during the bind, length-prefixed tokens after. */
-class FrameReader {
-  #buf: Uint8Array = new Uint8Array(0);
-  #waiting: ((err?: Error) => void) | undefined;
-  #error: Error | undefined;
-  constructor(private readonly raw: Socket) {
-    raw.on('data', this.#onData);
-    raw.on('error', (e) => this.#fail(e));
-    raw.on('close', () => this.#fail(new KtError('AD_CONNECT', 'the directory closed the connection during the Kerberos bind')));
-  }
-  #onData = (d: Buffer): void => {
-    this.#buf = concatBytes(this.#buf, new Uint8Array(d));
-    this.#waiting?.();
-  };
-  #fail(e: Error): void {
-    this.#error ??= e;
-    this.#waiting?.(e);
-  }
-  async element(timeoutMs: number): Promise<Uint8Array> {
-    for (;;) {
-      if (this.#error) throw this.#error;
-      const len = berElementLength(this.#buf, MAX_MESSAGE);
-      if (len !== undefined && this.#buf.length >= len) {
-        const out = this.#buf.subarray(0, len);
-        this.#buf = this.#buf.subarray(len);
-        return out;
-      }
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new KtError('AD_TIMEOUT', `the directory did not answer the Kerberos bind within ${timeoutMs / 1000} s`)), timeoutMs);
-        this.#waiting = (err) => {
-          clearTimeout(timer);
-          this.#waiting = undefined;
-          if (err) reject(err);
-          else resolve();
-        };
-      });
-    }
-  }
-  /** Hands the rest over: stops listening, returns octets already read. */
-  detach(): Uint8Array {
-    this.raw.removeListener('data', this.#onData);
-    this.raw.removeAllListeners('error');
-    this.raw.removeAllListeners('close');
-    return this.#buf;
-  }
+  /** The wrap token format: 'RFC 4121' or 'RFC 4757 (RC4)'. */
+  readonly format: string;
 }
 
 /** The sealed LDAP connection, as ldapts sees it. */
 export class SealedSocket extends Duplex {
-  readonly connecting = false;
-  readonly readyState = 'open';
-  #raw: Socket;
-  #state: WrapState;
-  #random: RandomSource;
-  #maxSend: number;
-  #buf: Uint8Array;
+  #b: BoundSasl | undefined;
+  #buf: Uint8Array = new Uint8Array(0);
+  #timeout: number | undefined;
+  #keepAlive: [boolean | undefined, number | undefined] | undefined;
+  #noDelay: boolean | undefined;
+  #unref = false;
+  #lastError: Error | undefined;
 
-  constructor(raw: Socket, state: WrapState, random: RandomSource, maxSend: number, pending: Uint8Array) {
+  private constructor() {
     super();
-    this.#raw = raw;
-    this.#state = state;
-    this.#random = random;
-    this.#maxSend = maxSend;
-    this.#buf = pending;
+    // Until ldapts listens (it removes every 'error' listener when it takes the socket), an
+    // error must not crash the process; destroy() keeps it in lastError.
+    this.on('error', () => undefined);
+  }
+
+  /** A socket over an established, bound connection. */
+  static established(b: BoundSasl): SealedSocket {
+    const s = new SealedSocket();
+    s.#attach(b);
+    return s;
+  }
+
+  /** A socket that is still binding: 'connect' when bound, 'error' and 'close' when not. */
+  static binding(bind: Promise<BoundSasl>): SealedSocket {
+    const s = new SealedSocket();
+    bind.then(
+      (b) => {
+        if (s.destroyed) {
+          b.raw.destroy();
+          return;
+        }
+        s.#attach(b);
+        s.emit('connect');
+        s.emit('ready');
+      },
+      (err: Error) => s.destroy(err),
+    );
+    return s;
+  }
+
+  get connecting(): boolean {
+    return this.#b === undefined && !this.destroyed;
+  }
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable) return 'readOnly';
+    return this.writable ? 'writeOnly' : 'closed';
+  }
+  /** Why the connection ended, when it ended with an error (the KtError of a bad token). */
+  get lastError(): Error | undefined {
+    return this.#lastError;
+  }
+
+  #attach(b: BoundSasl): void {
+    this.#b = b;
+    const { raw } = b;
     raw.on('data', (d: Buffer) => this.#onData(new Uint8Array(d)));
     raw.on('end', () => this.push(null));
     raw.on('close', () => this.destroy());
-    raw.on('error', (e) => this.destroy(e));
+    raw.on('error', (e: NodeJS.ErrnoException) => this.destroy(new KtError('AD_CONNECT', `the sealed connection to the directory broke: ${e.code ?? e.message}`, { cause: e })));
     raw.on('timeout', () => this.emit('timeout'));
-    if (pending.length) queueMicrotask(() => this.#onData(new Uint8Array(0)));
+    if (this.#timeout !== undefined) raw.setTimeout(this.#timeout);
+    if (this.#keepAlive !== undefined) raw.setKeepAlive(...this.#keepAlive);
+    if (this.#noDelay !== undefined) raw.setNoDelay(this.#noDelay);
+    if (this.#unref) raw.unref();
+    if (b.pending.length) {
+      const pending = b.pending;
+      queueMicrotask(() => this.#onData(pending));
+    }
   }
 
   #onData(chunk: Uint8Array): void {
+    const b = this.#b;
+    if (b === undefined || this.destroyed) return;
     this.#buf = this.#buf.length ? concatBytes(this.#buf, chunk) : chunk;
     try {
       while (this.#buf.length >= 4) {
@@ -125,7 +126,8 @@ export class SealedSocket extends Duplex {
         if (this.#buf.length < 4 + len) return;
         const token = this.#buf.subarray(4, 4 + len);
         this.#buf = this.#buf.subarray(4 + len);
-        const { data, sealed } = unwrap(this.#state, token);
+        const { data, sealed } = b.format.unwrap(b.state, token);
+        b.capture?.token({ from: 'acceptor', phase: 'ldap', token, data, sealed });
         if (!sealed) throw new KtError('GSS_INTEGRITY', 'the directory sent an unsealed message on a sealed connection');
         this.push(Buffer.from(data));
       }
@@ -135,14 +137,22 @@ export class SealedSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (chunk.length > this.#maxSend) {
-      callback(new KtError('AD_SASL', `an LDAP message of ${chunk.length} octets is larger than the directory accepts (${this.#maxSend})`));
+    const b = this.#b;
+    if (b === undefined) {
+      callback(new KtError('AD_CONNECT', 'a message for the directory before the Kerberos bind finished'));
       return;
     }
-    const token = wrap(this.#state, new Uint8Array(chunk), true, this.#random);
+    if (chunk.length > b.maxSend) {
+      callback(new KtError('AD_SASL', `an LDAP message of ${chunk.length} octets is larger than the directory accepts (${b.maxSend})`));
+      return;
+    }
+    const data = new Uint8Array(chunk);
+    const rec = b.capture?.recording(b.random);
+    const token = b.format.wrap(b.state, data, true, rec?.random ?? b.random);
+    if (b.capture && rec) b.capture.token({ from: 'initiator', phase: 'ldap', token, data, sealed: true, random: rec.drawn() });
     const len = new Uint8Array(4);
     new DataView(len.buffer).setUint32(0, token.length);
-    this.#raw.write(concatBytes(len, token), callback);
+    b.raw.write(concatBytes(len, token), callback);
   }
 
   override _read(): void {
@@ -150,104 +160,89 @@ export class SealedSocket extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#raw.end();
+    this.#b?.raw.end();
     callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#raw.destroy();
+    if (error) this.#lastError ??= error;
+    this.#b?.raw.destroy();
     callback(error);
   }
 
   setTimeout(ms: number, cb?: () => void): this {
-    this.#raw.setTimeout(ms, cb);
+    if (cb) {
+      if (ms === 0) this.removeListener('timeout', cb);
+      else this.once('timeout', cb);
+    }
+    this.#timeout = ms;
+    this.#b?.raw.setTimeout(ms);
     return this;
   }
   setKeepAlive(enable?: boolean, delay?: number): this {
-    this.#raw.setKeepAlive(enable, delay);
+    this.#keepAlive = [enable, delay];
+    this.#b?.raw.setKeepAlive(enable, delay);
     return this;
   }
   setNoDelay(noDelay?: boolean): this {
-    this.#raw.setNoDelay(noDelay);
+    this.#noDelay = noDelay;
+    this.#b?.raw.setNoDelay(noDelay);
     return this;
   }
   ref(): this {
-    this.#raw.ref();
+    this.#unref = false;
+    this.#b?.raw.ref();
     return this;
   }
   unref(): this {
-    this.#raw.unref();
+    this.#unref = true;
+    this.#b?.raw.unref();
     return this;
+  }
+  address(): AddressInfo | Record<string, never> {
+    return this.#b?.raw.address() ?? {};
+  }
+  get remoteAddress(): string | undefined {
+    return this.#b?.raw.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.#b?.raw.remotePort;
+  }
+  get localAddress(): string | undefined {
+    return this.#b?.raw.localAddress;
+  }
+  get localPort(): number | undefined {
+    return this.#b?.raw.localPort;
+  }
+  /** The TCP socket underneath (tests cut it). */
+  get tcp(): Socket | undefined {
+    return this.#b?.raw;
   }
 }
 
-function connectTcp(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host, port });
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new KtError('AD_TIMEOUT', `no answer from ${host}:${port} within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    s.once('connect', () => {
-      clearTimeout(timer);
-      s.removeAllListeners('error');
-      resolve(s);
-    });
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new KtError('AD_CONNECT', `cannot connect to ${host}:${port}: ${e.code ?? e.message}`, { cause: e }));
-    });
-  });
-}
-
-function refused(step: string, r: { resultCode: number; diagnosticMessage: string }): KtError {
-  return new KtError('AD_SASL', `the directory refused the Kerberos bind (${step}): LDAP result ${r.resultCode}${r.diagnosticMessage ? ` "${r.diagnosticMessage}"` : ''}`, {
-    details: { resultCode: r.resultCode, diagnostic: r.diagnosticMessage },
-  });
+function describe(b: BoundSasl, socket: SealedSocket): SaslConnection {
+  return { socket, layer: 'confidentiality', enctype: b.state.key.enctype, acceptorSubkey: b.state.acceptorSubkey, format: b.format.name };
 }
 
 /** Connects, binds with SASL GSSAPI and negotiates confidentiality. */
 export async function openSaslGssapi(o: SaslGssapiOptions): Promise<SaslConnection> {
-  checkWrapEnctype(o.ticket.sessionKey.enctype);
-  const raw = await connectTcp(o.host, o.port, o.timeoutMs);
-  try {
-    const reader = new FrameReader(raw);
-    let id = 0;
-    const send = (creds: Uint8Array | undefined): void => {
-      raw.write(encodeSaslBindRequest(++id, 'GSSAPI', creds));
-    };
-    const answer = async (): Promise<ReturnType<typeof decodeBindResponse>> => {
-      const r = decodeBindResponse(await reader.element(o.timeoutMs));
-      if (r.messageId !== id) throw new KtError('AD_SASL', `bind response ${r.messageId} for request ${id}`);
-      return r;
-    };
-    const { token, state: init } = initSecContext(o.ticket, { now: o.now(), random: o.random });
-    send(token);
-    const first = await answer();
-    if (first.resultCode !== LDAP_SASL_BIND_IN_PROGRESS || !first.serverSaslCreds) throw refused('the ticket', first);
-    const acc = acceptorToken(first.serverSaslCreds, init);
-    if (acc.kind === 'error') {
-      const info = krbErrorInfo(acc.error.errorCode);
-      throw new KtError('AD_SASL', `the directory refused the ticket: ${info.name} (${info.code}): ${info.description}${acc.error.eText ? ` ("${acc.error.eText}")` : ''}`);
-    }
-    const key = acc.reply.subkey ?? init.subkey;
-    checkWrapEnctype(key.enctype);
-    const state: WrapState = { key, acceptorSubkey: acc.reply.subkey !== undefined, sendSeq: BigInt(init.sendSeq), recvSeq: BigInt(acc.reply.recvSeq) };
-    send(new Uint8Array(0));
-    const second = await answer();
-    if (second.resultCode !== LDAP_SASL_BIND_IN_PROGRESS || !second.serverSaslCreds) throw refused('the security layer', second);
-    const offer = parseLayerOffer(unwrap(state, second.serverSaslCreds).data);
-    if ((offer.layers & SASL_LAYER.CONFIDENTIALITY) === 0) {
-      throw new KtError('AD_SASL', `the directory offers no confidentiality layer (layers 0x${offer.layers.toString(16)}): refusing, as passwords must travel sealed`);
-    }
-    send(wrap(state, layerChoice(SASL_LAYER.CONFIDENTIALITY, MAX_MESSAGE), false, o.random));
-    const done = await answer();
-    if (done.resultCode !== LDAP_SUCCESS) throw refused('the layer choice', done);
-    const pending = reader.detach();
-    const socket = new SealedSocket(raw, state, o.random, offer.maxSize || MAX_MESSAGE, pending);
-    return { socket, layer: 'confidentiality', enctype: key.enctype, acceptorSubkey: state.acceptorSubkey };
-  } catch (err) {
-    raw.destroy();
-    throw err;
-  }
+  const b = await bindSaslGssapi(o);
+  return describe(b, SealedSocket.established(b));
+}
+
+/**
+ * ldapts' createConnection: the first call hands over `first` (bound already), later calls
+ * (ldapts reconnecting after the connection dropped) bind again with `options()`, which gives
+ * the connection details and a valid ticket (it may throw a KtError, e.g. expired credentials:
+ * the socket then reports it as its 'error').
+ */
+export function sealedConnector(first: SealedSocket, options: () => Promise<SaslGssapiOptions>): () => SealedSocket {
+  let unused: SealedSocket | undefined = first;
+  return () => {
+    const s = unused;
+    unused = undefined;
+    if (s !== undefined && s.readyState === 'open') return s;
+    s?.destroy();
+    return SealedSocket.binding(options().then(bindSaslGssapi));
+  };
 }

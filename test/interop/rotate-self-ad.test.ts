@@ -3,6 +3,9 @@
  * password with its keytab. The domain's default policy (minimum password age 1 day) refuses
  * a change right after the admin set the password: the keytab stays byte-identical. A password
  * settings object with no minimum age, applied to the test accounts only, lets them rotate.
+ * `ad setpass --kpasswd` sets a password through kpasswd set-password with the admin's
+ * credential from each source: the UPN bind password, and with --auth kerberos the ticket
+ * cache, the admin keytab and the admin password.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -95,14 +98,31 @@ describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined 
     expect(check.stdout).toContain(`${principal}: kvno = ${k0! + 1}, keytab entry valid`);
   });
 
-  it('ad setpass --kpasswd: the admin sets the password through kpasswd set-password, then the keytab is written', async () => {
-    const { name, principal, kt } = await account('kps', { relaxed: false });
-    const [k0] = [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))];
-    const r = await keytab(['ad', 'setpass', name, '--random', '--kpasswd', '-o', kt, '-p', principal, '-e', 'aes256,aes128']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`msDS-KeyVersionNumber is now ${k0! + 1}`);
-    proveKeytab(ad!, tmp.path, kt, principal, principal, k0! + 1);
-  });
+  // The admin's credential for kpasswd set-password, from each source the directory bind knows:
+  // a simple bind as a UPN with its password, and with --auth kerberos (sealed ldap://) the
+  // ticket cache (MIT kinit's FILE: cache), the admin keytab, or the admin's password.
+  const adminSources: Record<string, () => Record<string, string | undefined>> = {
+    'UPN bind password': () => ({ KEYTAB_LDAP_URL: ad!.url, KEYTAB_BIND_DN: ad!.bindDn, KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile, KEYTAB_BASE_DN: ad!.baseDn, KEYTAB_CA_FILE: ad!.caFile }),
+    'ticket cache (KRB5CCNAME, --auth kerberos)': () => ({ ...kerberosBase(), KRB5CCNAME: ad!.kerberos!.ccache }),
+    'admin keytab (--admin-keytab, --admin-principal)': () => ({ ...kerberosBase(), KEYTAB_ADMIN_KEYTAB: ad!.kerberos!.adminKeytab, KEYTAB_ADMIN_PRINCIPAL: ad!.kerberos!.adminPrincipal }),
+    'admin password (--auth kerberos)': () => ({ ...kerberosBase(), KEYTAB_BIND_DN: ad!.kerberos!.adminPrincipal, KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile }),
+  };
+  const kerberosBase = () => ({ KEYTAB_AUTH: 'kerberos', KEYTAB_LDAP_URL: ad!.kerberos!.ldapUrl, KEYTAB_BASE_DN: ad!.baseDn, KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: `FILE:${tmp.path}/no-cache` });
+  for (const [source, env] of Object.entries(adminSources)) {
+    it(`ad setpass --kpasswd, the admin's ${source}: kpasswd set-password, then the keytab is written`, async () => {
+      if (ad!.kerberos === undefined && source !== 'UPN bind password') throw new Error('the DC env has no Kerberos credentials (samba-dc.sh writes them)');
+      const { name, principal, kt } = await account(`kp${Object.keys(adminSources).indexOf(source)}`, { relaxed: false });
+      const [k0] = kvnos(kt);
+      const r = await runCli(['ad', 'setpass', name, '--random', '--kpasswd', '-o', kt, '-p', principal, '-e', 'aes256,aes128'], {
+        env: { ...env(), KRB5_CONFIG: ad!.krb5Config },
+        cwd: tmp.path,
+        now: Math.floor(Date.now() / 1000),
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`msDS-KeyVersionNumber is now ${k0! + 1}`);
+      proveKeytab(ad!, tmp.path, kt, principal, principal, k0! + 1);
+    });
+  }
 
   for (const step of ['staged', 'password-set', 'confirmed'] as const satisfies readonly RotationStep[]) {
     it(`a crash after "${step}": the service keeps working; the next --self rotation completes`, async () => {

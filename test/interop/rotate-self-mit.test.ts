@@ -84,18 +84,32 @@ describe.runIf(interopEnabled() && mit !== undefined && mit.kdcProfile !== undef
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('password of');
+    expect(first.stdout).toContain('kept kvnos 2 and 3 (--keep 1: the new kvno and 1 previous)\n');
     expect(kvnos(kt)).toEqual([2, 3]);
     proves(kt, name, 3);
+    const between = await getServiceTicket(k, tgt.credentials, parsePrincipal(name));
+    if (!between.ok) throw new Error(between.failure.message);
+    expect(between.ticketKvno).toBe(3);
 
     const second = await keytab(['rotate', kt, '--self', '--json']);
     expect(second.code, second.stderr).toBe(0);
     const json = JSON.parse(second.stdout);
-    expect(json.rotations[0]).toMatchObject({ ok: true, kvno: { from: 3, to: 4 }, proof: 'reply' });
+    expect(json.rotations[0]).toMatchObject({ ok: true, kvno: { from: 3, to: 4 }, proof: 'reply', keptKvnos: [3, 4], removedKvnos: [2] });
     expect(kvnos(kt)).toEqual([3, 4]);
     proves(kt, name, 4);
     // A ticket issued before the second rotation (kvno 3) still decrypts with the keytab.
-    const key = parseKeytab(readFileSync(kt)).entries.find((e) => e.kvno === 3 && e.enctype === before.ticketEnctype)!;
-    expect(key).toBeDefined();
+    const key = parseKeytab(readFileSync(kt)).entries.find((e) => e.kvno === 3 && e.enctype === between.ticketEnctype)!;
+    expect(decryptTicket(between.credentials.ticket, { enctype: key.enctype, key: key.key }).cname.nameString).toEqual(['user']);
+    // --keep counts previous kvnos (as for `keytab rotate`): 2 keeps the newest 3.
+    const third = await keytab(['rotate', kt, '--self', '--keep', '2']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain('kept kvnos 3, 4 and 5 (--keep 2: the new kvno and 2 previous)\n');
+    expect(kvnos(kt)).toEqual([3, 4, 5]);
+    const fourth = await keytab(['rotate', kt, '--self', '--keep', '0']);
+    expect(fourth.code, fourth.stderr).toBe(0);
+    expect(fourth.stdout).toContain('kept kvno 6 (--keep 0: only the new kvno); removed kvnos 3, 4 and 5\n');
+    expect(kvnos(kt)).toEqual([6]);
+    proves(kt, name, 6);
   });
 
   it('a ticket issued before a rotation still decrypts with the rotated keytab', async () => {

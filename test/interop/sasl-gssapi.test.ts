@@ -1,22 +1,62 @@
 /**
  * SASL GSSAPI with sealing against the Samba AD DC on ldap://127.0.0.1:389 (Samba's default
- * "ldap server require strong auth = yes": simple binds there are refused).
+ * "ldap server require strong auth = yes": simple binds there are refused). The reconnection
+ * tests put a loopback TCP proxy of their own between us and the DC and cut it, as a DC's idle
+ * timeout or restart would.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { Client } from 'ldapts';
 import { describe, expect, it } from 'vitest';
+import { LdapDirectory } from '../../lib/ad/directory.js';
+import { KtError } from '../../lib/errors.js';
 import { getInitialTicket, getServiceTicket } from '../../lib/krb5/client.js';
-import type { KrbContext } from '../../lib/krb5/client.js';
-
+import type { KrbContext, KrbCredentials } from '../../lib/krb5/client.js';
 import { createNodeKdcTransport } from '../../lib/node/krb5-transport.js';
-import { openSaslGssapi } from '../../lib/node/sasl-socket.js';
+import { openSaslGssapi, sealedConnector } from '../../lib/node/sasl-socket.js';
 import { parsePrincipal } from '../../lib/principal.js';
 import { runCli } from '../helpers/cli.js';
 import { proveKeytab } from '../helpers/samba.js';
 import { interopEnabled, sambaDc, tempDir } from './env.js';
 
 const ad = sambaDc();
+
+/** A loopback TCP proxy to the DC's LDAP port that counts connections and can cut them all. */
+async function ldapProxy(): Promise<{ port: number; connections: () => number; cut: () => void; stop: () => Promise<void> }> {
+  const live = new Set<Socket>();
+  let count = 0;
+  const server: Server = createServer((client) => {
+    count++;
+    const upstream = connect({ host: '127.0.0.1', port: 389 });
+    live.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      live.delete(client);
+      live.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    connections: () => count,
+    cut: () => {
+      for (const s of live) s.destroy();
+    },
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+const until = async (what: string, ok: () => boolean): Promise<void> => {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!ok()) throw new Error(`timed out waiting for ${what}`);
+};
 
 describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba)', () => {
   const krb = (): KrbContext => ({
@@ -84,5 +124,73 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
     } finally {
       dir.cleanup();
     }
+  });
+
+  describe('reconnection after the DC drops the connection', () => {
+    async function adminTicket(ctx: KrbContext): Promise<KrbCredentials> {
+      const tgt = await getInitialTicket(ctx, parsePrincipal(`Administrator@${ad!.realm}`), { password: readFileSync(ad!.bindPasswordFile, 'utf8') });
+      if (!tgt.ok) throw new Error(tgt.failure.message);
+      const svc = await getServiceTicket(ctx, tgt.credentials, parsePrincipal(`ldap/dc1.${ad!.realm.toLowerCase()}@${ad!.realm}`));
+      if (!svc.ok) throw new Error(svc.failure.message);
+      return svc.credentials;
+    }
+
+    it('ldapts reconnects through the connector: a fresh SASL bind, and the next search works, sealed', async () => {
+      const proxy = await ldapProxy();
+      const ctx = krb();
+      const options = { host: '127.0.0.1', port: proxy.port, timeoutMs: 5000, ticket: await adminTicket(ctx), random: ctx.random, now: ctx.now, env: {} };
+      const conn = await openSaslGssapi(options);
+      const client = new Client({ url: `ldap://127.0.0.1:${proxy.port}`, timeout: 5000, createConnection: sealedConnector(conn.socket, async () => options) as never });
+      try {
+        const before = await client.search(`CN=Users,${ad!.baseDn}`, { scope: 'one', filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] });
+        expect(before.searchEntries).toHaveLength(1);
+        proxy.cut();
+        await until('ldapts to see the close', () => !client.isConnected);
+        const after = await client.search(`CN=Users,${ad!.baseDn}`, { scope: 'one', filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] });
+        expect(after.searchEntries[0]?.['sAMAccountName']).toBe('Administrator');
+        expect(proxy.connections()).toBe(2);
+      } finally {
+        await client.unbind().catch(() => undefined);
+        await proxy.stop();
+      }
+    });
+
+    it('a directory session (--auth kerberos) survives a dropped connection; with the DC gone, the error says so in words', async () => {
+      const proxy = await ldapProxy();
+      const k = ad!.kerberos!;
+      const dir = await LdapDirectory.open({
+        url: `ldap://127.0.0.1:${proxy.port}`,
+        kerberos: { source: 'ccache', ccache: k.ccache },
+        ldapHost: `dc1.${ad!.realm.toLowerCase()}`,
+        krb5Env: { KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: k.ccache },
+        bindDn: undefined,
+        bindPassword: undefined,
+        baseDn: undefined,
+        caFile: undefined,
+        ca: undefined,
+        startTls: false,
+        insecureTls: false,
+        timeoutMs: 5000,
+      });
+      try {
+        const query = { base: `CN=Users,${ad!.baseDn}`, scope: 'one' as const, filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] };
+        expect(await dir.search(query)).toHaveLength(1);
+        proxy.cut();
+        await until('the session to see the close', () => !dir.encrypted);
+        expect(await dir.search(query)).toHaveLength(1);
+        expect(dir.encrypted).toBe(true);
+        expect(proxy.connections()).toBe(2);
+        // Now the DC is unreachable: the reconnection's bind fails, as a typed error in words.
+        proxy.cut();
+        await proxy.stop();
+        await until('the session to see the close', () => !dir.encrypted);
+        const err = await dir.search(query).then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(KtError);
+        expect((err as KtError).code).toBe('AD_CONNECT');
+        expect((err as KtError).message).toMatch(/cannot connect to 127\.0\.0\.1:\d+: ECONNREFUSED/);
+      } finally {
+        await dir.close();
+      }
+    });
   });
 });

@@ -2,7 +2,8 @@
  * The kpasswd client against an in-process fake kpasswd server (behind the fake KDC): the
  * request decrypts as a server would read it, and an ambiguous answer (a KRB-ERROR whose
  * result code says success, as Windows Server 2025 sends: msktutil issue 228) is decided by an
- * AS exchange with the new password. Also AD's policy blob in words.
+ * AS exchange with the new password. Also AD's policy blob in words. The same answers over real
+ * sockets, from the built CLI, are in test/interop/rotate-self-ambiguous.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

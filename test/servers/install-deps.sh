@@ -11,10 +11,11 @@
 #    Their postinst scripts must not
 #    start system daemons: a temporary /usr/sbin/policy-rc.d answers 101 ("action
 #    forbidden") and is removed afterwards only if this script created it.
-# 2. Heimdal's tools without installing Heimdal (heimdal-clients conflicts with
-#    krb5-user): `apt-get download` heimdal-clients and the Heimdal libraries it needs
-#    and `dpkg -x` them into test/.work/heimdal/ (git-ignored). test/servers/heimdal-ktutil
-#    and test/servers/heimdal-string2key run them.
+# 2. Heimdal's tools and servers without installing Heimdal (heimdal-clients conflicts with
+#    krb5-user, heimdal-kdc with krb5-kdc): `apt-get download` heimdal-clients, heimdal-kdc
+#    and the Heimdal libraries they need and `dpkg -x` them into test/.work/heimdal/
+#    (git-ignored). test/servers/heimdal-ktutil and test/servers/heimdal-string2key run the
+#    tools; test/servers/heimdal-kdc.sh runs the extracted kdc and kpasswdd.
 #
 # Env: KTP_HEIMDAL_DIR (default <repo>/test/.work/heimdal), KTP_SKIP_APT=1 (only step 2).
 set -euo pipefail
@@ -42,8 +43,12 @@ PACKAGES=(
 SAMBA_PACKAGES=(samba samba-ad-dc samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind)
 SAMBA_MIN=2:4.20
 BACKPORTS_LIST=/etc/apt/sources.list.d/ktp-bookworm-backports.sources
-# Packages whose debs are extracted (not installed) for Heimdal's tools.
-HEIMDAL_ROOT_PACKAGE=heimdal-clients
+# systemd-analyze, to verify the README's systemd units (test/interop/rotate-self-readme.test.ts).
+# Installing the package starts nothing (systemd is not PID 1 here, and policy-rc.d says 101).
+PACKAGES+=(systemd)
+# Packages whose debs are extracted (not installed) for Heimdal's tools and servers, with
+# the Heimdal libraries they depend on.
+HEIMDAL_ROOT_PACKAGES=(heimdal-clients heimdal-kdc)
 
 [ -r /etc/debian_version ] || die "this script supports Debian (12, bookworm) only"
 command -v apt-get >/dev/null || die "apt-get not found"
@@ -167,11 +172,11 @@ EOF
   log "apt packages installed"
 }
 
-# The closure of heimdal-clients' dependencies restricted to Heimdal's own packages
-# (everything else it needs, libc, libedit, sqlite, ..., is ordinary and installed as a
+# The closure of the root packages' dependencies restricted to Heimdal's own packages
+# (everything else they need, libc, libedit, sqlite, ..., is ordinary and installed as a
 # dependency if missing).
 heimdal_closure() {
-  local queue=("$HEIMDAL_ROOT_PACKAGE") seen=" " p dep
+  local queue=("${HEIMDAL_ROOT_PACKAGES[@]}") seen=" " p dep
   while [ ${#queue[@]} -gt 0 ]; do
     p=${queue[0]}
     queue=("${queue[@]:1}")
@@ -189,17 +194,31 @@ heimdal_closure() {
   done
 }
 
+candidate() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p'; }
+
+# The extracted servers start (their libraries resolve): heimdal-kdc.sh needs kdc and kpasswdd.
+heimdal_servers_run() {
+  local lib
+  lib=$(dirname -- "$(find "$HEIMDAL_DIR/usr/lib" -name 'libkdc.so.2' -print -quit 2>/dev/null)")
+  [ -e "$lib/libkdc.so.2" ] &&
+    LD_LIBRARY_PATH=$lib "$HEIMDAL_DIR/usr/lib/heimdal-servers/kdc" --version >/dev/null 2>&1 &&
+    LD_LIBRARY_PATH=$lib "$HEIMDAL_DIR/usr/lib/heimdal-servers/kpasswdd" --version >/dev/null 2>&1
+}
+
 extract_heimdal() {
-  local version stamp pkgs=() others=() line tmp f missing=()
-  version=$(apt-cache policy "$HEIMDAL_ROOT_PACKAGE" 2>/dev/null | sed -n 's/^ *Candidate: //p')
-  if [ -z "$version" ] || [ "$version" = "(none)" ]; then
-    apt_update_once
-    version=$(apt-cache policy "$HEIMDAL_ROOT_PACKAGE" | sed -n 's/^ *Candidate: //p')
-  fi
-  if [ -z "$version" ] || [ "$version" = "(none)" ]; then die "no candidate for $HEIMDAL_ROOT_PACKAGE in the apt sources"; fi
-  stamp="heimdal-clients=$version arch=$(dpkg --print-architecture)"
+  local version stamp="" pkgs=() others=() line tmp f missing=() root
+  for root in "${HEIMDAL_ROOT_PACKAGES[@]}"; do
+    version=$(candidate "$root")
+    if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+      apt_update_once
+      version=$(candidate "$root")
+    fi
+    if [ -z "$version" ] || [ "$version" = "(none)" ]; then die "no candidate for $root in the apt sources"; fi
+    stamp="$stamp$root=$version "
+  done
+  stamp="${stamp}arch=$(dpkg --print-architecture)"
   if [ -f "$HEIMDAL_DIR/.ktp-extracted" ] && [ "$(cat "$HEIMDAL_DIR/.ktp-extracted")" = "$stamp" ] &&
-    "$HERE/heimdal-ktutil" --version >/dev/null 2>&1; then
+    "$HERE/heimdal-ktutil" --version >/dev/null 2>&1 && heimdal_servers_run; then
     log "Heimdal $version already extracted in $HEIMDAL_DIR"
     return 0
   fi
@@ -214,6 +233,9 @@ extract_heimdal() {
   for line in $(printf '%s\n' "${others[@]}" | sort -u); do
     case $line in
     krb5-config | debconf | cdebconf | dpkg | install-info | *debconf*) continue ;;
+    # heimdal-kdc's "inet-superserver" (kpasswdd/kadmind from inetd on an installed
+    # system): heimdal-kdc.sh starts the daemons itself, and no inetd may be installed.
+    openbsd-inetd | inetutils-inetd | rlinetd | xinetd) continue ;;
     esac
     is_installed "$line" || missing+=("$line")
   done
@@ -239,6 +261,7 @@ extract_heimdal() {
     chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$REPO/test/.work" 2>/dev/null || true
   fi
   "$HERE/heimdal-ktutil" --version >/dev/null 2>&1 || die "the extracted ktutil does not run"
+  heimdal_servers_run || die "the extracted kdc or kpasswdd does not run"
   log "Heimdal $version extracted into $HEIMDAL_DIR"
 }
 
@@ -260,8 +283,9 @@ verify() {
     command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing"
   done
   [ -f /usr/lib/apache2/modules/mod_auth_gssapi.so ] || die "mod_auth_gssapi.so is still missing"
+  heimdal_servers_run || die "the extracted Heimdal kdc or kpasswdd does not run"
   log "Samba $(dpkg-query -W -f='${Version}' samba) (>= $SAMBA_MIN)"
-  log "self-test passed: MIT, Samba, LDAP, Apache, curl and JDK tools present; heimdal-ktutil works"
+  log "self-test passed: MIT, Samba, LDAP, Apache, curl and JDK tools present; heimdal-ktutil, Heimdal's kdc and kpasswdd work"
 }
 
 if [ "${KTP_SKIP_APT:-0}" != 1 ]; then install_packages; fi

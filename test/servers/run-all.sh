@@ -6,7 +6,7 @@
 #   bash test/servers/run-all.sh -t 'kinit'
 # Exit status: vitest's; 2 if a server did not start; 3 if tools are missing; 4 if the
 # build failed; 5 if the tests left service processes (Apache, Java) running. Env knobs:
-#   KTP_SERVERS="mit samba"   which servers to start (default both; "" = none)
+#   KTP_SERVERS="mit samba heimdal"   which servers to start (default all three; "" = none)
 #   KTP_SKIP_BUILD=1          do not run `npm run build`
 #   KTP_KEEP_WORK=1           keep test/.work/run-<pid> even when everything passed
 #   KTP_SAMBA_TEMPLATE=PATH   cached provisioned Samba state (default test/.work/samba-template)
@@ -19,7 +19,7 @@ REPO=$(cd -- "$HERE/../.." && pwd -P)
 KTP_LOG_TAG=test:all
 cd "$REPO" || exit 1
 
-SERVERS=${KTP_SERVERS-mit samba}
+SERVERS=${KTP_SERVERS-mit samba heimdal}
 want() { case " $SERVERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 T0=$(ktp_now_ms)
 phase() { ktp_log "== $* (+$(($(ktp_now_ms) - T0)) ms)"; }
@@ -35,6 +35,8 @@ want samba && need+=(apache2 curl java javac)
 for t in "${need[@]}"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
 if want samba && [ ! -f /usr/lib/apache2/modules/mod_auth_gssapi.so ]; then missing+=("mod_auth_gssapi (libapache2-mod-auth-gssapi)"); fi
 "$HERE/heimdal-ktutil" --version >/dev/null 2>&1 || missing+=("heimdal-ktutil (test/.work/heimdal)")
+# Heimdal's KDC and kpasswdd, extracted beside its tools (heimdal-kdc.sh checks the rest).
+want heimdal && { [ -x "${KTP_HEIMDAL_DIR:-$REPO/test/.work/heimdal}/usr/lib/heimdal-servers/kpasswdd" ] || missing+=("Heimdal's kdc/kpasswdd (test/.work/heimdal)"); }
 if [ ${#missing[@]} -gt 0 ]; then
   ktp_log "missing: ${missing[*]}"
   ktp_log "install them with: sudo test/servers/install-deps.sh"
@@ -100,6 +102,7 @@ cleanup() {
   phase "stopping servers"
   if want samba; then "$HERE/samba-dc.sh" stop "$WORK/samba" || true; fi
   if want mit; then "$HERE/mit-kdc.sh" stop "$WORK/mit" || true; fi
+  if want heimdal; then "$HERE/heimdal-kdc.sh" stop "$WORK/heimdal" || true; fi
   if [ "$STATUS" = 0 ] && [ "${KTP_KEEP_WORK:-0}" != 1 ]; then
     rm -rf -- "$WORK"
   else
@@ -123,6 +126,16 @@ if want mit; then
   # shellcheck disable=SC1091
   . "$WORK/mit/env.sh"
   export KTP_MIT_KDC_ENV="$WORK/mit/env.sh"
+fi
+if want heimdal; then
+  phase "starting the Heimdal KDC and kpasswdd (HEIMDAL.TEST, 127.0.0.1:18988, 18964)"
+  if ! "$HERE/heimdal-kdc.sh" start "$WORK/heimdal"; then
+    ktp_log "FAILED: the Heimdal KDC did not start; logs in $WORK/heimdal/log"
+    ktp_tail "$WORK/heimdal/log/kdc.log" 20
+    STATUS=2
+    exit 2
+  fi
+  export KTP_HEIMDAL_KDC_ENV="$WORK/heimdal/env.sh"
 fi
 if want samba; then
   phase "starting the Samba AD DC (EXAMPLE.TEST, 127.0.0.1:88/389/636)"

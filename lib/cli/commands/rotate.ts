@@ -21,6 +21,7 @@ import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
 import { checkWritable, keytabLocation, readBytes, readKeytabAndBytes, writeFileAtomic, writeKeytab } from '../io.js';
 import { principalArg } from '../key-options.js';
+import { KEEP_DEFAULT, KEEP_DESCRIBE, checkKeep, keepsLine, keptLine, rotatedKvnos } from '../keep-option.js';
 import { lockKeytab } from '../lock.js';
 import { progress } from '../progress.js';
 import { directoryOptions, withDirectory } from './ad/common.js';
@@ -66,7 +67,7 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
         .positional('keytab', { type: 'string', describe: 'the keytab to renew (holds the keys of the account\'s principals)' })
         .option('account', { alias: 'a', type: 'string', describe: 'the AD account (sAMAccountName, UPN or DN) whose password changes' })
         .option('principal', { alias: 'p', type: 'string', array: true, describe: 'renew only these principals (default: every principal in the keytab)' })
-        .option('keep', { type: 'number', default: 1, describe: 'previous kvnos to keep, for tickets issued before the change' })
+        .option('keep', { type: 'number', default: KEEP_DEFAULT, describe: KEEP_DESCRIBE })
         .option('from', { type: 'string', describe: 'rotate many accounts: a CSV/JSON file with keytab, account[, principals, keep] per row' })
         .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'print the plan, change nothing' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
@@ -76,7 +77,7 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
       .example('$0 rotate /etc/tomcat.keytab --account svc-tomcat --dry-run', 'what would happen')
       .example('$0 rotate --from rotations.csv', 'many accounts; carries on after a failure'),
   handler: async (args) => {
-    if (!Number.isInteger(args.keep) || args.keep < 0) throw new KtError('USAGE', `--keep ${args.keep}: give a whole number (0 keeps only the new keys)`);
+    checkKeep(args.keep);
     if (args.self) return runSelfRotation(ctx, args);
     let jobs: Job[];
     if (args.from !== undefined) {
@@ -145,13 +146,13 @@ async function jobsFrom(ctx: CliContext, from: string, keep: number): Promise<Jo
   }));
 }
 
-function describePlan(account: AccountRecord, targets: readonly RotationTarget[], next: number, keep: number, removed: readonly KeytabEntry[], keytab: string, salt: string, others: readonly string[]): string[] {
+function describePlan(account: AccountRecord, targets: readonly RotationTarget[], next: number, keep: number, removed: readonly KeytabEntry[], kept: readonly number[], keytab: string, salt: string, others: readonly string[]): string[] {
   const kvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   return [
     `account ${account.sAMAccountName} (${account.dn}): a new random password; kvno ${account.msDSKeyVersionNumber} -> ${next}`,
     ...targets.map((t) => `  new keys: ${formatPrincipal(t.principal)} kvno ${next} ${t.enctypes.map((e) => e.name).join(', ')}`),
     `  salt: "${salt}" (the salt AD uses for ${account.sAMAccountName})`,
-    `  keytab ${keytab}: keeps kvno ${next} and the ${keep} newest before it${kvnos.length ? `; removes kvno ${kvnos.join(', ')}` : ''}`,
+    `  keytab ${keytab}: ${keepsLine(kept, kvnos, keep)}`,
     ...(others.length ? [`  left as they are (not ${account.sAMAccountName}'s): ${others.join(', ')}`] : []),
   ];
 }
@@ -184,7 +185,7 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   const predicted = nextKvno(account);
   const salt = accountSalt(account, account.realm);
   const preview = prunedEntries(stagedEntries(keytab.entries, targets.flatMap((t) => t.enctypes.map((e) => ({ principal: t.principal, kvno: predicted, enctype: e.id, timestamp: 0, key: new Uint8Array(0) })))), targets, job.keep);
-  const plan = describePlan(account, targets, predicted, job.keep, preview.removed, loc.display, salt.text, others);
+  const plan = describePlan(account, targets, predicted, job.keep, preview.removed, rotatedKvnos(preview.kept, targets), loc.display, salt.text, others);
   const base: Rotation = { keytab: loc.path, account: account.sAMAccountName, ok: true, principals: targets.map((t) => formatPrincipal(t.principal)), ...(others.length ? { unchanged: others } : {}) };
   if (dryRun) {
     say('dry run: nothing is changed');
@@ -224,7 +225,7 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   await hooks.after?.('pruned');
   for (const e of fresh) say(`added: ${formatPrincipal(e.principal)} kvno ${e.kvno} enctype ${e.enctype}`);
   const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
-  if (removedKvnos.length) say(`removed kvno ${removedKvnos.join(', ')} (older than the ${job.keep} kept)`);
+  say(keptLine(rotatedKvnos(kept, targets), removedKvnos, job.keep));
   if (others.length) say(`left as they were (not ${account.sAMAccountName}'s): ${others.join(', ')}`);
   say(`${loc.display}: ${kept.length} entries`);
   return { ...base, kvno: { from: account.msDSKeyVersionNumber ?? 0, to: kvno }, removedKvnos };

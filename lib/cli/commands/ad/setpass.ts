@@ -119,7 +119,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
           .option('enctype', { alias: 'e', type: 'string', array: true, describe: "enctypes (default: what the account's msDS-SupportedEncryptionTypes allows, else aes256, aes128, rc4)" })
           .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single DES' })
           .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'show the LDAP change and the keys to write, change nothing' })
-          .option('kpasswd', { type: 'boolean', default: false, describe: 'set the password through kpasswd (RFC 3244 set-password, as the bind UPN) instead of an LDAP unicodePwd write' })
+          .option('kpasswd', { type: 'boolean', default: false, describe: 'set the password through kpasswd (RFC 3244 set-password, as the admin: bind UPN and password, or with --auth kerberos the ticket cache or --admin-keytab) instead of an LDAP unicodePwd write' })
           .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
       )
         .example('$0 ad setpass svc-web --random -o /etc/http.keytab -p HTTP/web.example.com@EXAMPLE.COM', '')
