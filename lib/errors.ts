@@ -88,6 +88,12 @@ const CODES = {
   AD_ENCTYPE_MISMATCH: { exit: 1, message: 'the keytab cannot decrypt the tickets AD issues for the account' },
   AD_DOMAIN_MISMATCH: { exit: 1, message: 'the account names another domain than the directory' },
   AD_NOT_ACCOUNT_PRINCIPAL: { exit: 1, message: 'the principal does not belong to the account' },
+  // group managed service accounts (lib/ad/gmsa-*.ts)
+  GMSA_NOT_GMSA: { exit: 1, message: 'the account is not a group managed service account' },
+  GMSA_NOT_ALLOWED: { exit: 1, message: 'the bind account may not read the managed password' },
+  GMSA_NOT_CONFIDENTIAL: { exit: 1, message: 'the managed password is only sent over a confidential connection' },
+  GMSA_NO_ROOT_KEY: { exit: 1, message: 'the domain has no KDS root key, so no managed password exists' },
+  GMSA_BLOB_INVALID: { exit: 1, message: 'the msDS-ManagedPassword value is malformed' },
 } as const satisfies Record<string, { exit: number; message: string }>;
 
 export type KtErrorCode = keyof typeof CODES;

@@ -54,17 +54,23 @@ function values(list: readonly AttrValue[]): Buffer[] | string[] {
   return list.map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : (toBuffer(v) as Buffer)));
 }
 
-/** An ldapts entry as our DirEntry: lower-case names, text values. */
-export function normalizeEntry(entry: Entry): DirEntry {
+/** An ldapts entry as our DirEntry: lower-case names, text values (and bytes for `binaryNames`). */
+export function normalizeEntry(entry: Entry, binaryNames: readonly string[] = []): DirEntry {
   const attributes: Record<string, string[]> = {};
+  const binary: Record<string, Uint8Array[]> = {};
+  const wanted = new Set(binaryNames.map((n) => n.toLowerCase()));
   for (const [name, raw] of Object.entries(entry)) {
     if (name === 'dn') continue;
     const list = Array.isArray(raw) ? raw : [raw];
-    const texts = list.map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
-    if (texts.length > 0) attributes[name.toLowerCase()] = texts;
+    if (list.length === 0) continue;
+    if (wanted.has(name.toLowerCase())) binary[name.toLowerCase()] = list.map((v) => (typeof v === 'string' ? new TextEncoder().encode(v) : new Uint8Array(v)));
+    else attributes[name.toLowerCase()] = list.map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
   }
-  return { dn: entry.dn, attributes };
+  return wanted.size > 0 ? { dn: entry.dn, attributes, binary } : { dn: entry.dn, attributes };
 }
+
+/** ldapts matches explicitBufferAttributes by the name the server returns: both usual spellings. */
+const bufferOption = (r: SearchRequest): object => (r.binaryAttributes?.length ? { explicitBufferAttributes: r.binaryAttributes.flatMap((n) => [n, n.toLowerCase()]) } : {});
 
 /** How a session authenticated, in words (doctor and --debug-auth print it). */
 export interface DirectoryAuthInfo {
@@ -232,10 +238,11 @@ export class LdapDirectory implements Directory, AsyncDisposable {
           attributes: [...request.attributes],
           ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
           ...(request.paged ? { paged: { pageSize: request.pageSize ?? DEFAULT_PAGE_SIZE } } : {}),
+          ...bufferOption(request),
         }),
       request.base,
     );
-    return result.searchEntries.map(normalizeEntry);
+    return result.searchEntries.map((e) => normalizeEntry(e, request.binaryAttributes));
   }
 
   /** A paged search (RFC 2696), yielding each page as it arrives. */
@@ -247,11 +254,12 @@ export class LdapDirectory implements Directory, AsyncDisposable {
       attributes: [...request.attributes],
       ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
       paged: { pageSize: request.pageSize ?? DEFAULT_PAGE_SIZE },
+      ...bufferOption(request),
     });
     for (;;) {
       const next = await this.#run('search', () => pages.next(), request.base);
       if (next.done === true) return;
-      yield next.value.searchEntries.map(normalizeEntry);
+      yield next.value.searchEntries.map((e) => normalizeEntry(e, request.binaryAttributes));
     }
   }
 

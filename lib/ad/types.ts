@@ -31,6 +31,8 @@ export type DirectoryChange =
 export interface DirEntry {
   readonly dn: string;
   readonly attributes: Readonly<Record<string, readonly string[]>>;
+  /** The attributes asked for as `binaryAttributes`, as bytes (lower-case names). */
+  readonly binary?: Readonly<Record<string, readonly Uint8Array[]>>;
 }
 
 export interface SearchRequest {
@@ -45,6 +47,8 @@ export interface SearchRequest {
   readonly paged?: boolean;
   /** Entries per page when paging (default 500; AD sends at most its MaxPageSize, 1000). */
   readonly pageSize?: number;
+  /** Attributes to return as bytes in `binary` (security descriptors, SIDs, msDS-ManagedPassword). */
+  readonly binaryAttributes?: readonly string[];
 }
 
 /**

@@ -29,7 +29,8 @@ HOST_IP=127.0.0.1
 ADMIN_PASSWORD='Passw0rd!Adm1n'
 BIND_DN="Administrator@$DNS_DOMAIN"
 # Bump when the provisioning recipe changes: an older cached template is then rebuilt.
-RECIPE=4
+# (5: the gMSA accounts of provision_gmsa.)
+RECIPE=5
 TCP_PORTS="88 389 636 464 3268 3269 135 139 445"
 UDP_PORTS="88 389 464"
 
@@ -158,9 +159,44 @@ ensure_template() {
   # The cached template can be weeks old: never let the admin password expire (42 days).
   samba-tool user setexpiry Administrator --noexpiry -s "$t/etc/smb.conf" -H "$t/private/sam.ldb" \
     >>"$t/provision.log" 2>&1 || { ktp_tail "$t/provision.log"; ktp_die "samba-tool user setexpiry failed"; }
+  provision_gmsa "$t" || { ktp_tail "$t/provision.log"; ktp_die "provisioning the gMSA accounts failed"; }
   template_stamp "$t" >"$t/.ktp-template"
   ktp_log "template ready in $(($(ktp_now_ms) - t0)) ms"
   exec 9>&-
+}
+
+# Group managed service accounts (Samba 4.20+), on the offline template database:
+#   gmsaweb$       a gMSA (dNSHostName gmsaweb.example.test) with SPNs HTTP/gmsaweb.example.test
+#                  and HTTP/gmsaweb, enabled (samba-tool creates it disabled); who may read its
+#                  password: Administrator (the creator, by samba-tool) and the group gmsa-readers;
+#                  its password changes every 90 days, so never within a template's 30-day life
+#   gmsa-reader    a user in gmsa-readers;  gmsa-outsider  a user NOT allowed to read it
+# Provisioning already made a KDS root key usable at once (samba-tool domain kds root-key list);
+# without one no gMSA password exists. The users' passwords go to gmsa-*.pass (0600).
+GMSA_READER_PASSWORD='Gmsa-Reader-1!'
+GMSA_OUTSIDER_PASSWORD='Gmsa-Outsider-1!'
+provision_gmsa() {
+  local t=$1
+  local db=(-s "$t/etc/smb.conf" -H "$t/private/sam.ldb")
+  {
+    case $(samba-tool domain kds root-key list "${db[@]}") in
+      *'usable from'*) ;;
+      *) samba-tool domain kds root-key create "${db[@]}" || return 1 ;;
+    esac
+    samba-tool service-account create "${db[@]}" --name=gmsaweb --dns-host-name="gmsaweb.$DNS_DOMAIN" \
+      --managed-password-interval=90 || return 1
+    samba-tool user enable 'gmsaweb$' "${db[@]}" || return 1
+    samba-tool spn add "HTTP/gmsaweb.$DNS_DOMAIN" 'gmsaweb$' "${db[@]}" || return 1
+    samba-tool spn add HTTP/gmsaweb 'gmsaweb$' "${db[@]}" || return 1
+    samba-tool user create gmsa-reader "$GMSA_READER_PASSWORD" "${db[@]}" || return 1
+    samba-tool user create gmsa-outsider "$GMSA_OUTSIDER_PASSWORD" "${db[@]}" || return 1
+    samba-tool user setexpiry gmsa-reader --noexpiry "${db[@]}" || return 1
+    samba-tool user setexpiry gmsa-outsider --noexpiry "${db[@]}" || return 1
+    samba-tool group add gmsa-readers "${db[@]}" || return 1
+    samba-tool group addmembers gmsa-readers gmsa-reader "${db[@]}" || return 1
+    samba-tool service-account group-msa-membership add "${db[@]}" --name='gmsaweb$' --principal="CN=gmsa-readers,CN=Users,$BASE_DN" || return 1
+  } >>"$t/provision.log" 2>&1
+  (umask 077 && printf '%s' "$GMSA_READER_PASSWORD" >"$t/gmsa-reader.pass" && printf '%s' "$GMSA_OUTSIDER_PASSWORD" >"$t/gmsa-outsider.pass")
 }
 
 # Copy the template into DIR and point its smb.conf at DIR.
@@ -228,6 +264,12 @@ write_env() {
     echo "export KTP_AD_CCACHE=$(ktp_shq "FILE:$d/krb5/admin.ccache")"
     echo "export KTP_AD_DIR_CCACHE=$(ktp_shq "DIR:$d/krb5/collection")"
     echo "export KTP_AD_ADMIN_KEYTAB=$(ktp_shq "$d/krb5/admin.keytab")"
+    # The gMSA of provision_gmsa, a user allowed to read its password and one who is not.
+    echo "export KTP_AD_GMSA=$(ktp_shq 'gmsaweb$')"
+    echo "export KTP_AD_GMSA_READER=$(ktp_shq "gmsa-reader@$DNS_DOMAIN")"
+    echo "export KTP_AD_GMSA_READER_PASSWORD_FILE=$(ktp_shq "$d/gmsa-reader.pass")"
+    echo "export KTP_AD_GMSA_OUTSIDER=$(ktp_shq "gmsa-outsider@$DNS_DOMAIN")"
+    echo "export KTP_AD_GMSA_OUTSIDER_PASSWORD_FILE=$(ktp_shq "$d/gmsa-outsider.pass")"
   } >"$d/env.sh.tmp"
   mv -f "$d/env.sh.tmp" "$d/env.sh"
 }

@@ -4,6 +4,7 @@ import { addCommand } from './add.js';
 import { deriveCommand } from './derive.js';
 import { diffCommand } from './diff.js';
 import { doctorCommand } from './doctor.js';
+import { gmsaCommand } from './gmsa.js';
 import { krb5confCommand } from './krb5conf.js';
 import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
@@ -13,4 +14,4 @@ import { saltCommand } from './salt.js';
 import { verifyCommand } from './verify.js';
 
 /** Every `keytab` subcommand, in the order --help lists them. */
-export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand, rotateCommand, verifyCommand, doctorCommand, krb5confCommand];
+export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand, gmsaCommand, rotateCommand, verifyCommand, doctorCommand, krb5confCommand];
