@@ -30,6 +30,7 @@ import type { RotationHooks } from './commands/rotate.js';
 import type { CliContext } from './context.js';
 import { checkWritable, keytabLocation, readKeytabAndBytes, writeFileAtomic, writeKeytab } from './io.js';
 import { lockKeytab } from './lock.js';
+import { entryCount } from './output.js';
 
 export interface SelfJob {
   readonly keytab: string;
@@ -224,7 +225,7 @@ export async function rotateSelf(ctx: CliContext, kctx: KpasswdContext, job: Sel
   const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   if (removedKvnos.length) say(`removed kvno ${removedKvnos.join(', ')} (older than the ${job.keep} kept)`);
   for (const n of notes) say(`note: ${n}`);
-  say(`${loc.display}: ${kept.length} entries`);
+  say(`${loc.display}: ${entryCount(kept.length)}`);
   return { ...base, kvno: { from, to: kvno }, removedKvnos, proof: change.proof, ...(change.server ? { server: change.server } : {}), ...(notes.length ? { notes } : {}) };
 }
 

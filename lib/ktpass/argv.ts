@@ -250,6 +250,10 @@ export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
     if (req.pass) throw usage(`give the password one way: /pass, +rndpass, --password-file or --password-env`);
     req.pass = kind === 'file' ? { kind, path: value } : { kind, name: value };
   }
+  if (req.extensions['random'] === true) {
+    if (req.pass) throw usage('give the password one way: /pass, +rndpass (--random), --password-file or --password-env');
+    req.pass = { kind: 'random' };
+  }
   if (req.minpass !== undefined && req.maxpass !== undefined && req.minpass > req.maxpass) {
     throw usage(`/minpass ${req.minpass} is longer than /maxpass ${req.maxpass}`);
   }

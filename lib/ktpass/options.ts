@@ -58,6 +58,7 @@ export const KTPASS_EXTENSIONS: readonly KtpassExtension[] = Object.freeze([
   { name: 'allow-weak', help: 'allow single DES (/crypto DES-*, +desonly) and low /itercount' },
   { name: 'allow-rc4', help: 'RC4-only keys for an account AD would give AES tickets: make the account RC4-only (msDS-SupportedEncryptionTypes 0x4)' },
   { name: 'password-file', value: 'file', help: 'read the password from a file (instead of /pass on the command line)' },
+  { name: 'random', help: 'a random password, never shown: +rndpass as keytab spells it' },
   { name: 'password-env', value: 'var', help: 'read the password from an environment variable' },
   { name: 'ldap-url', value: 'url', help: 'directory URL (default $KEYTAB_LDAP_URL, or ldaps:// of /target)' },
   { name: 'auth', value: 'kerberos|simple|auto', help: 'how to bind: kerberos (sealed on ldap://) or simple over TLS (the default; $KEYTAB_AUTH)' },

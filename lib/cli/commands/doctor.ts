@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { DEFAULT_KEYTAB, keytabLocation, readKeytab } from '../io.js';
 import { DEFAULT_KDC_TIMEOUT, kdcOptions, loadCliKrb5Config, resolversOf, type KdcArgs } from '../kdc-options.js';
 import { splitList } from '../options.js';
+import { paintStatus } from '../output.js';
 import { verifyDirectory, verifyDirectoryOptions, type VerifyDirectoryArgs } from '../verify-directory.js';
 
 interface DoctorArgs extends KdcArgs, VerifyDirectoryArgs {
@@ -93,7 +94,7 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
           configuredBaseDn: dir.baseDn,
         },
       );
-      ctx.stdout.write(args.json ? `${JSON.stringify(jsonDoctorReport(report), null, 2)}\n` : renderDoctorText(report));
+      ctx.stdout.write(args.json ? `${JSON.stringify(jsonDoctorReport(report), null, 2)}\n` : paintStatus(ctx, renderDoctorText(report)));
       ctx.exitCode = report.ok ? 0 : 1;
     } finally {
       await dir.close();

@@ -9,7 +9,8 @@ import type { CliContext } from '../context.js';
 import { verifyDirectory, verifyDirectoryOptions, type VerifyDirectoryArgs } from '../verify-directory.js';
 import { keytabLocation, readKeytab } from '../io.js';
 import { cliKdcTransport, kdcOptions, loadCliKrb5Config, type KdcArgs } from '../kdc-options.js';
-import { principalPatterns } from '../options.js';
+import { principalPatterns, warnRealmCase } from '../options.js';
+import { paintStatus } from '../output.js';
 import { readSecretFile } from '../secrets.js';
 
 interface VerifyArgs extends KdcArgs, VerifyDirectoryArgs {
@@ -38,6 +39,8 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
       .example('$0 verify http.keytab -p HTTP/web.example.com@EXAMPLE.COM --kdc dc1.example.com', 'one principal, one KDC')
       .example('$0 verify http.keytab --password-file pw.txt', 'for a refused key, tell a wrong salt from a wrong password'),
   handler: async (args) => {
+    warnRealmCase(ctx, args.principal);
+    warnRealmCase(ctx, args.service, '--service');
     const loc = keytabLocation(ctx, args.keytab);
     const kt = await readKeytab(ctx, loc);
     const loaded = loadCliKrb5Config(ctx);
@@ -82,7 +85,7 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
       );
       const checks = [...extra, ...report.checks];
       const full = { checks, ok: report.ok };
-      ctx.stdout.write(args.json ? `${JSON.stringify(jsonReport(full), null, 2)}\n` : renderText(full));
+      ctx.stdout.write(args.json ? `${JSON.stringify(jsonReport(full), null, 2)}\n` : paintStatus(ctx, renderText(full)));
       ctx.exitCode = report.ok ? 0 : 1;
     } finally {
       if (password) password.fill(0);
