@@ -70,6 +70,9 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
   handler: async (args) => {
     const loaded = loadCliKrb5Config(ctx);
     const keytab = await keytabView(ctx, args.keytab);
+    // A keytab of one realm is that realm's, whatever default_realm says.
+    const keytabRealms = [...new Set((keytab.entries ?? []).map((e) => e.principal.realm))];
+    const realm = args.realm ?? (keytabRealms.length === 1 ? keytabRealms[0] : undefined);
     const resolvers = resolversOf(args);
     const timeoutMs = Math.round((args.timeout ?? DEFAULT_KDC_TIMEOUT) * 1000);
     const io = nodeSocketIo();
@@ -85,7 +88,7 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
           directory: dir.directory,
         },
         {
-          realm: args.realm,
+          realm,
           kdcs: splitList(args.kdc),
           krb5conf: { paths: loaded.paths, config: loaded.config, missing: loaded.missing, error: loaded.error?.message },
           keytab,
