@@ -6,7 +6,10 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomKey } from '../../lib/crypto/string-to-key.js';
+import { checkDirectory } from '../../lib/doctor/directory-checks.js';
 import { checkKdcs } from '../../lib/doctor/network-checks.js';
+import { checkSearchBase, dnWithin } from '../../lib/doctor/search-base.js';
+import type { AccountDirectory } from '../../lib/verify/directory.js';
 import { parsePrincipal } from '../../lib/principal.js';
 import { createFakeKdc } from '../helpers/fake-kdc.js';
 import { serveFakeKdc, type FakeKdcServer } from '../helpers/fake-kdc-server.js';
@@ -98,5 +101,34 @@ describe('the clock without pre-authentication', () => {
     expect(out.map((f) => `${f.severity} ${f.section}`)).toEqual(['ok kdc', 'warning clock']);
     expect(out[0]?.why).toContain('an AS-REP');
     expect(out[1]?.why).toBe('is 120 s ahead of this host (allowed 300 s)');
+  });
+});
+
+describe('the LDAP search base', () => {
+  const directory = (context: string | undefined): AccountDirectory => ({ description: 'ldaps://dc1.ad.example.com', findAccount: async () => undefined, namingContext: async () => context });
+  it('a base outside the domain is an ERROR naming the RootDSE defaultNamingContext', async () => {
+    const f = await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'dc=example,dc=com', directory: directory('DC=ad,DC=example,DC=com') });
+    expect(f).toMatchObject({ severity: 'error', what: 'LDAP search base' });
+    expect(f.why).toContain('ldaps://dc1.ad.example.com says its defaultNamingContext is DC=ad,DC=example,DC=com');
+    expect(f.fix).toBe('--base-dn DC=ad,DC=example,DC=com (or KEYTAB_BASE_DN=DC=ad,DC=example,DC=com; or leave it out: the DC\'s defaultNamingContext is the default)');
+  });
+  it('without a directory, the base of the realm\'s domain is the right one', async () => {
+    const f = await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'dc=example,dc=com' });
+    expect(f).toMatchObject({ severity: 'error', fix: expect.stringContaining('--base-dn dc=ad,dc=example,dc=com') });
+  });
+  it('an OU of the domain is a narrower search, not an error; the same base in other spelling is fine', async () => {
+    expect((await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'OU=Services,DC=ad,DC=example,DC=com', directory: directory('DC=ad,DC=example,DC=com') })).severity).toBe('info');
+    expect((await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'DC=ad, DC=Example, DC=com' })).severity).toBe('info');
+    expect(dnWithin('ou=x,dc=ad,dc=example,dc=com', 'DC=ad,DC=example,DC=com')).toBe(true);
+    expect(dnWithin('dc=example,dc=com', 'DC=ad,DC=example,DC=com')).toBe(false);
+    expect(dnWithin('dc=bad,dc=example,dc=com', 'dc=ad,dc=example,dc=com')).toBe(false);
+  });
+  it('a DC of another domain than the realm is a warning', async () => {
+    const f = await checkSearchBase({ realm: 'AD.EXAMPLE.COM', directory: directory('DC=corp,DC=example,DC=net') });
+    expect(f).toMatchObject({ severity: 'warning', why: expect.stringContaining('another domain') });
+  });
+  it('doctor reports it through checkDirectory', async () => {
+    const out = await checkDirectory({ realm: 'AD.EXAMPLE.COM', entries: [], configuredBaseDn: 'dc=example,dc=com', directory: directory('DC=ad,DC=example,DC=com') });
+    expect(out[0]).toMatchObject({ severity: 'error', what: 'LDAP search base' });
   });
 });

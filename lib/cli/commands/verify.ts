@@ -1,3 +1,4 @@
+import { checkSearchBase } from '../../doctor/search-base.js';
 import { KtError } from '../../errors.js';
 import { matchesFilter } from '../../keytab/ops.js';
 import { parsePrincipal, type Principal } from '../../principal.js';
@@ -66,6 +67,13 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
     const password = args['password-file'] !== undefined ? await readSecretFile(ctx, args['password-file']) : undefined;
     const dir = await verifyDirectory(ctx, args);
     try {
+      // A search base outside the domain would make every account look missing: say so first.
+      if (dir.directory && dir.baseDn !== undefined) {
+        for (const r of new Set(entries.map((e) => e.principal.realm))) {
+          const base = await checkSearchBase({ realm: r, configuredBaseDn: dir.baseDn, directory: dir.directory });
+          if (base.severity === 'error') extra.push({ check: 'directory', status: 'FAIL', what: 'LDAP search base', reason: base.why, fix: base.fix });
+        }
+      }
       const report = await verifyKeytab(
         {
           transport: cliKdcTransport(args, config),
@@ -84,9 +92,9 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
         },
       );
       const checks = [...extra, ...report.checks];
-      const full = { checks, ok: report.ok };
+      const full = { checks, ok: report.ok && !extra.some((c) => c.status === 'FAIL') };
       ctx.stdout.write(args.json ? `${JSON.stringify(jsonReport(full), null, 2)}\n` : paintStatus(ctx, renderText(full)));
-      ctx.exitCode = report.ok ? 0 : 1;
+      ctx.exitCode = full.ok ? 0 : 1;
     } finally {
       if (password) password.fill(0);
       await dir.close();
