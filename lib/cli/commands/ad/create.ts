@@ -11,6 +11,7 @@ import { readPassword, secretOptions, secretSourceCount } from '../../secrets.js
 import type { SecretArgs } from '../../secrets.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { requireContainer } from './ou.js';
 import { accountJson, accountText } from './show.js';
 
 interface CreateArgs extends DirectoryArgs, SecretArgs {
@@ -71,6 +72,8 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
         ctx,
         args,
         async (dir) => {
+          // Checked in a dry run too: the add would fail under a container that is not there.
+          if (args.ou !== undefined) await requireContainer(dir, args.ou);
           const r = await createAccount(
             dir,
             { name: args.account, kind: args.computer ? 'computer' : 'user', ou: args.ou, upn: args.upn, spns, enctypes, password },
