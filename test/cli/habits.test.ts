@@ -57,6 +57,12 @@ describe('one spelling for random: --random everywhere', () => {
       expect(r.stderr).toContain('give --random or a password option, not both');
     }
   });
+  it('add --from: a "random" column is random_key', async () => {
+    writeFileSync(t.path('spec.csv'), 'principal,enctypes,kvno,random\na@EXAMPLE.COM,aes256-cts-hmac-sha1-96,1,true\n');
+    const r = await runCli(['add', t.path('b.keytab'), '--from', t.path('spec.csv')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseKeytab(readFileSync(t.path('b.keytab'))).entries).toHaveLength(1);
+  });
   it('ktpass --random is +rndpass', () => {
     expect(normalizeKtpassArgv(['/out', 'x.keytab', '/princ', 'HTTP/a@R', '/mapuser', 'svc', '--random']).pass).toEqual({ kind: 'random' });
     expect(() => normalizeKtpassArgv(['/out', 'x', '/princ', 'HTTP/a@R', '/pass', 'pw', '--random'])).toThrow(/one way/);
