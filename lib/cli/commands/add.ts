@@ -57,7 +57,7 @@ export const addCommand = defineCommand<AddArgs>((ctx: CliContext) => ({
             .option('kvno', { alias: 'k', type: 'string', describe: 'key version number (must match the KDC\'s)' })
             .option('name-type', { type: 'string', describe: 'principal name type: number or KRB5_NT_* (default as MIT: 1, or 2 for krbtgt/)' })
             .option('timestamp', { type: 'number', describe: 'entry timestamp, seconds since 1970 (default: now)' })
-            .option('random', { alias: 'random-key', type: 'boolean', default: false, describe: 'fresh random keys instead of a password (like kadmin -randkey; also --random-key)' })
+            .option('random', { alias: 'random-key', type: 'boolean', default: false, describe: 'fresh random keys instead of a password (like kadmin -randkey)' })
             .option('key-hex', { type: 'string', describe: 'the key itself in hex (one enctype)' })
             .option('from', { type: 'string', describe: 'batch: a JSON or CSV file with one principal per row (see README)' })
             .option('replace', { type: 'boolean', default: false, describe: 'replace an existing entry with the same principal, kvno and enctype' })

@@ -41,7 +41,7 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
           .option('upn', { type: 'string', describe: 'userPrincipalName, e.g. HTTP/web.example.com@EXAMPLE.COM (decides the salt)' })
           .option('spn', { type: 'string', array: true, describe: 'servicePrincipalName to add (repeat or separate with commas)' })
           .option('enctypes', { type: 'string', describe: 'msDS-SupportedEncryptionTypes: e.g. aes256,aes128 (see "ad enctypes")' })
-          .option('random', { alias: 'random-password', type: 'boolean', default: false, describe: 'set a random 32-character password (not shown unless --show-password; also --random-password)' })
+          .option('random', { alias: 'random-password', type: 'boolean', default: false, describe: 'set a random 32-character password (not shown unless --show-password)' })
           .option('show-password', { type: 'boolean', default: false, describe: 'print the random password' })
           .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single-DES enctypes' })
           .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check and show the LDAP changes, change nothing' })
