@@ -8,7 +8,7 @@
  *   kvno            2
  *   password        the password itself (the spec file is then a secret: mode 0600)
  *   password_file   a file holding it (relative to the spec file)
- *   random_key      true: fresh random keys (no password)
+ *   random_key      true: fresh random keys (no password); `random` is the same
  *   salt | salt_hex | ad_user | ad_upn | ad_computer    one salt rule, as the options
  *   name_type       1, KRB5_NT_PRINCIPAL, ...
  *   iterations      PBKDF2 iteration count
@@ -51,6 +51,7 @@ const FIELDS: Readonly<Record<string, FieldSpec<Field>>> = {
   password: { key: 'password', kind: 'string' },
   password_file: { key: 'passwordFile', kind: 'string' },
   random_key: { key: 'randomKey', kind: 'boolean' },
+  random: { key: 'randomKey', kind: 'boolean' },
   salt: { key: 'salt', kind: 'string' },
   salt_hex: { key: 'saltHex', kind: 'string' },
   ad_user: { key: 'adUser', kind: 'string' },

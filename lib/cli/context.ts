@@ -38,9 +38,13 @@ export interface CliContext {
   exitCode: number;
 }
 
-/** Writes a warning line the way every command does. */
+/** How each program words a warning: ktpass keeps the Windows tool's `WARNING:`. */
+const WARNING_PREFIX: Readonly<Record<string, string>> = Object.freeze({ ktpass: 'WARNING: ' });
+
+/** Writes a warning line the way every command does (`keytab: warning: ...`). */
 export function warn(ctx: CliContext, message: string): void {
-  ctx.stderr.write(`${ctx.program}: warning: ${message}\n`);
+  const prefix = WARNING_PREFIX[ctx.program] ?? `${ctx.program}: warning: `;
+  ctx.stderr.write(`${prefix}${message}\n`);
 }
 
 /** How a lone `-` (standard input or output) reaches the commands through yargs. */

@@ -30,7 +30,7 @@ export function kdcOptions<T>(y: Argv<T>): Argv<T & KdcArgs> {
     .option('tcp', { type: 'boolean', default: false, describe: 'use TCP only (no UDP)' })
     .option('timeout', { type: 'number', describe: `seconds to wait for each KDC (default ${DEFAULT_KDC_TIMEOUT})` })
     .option('dns-server', { type: 'string', array: true, describe: 'ask this DNS server (IP[:PORT]) for SRV records and KDC names instead of the system resolver' })
-    .option('dns', { type: 'boolean', default: true, describe: 'use DNS (SRV records, KDC host names); --no-dns forbids it' })
+    .option('dns', { type: 'boolean', default: true, describe: 'look KDCs up as DNS SRV records; --no-dns uses only the listed KDCs (their host names are still resolved)' })
     .group(['kdc', 'realm', 'tcp', 'timeout', 'dns-server', 'dns'], 'KDC:') as Argv<T & KdcArgs>;
 }
 
@@ -63,12 +63,16 @@ export interface Resolvers {
   readonly hostResolver?: HostResolver | undefined;
 }
 
-/** DNS resolvers per the options: none with --no-dns, the given servers, else the system's. */
+/**
+ * DNS resolvers per the options: the given servers, else the system's. --no-dns drops only the
+ * SRV lookups (KDCs are then the ones listed); listed host names (krb5.conf's `kdc = dc1...`)
+ * are still resolved, as MIT does with dns_lookup_kdc = false.
+ */
 export function resolversOf(args: Pick<KdcArgs, 'dns' | 'dns-server' | 'timeout'>): Resolvers {
-  if (!args.dns) return {};
   const servers = splitList(args['dns-server']);
   const options = { servers: servers.length > 0 ? servers : undefined, timeoutMs: timeoutMs(args) };
-  return { srvResolver: nodeSrvResolver(options), hostResolver: nodeHostResolver(options) };
+  const hostResolver = nodeHostResolver(options);
+  return args.dns ? { srvResolver: nodeSrvResolver(options), hostResolver } : { hostResolver };
 }
 
 function timeoutMs(args: Pick<KdcArgs, 'timeout'>): number {

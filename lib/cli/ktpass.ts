@@ -18,6 +18,8 @@ import type { KtpassDirectory, KtpassOutFile } from '../ktpass/execute.js';
 import { ktpassKeytabReport } from '../ktpass/output.js';
 import { formatPrincipal, formatPrincipalName } from '../principal.js';
 import type { CliContext } from './context.js';
+import { warn } from './context.js';
+import { warnRealmCase } from './options.js';
 import { checkWritable, keytabLocation, readKeytabForUpdate, writeKeytabBytes } from './io.js';
 import type { KeytabLocation } from './io.js';
 import { lockKeytab } from './lock.js';
@@ -79,7 +81,7 @@ async function readPassword(ctx: CliContext, req: KtpassRequest, plan: KtpassPla
     const first = await ctx.promptSecret(`Type the password for ${formatPrincipal(plan.principal)}: `);
     if (plan.directory.some((s) => s.op === 'set-password')) {
       const again = await ctx.promptSecret('Type the password again to confirm: ');
-      if (again !== first) throw new KtError('INPUT_INVALID', 'the two passwords differ');
+      if (again !== first) throw new KtError('INPUT_INVALID', 'the two passwords typed differ; nothing was changed');
     }
     return utf8(first);
   }
@@ -116,9 +118,10 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
       return argv.length === 0 ? EXIT_USAGE : 0;
     }
     const { 'allow-weak': allowWeak = false, 'allow-rc4': allowRc4 = false, 'show-keys': showKeys = false, 'dry-run': dryRun = false } = req.extensions;
+    warnRealmCase(ctx, req.princ, '/princ');
     if (req.pass?.kind === 'text' && isFolderEntry(ctx, req.pass.text)) throw shellExpandedStar("/pass's value is the name of a file in this folder");
     if (req.pass?.kind === 'text') {
-      ctx.stderr.write("ktpass: warning: a password on the command line is visible to other users (ps) and kept in shell history; prefer /pass '*' or --password-file\n");
+      warn(ctx, "a password on the command line is visible to other users (ps) and kept in shell history; prefer /pass '*' or --password-file");
     }
 
     let account: KtpassAccount | undefined;

@@ -3,6 +3,8 @@ import { KtError } from '../errors.js';
 import { resolveEnctype } from '../crypto/enctypes.js';
 import type { PrincipalPattern } from '../keytab/ops.js';
 import { parsePrincipal } from '../principal.js';
+import type { CliContext } from './context.js';
+import { warn } from './context.js';
 
 /** Splits repeated and comma-separated option values: `-e a,b -e c` → [a, b, c]. */
 export function splitList(values: readonly (string | number)[] | undefined): string[] {
@@ -50,4 +52,26 @@ export function principalPatterns(values: readonly string[] | undefined): Princi
     const p = parsePrincipal(text, hasRealm ? {} : { defaultRealm: '\u0000' });
     return { components: p.components, realm: hasRealm ? p.realm : undefined };
   });
+}
+
+/**
+ * The realm of a principal as typed (after its last unescaped `@`), or undefined without one.
+ */
+function realmOf(text: string): string | undefined {
+  const m = /(?:^|[^\\])@([^@]*)$/.exec(text);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Warns about principals whose realm is not upper case (`HTTP/web@example.com`): realm names
+ * are case-sensitive, and an AD realm is always its DNS domain in upper case, so a lower-case
+ * realm is almost always a typo that makes keys no KDC will match.
+ */
+export function warnRealmCase(ctx: CliContext, values: readonly string[] | string | undefined, option = '-p'): void {
+  for (const text of typeof values === 'string' ? [values] : (values ?? [])) {
+    const realm = realmOf(text);
+    if (realm === undefined || realm === realm.toUpperCase()) continue;
+    const fixed = `${text.slice(0, text.length - realm.length)}${realm.toUpperCase()}`;
+    warn(ctx, `${option} ${text}: the realm ${realm} is not upper case; realm names are case-sensitive and AD realms are upper case: did you mean ${fixed}?`);
+  }
 }

@@ -220,3 +220,35 @@ export function textTable(headers: readonly string[], rows: readonly (readonly s
       .trimEnd();
   return all.map((r) => `${line(r)}\n`).join('');
 }
+
+/** `1 entry`, `2 entries`: a count with its noun in the right number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `1 entry`, `3 entries`. */
+export const entryCount = (n: number): string => plural(n, 'entry', 'entries');
+
+/**
+ * Whether to colour what goes to a stream: never with NO_COLOR (any value, no-color.org),
+ * always with FORCE_COLOR (other than 0 or false), else only on a terminal.
+ */
+export function colourWanted(env: Readonly<Record<string, string | undefined>>, stream: { readonly isTTY: boolean }): boolean {
+  const no = env['NO_COLOR'];
+  if (no !== undefined && no !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return stream.isTTY && env['TERM'] !== 'dumb';
+}
+
+const STATUS_COLOUR: Readonly<Record<string, string>> = Object.freeze({ OK: '32', INFO: '36', SKIP: '2', WARN: '33', FAIL: '1;31', ERROR: '1;31' });
+
+/** Colours the status word that opens each line of verify and doctor output (OK green, WARN yellow, FAIL/ERROR red). */
+export function colourStatus(text: string): string {
+  return text.replace(/^(OK|INFO|SKIP|WARN|FAIL|ERROR)\b/gm, (word) => `\u001b[${STATUS_COLOUR[word] ?? '0'}m${word}\u001b[0m`);
+}
+
+/** Status words coloured when standard output wants colour (a terminal, no NO_COLOR), else the text as it is. */
+export function paintStatus(ctx: { readonly env: Readonly<Record<string, string | undefined>>; readonly stdout: { readonly isTTY: boolean } }, text: string): string {
+  return colourWanted(ctx.env, ctx.stdout) ? colourStatus(text) : text;
+}

@@ -32,6 +32,7 @@ import type { CliContext } from './context.js';
 import { checkWritable, keytabLocation, readKeytabAndBytes, writeFileAtomic, writeKeytab } from './io.js';
 import { keepsLine, keptLine, rotatedKvnos } from './keep-option.js';
 import { lockKeytab } from './lock.js';
+import { entryCount } from './output.js';
 
 export interface SelfJob {
   readonly keytab: string;
@@ -230,7 +231,7 @@ export async function rotateSelf(ctx: CliContext, kctx: KpasswdContext, job: Sel
   const keptKvnos = rotatedKvnos(kept, targets);
   say(keptLine(keptKvnos, removedKvnos, job.keep));
   for (const n of notes) say(`note: ${n}`);
-  say(`${loc.display}: ${kept.length} entries`);
+  say(`${loc.display}: ${entryCount(kept.length)}`);
   return { ...base, kvno: { from, to: kvno }, removedKvnos, keptKvnos, proof: change.proof, ...(change.server ? { server: change.server } : {}), ...(notes.length ? { notes } : {}) };
 }
 

@@ -95,11 +95,29 @@ export function secretSourceCount(args: SecretArgs): number {
   return [args['password-file'] !== undefined, args['password-stdin'], args['password-env'] !== undefined, args.password !== undefined].filter(Boolean).length;
 }
 
+/** The question asked the second time (as ktpass asks it). */
+export const CONFIRM_PROMPT = 'Type the password again: ';
+
+/**
+ * Asks for a password on the terminal; with `confirm`, twice, and two different answers are
+ * an error (a typo in a new password would otherwise be set, or made into keys, unnoticed).
+ */
+export async function promptPassword(ctx: CliContext, prompt: string, confirm: boolean): Promise<string> {
+  const first = await ctx.promptSecret(prompt);
+  if (!confirm) return first;
+  const again = await ctx.promptSecret(CONFIRM_PROMPT);
+  if (again !== first) {
+    throw new KtError('INPUT_INVALID', 'the two passwords typed differ; nothing was changed', { hint: 'run the command again and type the same password twice (or give --password-file FILE)' });
+  }
+  return first;
+}
+
 /**
  * The password as bytes (a file's bytes are kept as they are; typed text is UTF-8).
- * `prompt` is the question asked on a terminal when no source is given.
+ * `prompt` is the question asked on a terminal when no source is given; `confirm` asks it
+ * twice (a new password, or one that keys are made from).
  */
-export async function readPassword(ctx: CliContext, args: SecretArgs, prompt: string): Promise<Uint8Array> {
+export async function readPassword(ctx: CliContext, args: SecretArgs, prompt: string, options: { confirm?: boolean } = {}): Promise<Uint8Array> {
   if (secretSourceCount(args) > 1) {
     throw new KtError('USAGE', 'give the password one way only: --password-file, --password-stdin, --password-env or --password');
   }
@@ -119,5 +137,5 @@ export async function readPassword(ctx: CliContext, args: SecretArgs, prompt: st
       hint: 'use --password-file FILE, --password-stdin or --password-env VAR',
     });
   }
-  return utf8(await ctx.promptSecret(prompt));
+  return utf8(await promptPassword(ctx, prompt, options.confirm ?? false));
 }

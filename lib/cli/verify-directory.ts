@@ -117,6 +117,12 @@ export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs
         throw e instanceof KtError || !(e instanceof Error) ? e : directoryError(e);
       }
     },
+    namingContext: async () => {
+      if (!open) return undefined;
+      // [MS-ADTS] 3.1.1.3.2: the RootDSE names the domain's naming context (attribute names come lower-cased).
+      const [root] = await open.search({ base: '', scope: 'base', attributes: ['defaultNamingContext'] });
+      return root?.attributes['defaultnamingcontext']?.[0];
+    },
   };
   return { directory, baseDn, close: async () => open?.close() };
 }

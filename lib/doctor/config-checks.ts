@@ -65,6 +65,8 @@ export function checkKrb5Conf(view: Krb5ConfView, realm: string | undefined): Fi
         fix: `default_realm = ${d.defaultRealm.toUpperCase()}`,
       }),
     );
+  } else if (realm !== undefined && realm !== d.defaultRealm) {
+    out.push(f({ severity: 'info', what: 'default_realm', why: `${d.defaultRealm}; ${realm} is checked here (the keytab's realm, or --realm): principals without @REALM are taken to be in ${d.defaultRealm}` }));
   } else {
     out.push(f({ severity: 'ok', what: 'default_realm', why: d.defaultRealm }));
   }

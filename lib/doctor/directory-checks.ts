@@ -7,7 +7,8 @@ import { DC_DEFAULT_HOW_TO_TELL, ticketFit, unsetEnctypesWords } from '../ad/tic
 import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { formatPrincipal, formatPrincipalName, samePrincipal, type Principal } from '../principal.js';
-import { baseDnForDomain, describeSupportedBits, enctypesOfSupportedBits, type AccountDirectory } from '../verify/directory.js';
+import { describeSupportedBits, enctypesOfSupportedBits, type AccountDirectory } from '../verify/directory.js';
+import { checkSearchBase } from './search-base.js';
 import type { Finding } from './types.js';
 
 export interface DirectoryCheckOptions {
@@ -24,25 +25,9 @@ function f(finding: Omit<Finding, 'section'>): Finding {
   return { section: 'directory', ...finding };
 }
 
-const normalDn = (dn: string): string => dn.toLowerCase().replace(/\s*,\s*/g, ',').replace(/\s*=\s*/g, '=');
-
 export async function checkDirectory(o: DirectoryCheckOptions): Promise<Finding[]> {
   const out: Finding[] = [];
-  const domain = o.realm.toLowerCase();
-  const base = baseDnForDomain(domain);
-  if (o.configuredBaseDn !== undefined && normalDn(o.configuredBaseDn) !== normalDn(base)) {
-    out.push(
-      f({
-        severity: 'warning',
-        what: 'LDAP search base',
-        why: `the configured base "${o.configuredBaseDn}" is not the base of ${domain} (${base}): searches miss accounts outside it, or look in another domain`,
-        fix: `--base-dn ${base} (or leave it out: the DC's defaultNamingContext is used)`,
-        details: { derived: base, configured: o.configuredBaseDn },
-      }),
-    );
-  } else {
-    out.push(f({ severity: 'info', what: 'LDAP search base', why: `${base} for the domain ${domain}`, details: { derived: base } }));
-  }
+  out.push(await checkSearchBase({ realm: o.realm, configuredBaseDn: o.configuredBaseDn, directory: o.directory }));
   if (!o.directory) {
     out.push(f({ severity: 'info', what: 'directory', why: o.note ?? 'no directory configured: kvno, enctypes and SPNs are not compared with the accounts' }));
     return out;

@@ -8,6 +8,7 @@ import { probeAsReq, type ProbeResult } from '../krb5/client.js';
 import { KRB_ERR, krbErrorInfo } from '../krb5/constants.js';
 import { formatKdc, orderSrvRecords, type HostResolver, type KdcTarget, type KdcTransport, type SrvRecord, type SrvResolver } from '../krb5/transport.js';
 import type { Principal } from '../principal.js';
+import { probeKdcClock } from '../verify/clock.js';
 import type { Finding } from './types.js';
 
 /** The SRV names a realm's clients look up (RFC 4120 section 7.2.3.2; kpasswd: RFC 3244). */
@@ -118,8 +119,13 @@ export async function checkKdcs(o: KdcCheckOptions): Promise<Finding[]> {
       const how = answer.kind === 'as-rep' ? 'an AS-REP' : krbErrorInfo(code as number).name;
       out.push({ section: 'kdc', severity: 'ok', what, why: `answers over ${answer.protocol} (${how}; listed in ${SOURCE_WORDS[target.source]})`, details: { protocol: answer.protocol, source: target.source } });
     }
-    if (answer.kind === 'as-rep') continue;
-    const skew = Math.round((answer.kdcTime.getTime() - answer.localTime.getTime()) / 1000);
+    // An AS-REP (a principal without pre-authentication) hides the KDC's time: ask for an unknown principal.
+    const clock = answer.kind === 'as-rep' ? await probeKdcClock({ transport: o.transportFor(target), now: o.now, random: o.random }, o.realm) : answer;
+    if (clock === undefined) {
+      out.push({ section: 'clock', severity: 'info', what: `clock of ${kdc}`, why: 'not checked: no answer of this KDC carried its time', fix: undefined });
+      continue;
+    }
+    const skew = 'seconds' in clock ? clock.seconds : Math.round((clock.kdcTime.getTime() - clock.localTime.getTime()) / 1000);
     const abs = Math.abs(skew);
     const words = abs <= 1 ? 'agrees with this host to within 1 s' : `is ${abs} s ${skew > 0 ? 'ahead of' : 'behind'} this host`;
     const details = { skewSeconds: skew, allowedSkewSeconds: o.allowedSkewSeconds };

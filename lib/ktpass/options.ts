@@ -144,6 +144,7 @@ const EXTENSION_ROWS: ExtensionRows = {
   'allow-rc4': { help: 'RC4-only keys for an account AD would give AES tickets: make the account RC4-only (msDS-SupportedEncryptionTypes 0x4)' },
   'password-file': { value: 'file', help: 'read the password from a file (instead of /pass on the command line)', password: (path) => ({ kind: 'file', path }) },
   'password-env': { value: 'var', help: 'read the password from an environment variable', password: (name) => ({ kind: 'env', name }) },
+  random: { help: 'a random password, never shown: +rndpass as keytab spells it', password: () => ({ kind: 'random' }) },
   // Directory settings, shared with `keytab ad`.
   'ldap-url': { value: 'url', help: 'directory URL (default $KEYTAB_LDAP_URL, or ldaps:// of /target)' },
   auth: { value: 'kerberos|simple|auto', help: 'how to bind: kerberos (sealed on ldap://) or simple over TLS (the default; $KEYTAB_AUTH)' },

@@ -23,6 +23,8 @@ export interface KtpassExtensions {
   readonly 'allow-rc4'?: true;
   readonly 'password-file'?: string;
   readonly 'password-env'?: string;
+  /** --random: keytab's spelling of +rndpass. */
+  readonly random?: true;
   readonly 'ldap-url'?: string;
   readonly auth?: string;
   readonly 'bind-dn'?: string;

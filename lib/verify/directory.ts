@@ -28,6 +28,8 @@ export interface AccountDirectory {
   readonly description: string;
   /** The account a principal belongs to (by UPN, SPN or sAMAccountName), or undefined. */
   findAccount(principal: Principal): Promise<DirectoryAccountView | undefined>;
+  /** The DC's defaultNamingContext (its RootDSE), when the directory can say. */
+  namingContext?(): Promise<string | undefined>;
 }
 
 /**

@@ -6,8 +6,24 @@ export function checkLine(c: VerifyCheck): string {
   return `${c.status.padEnd(4)}  ${c.what}  — ${c.reason}${c.fix !== undefined ? `; fix: ${c.fix}` : ''}`;
 }
 
+const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The last line: `verify: 2 errors, 1 warning` when a check failed, else
+ * `verify: OK, the keytab works for P1, P2` (with its warnings counted when there are some).
+ */
+export function summaryLine(report: VerifyReport): string {
+  const failed = report.checks.filter((c) => c.status === 'FAIL').length;
+  const warned = report.checks.filter((c) => c.status === 'WARN').length;
+  if (failed > 0 || !report.ok) return `verify: ${count(failed, 'error')}, ${count(warned, 'warning')}`;
+  const working = [...new Set(report.checks.filter((c) => c.check === 'key' && c.status === 'OK' && c.principal !== undefined).map((c) => c.principal as string))];
+  const works = working.length ? `, the keytab works for ${working.join(', ')}` : '';
+  return `verify: OK${works}${warned ? ` (${count(warned, 'warning')})` : ''}`;
+}
+
+/** One line per check, then the summary line. */
 export function renderText(report: VerifyReport): string {
-  return report.checks.map((c) => `${checkLine(c)}\n`).join('');
+  return `${report.checks.map((c) => `${checkLine(c)}\n`).join('')}${summaryLine(report)}\n`;
 }
 
 /** The JSON form: every field present (null when it does not apply), in a fixed order. */

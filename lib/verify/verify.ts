@@ -43,6 +43,7 @@ import { KRB_ERR } from '../krb5/constants.js';
 import { formatKdc, type KdcAttempt, type KdcTarget, type KdcTransport } from '../krb5/transport.js';
 import { formatPrincipal, samePrincipal, type Principal } from '../principal.js';
 import { defaultSalt, type Salt } from '../salt/rules.js';
+import { clockLine, probeKdcClock, type Skew } from './clock.js';
 import { CLIENT_ADVICE, NT_STATUS_ADVICE, SERVICE_ADVICE, adviceFor, type Advice } from './advice.js';
 import { describeSupportedBits, enctypesOfSupportedBits, type AccountDirectory, type DirectoryAccountView } from './directory.js';
 import { candidateSalts, describeSalt, enctypeUsesSalt, findKeyOrigin, type KeyOrigin, type SaltHints } from './salts.js';
@@ -89,11 +90,6 @@ export interface VerifyOptions {
 }
 
 // --- per-run state --------------------------------------------------------------------------------
-
-interface Skew {
-  readonly kdc: string;
-  readonly seconds: number;
-}
 
 interface RealmRun {
   readonly realm: string;
@@ -211,6 +207,13 @@ async function probe(r: Runner, client: Principal, enctypes: readonly number[], 
     const seconds = Math.round((result.kdcTime.getTime() - result.localTime.getTime()) / 1000);
     r.skews.push({ kdc: formatKdc(result.kdc), seconds });
     if (r.run.offsetMs === undefined) r.run.offsetMs = result.kdcTime.getTime() - result.localTime.getTime();
+  } else if (r.run.offsetMs === undefined) {
+    // No pre-authentication: the AS-REP hides the KDC's time; ask for it another way.
+    const clock = await probeKdcClock(r.raw, client.realm);
+    if (clock) {
+      r.skews.push({ kdc: clock.kdc, seconds: clock.seconds });
+      r.run.offsetMs = clock.offsetMs;
+    }
   }
   return result;
 }
@@ -365,7 +368,7 @@ function enctypeList(entries: readonly KeytabEntry[]): string {
 const RC4 = 23;
 
 /** The service-ticket line: the ticket's kvno and enctype against the keytab's. */
-function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult, byName: readonly KeytabEntry[], fallback: readonly KeytabEntry[], account: DirectoryAccountView | undefined, explicit: boolean): VerifyCheck {
+function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult, byName: readonly KeytabEntry[], fallback: readonly KeytabEntry[], account: DirectoryAccountView | undefined, explicit: boolean, salt = ''): VerifyCheck {
   const name = formatPrincipal(service);
   const what = `${name} service ticket`;
   const base = { check: 'service-ticket' as const, what, principal: name };
@@ -419,7 +422,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
       ...base,
       status: 'FAIL',
       reason: `missing enctype: ${ticketWords}, and the keytab has no ${label(tEnc)} key for it (only ${enctypeList(entries)}): the service cannot decrypt its tickets (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} found in keytab but not with enctype ${label(tEnc)}")${kvnoNote}`,
-      fix: `add the ${label(tEnc)} key: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)} (from the current password)`,
+      fix: `add the ${label(tEnc)} key: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)}${enctypeUsesSalt(tEnc) ? salt : ''} (from the current password)`,
       details,
     });
   }
@@ -446,7 +449,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
       kvno: exact.kvno,
       enctype: label(tEnc),
       reason: `${ticketWords}, but the keytab's kvno ${exact.kvno} ${label(tEnc)} key does not decrypt it (MIT acceptors: "Request ticket server ${name} kvno ${exact.kvno} enctype ${label(tEnc)} found in keytab but cannot decrypt ticket"; others: "Wrong principal in request", "Decrypt integrity check failed"): the keytab's key under the current kvno is not the service's (made from another password, or with another salt)`,
-      fix: `make the keytab again from the current password: keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${enctypeList(entries).replace(/, /g, ',')} --password-file FILE --replace`,
+      fix: `make the keytab again from the current password: keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${enctypeList(entries).replace(/, /g, ',')}${salt} --password-file FILE --replace`,
       details,
     });
   }
@@ -459,7 +462,7 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
       kvno: 0,
       enctype: label(tEnc),
       reason: `${ticketWords}; the keytab's entry has kvno 0, which MIT acceptors take as "any kvno", and its key decrypts the ticket; Java, Heimdal and Windows acceptors look for kvno ${tKvno} and fail`,
-      fix: `write the entries with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} ...`,
+      fix: `write the entries with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno}${salt} ...`,
       details,
     });
   }
@@ -477,8 +480,8 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
           : '') +
         `; acceptors fail with "Request ticket server ${name} kvno ${tKvno} not found in keytab; keytab is likely out of date"`,
       fix: keyStillGood
-        ? `write the same keys with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${enctypeList(entries).replace(/, /g, ',')} --password-file FILE (the same password)`
-        : `make the keytab from the current password with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${enctypeList(entries).replace(/, /g, ',')} (MIT: kadmin -q "ktadd -k FILE -norandkey ${name}")`,
+        ? `write the same keys with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${enctypeList(entries).replace(/, /g, ',')}${salt} --password-file FILE (the same password)`
+        : `make the keytab from the current password with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${enctypeList(entries).replace(/, /g, ',')}${salt} (MIT: kadmin -q "ktadd -k FILE -norandkey ${name}")`,
       details,
     });
   }
@@ -488,12 +491,26 @@ function judgeServiceTicket(r: Runner, service: Principal, result: ServiceResult
     kvno: newest.kvno,
     enctype: label(tEnc),
     reason: `the keytab's kvno ${newest.kvno} is ahead of the KDC's ${tKvno ?? '(none)'}: it was made for a password change that did not happen, or has not reached this KDC yet (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} not found in keytab; ticket is likely out of date")`,
-    fix: `check the account's kvno (msDS-KeyVersionNumber, or kadmin getprinc) and make the keytab for it: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} ...`,
+    fix: `check the account's kvno (msDS-KeyVersionNumber, or kadmin getprinc) and make the keytab for it: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'}${salt} ...`,
     details,
   });
 }
 
 // --- the key lines -----------------------------------------------------------------------------------
+
+/**
+ * ` --salt 'X'` when the KDC salts the principal's keys otherwise than the RFC 4120 default
+ * (an AD account's sAMAccountName or UPN salt): every `keytab add` a fix suggests must repeat
+ * it, or the new keys are wrong in the same way.
+ */
+function kdcSaltOption(pr: PrincipalRun | undefined): string {
+  if (!pr) return '';
+  for (const p of pr.probes.values()) {
+    if (p.kind !== 'ok' || !enctypeUsesSalt(p.info.enctype)) continue;
+    return p.info.saltText !== defaultSalt(pr.principal).text ? ` --salt '${p.info.saltText}'` : '';
+  }
+  return '';
+}
 
 function addCommand(r: Runner, pr: PrincipalRun, entry: KeytabEntry, extra: string): string {
   const kvno = pr.kdcKvno ?? entry.kvno;
@@ -622,7 +639,7 @@ async function keyLines(r: Runner, pr: PrincipalRun): Promise<VerifyCheck[]> {
             ...base,
             status: entry.kvno === 0 ? 'WARN' : 'OK',
             reason: `the KDC accepts this key (${saltWords(result.info, pr.principal, hints)})${pr.asService ? ', checked against kadmin/changepw because the password has expired' : ''}${kvno0}`,
-            fix: entry.kvno === 0 ? `write it with the account's kvno: ${addCommand(r, pr, entry, '')}` : undefined,
+            fix: entry.kvno === 0 ? `write it with the account's kvno: ${addCommand(r, pr, entry, enctypeUsesSalt(entry.enctype) ? kdcSaltOption(pr) : '')}` : undefined,
             details: { kdcSalt: result.info.saltText, kdcSaltSource: result.info.saltSource, iterations: result.info.iterations ?? null },
           }),
         );
@@ -689,7 +706,7 @@ function directoryLines(r: Runner, pr: PrincipalRun): VerifyCheck[] {
         status: 'FAIL',
         kvno: newest,
         reason: `stale keytab: the keytab has kvno ${newest}, msDS-KeyVersionNumber of ${a.dn} is ${a.keyVersionNumber}: the password was reset after the keytab was made (or the keytab was written with a wrong -k)`,
-        fix: `make the keytab from the current password with -k ${a.keyVersionNumber}: keytab add ${r.options.keytabName ?? 'KEYTAB'} -p ${pr.name} -k ${a.keyVersionNumber} ...`,
+        fix: `make the keytab from the current password with -k ${a.keyVersionNumber}: keytab add ${r.options.keytabName ?? 'KEYTAB'} -p ${pr.name} -k ${a.keyVersionNumber}${kdcSaltOption(pr)} ...`,
         details: { account: a.dn, keyVersionNumber: a.keyVersionNumber, keytabKvno: newest },
       }),
     );
@@ -777,30 +794,6 @@ function kdcLine(run: RealmRun): VerifyCheck {
   return check({ check: 'kdc', status: 'OK', what: `KDC for ${run.realm}`, reason: `${formatKdc(a.kdc)} answered over ${a.protocol} (found through ${via})${extra}`, details });
 }
 
-function clockLine(skews: readonly Skew[], allowed: number, warnAbove: number): VerifyCheck {
-  if (skews.length === 0) return check({ check: 'clock', status: 'SKIP', what: 'clock', reason: 'no KDC reply carried the KDC\'s time' });
-  const worst = skews.reduce((a, b) => (Math.abs(b.seconds) > Math.abs(a.seconds) ? b : a));
-  const abs = Math.abs(worst.seconds);
-  const direction = worst.seconds > 0 ? 'behind' : 'ahead of';
-  // The CLI clock has whole seconds: a second either way is agreement.
-  const words = abs <= 1 ? `this host's clock agrees with the KDC ${worst.kdc} to within 1 s` : `this host's clock is ${abs} s ${direction} the KDC ${worst.kdc}`;
-  const details = { skewSeconds: worst.seconds, allowedSkewSeconds: allowed, kdc: worst.kdc };
-  if (abs > allowed) {
-    return check({
-      check: 'clock',
-      status: 'FAIL',
-      what: 'clock',
-      reason: `${words}, more than the allowed ${allowed} s: kinit and the services fail with "Clock skew too great" (the key checks above used the KDC's time)`,
-      fix: 'synchronise the clock (timedatectl set-ntp true, chronyc makestep; on a domain, NTP from the domain controllers)',
-      details,
-    });
-  }
-  if (abs > warnAbove) {
-    return check({ check: 'clock', status: 'WARN', what: 'clock', reason: `${words} (allowed ${allowed} s)`, fix: 'set up NTP before the drift reaches the allowed skew', details });
-  }
-  return check({ check: 'clock', status: 'OK', what: 'clock', reason: `${words} (allowed ${allowed} s)`, details });
-}
-
 function unreachableLine(realm: string, e: { message: string; hint?: string | undefined; code: string }, pending: readonly PrincipalRun[]): VerifyCheck {
   return check({
     check: 'kdc',
@@ -866,7 +859,7 @@ export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Pr
           await passwordTgt(r, pr);
         }
         lines.push(...pr.notes, ...(await keyLines(r, pr)));
-        if (pr.service) lines.push(judgeServiceTicket(r, pr.principal, pr.service, pr.entries, [], pr.account, false));
+        if (pr.service) lines.push(judgeServiceTicket(r, pr.principal, pr.service, pr.entries, [], pr.account, false, kdcSaltOption(pr)));
         lines.push(...directoryLines(r, pr));
         pending = pending.filter((p) => p !== pr);
       }
@@ -875,8 +868,8 @@ export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Pr
         const result = await askServiceTicket(r, service, run.tgts[0]);
         const byName = options.entries.filter((e) => samePrincipal(e.principal, service));
         const fallback = options.entries.filter((e) => e.principal.realm === realm);
-        const account = mine.find((p) => samePrincipal(p.principal, service))?.account;
-        lines.push(judgeServiceTicket(r, service, result, byName, fallback, account, true));
+        const own = mine.find((p) => samePrincipal(p.principal, service));
+        lines.push(judgeServiceTicket(r, service, result, byName, fallback, own?.account, true, kdcSaltOption(own)));
       }
       await forgetPasswordKeys(r);
       checks.push(kdcLine(run), ...lines);

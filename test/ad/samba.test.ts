@@ -119,11 +119,12 @@ describe.runIf(interopEnabled() && ad !== undefined)('keytab ad against the Samb
     const before = (await json<{ msDSKeyVersionNumber: number }>(['ad', 'show', name])).msDSKeyVersionNumber;
     const answers = ['Typed-Pass-1!', 'Typed-Pass-2!'];
     const mismatch = await runCli(['ad', 'setpass', name], { env: env(), stdinIsTTY: true, prompt: async () => answers.shift() ?? '' });
-    expect([mismatch.code, mismatch.stderr]).toEqual([1, 'keytab: error: the two passwords differ; nothing was changed\n']);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toMatch(/^keytab: error: the two passwords typed differ; nothing was changed\nkeytab: hint: /);
     const asked: string[] = [];
     const typed = await runCli(['ad', 'setpass', name], { env: env(), stdinIsTTY: true, prompt: async (q) => (asked.push(q), 'Typed-Pass-1!') });
     expect(typed.code, typed.stderr).toBe(0);
-    expect(asked).toEqual([`New password for ${name}: `, 'Type it again: ']);
+    expect(asked).toEqual([`New password for ${name}: `, 'Type the password again: ']);
     writeFileSync(path('new.pass'), 'File-Pass-1!\n');
     await ok(['ad', 'setpass', name, '--password-file', path('new.pass')]);
     expect((await json<{ msDSKeyVersionNumber: number }>(['ad', 'show', name])).msDSKeyVersionNumber).toBe(before + 2);

@@ -32,7 +32,7 @@ describe('keytab merge', () => {
     const b = write('b.keytab', [entry('b@R', 1, 18, 2), entry('c@R', 1, 17, 3)]);
     const r = await runCli(['merge', '-o', t.path('out.keytab'), a, b]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/wrote 3 entries from 2 keytab\(s\) \(1 duplicate\(s\) written once\)/);
+    expect(r.stdout).toContain('wrote 3 entries from 2 keytabs (1 duplicate written once)');
     expect(ids(t.path('out.keytab'))).toEqual(['a@R:1:18:1', 'b@R:1:18:2', 'c@R:1:17:3']);
     expect(statSync(t.path('out.keytab')).mode & 0o777).toBe(0o600);
   });
@@ -41,7 +41,7 @@ describe('keytab merge', () => {
     const b = write('b.keytab', [entry('a@R', 1, 18, 9)]);
     const r = await runCli(['merge', '-o', t.path('out.keytab'), a, b]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`a@R kvno 1 enctype 18 has different keys in ${a} and ${b}`);
+    expect(r.stderr).toContain(`a@R kvno 1 aes256-cts-hmac-sha1-96 has different keys in ${a} and ${b}`);
     expect(r.stderr).toContain('--prefer-last');
     expect(readdirSync(t.dir).sort()).toEqual(['a.keytab', 'b.keytab']);
   });

@@ -142,7 +142,7 @@ describe('directory checks', () => {
     expect(out[0]).toMatchObject({ severity: 'info', what: 'LDAP search base', why: 'dc=ad,dc=example,dc=com for the domain ad.example.com' });
     expect(out[1]).toMatchObject({ severity: 'info', what: 'directory' });
     const mismatch = await checkDirectory({ realm: 'AD.EXAMPLE.COM', entries: [], configuredBaseDn: 'DC=example,DC=com' });
-    expect(mismatch[0]).toMatchObject({ severity: 'warning' });
+    expect(mismatch[0]).toMatchObject({ severity: 'error', fix: expect.stringContaining('--base-dn dc=ad,dc=example,dc=com') });
     expect((await checkDirectory({ realm: 'AD.EXAMPLE.COM', entries: [], configuredBaseDn: 'DC=ad, DC=Example, DC=com' }))[0]!.severity).toBe('info');
   });
 

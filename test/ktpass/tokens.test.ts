@@ -29,6 +29,6 @@ describe('ktpass tokenizer', () => {
   });
 
   it('the ways to give a password come from the table', () => {
-    expect(() => normalizeKtpassArgv(['--password-env', 'PW', '/pass', 'x'])).toThrow('give the password one way: /pass, +rndpass, --password-file or --password-env');
+    expect(() => normalizeKtpassArgv(['--password-env', 'PW', '/pass', 'x'])).toThrow('give the password one way: /pass, +rndpass, --password-file, --password-env or --random');
   });
 });

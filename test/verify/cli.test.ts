@@ -64,7 +64,8 @@ describe('keytab verify (CLI, fake KDC on 127.0.0.1)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines.map((l) => l.slice(0, 6))).toEqual(['OK    ', 'OK    ', 'OK    ', 'OK    ', 'SKIP  ', 'OK    ']);
+    expect(lines.map((l) => l.slice(0, 6))).toEqual(['OK    ', 'OK    ', 'OK    ', 'OK    ', 'SKIP  ', 'OK    ', 'verify']);
+    expect(lines[6]).toBe('verify: OK, the keytab works for HTTP/web.fake.test@FAKE.TEST');
     expect(lines[0]).toBe(`OK    KDC for ${REALM}  — 127.0.0.1:${server.port} answered over udp (found through --kdc)`);
     expect(lines[1]).toMatch(/^OK {4}HTTP\/web.fake.test@FAKE.TEST kvno 3 aes256-cts-hmac-sha1-96 {2}— the KDC accepts this key/);
     expect(lines[3]).toMatch(/service ticket {2}— the KDC issues tickets for .* with kvno 3 aes256-cts-hmac-sha1-96; it decrypts with the keytab's kvno 3/);

@@ -145,6 +145,17 @@ describe.runIf(interopEnabled() && mit !== undefined)('keytab verify against the
     expect(none.stdout).toMatch(/FAIL {2}.* kvno 1 aes256-cts-hmac-sha1-96 {2}— the KDC has no aes256-cts-hmac-sha1-96 key/);
   });
 
+  it('a principal without pre-authentication (MIT\'s default): the clock is still checked (issue 15)', async () => {
+    const p = host('nopre');
+    kadmin(`addprinc -pw Nopre-Pass-1! -requires_preauth ${p}`);
+    created.push(p);
+    const kt = await keytab('nopre.keytab', `${p}@${m().realm}`, 'Nopre-Pass-1!');
+    const r = await verify([kt, '--kdc', m().kdc, '--no-dns']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/OK {4}clock {2}— this host's clock agrees with the KDC 127\.0\.0\.1:18888/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`verify: OK, the keytab works for ${p}@${m().realm}`);
+  });
+
   it('disabled, expired password (keys still checked through kadmin/changepw), expired principal, unknown', async () => {
     const off = addprinc(host('off'), 'Off-Pass-1!');
     const offKt = await keytab('off.keytab', off, 'Off-Pass-1!');

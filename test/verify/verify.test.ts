@@ -423,3 +423,26 @@ describe('verify: KDCs that do not answer', () => {
     expect(one(r, 'key').status).toBe('OK');
   });
 });
+
+describe('verify: issue 15 (ordinary setups)', () => {
+  it('a principal without pre-authentication (MIT): the clock is still checked, through a KRB-ERROR for an unknown principal', async () => {
+    const salt = `${REALM}HTTPweb.fake.test`;
+    const principals = { [SVC]: { keys: await kdcKeys(PASSWORD, salt, 2, [18]), salt, requiresPreauth: false } };
+    const r = await run({ principals, clientNow: new Date(NOW.getTime() + 90_000) }, { entries: await keytabFor(svc, PASSWORD, salt, 2, [18]) });
+    expect(one(r, 'clock')).toMatchObject({ status: 'WARN', reason: "this host's clock is 90 s ahead of the KDC 192.0.2.1:88 (allowed 300 s)" });
+    expect(one(r, 'key').status).toBe('OK');
+  });
+
+  it('every keytab add a fix suggests repeats the salt the KDC uses (AD: not the RFC 4120 default)', async () => {
+    const adSalt = `${REALM}svc-web`;
+    const stale = await run({ principals: { [SVC]: { keys: await kdcKeys(PASSWORD, adSalt, 3, [18]), salt: adSalt } } }, { entries: await keytabFor(svc, PASSWORD, adSalt, 2, [18]) });
+    expect(one(stale, 'service-ticket').fix).toContain(`-k 3 -e aes256-cts-hmac-sha1-96 --salt '${adSalt}' --password-file FILE`);
+    const account: DirectoryAccountView = { dn: 'CN=svc-web,CN=Users,DC=fake,DC=test', sAMAccountName: 'svc-web', servicePrincipalNames: [SVC], keyVersionNumber: 3, supportedEncryptionTypes: 0x18 };
+    const dir = await run({ principals: { [SVC]: { keys: await kdcKeys(PASSWORD, adSalt, 3, [18]), salt: adSalt } }, directory: directoryOf({ account }) }, { entries: await keytabFor(svc, PASSWORD, adSalt, 2, [18]) });
+    expect(one(dir, 'directory', (c) => c.reason.startsWith('stale')).fix).toContain(`-k 3 --salt '${adSalt}' ...`);
+    // The default salt needs no option.
+    const plain = `${REALM}HTTPweb.fake.test`;
+    const mit = await run({ principals: { [SVC]: { keys: await kdcKeys(PASSWORD, plain, 3, [18]), salt: plain } } }, { entries: await keytabFor(svc, PASSWORD, plain, 2, [18]) });
+    expect(one(mit, 'service-ticket').fix).not.toContain('--salt');
+  });
+});

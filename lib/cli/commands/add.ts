@@ -20,8 +20,8 @@ import type { KeytabLocation } from '../io.js';
 import { withKeytabLock } from '../lock.js';
 import { enctypesArg, policyOptions, principalArg, saltOf, saltOptions } from '../key-options.js';
 import type { PolicyArgs, SaltArgs } from '../key-options.js';
-import { oneKvno } from '../options.js';
-import { describeEntry, jsonEntry } from '../output.js';
+import { oneKvno, warnRealmCase } from '../options.js';
+import { describeEntry, entryCount, jsonEntry } from '../output.js';
 import { progress } from '../progress.js';
 import { readPassword, readSecretFile, secretOptions, secretSourceCount } from '../secrets.js';
 import type { SecretArgs } from '../secrets.js';
@@ -33,7 +33,7 @@ interface AddArgs extends SaltArgs, PolicyArgs, SecretArgs {
   kvno: string | undefined;
   'name-type': string | undefined;
   timestamp: number | undefined;
-  'random-key': boolean;
+  random: boolean;
   'key-hex': string | undefined;
   from: string | undefined;
   replace: boolean;
@@ -41,7 +41,7 @@ interface AddArgs extends SaltArgs, PolicyArgs, SecretArgs {
   json: boolean;
 }
 
-const SINGLE_ONLY = ['principal', 'random-key', 'key-hex', 'password-file', 'password-stdin', 'password-env', 'password', 'salt', 'salt-hex', 'ad-user', 'ad-upn', 'ad-computer'] as const;
+const SINGLE_ONLY = ['principal', 'random', 'key-hex', 'password-file', 'password-stdin', 'password-env', 'password', 'salt', 'salt-hex', 'ad-user', 'ad-upn', 'ad-computer'] as const;
 
 export const addCommand = defineCommand<AddArgs>((ctx: CliContext) => ({
   command: 'add [file]',
@@ -57,7 +57,7 @@ export const addCommand = defineCommand<AddArgs>((ctx: CliContext) => ({
             .option('kvno', { alias: 'k', type: 'string', describe: 'key version number (must match the KDC\'s)' })
             .option('name-type', { type: 'string', describe: 'principal name type: number or KRB5_NT_* (default as MIT: 1, or 2 for krbtgt/)' })
             .option('timestamp', { type: 'number', describe: 'entry timestamp, seconds since 1970 (default: now)' })
-            .option('random-key', { type: 'boolean', default: false, describe: 'fresh random keys instead of a password (like kadmin -randkey)' })
+            .option('random', { alias: 'random-key', type: 'boolean', default: false, describe: 'fresh random keys instead of a password (like kadmin -randkey)' })
             .option('key-hex', { type: 'string', describe: 'the key itself in hex (one enctype)' })
             .option('from', { type: 'string', describe: 'batch: a JSON or CSV file with one principal per row (see README)' })
             .option('replace', { type: 'boolean', default: false, describe: 'replace an existing entry with the same principal, kvno and enctype' })
@@ -127,23 +127,24 @@ function report(ctx: CliContext, loc: KeytabLocation, args: AddArgs, r: AddResul
   const lines = r.added.map((e) => `${r.replaced.has(entryId(e)) ? (dryRun ? 'would replace' : 'replaced') : verb}: ${describeEntry(e)}\n`);
   if (lines.length <= 50 || !ctx.stdout.isTTY) ctx.stdout.write(lines.join(''));
   if (r.unchanged) ctx.stdout.write(`${r.unchanged} entr${r.unchanged === 1 ? 'y was' : 'ies were'} already there with the same key\n`);
-  ctx.stdout.write(`${dryRun ? 'dry run: ' : ''}${r.added.length} ${verb}, ${r.total} entries in ${loc.display}\n`);
+  ctx.stdout.write(`${dryRun ? 'dry run: ' : ''}${r.added.length} ${verb}, ${entryCount(r.total)} in ${loc.display}\n`);
 }
 
 async function singleRequest(ctx: CliContext, args: AddArgs, timestamp: number): Promise<EntryRequest> {
   if (args.principal === undefined) throw new KtError('USAGE', 'give the principal with -p (or many with --from FILE)');
   if (args.kvno === undefined) throw new KtError('USAGE', 'give the key version with -k/--kvno: it must match the kvno the KDC has for the principal');
   const kvno = oneKvno(args.kvno, '--kvno');
+  warnRealmCase(ctx, args.principal);
   const principal = principalArg(args.principal, args['name-type'] === undefined ? undefined : parseNameType(args['name-type']));
   const enctypes = enctypesArg(ctx, args.enctype, args);
-  const secrets = secretSourceCount(args) + (args['random-key'] ? 1 : 0) + (args['key-hex'] !== undefined ? 1 : 0);
-  if (secrets > 1) throw new KtError('USAGE', 'give one key source: a password option, --random-key or --key-hex');
+  const secrets = secretSourceCount(args) + (args.random ? 1 : 0) + (args['key-hex'] !== undefined ? 1 : 0);
+  if (secrets > 1) throw new KtError('USAGE', 'give one key source: a password option, --random or --key-hex');
   let source: KeySource;
-  if (args['random-key']) source = { kind: 'random', random: ctx.random };
+  if (args.random) source = { kind: 'random', random: ctx.random };
   else if (args['key-hex'] !== undefined) source = { kind: 'key', key: fromHex(args['key-hex'], '--key-hex') };
   else {
     const salt = saltOf(principal, args);
-    const password = await readPassword(ctx, args, `Password for ${args.principal}: `);
+    const password = await readPassword(ctx, args, `Password for ${args.principal}: `, { confirm: true });
     source = { kind: 'password', password, salt, iterations: args.iterations };
   }
   return { principal, kvno, timestamp, enctypes, source };

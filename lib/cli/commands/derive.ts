@@ -6,6 +6,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { enctypesArg, policyOptions, principalArg, saltOf, saltOptions } from '../key-options.js';
 import type { PolicyArgs, SaltArgs } from '../key-options.js';
+import { warnRealmCase } from '../options.js';
 import { readPassword, secretOptions } from '../secrets.js';
 import type { SecretArgs } from '../secrets.js';
 
@@ -33,6 +34,7 @@ export const deriveCommand = defineCommand<DeriveArgs>((ctx: CliContext) => ({
       .example('$0 derive -p HTTP/web.example.com@EXAMPLE.COM -e aes256-cts-hmac-sha1-96 --password-file pw.txt', 'the key kinit would use')
       .example('$0 derive -e aes128 --salt EXAMPLE.COMuser --password-stdin < pw.txt', 'with an explicit salt'),
   handler: async (args) => {
+    warnRealmCase(ctx, args.principal);
     const principal = args.principal === undefined ? undefined : principalArg(args.principal);
     const salt = saltOf(principal, args);
     const infos = enctypesArg(ctx, [args.enctype], args);

@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { DEFAULT_KEYTAB, keytabLocation, readKeytab } from '../io.js';
 import { DEFAULT_KDC_TIMEOUT, kdcOptions, loadCliKrb5Config, resolversOf, type KdcArgs } from '../kdc-options.js';
 import { splitList } from '../options.js';
+import { paintStatus } from '../output.js';
 import { verifyDirectory, verifyDirectoryOptions, type VerifyDirectoryArgs } from '../verify-directory.js';
 
 interface DoctorArgs extends KdcArgs, VerifyDirectoryArgs {
@@ -69,6 +70,9 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
   handler: async (args) => {
     const loaded = loadCliKrb5Config(ctx);
     const keytab = await keytabView(ctx, args.keytab);
+    // A keytab of one realm is that realm's, whatever default_realm says.
+    const keytabRealms = [...new Set((keytab.entries ?? []).map((e) => e.principal.realm))];
+    const realm = args.realm ?? (keytabRealms.length === 1 ? keytabRealms[0] : undefined);
     const resolvers = resolversOf(args);
     const timeoutMs = Math.round((args.timeout ?? DEFAULT_KDC_TIMEOUT) * 1000);
     const io = nodeSocketIo();
@@ -84,7 +88,7 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
           directory: dir.directory,
         },
         {
-          realm: args.realm,
+          realm,
           kdcs: splitList(args.kdc),
           krb5conf: { paths: loaded.paths, config: loaded.config, missing: loaded.missing, error: loaded.error?.message },
           keytab,
@@ -93,7 +97,7 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
           configuredBaseDn: dir.baseDn,
         },
       );
-      ctx.stdout.write(args.json ? `${JSON.stringify(jsonDoctorReport(report), null, 2)}\n` : renderDoctorText(report));
+      ctx.stdout.write(args.json ? `${JSON.stringify(jsonDoctorReport(report), null, 2)}\n` : paintStatus(ctx, renderDoctorText(report)));
       ctx.exitCode = report.ok ? 0 : 1;
     } finally {
       await dir.close();

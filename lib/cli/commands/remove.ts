@@ -5,7 +5,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { keytabLocation, readKeytab, writeKeytab } from '../io.js';
 import { withKeytabLock } from '../lock.js';
-import { enctypeFilter, kvnoList, principalPatterns } from '../options.js';
+import { enctypeFilter, kvnoList, principalPatterns, warnRealmCase } from '../options.js';
 import { describeEntry, jsonEntry } from '../output.js';
 
 interface RemoveArgs {
@@ -40,6 +40,7 @@ export const removeCommand = defineCommand<RemoveArgs>((ctx: CliContext) => ({
       kvnos: kvnoList(args.kvno),
       enctypes: enctypeFilter(args.enctype),
     };
+    warnRealmCase(ctx, args.principal);
     const keep = args.keepKvnos;
     if (keep !== undefined && (!Number.isInteger(keep) || keep < 1)) {
       throw new KtError('USAGE', `--keep-kvnos ${keep}: give a whole number of at least 1`);

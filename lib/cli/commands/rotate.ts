@@ -22,7 +22,9 @@ import { isStdio } from '../context.js';
 import { checkWritable, keytabLocation, readBytes, readKeytabAndBytes, writeFileAtomic, writeKeytab } from '../io.js';
 import { principalArg } from '../key-options.js';
 import { KEEP_DEFAULT, KEEP_DESCRIBE, checkKeep, keepsLine, keptLine, rotatedKvnos } from '../keep-option.js';
+import { warnRealmCase } from '../options.js';
 import { lockKeytab } from '../lock.js';
+import { describeEntry, entryCount, textTable } from '../output.js';
 import { progress } from '../progress.js';
 import { directoryOptions, withDirectory } from './ad/common.js';
 import { runSelfRotation, selfOptions, type SelfArgs } from '../rotate-self-command.js';
@@ -88,6 +90,7 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
     } else {
       if (args.keytab === undefined) throw new KtError('USAGE', 'give the keytab to renew (or --from FILE)');
       if (args.account === undefined) throw new KtError('USAGE', 'give the AD account whose password changes with --account');
+      warnRealmCase(ctx, args.principal);
       jobs = [{ keytab: args.keytab, account: args.account, principals: args.principal ?? [], keep: args.keep }];
     }
 
@@ -115,9 +118,8 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
     if (args.json) ctx.stdout.write(`${JSON.stringify({ dryRun: args['dry-run'], rotations: results }, null, 2)}\n`);
     else if (jobs.length > 1) {
       ctx.stdout.write('\nsummary:\n');
-      for (const r of results) {
-        ctx.stdout.write(r.ok ? `  ok      ${r.account}  ${r.keytab}  kvno ${r.kvno?.from} -> ${r.kvno?.to}\n` : `  FAILED  ${r.account}  ${r.keytab}: ${r.error}${r.hint ? ` (${r.hint})` : ''}\n`);
-      }
+      const rows = results.map((r) => ['', r.ok ? 'ok' : 'FAILED', r.account, r.keytab, r.ok ? `kvno ${r.kvno?.from} -> ${r.kvno?.to}` : `${r.error}${r.hint ? ` (${r.hint})` : ''}`]);
+      ctx.stdout.write(textTable(['', 'status', 'account', 'keytab', 'result'], rows));
       const failed = results.filter((r) => !r.ok).length;
       ctx.stdout.write(`${results.length - failed} rotated, ${failed} failed\n`);
     }
@@ -223,10 +225,10 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   const { kept, removed } = prunedEntries(stagedEntries(keytab.entries, fresh), targets, job.keep);
   writeKeytab(ctx, loc, { entries: kept });
   await hooks.after?.('pruned');
-  for (const e of fresh) say(`added: ${formatPrincipal(e.principal)} kvno ${e.kvno} enctype ${e.enctype}`);
+  for (const e of fresh) say(`added: ${describeEntry(e)}`);
   const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   say(keptLine(rotatedKvnos(kept, targets), removedKvnos, job.keep));
   if (others.length) say(`left as they were (not ${account.sAMAccountName}'s): ${others.join(', ')}`);
-  say(`${loc.display}: ${kept.length} entries`);
+  say(`${loc.display}: ${entryCount(kept.length)}`);
   return { ...base, kvno: { from: account.msDSKeyVersionNumber ?? 0, to: kvno }, removedKvnos };
 }

@@ -3,6 +3,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { principalArg, saltOf, saltOptions } from '../key-options.js';
 import type { SaltArgs } from '../key-options.js';
+import { warnRealmCase } from '../options.js';
 
 interface SaltCommandArgs extends SaltArgs {
   principal: string | undefined;
@@ -22,6 +23,7 @@ export const saltCommand = defineCommand<SaltCommandArgs>((ctx: CliContext) => (
       .example('$0 salt -p HTTP/web.example.test@EXAMPLE.TEST --ad-user svc-web', 'salt of an AD user without UPN')
       .example('$0 salt -p host/web.example.test@EXAMPLE.TEST --ad-computer WEB$', 'salt of an AD computer account'),
   handler: (args) => {
+    warnRealmCase(ctx, args.principal);
     const principal = args.principal === undefined ? undefined : principalArg(args.principal);
     const salt = saltOf(principal, args);
     if (args.json) {

@@ -1,3 +1,4 @@
+import { checkSearchBase } from '../../doctor/search-base.js';
 import { KtError } from '../../errors.js';
 import { matchesFilter } from '../../keytab/ops.js';
 import { parsePrincipal, type Principal } from '../../principal.js';
@@ -9,7 +10,8 @@ import type { CliContext } from '../context.js';
 import { verifyDirectory, verifyDirectoryOptions, type VerifyDirectoryArgs } from '../verify-directory.js';
 import { keytabLocation, readKeytab } from '../io.js';
 import { cliKdcTransport, kdcOptions, loadCliKrb5Config, type KdcArgs } from '../kdc-options.js';
-import { principalPatterns } from '../options.js';
+import { principalPatterns, warnRealmCase } from '../options.js';
+import { paintStatus } from '../output.js';
 import { readSecretFile } from '../secrets.js';
 
 interface VerifyArgs extends KdcArgs, VerifyDirectoryArgs {
@@ -38,6 +40,8 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
       .example('$0 verify http.keytab -p HTTP/web.example.com@EXAMPLE.COM --kdc dc1.example.com', 'one principal, one KDC')
       .example('$0 verify http.keytab --password-file pw.txt', 'for a refused key, tell a wrong salt from a wrong password'),
   handler: async (args) => {
+    warnRealmCase(ctx, args.principal);
+    warnRealmCase(ctx, args.service, '--service');
     const loc = keytabLocation(ctx, args.keytab);
     const kt = await readKeytab(ctx, loc);
     const loaded = loadCliKrb5Config(ctx);
@@ -63,6 +67,13 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
     const password = args['password-file'] !== undefined ? await readSecretFile(ctx, args['password-file']) : undefined;
     const dir = await verifyDirectory(ctx, args);
     try {
+      // A search base outside the domain would make every account look missing: say so first.
+      if (dir.directory && dir.baseDn !== undefined) {
+        for (const r of new Set(entries.map((e) => e.principal.realm))) {
+          const base = await checkSearchBase({ realm: r, configuredBaseDn: dir.baseDn, directory: dir.directory });
+          if (base.severity === 'error') extra.push({ check: 'directory', status: 'FAIL', what: 'LDAP search base', reason: base.why, fix: base.fix });
+        }
+      }
       const report = await verifyKeytab(
         {
           transport: cliKdcTransport(args, config),
@@ -81,9 +92,9 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
         },
       );
       const checks = [...extra, ...report.checks];
-      const full = { checks, ok: report.ok };
-      ctx.stdout.write(args.json ? `${JSON.stringify(jsonReport(full), null, 2)}\n` : renderText(full));
-      ctx.exitCode = report.ok ? 0 : 1;
+      const full = { checks, ok: report.ok && !extra.some((c) => c.status === 'FAIL') };
+      ctx.stdout.write(args.json ? `${JSON.stringify(jsonReport(full), null, 2)}\n` : paintStatus(ctx, renderText(full)));
+      ctx.exitCode = full.ok ? 0 : 1;
     } finally {
       if (password) password.fill(0);
       await dir.close();

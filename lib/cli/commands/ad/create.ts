@@ -11,6 +11,7 @@ import { readPassword, secretOptions, secretSourceCount } from '../../secrets.js
 import type { SecretArgs } from '../../secrets.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { requireContainer } from './ou.js';
 import { accountJson, accountText } from './show.js';
 
 interface CreateArgs extends DirectoryArgs, SecretArgs {
@@ -20,7 +21,7 @@ interface CreateArgs extends DirectoryArgs, SecretArgs {
   upn: string | undefined;
   spn: string[] | undefined;
   enctypes: string | undefined;
-  'random-password': boolean;
+  random: boolean;
   'show-password': boolean;
   'allow-weak': boolean;
   'dry-run': boolean;
@@ -40,7 +41,7 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
           .option('upn', { type: 'string', describe: 'userPrincipalName, e.g. HTTP/web.example.com@EXAMPLE.COM (decides the salt)' })
           .option('spn', { type: 'string', array: true, describe: 'servicePrincipalName to add (repeat or separate with commas)' })
           .option('enctypes', { type: 'string', describe: 'msDS-SupportedEncryptionTypes: e.g. aes256,aes128 (see "ad enctypes")' })
-          .option('random-password', { type: 'boolean', default: false, describe: 'set a random 32-character password (not shown unless --show-password)' })
+          .option('random', { alias: 'random-password', type: 'boolean', default: false, describe: 'set a random 32-character password (not shown unless --show-password)' })
           .option('show-password', { type: 'boolean', default: false, describe: 'print the random password' })
           .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single-DES enctypes' })
           .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check and show the LDAP changes, change nothing' })
@@ -48,11 +49,11 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
         // No prompt here: without a password option the account is created disabled.
         'Password (default: none, the account stays disabled until "keytab ad setpass"):',
       )
-        .example('$0 ad create svc-web --upn HTTP/web.example.com@EXAMPLE.COM --spn HTTP/web.example.com --enctypes aes256,aes128 --random-password', '')
+        .example('$0 ad create svc-web --upn HTTP/web.example.com@EXAMPLE.COM --spn HTTP/web.example.com --enctypes aes256,aes128 --random', '')
         .example('$0 ad create web --computer --spn host/web.example.com', 'a computer account, disabled until a password is set') as Argv<CreateArgs>,
     handler: async (args) => {
-      if (args['random-password'] && secretSourceCount(args) > 0) throw new KtError('USAGE', 'give --random-password or a password option, not both');
-      if (args['show-password'] && !args['random-password']) throw new KtError('USAGE', '--show-password shows a --random-password; a password you gave is not printed');
+      if (args.random && secretSourceCount(args) > 0) throw new KtError('USAGE', 'give --random or a password option, not both');
+      if (args['show-password'] && !args.random) throw new KtError('USAGE', '--show-password shows a --random password; a password you gave is not printed');
       const spns = splitList(args.spn);
       let enctypes: number | undefined;
       if (args.enctypes !== undefined) {
@@ -65,12 +66,14 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
       }
       const name = args.account.replace(/\$$/, '');
       let password: string | undefined;
-      if (args['random-password']) password = randomPassword(ctx.random, { avoid: [name] });
-      else if (secretSourceCount(args) > 0) password = passwordText(await readPassword(ctx, args, `Password for ${args.account}: `));
+      if (args.random) password = randomPassword(ctx.random, { avoid: [name] });
+      else if (secretSourceCount(args) > 0) password = passwordText(await readPassword(ctx, args, `Password for ${args.account}: `, { confirm: true }));
       await withDirectory(
         ctx,
         args,
         async (dir) => {
+          // Checked in a dry run too: the add would fail under a container that is not there.
+          if (args.ou !== undefined) await requireContainer(dir, args.ou);
           const r = await createAccount(
             dir,
             { name: args.account, kind: args.computer ? 'computer' : 'user', ou: args.ou, upn: args.upn, spns, enctypes, password },

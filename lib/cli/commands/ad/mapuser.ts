@@ -5,6 +5,7 @@ import { mapUser } from '../../../ad/writes.js';
 import { adUpnSalt } from '../../../salt/rules.js';
 import { parsePrincipal } from '../../../principal.js';
 import type { CliContext } from '../../context.js';
+import { warnRealmCase } from '../../options.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
 
@@ -31,6 +32,7 @@ export const mapuserCommand = (ctx: CliContext): CommandModule<object, MapUserAr
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
         .example('$0 ad mapuser svc-web -p HTTP/web.example.com@EXAMPLE.COM', '') as Argv<MapUserArgs>,
     handler: async (args) => {
+      warnRealmCase(ctx, args.principal);
       await withDirectory(ctx, args, async (dir) => {
         const account = await requireAccount(dir, args.account);
         const principal = parsePrincipal(args.principal, { defaultRealm: account.realm });

@@ -27,9 +27,9 @@ import type { KeytabLocation } from '../../io.js';
 import { lockKeytab } from '../../lock.js';
 import { setPasswordByKpasswd } from '../../ad-kpasswd.js';
 import { enctypesArg } from '../../key-options.js';
-import { splitList } from '../../options.js';
-import { describeEntry, jsonEntry } from '../../output.js';
-import { readPassword, secretOptions, secretSourceCount } from '../../secrets.js';
+import { splitList, warnRealmCase } from '../../options.js';
+import { describeEntry, entryCount, jsonEntry } from '../../output.js';
+import { promptPassword, readPassword, secretOptions, secretSourceCount } from '../../secrets.js';
 import type { SecretArgs } from '../../secrets.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
@@ -95,12 +95,7 @@ function checkPasswordOptions(ctx: CliContext, args: SetpassArgs): void {
 async function newPassword(ctx: CliContext, args: SetpassArgs, account: AccountRecord): Promise<{ text: string; random: boolean }> {
   const sources = secretSourceCount(args);
   if (args.random) return { text: randomPassword(ctx.random, { avoid: [account.sAMAccountName.replace(/\$$/, '')] }), random: true };
-  if (sources === 0) {
-    const first = await ctx.promptSecret(`New password for ${account.sAMAccountName}: `);
-    const again = await ctx.promptSecret('Type it again: ');
-    if (first !== again) throw new KtError('INPUT_INVALID', 'the two passwords differ; nothing was changed');
-    return { text: first, random: false };
-  }
+  if (sources === 0) return { text: await promptPassword(ctx, `New password for ${account.sAMAccountName}: `, true), random: false };
   return { text: passwordText(await readPassword(ctx, args, `New password for ${account.sAMAccountName}: `)), random: false };
 }
 
@@ -127,6 +122,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
     handler: async (args) => {
       const dryRun = args['dry-run'];
       checkPasswordOptions(ctx, args);
+      warnRealmCase(ctx, splitList(args.principal));
       // The -o keytab is locked from its read to its write, across the password change.
       using _lock = args.output !== undefined && !dryRun ? await lockKeytab(ctx, keytabLocation(ctx, args.output).path, { create: true }) : undefined;
       let loc: KeytabLocation | undefined;
@@ -195,7 +191,7 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
           if (loc) {
             ctx.stdout.write(`salt: "${salt.text}" (${salt.explanation})\n`);
             for (const e of entries) ctx.stdout.write(`${dryRun ? 'would add' : 'added'}: ${describeEntry(e)}\n`);
-            ctx.stdout.write(`${dryRun ? 'dry run: ' : ''}${entries.length} ${dryRun ? 'would be added' : 'added'}, ${total} entries in ${loc.display}\n`);
+            ctx.stdout.write(`${dryRun ? 'dry run: ' : ''}${entries.length} ${dryRun ? 'would be added' : 'added'}, ${entryCount(total)} in ${loc.display}\n`);
           }
           if (shown !== undefined) ctx.stdout.write(`password: ${shown}\n`);
         },
