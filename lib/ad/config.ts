@@ -174,7 +174,7 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
   const { env } = sources;
   const urlText = pick(options.ldapUrl, env, DIRECTORY_ENV.url);
   if (urlText === undefined) {
-    throw new KtError('AD_CONFIG', 'no directory given', { hint: `give --ldap-url ldaps://DC (or set ${DIRECTORY_ENV.url}), with --bind-dn and --ca-file or their variables ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile}` });
+    throw new KtError('AD_CONFIG', 'no directory given', { hint: `after kinit admin@REALM, give --ldap-url ldap://DC (Kerberos); or ldaps://DC with --bind-dn and --ca-file (or set ${DIRECTORY_ENV.url}, ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile})` });
   }
   const parsed = parseLdapUrl(urlText);
   const startTls = options.startTls === true;

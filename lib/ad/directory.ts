@@ -79,6 +79,8 @@ export interface DirectoryAuthInfo {
   readonly from?: string;
   readonly service?: string;
   readonly kdc?: string;
+  /** Kerberos: the largest sealed message the DC accepts, when the SASL layer reports it. */
+  readonly maxBuffer?: number;
 }
 
 /** A bound session over ldapts. Close it (or `await using` it) when done. */
@@ -145,7 +147,9 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     };
     const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
     dir = new LdapDirectory(client, config, false);
-    dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info };
+    // The DC's maximum message size, once lib/node/sasl-socket.ts reports it.
+    const maxBuffer = (conn as { readonly maxSize?: unknown }).maxSize;
+    dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info, ...(typeof maxBuffer === 'number' ? { maxBuffer } : {}) };
     try {
       await dir.#readRootDse();
     } catch (err) {
