@@ -205,10 +205,12 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   }
 
   #context(operation: DirectoryOperation, dn?: string): ErrorContext {
+    // Kerberos: the client principal names the account in messages ("x@REALM may not ...").
+    const who = this.#config.bindDn ?? this.#auth?.client;
     return {
       operation,
       url: this.#config.url,
-      ...(this.#config.bindDn !== undefined ? { bindDn: this.#config.bindDn } : {}),
+      ...(who !== undefined ? { bindDn: who } : {}),
       caFile: this.#config.caFile,
       timeoutMs: this.#config.timeoutMs,
       ...(dn !== undefined ? { dn } : {}),
