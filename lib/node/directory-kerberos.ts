@@ -82,6 +82,15 @@ function refusal(what: string, failure: KdcFailure, o: { hint?: string | undefin
   });
 }
 
+/** The newest keys of `principal` in an admin keytab (AD_CONFIG when it has none). */
+export function adminKeytabKeys(keytab: string, principalName: string): KrbKey[] {
+  const principal = parsePrincipal(principalName);
+  const entries = parseKeytab(readFileBounded(keytab, { max: KEYTAB_MAX_BYTES, what: 'keytab' }).bytes).entries.filter((e) => samePrincipal(e.principal, principal));
+  if (entries.length === 0) throw new KtError('AD_CONFIG', `${keytab} has no keys for ${principalName}`, { hint: 'give the principal the admin keytab holds with --admin-principal (keytab list shows them)' });
+  const newest = Math.max(...entries.map((e) => e.kvno));
+  return entries.filter((e) => e.kvno === newest).map((e) => ({ enctype: e.enctype, key: e.key, kvno: e.kvno }));
+}
+
 async function tgtFrom(auth: KerberosAuth, env: Readonly<Record<string, string | undefined>>, dcHost: string, timeoutMs: number): Promise<{ tgt: KrbCredentials; ctx: KrbContext; kdc: string; from: string }> {
   if (auth.source === 'ccache') {
     const loaded = await readCcache({ env, config: loadConfig(env), ...(auth.ccache !== undefined ? { name: auth.ccache } : {}) });
@@ -91,13 +100,7 @@ async function tgtFrom(auth: KerberosAuth, env: Readonly<Record<string, string |
   }
   const principal = parsePrincipal(auth.principal);
   const { ctx, kdc } = kdcContext(env, principal.realm, dcHost, timeoutMs);
-  let keys: KrbKey[] | undefined;
-  if (auth.source === 'keytab') {
-    const entries = parseKeytab(readFileBounded(auth.keytab, { max: KEYTAB_MAX_BYTES, what: 'keytab' }).bytes).entries.filter((e) => samePrincipal(e.principal, principal));
-    if (entries.length === 0) throw new KtError('AD_CONFIG', `${auth.keytab} has no keys for ${auth.principal}`, { hint: 'give the principal the admin keytab holds with --admin-principal (keytab list shows them)' });
-    const newest = Math.max(...entries.map((e) => e.kvno));
-    keys = entries.filter((e) => e.kvno === newest).map((e) => ({ enctype: e.enctype, key: e.key, kvno: e.kvno }));
-  }
+  const keys = auth.source === 'keytab' ? adminKeytabKeys(auth.keytab, auth.principal) : undefined;
   const secret = keys ? { keys } : { password: auth.source === 'password' ? auth.password : '' };
   const r = await getInitialTicket(ctx, principal, secret);
   if (!r.ok) {
