@@ -1,26 +1,24 @@
 /**
  * The directory session: the one place that talks LDAP (through ldapts) and the one place
- * Buffers appear (attribute values on the wire). LDAPS or StartTLS with certificate
- * verification, a simple bind with a DN or UPN, timeouts, and the base DN from the RootDSE.
+ * Buffers appear (attribute values on the wire). A Kerberos bind sealed on ldap://
+ * (lib/node/directory-kerberos.ts), or LDAPS / StartTLS with certificate verification and a
+ * simple bind with a DN or UPN; timeouts, the base DN from the RootDSE, and `auth`: how it bound.
  *
  *   await using dir = await openDirectory(config);
  *   const account = await requireAccount(dir, 'svc-web');
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import type { connect as netConnect } from 'node:net';
+import { isIP, type connect as netConnect } from 'node:net';
 import { enctypeName } from '../crypto/enctypes.js';
 import { openSealedConnection } from '../node/directory-kerberos.js';
 import type { SealedSocket } from '../node/sasl-socket.js';
-import { rootCertificates } from 'node:tls';
-import type { ConnectionOptions } from 'node:tls';
+import { rootCertificates, type ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
 import type { Entry } from 'ldapts';
 import { KtError } from '../errors.js';
 import { assertSafeToSend, carriesSecret } from './changes.js';
 import { refuseLoggedPassword } from './debug-guard.js';
-import type { DirectoryConfig, KerberosAuth } from './config.js';
-import { parseLdapUrl } from './config.js';
+import { parseLdapUrl, type DirectoryConfig, type KerberosAuth } from './config.js';
 import { directoryError } from './errors.js';
 import type { DirectoryOperation, ErrorContext } from './errors.js';
 import type { AttrValue, DirEntry, Directory, DirectoryChange, SearchRequest } from './types.js';
@@ -74,12 +72,11 @@ export interface DirectoryAuthInfo {
   readonly layer: string;
   /** The bind DN, or the Kerberos client principal. */
   readonly client: string;
-  /** Kerberos: where the credentials came from, the service principal and the KDC asked. */
+  /** Kerberos: the credentials' source and origin, the service principal, the KDC, the DC's max message size. */
   readonly source?: string;
   readonly from?: string;
   readonly service?: string;
   readonly kdc?: string;
-  /** Kerberos: the largest sealed message the DC accepts, when the SASL layer reports it. */
   readonly maxBuffer?: number;
 }
 
@@ -147,8 +144,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     };
     const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
     dir = new LdapDirectory(client, config, false);
-    // The DC's maximum message size, once lib/node/sasl-socket.ts reports it.
-    const maxBuffer = (conn as { readonly maxSize?: unknown }).maxSize;
+    const maxBuffer = (conn as { readonly maxSize?: unknown }).maxSize; // once sasl-socket.ts reports the DC's offer
     dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info, ...(typeof maxBuffer === 'number' ? { maxBuffer } : {}) };
     try {
       await dir.#readRootDse();
@@ -300,6 +296,4 @@ export class LdapDirectory implements Directory, AsyncDisposable {
 }
 
 /** Opens a bound session; see LdapDirectory.open. */
-export function openDirectory(config: DirectoryConfig): Promise<LdapDirectory> {
-  return LdapDirectory.open(config);
-}
+export const openDirectory = (config: DirectoryConfig): Promise<LdapDirectory> => LdapDirectory.open(config);
