@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { interopEnabled, runTool, sambaDc } from './env.js';
+import { interopEnabled, runTool, sambaDc, tempDir } from './env.js';
 
 const ad = sambaDc();
 const BIN = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/bin/keytab.cjs');
@@ -41,6 +41,18 @@ describe.runIf(interopEnabled() && ad?.kerberos !== undefined)('directory auth a
   it('doctor and verify bind the same way and say so', async () => {
     const doctor = await runCli(['doctor', '--realm', ad!.realm, '--kdc', ad!.kdc, '--no-dns', '--keytab', '/nonexistent/k.keytab'], { env: env() });
     expect(doctor.stdout).toContain(`OK     directory: auth ${k().ldapUrl}  — Kerberos (ticket cache ${k().ccache}) as ${k().adminPrincipal}; service ldap/dc1.example.test@${ad!.realm}`);
+    const tmp = tempDir('ktp-auth-');
+    try {
+      const kt = `${tmp.path}/admin.keytab`;
+      const add = await runCli(['add', kt, '-p', k().adminPrincipal, '-k', '1', '-e', 'aes256-cts-hmac-sha1-96', '--password-file', ad!.bindPasswordFile], { env: env() });
+      expect(add.code, add.stderr).toBe(0);
+      const verify = await runCli(['verify', kt, '--kdc', ad!.kdc, '--no-dns'], { env: env() });
+      const line = verify.stdout.split('\n').find((l) => l.includes(`auth ${k().ldapUrl}`));
+      expect(line, verify.stdout).toContain(`OK    auth ${k().ldapUrl}  — Kerberos (ticket cache ${k().ccache}) as ${k().adminPrincipal}; service ldap/dc1.example.test@${ad!.realm};`);
+      expect(line).toContain('(ldap://127.0.0.1 without TLS: Kerberos (SASL GSSAPI, sealed), the default there)');
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('no ticket cache: the cause and kinit, KEYRING:/KCM: with the FILE: one-liner', async () => {
