@@ -1,31 +1,27 @@
 /**
  * Where the directory is and how to bind to it: from options (flags), then the environment
  * (KEYTAB_LDAP_URL, KEYTAB_BIND_DN, KEYTAB_BIND_PASSWORD or KEYTAB_BIND_PASSWORD_FILE,
- * KEYTAB_BASE_DN, KEYTAB_CA_FILE), then a no-echo prompt for the password. File reading,
- * prompting and warnings are injected, so the rules below are tested without a terminal.
+ * KEYTAB_BASE_DN, KEYTAB_CA_FILE, KEYTAB_AUTH, KEYTAB_ADMIN_KEYTAB, KEYTAB_ADMIN_PRINCIPAL), then a
+ * no-echo prompt for the password. Which bind is used (Kerberos or simple) is auth-choice.ts's
+ * rule. File reading, prompting and warnings are injected, so the rules are tested without a
+ * terminal.
  */
 import { KtError } from '../errors.js';
-import { looksLikeDn } from './escape.js';
+
+import { chooseAuth, kerberosCredentials, parseAuthMode } from './auth-choice.js';
+import type { AuthChoice, KerberosAuth } from './auth-choice.js';
+
+export type { AuthChoice, AuthMode, KerberosAuth } from './auth-choice.js';
 
 /** Everything openDirectory() needs. */
-/**
- * Kerberos credentials for the directory (SASL GSSAPI with sealing on ldap://): the admin's
- * ticket cache, an admin password (a TGT is asked for with it, and kept in memory only), or
- * an admin keytab (for cron jobs).
- */
-export type KerberosAuth =
-  | { readonly source: 'ccache'; readonly ccache?: string | undefined }
-  | { readonly source: 'password'; readonly principal: string; readonly password: string }
-  | { readonly source: 'keytab'; readonly principal: string; readonly keytab: string };
-
-export type AuthMode = 'auto' | 'kerberos' | 'simple';
-
 export interface DirectoryConfig {
   /** `ldaps://host[:port]` or `ldap://host[:port]`. */
   readonly url: string;
   /** Simple binds: a DN (`CN=admin,CN=Users,DC=example,DC=com`) or a UPN (`admin@example.com`). */
   readonly bindDn: string | undefined;
   readonly bindPassword: string | undefined;
+  /** Which bind was chosen and why (--auth, the URL, the credentials given). */
+  readonly auth?: AuthChoice | undefined;
   /** Set: bind with Kerberos (SASL GSSAPI, sealed) instead of a simple bind. */
   readonly kerberos?: KerberosAuth | undefined;
   /** The DC's host name for its ldap/ SPN, when the URL holds an address (default: the RootDSE's dnsHostName). */
@@ -138,7 +134,7 @@ export function requireEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 
   if (isEncryptedTransport(config)) return;
   throw new KtError('AD_INSECURE_PASSWORD_WRITE', `refusing to send a password to ${config.url} over an unencrypted connection (nothing was sent)`, {
     details: { url: config.url },
-    hint: 'use ldaps://HOST (port 636), add --starttls to an ldap:// URL, or bind with Kerberos (kinit admin@REALM, then ldap://HOST without a bind DN)',
+    hint: 'bind with Kerberos (kinit admin@REALM, then ldap://HOST without --auth simple), or use ldaps://HOST (port 636) or --starttls',
   });
 }
 
@@ -173,51 +169,12 @@ async function bindPassword(options: DirectoryOptions, sources: ConfigSources, b
   });
 }
 
-function authMode(text: string | undefined): AuthMode {
-  const mode = (text ?? 'auto').toLowerCase();
-  if (mode === 'auto' || mode === 'kerberos' || mode === 'simple') return mode;
-  throw new KtError('USAGE', `--auth ${text}: give kerberos, simple or auto`);
-}
-
-/** A principal from a UPN or principal name: the realm in upper case (admin@example.com -> admin@EXAMPLE.COM). */
-function kerberosPrincipal(name: string): string {
-  if (looksLikeDn(name)) {
-    throw new KtError('AD_CONFIG', `${name} is a DN: a Kerberos bind needs the account as a principal or UPN`, { hint: 'give --bind-dn admin@EXAMPLE.COM' });
-  }
-  const at = name.lastIndexOf('@');
-  if (at <= 0) throw new KtError('AD_CONFIG', `${name}: give the account with its realm, admin@EXAMPLE.COM`);
-  return `${name.slice(0, at)}@${name.slice(at + 1).toUpperCase()}`;
-}
-
-/**
- * Where the Kerberos credentials come from: an admin keytab (--admin-keytab), else the bind
- * account's password (--bind-dn, its password from a file, the environment or the prompt),
- * else the admin's ticket cache (KRB5CCNAME or krb5.conf's default), the usual way after
- * `kinit admin@REALM`.
- */
-async function kerberosAuth(options: DirectoryOptions, sources: ConfigSources, bindDn: string | undefined): Promise<KerberosAuth> {
-  const { env } = sources;
-  const keytab = pick(options.adminKeytab, env, DIRECTORY_ENV.adminKeytab);
-  const adminPrincipal = pick(options.adminPrincipal, env, DIRECTORY_ENV.adminPrincipal);
-  if (keytab !== undefined) {
-    const principal = adminPrincipal ?? bindDn;
-    if (principal === undefined) throw new KtError('AD_CONFIG', `--admin-keytab ${keytab} needs the principal to use from it`, { hint: `give --admin-principal admin@EXAMPLE.COM (or set ${DIRECTORY_ENV.adminPrincipal})` });
-    return { source: 'keytab', principal: kerberosPrincipal(principal), keytab };
-  }
-  if (adminPrincipal !== undefined) throw new KtError('USAGE', '--admin-principal goes with --admin-keytab', { hint: 'for a password, give the account with --bind-dn' });
-  if (bindDn !== undefined) {
-    const principal = kerberosPrincipal(bindDn);
-    return { source: 'password', principal, password: await bindPassword(options, sources, principal) };
-  }
-  return { source: 'ccache' };
-}
-
 /** Resolves the configuration; warns about clear-text LDAP and disabled verification. */
 export async function resolveDirectoryConfig(options: DirectoryOptions, sources: ConfigSources): Promise<DirectoryConfig> {
   const { env } = sources;
   const urlText = pick(options.ldapUrl, env, DIRECTORY_ENV.url);
   if (urlText === undefined) {
-    throw new KtError('AD_CONFIG', 'no directory given', { hint: `give --ldap-url ldaps://DC (or set ${DIRECTORY_ENV.url}), with --bind-dn and --ca-file or their variables ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile}` });
+    throw new KtError('AD_CONFIG', 'no directory given', { hint: `after kinit admin@REALM, give --ldap-url ldap://DC (Kerberos); or ldaps://DC with --bind-dn and --ca-file (or set ${DIRECTORY_ENV.url}, ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile})` });
   }
   const parsed = parseLdapUrl(urlText);
   const startTls = options.startTls === true;
@@ -225,19 +182,12 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
     throw new KtError('AD_CONFIG', `--starttls is for ldap:// URLs; ${urlText} is already TLS`, { hint: 'drop --starttls, or use ldap://HOST:389 --starttls' });
   }
   const bindDn = pick(options.bindDn, env, DIRECTORY_ENV.bindDn);
-  const mode = authMode(pick(options.auth, env, DIRECTORY_ENV.auth));
+  const adminKeytab = pick(options.adminKeytab, env, DIRECTORY_ENV.adminKeytab);
+  const adminPrincipal = pick(options.adminPrincipal, env, DIRECTORY_ENV.adminPrincipal);
   const tls = parsed.scheme === 'ldaps' || startTls;
-  // auto is a simple bind, as before; Kerberos is asked for (--auth kerberos, KEYTAB_AUTH).
-  // (Making it the default for ldap:// waits for the Kerberos runs of every AD suite to pass.)
-  const kerberosWanted = mode === 'kerberos';
-  if (kerberosWanted && tls) {
-    throw new KtError('AD_CONFIG', `--auth kerberos binds over ldap:// and seals the connection with Kerberos; ${urlText} is TLS`, {
-      hint: `give ldap://${parsed.host} (port 389, no --starttls), or --auth simple with a bind DN and password`,
-    });
-  }
-  if (!kerberosWanted && bindDn === undefined) {
-    throw new KtError('AD_CONFIG', 'no bind account given', { hint: `give --bind-dn admin@example.com (a UPN or a DN), or set ${DIRECTORY_ENV.bindDn}; or bind with Kerberos: kinit admin@REALM, then --ldap-url ldap://${parsed.host}` });
-  }
+  const inputs = { mode: parseAuthMode(pick(options.auth, env, DIRECTORY_ENV.auth)), scheme: parsed.scheme, host: parsed.host, startTls, bindDn, adminKeytab, adminPrincipal };
+  const auth = chooseAuth(inputs);
+  const kerberosWanted = auth.method === 'kerberos';
   const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new KtError('USAGE', `--timeout ${String(options.timeout)}: give a number of seconds above 0`);
@@ -245,7 +195,7 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
   const caFile = pick(options.caFile, env, DIRECTORY_ENV.caFile);
   const insecureTls = options.insecureTls === true;
   if (!tls && !kerberosWanted) {
-    sources.warn(`${parsed.url} without --starttls is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use ldaps://, --starttls or Kerberos (--auth kerberos)`);
+    sources.warn(`${parsed.url} without --starttls is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use Kerberos (drop --auth simple), ldaps:// or --starttls`);
     if (insecureTls) sources.warn('--insecure-tls has no effect without TLS');
   } else if (insecureTls && tls) {
     sources.warn(`TLS certificate verification is OFF (--insecure-tls): anyone on the network path can pose as ${parsed.host}, read the bind password and every password set; use --ca-file instead`);
@@ -254,9 +204,9 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new KtError('AD_CONFIG', `${caFile}: no PEM certificate in it`, { hint: 'give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----); convert DER with: openssl x509 -inform der -in ca.cer -out ca.pem' });
   }
-  const base = { url: parsed.url, baseDn: pick(options.baseDn, env, DIRECTORY_ENV.baseDn), caFile, ca, startTls, insecureTls };
+  const base = { url: parsed.url, auth, baseDn: pick(options.baseDn, env, DIRECTORY_ENV.baseDn), caFile, ca, startTls, insecureTls };
   if (kerberosWanted) {
-    const kerberos = await kerberosAuth(options, sources, bindDn);
+    const kerberos = await kerberosCredentials(inputs, (principal) => bindPassword(options, sources, principal));
     return {
       ...base,
       bindDn: undefined,

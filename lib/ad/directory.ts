@@ -1,14 +1,14 @@
 /**
  * The directory session: the one place that talks LDAP (through ldapts) and the one place
- * Buffers appear (attribute values on the wire). LDAPS or StartTLS with certificate
- * verification, a simple bind with a DN or UPN, timeouts, and the base DN from the RootDSE.
+ * Buffers appear (attribute values on the wire). A Kerberos bind sealed on ldap://
+ * (lib/node/directory-kerberos.ts), or LDAPS / StartTLS with certificate verification and a
+ * simple bind with a DN or UPN; timeouts, the base DN from the RootDSE, and `auth`: how it bound.
  *
  *   await using dir = await openDirectory(config);
  *   const account = await requireAccount(dir, 'svc-web');
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import type { connect as netConnect } from 'node:net';
+import { isIP, type connect as netConnect } from 'node:net';
 import { enctypeName } from '../crypto/enctypes.js';
 import { openSealedConnection } from '../node/directory-kerberos.js';
 import { rootCertificates } from 'node:tls';
@@ -18,8 +18,7 @@ import type { Entry } from 'ldapts';
 import { KtError } from '../errors.js';
 import { assertSafeToSend, carriesSecret } from './changes.js';
 import { refuseLoggedPassword } from './debug-guard.js';
-import type { DirectoryConfig, KerberosAuth } from './config.js';
-import { parseLdapUrl } from './config.js';
+import { parseLdapUrl, type DirectoryConfig, type KerberosAuth } from './config.js';
 import { directoryError } from './errors.js';
 import type { DirectoryOperation, ErrorContext } from './errors.js';
 import type { AttrValue, DirEntry, Directory, DirectoryChange, SearchRequest } from './types.js';
@@ -79,11 +78,12 @@ export interface DirectoryAuthInfo {
   readonly layer: string;
   /** The bind DN, or the Kerberos client principal. */
   readonly client: string;
-  /** Kerberos: where the credentials came from, the service principal and the KDC asked. */
+  /** Kerberos: the credentials' source and origin, the service principal, the KDC, the DC's max message size. */
   readonly source?: string;
   readonly from?: string;
   readonly service?: string;
   readonly kdc?: string;
+  readonly maxBuffer?: number;
 }
 
 /** A bound session over ldapts. Close it (or `await using` it) when done. */
@@ -142,7 +142,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     const { conn, info, createConnection } = await openSealedConnection(config);
     const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
     const dir = new LdapDirectory(client, config, false);
-    dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info };
+    dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info, maxBuffer: conn.maxSize };
     try {
       await dir.#readRootDse();
     } catch (err) {
@@ -198,10 +198,12 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   }
 
   #context(operation: DirectoryOperation, dn?: string): ErrorContext {
+    // Kerberos: the client principal names the account in messages ("x@REALM may not ...").
+    const who = this.#config.bindDn ?? this.#auth?.client;
     return {
       operation,
       url: this.#config.url,
-      ...(this.#config.bindDn !== undefined ? { bindDn: this.#config.bindDn } : {}),
+      ...(who !== undefined ? { bindDn: who } : {}),
       caFile: this.#config.caFile,
       timeoutMs: this.#config.timeoutMs,
       ...(dn !== undefined ? { dn } : {}),
@@ -294,6 +296,4 @@ export class LdapDirectory implements Directory, AsyncDisposable {
 }
 
 /** Opens a bound session; see LdapDirectory.open. */
-export function openDirectory(config: DirectoryConfig): Promise<LdapDirectory> {
-  return LdapDirectory.open(config);
-}
+export const openDirectory = (config: DirectoryConfig): Promise<LdapDirectory> => LdapDirectory.open(config);

@@ -59,6 +59,8 @@ export const BIND_DATA_CODES: Readonly<Record<string, { readonly words: string; 
   '701': { words: 'the account has expired', hint: 'extend accountExpires of the bind account' },
   '773': { words: 'the password must be changed before first logon', hint: 'set a new password for the bind account (pwdLastSet is 0)' },
   '775': { words: 'the account is locked out', hint: 'wait for the lockout to end or unlock the bind account' },
+  // SEC_E_BAD_BINDINGS: the DC requires LDAPS channel binding (LdapEnforceChannelBinding), which the bind did not carry.
+  '80090346': { words: 'the DC requires channel binding on LDAPS, which this bind does not carry', hint: 'bind with Kerberos over ldap:// instead (kinit admin@REALM, then --ldap-url ldap://DC): its sealing does not depend on TLS channel binding' },
 });
 
 interface Rule {
@@ -226,7 +228,7 @@ function resultCodeError(rc: number, facts: ErrorFacts, ctx: ErrorContext, err: 
   if (rc === 8 || rc === 13) {
     return new KtError('AD_STRONG_AUTH_REQUIRED', `${target(ctx)} requires an encrypted connection ("${facts.message}")`, {
       ...base,
-      hint: 'use ldaps://HOST (port 636), or add --starttls to the ldap:// URL',
+      hint: 'bind with Kerberos, which signs and seals on port 389 (kinit admin@REALM, then ldap://HOST without --auth simple), or use ldaps://HOST (port 636) or --starttls',
     });
   }
   if (rc === 50) {

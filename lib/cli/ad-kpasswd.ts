@@ -19,13 +19,12 @@ import type { Directory } from '../ad/types.js';
 import type { SetPasswordResult } from '../ad/password.js';
 import { utf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
-import { parseKeytab } from '../keytab/decode.js';
 import { getServiceTicket, type KrbCredentials } from '../krb5/client.js';
 import { ccacheCredentials, findCredential, isExpired, principalText, requireTgt } from '../krb5/ccache.js';
 import { configValues, type Krb5Config } from '../krb5/config.js';
 import { adminChangepwTicket, changepwPrincipal, setPasswordAs, type KpasswdContext } from '../krb5/kpasswd.js';
-import { formatPrincipal, parsePrincipal, samePrincipal } from '../principal.js';
-import { KEYTAB_MAX_BYTES, readFileBounded } from '../node/bounded-read.js';
+import { formatPrincipal, parsePrincipal } from '../principal.js';
+import { adminKeytabKeys } from '../node/directory-kerberos.js';
 import { readCcache } from '../node/ccache.js';
 import type { CliContext } from './context.js';
 import { loadCliKrb5Config } from './kdc-options.js';
@@ -65,12 +64,7 @@ function fromCcache(auth: Extract<KerberosAuth, { source: 'ccache' }>): AdminTic
 
 function fromKeytab(auth: Extract<KerberosAuth, { source: 'keytab' }>): AdminTicket {
   return async (_ctx, kctx) => {
-    const admin = parsePrincipal(auth.principal);
-    const entries = parseKeytab(readFileBounded(auth.keytab, { max: KEYTAB_MAX_BYTES, what: 'keytab' }).bytes).entries.filter((e) => samePrincipal(e.principal, admin));
-    if (entries.length === 0) throw new KtError('AD_CONFIG', `${auth.keytab} has no keys for ${auth.principal}`, { hint: 'give the principal the admin keytab holds with --admin-principal (keytab list shows them)' });
-    const newest = Math.max(...entries.map((e) => e.kvno));
-    const keys = entries.filter((e) => e.kvno === newest).map((e) => ({ enctype: e.enctype, key: e.key, kvno: e.kvno }));
-    return adminChangepwTicket(kctx, admin, { keys });
+    return adminChangepwTicket(kctx, parsePrincipal(auth.principal), { keys: adminKeytabKeys(auth.keytab, auth.principal) });
   };
 }
 

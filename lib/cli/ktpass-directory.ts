@@ -1,6 +1,7 @@
 /** ktpass's directory work and random passwords, carried out by lib/ad. */
 import { requireAccount, rereadAccount } from '../ad/account.js';
 import type { AccountRecord } from '../ad/account.js';
+import { DIRECTORY_ENV } from '../ad/config.js';
 import { openDirectory } from '../ad/directory.js';
 import { parseFlagChanges } from '../ad/flags.js';
 import { refuseLoggedPassword } from '../ad/debug-guard.js';
@@ -13,13 +14,19 @@ import { directoryConfig } from './commands/ad/common.js';
 import type { CliContext } from './context.js';
 import type { KtpassDeps, KtpassDirectory } from './ktpass.js';
 
-/** /target DC (a host or a URL) and our --ldap-url etc. into the directory settings. */
-function directoryArgs(req: KtpassRequest): Parameters<typeof directoryConfig>[1] {
+/**
+ * /target DC (a host or a URL) and our --ldap-url etc. into the directory settings. A bare
+ * /target host is ldap://HOST (Kerberos with the admin's ticket, as Windows ktpass binds with
+ * the logged-on user's) unless a bind account is configured: then ldaps://HOST, a simple bind.
+ */
+function directoryArgs(ctx: CliContext, req: KtpassRequest): Parameters<typeof directoryConfig>[1] {
   const ext = (name: keyof KtpassExtensions): string | undefined => {
     const v = req.extensions[name];
     return typeof v === 'string' ? v : undefined;
   };
-  const target = req.target === undefined ? undefined : req.target.includes('://') ? req.target : `ldaps://${req.target}`;
+  const bindAccount = ext('bind-dn') ?? (ctx.env[DIRECTORY_ENV.bindDn] || undefined);
+  const scheme = bindAccount === undefined ? 'ldap' : 'ldaps';
+  const target = req.target === undefined ? undefined : req.target.includes('://') ? req.target : `${scheme}://${req.target}`;
   return {
     'ldap-url': ext('ldap-url') ?? target,
     'bind-dn': ext('bind-dn'),
@@ -40,7 +47,7 @@ function directoryArgs(req: KtpassRequest): Parameters<typeof directoryConfig>[1
 async function open(ctx: CliContext, req: KtpassRequest): Promise<KtpassDirectory> {
   // A password reset would be logged by ldapts (NODE_DEBUG=ldapts): refused before any change.
   if (req.setpass && req.answer !== false) refuseLoggedPassword(ctx.env);
-  const config = await directoryConfig(ctx, directoryArgs(req));
+  const config = await directoryConfig(ctx, directoryArgs(ctx, req));
   const dir = await openDirectory(config);
   let account: AccountRecord | undefined;
   const current = (): AccountRecord => {

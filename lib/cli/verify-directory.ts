@@ -1,13 +1,14 @@
 /**
- * The directory for `keytab verify` and `keytab doctor`: configured by the same options and
- * environment variables as the AD commands (KEYTAB_LDAP_URL, KEYTAB_BIND_DN,
- * KEYTAB_BIND_PASSWORD(_FILE), KEYTAB_BASE_DN, KEYTAB_CA_FILE). The checks see only the small
- * AccountDirectory view of lib/verify/directory.ts; without a directory they are skipped with
- * a note saying why. The lookups go through lib/ad (ldapts), read-only.
+ * The directory for `keytab verify` and `keytab doctor`: the same options (one definition,
+ * directoryOptions of the AD commands, less --timeout) and environment variables as `keytab
+ * ad`, so Kerberos after kinit with an ldap:// URL works here too. The checks see only the
+ * small AccountDirectory view of lib/verify/directory.ts; without a directory they are skipped
+ * with a note saying why. How the bind went (or why it failed) comes back as facts for the
+ * auth diagnosis. The lookups go through lib/ad (ldapts), read-only.
  */
 import type { Argv } from 'yargs';
 import { ACCOUNT_ATTRIBUTES, accountFromEntry, findAccount, type AccountRecord } from '../ad/account.js';
-import { DIRECTORY_ENV } from '../ad/config.js';
+import { DIRECTORY_ENV, type DirectoryConfig } from '../ad/config.js';
 import { openDirectory, type LdapDirectory } from '../ad/directory.js';
 import { directoryError } from '../ad/errors.js';
 import { filter } from '../ad/escape.js';
@@ -16,28 +17,17 @@ import { KtError } from '../errors.js';
 import { formatPrincipal, formatPrincipalName, type Principal } from '../principal.js';
 import type { AccountDirectory, DirectoryAccountView } from '../verify/directory.js';
 import type { CliContext } from './context.js';
-import { directoryConfig } from './commands/ad/common.js';
-
-export interface VerifyDirectoryArgs {
-  'ldap-url': string | undefined;
-  'bind-dn': string | undefined;
-  'bind-password-file': string | undefined;
-  'base-dn': string | undefined;
-  'ca-file': string | undefined;
-  starttls: boolean;
-}
+import { diagnoseDirectoryAuth, type DirectoryAuthFacts } from '../doctor/directory-auth.js';
+import type { VerifyCheck } from '../verify/types.js';
+import { configuredUrl, directoryAuthFacts, directoryConfig, directoryOptions, type DirectoryArgs } from './commands/ad/common.js';
 
 const ENV = DIRECTORY_ENV;
 
+/** The directory options of verify and doctor: those of `keytab ad` except --timeout (theirs is the KDC's). */
+export type VerifyDirectoryArgs = Omit<DirectoryArgs, 'timeout'>;
+
 export function verifyDirectoryOptions<T>(y: Argv<T>): Argv<T & VerifyDirectoryArgs> {
-  return y
-    .option('ldap-url', { type: 'string', describe: `the DC, to compare kvno and enctypes with the account: ldaps://dc1.example.com [$${ENV.url}]` })
-    .option('bind-dn', { type: 'string', describe: `bind as this DN or UPN [$${ENV.bindDn}]` })
-    .option('bind-password-file', { type: 'string', describe: `the bind password [$${ENV.bindPasswordFile}]` })
-    .option('base-dn', { type: 'string', describe: `search base [$${ENV.baseDn}]; default: the DC's defaultNamingContext` })
-    .option('ca-file', { type: 'string', describe: `CA certificate(s) of the DC [$${ENV.caFile}]` })
-    .option('starttls', { type: 'boolean', default: false, describe: 'StartTLS on an ldap:// URL' })
-    .group(['ldap-url', 'bind-dn', 'bind-password-file', 'base-dn', 'ca-file', 'starttls'], `Directory (optional; or ${Object.values(ENV).join(', ')}):`) as Argv<T & VerifyDirectoryArgs>;
+  return directoryOptions(y, { timeout: false });
 }
 
 export interface OpenedDirectory {
@@ -46,14 +36,13 @@ export interface OpenedDirectory {
   readonly note?: string | undefined;
   /** The LDAP base the configuration names (--base-dn / KEYTAB_BASE_DN), if any. */
   readonly baseDn?: string | undefined;
+  /** How the bind went, or why it failed (for the auth diagnosis); absent without a directory. */
+  readonly auth?: DirectoryAuthFacts | undefined;
   close(): Promise<void>;
 }
 
 /** The configured LDAP URL, if any (flag, then environment). */
-export function configuredLdapUrl(ctx: CliContext, args: Pick<VerifyDirectoryArgs, 'ldap-url'>): string | undefined {
-  const v = args['ldap-url'] ?? ctx.env[ENV.url];
-  return v === undefined || v === '' ? undefined : v;
-}
+export const configuredLdapUrl = configuredUrl;
 
 /** The directory's view of an account, from lib/ad's AccountRecord. */
 function viewOf(a: AccountRecord): DirectoryAccountView {
@@ -99,13 +88,15 @@ export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs
     return { note: 'no directory configured: kvno and enctypes are not compared with the account', baseDn, close: async () => undefined };
   }
   let session: LdapDirectory | undefined;
+  let config: DirectoryConfig | undefined;
   let problem: unknown;
   try {
-    const config = await directoryConfig(ctx, { ...args, 'bind-password': undefined, 'insecure-tls': false, timeout: undefined });
+    config = await directoryConfig(ctx, { ...args, timeout: undefined });
     session = await openDirectory(config);
   } catch (e) {
     problem = e instanceof KtError || !(e instanceof Error) ? e : directoryError(e);
   }
+  const auth = directoryAuthFacts(url, config, session, problem);
   const open = session;
   const directory: AccountDirectory = {
     description: open?.url ?? url,
@@ -124,5 +115,32 @@ export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs
       return root?.attributes['defaultnamingcontext']?.[0];
     },
   };
-  return { directory, baseDn, close: async () => open?.close() };
+  return { directory, baseDn, auth, close: async () => open?.close() };
+}
+
+/**
+ * verify's one line about the bind, for its directory section: how it authenticated (method,
+ * credential source, ldap/ SPN, layer), or why it could not and the fix.
+ */
+export function authCheck(facts: DirectoryAuthFacts | undefined): VerifyCheck | undefined {
+  if (!facts) return undefined;
+  const findings = diagnoseDirectoryAuth(facts);
+  const last = findings.at(-1);
+  if (!last || last.severity === 'info') return undefined;
+  const ok = last.severity === 'ok';
+  return {
+    check: 'directory',
+    status: ok ? 'OK' : 'WARN',
+    what: last.what,
+    reason: ok && facts.choice ? `${last.why} (${facts.choice.reason})` : last.why,
+    ...(last.fix !== undefined ? { fix: last.fix } : {}),
+    ...(last.details ? { details: last.details } : {}),
+  };
+}
+
+/** The checks with the auth line placed before the first directory check (or last, when there is none). */
+export function withAuthCheck(checks: readonly VerifyCheck[], auth: VerifyCheck | undefined): VerifyCheck[] {
+  if (!auth) return [...checks];
+  const at = checks.findIndex((c) => c.check === 'directory');
+  return at < 0 ? [...checks, auth] : [...checks.slice(0, at), auth, ...checks.slice(at)];
 }

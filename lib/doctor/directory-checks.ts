@@ -42,7 +42,7 @@ export async function checkDirectory(o: DirectoryCheckOptions): Promise<Finding[
     try {
       account = await dir.findAccount(p);
     } catch (e) {
-      out.push(f({ severity: 'warning', what: `directory ${dir.description}`, why: `the lookup failed: ${e instanceof Error ? e.message : String(e)}`, fix: 'check the LDAP URL, bind DN and password, and the CA file' }));
+      out.push(f({ severity: 'warning', what: `directory ${dir.description}`, why: `the lookup failed: ${e instanceof Error ? e.message : String(e)}`, fix: 'check the LDAP URL and the bind (keytab ad show ACCOUNT --debug-auth says how it went)' }));
       return out;
     }
     if (!account) {

@@ -1,7 +1,8 @@
 /**
  * `keytab doctor`: everything around a keytab that makes Kerberos fail, each finding with a
  * severity, what, why and a fix: krb5.conf, the keytab file, DNS SRV records, every KDC and
- * its clock, and (with a directory) the accounts behind the keytab's principals.
+ * its clock, and (with a directory) how the bind went and the accounts behind the keytab's
+ * principals.
  *
  * Pure: krb5.conf and the keytab arrive already read (with their errors), and the resolvers,
  * the per-KDC transports, the clock and the directory are injected.
@@ -13,6 +14,7 @@ import type { Principal } from '../principal.js';
 import type { AccountDirectory } from '../verify/directory.js';
 import { DEFAULT_ALLOWED_SKEW, DEFAULT_WARN_SKEW } from '../verify/verify.js';
 import { checkEnctypeSettings, checkKrb5Conf, type Krb5ConfView } from './config-checks.js';
+import { diagnoseDirectoryAuth, type DirectoryAuthFacts } from './directory-auth.js';
 import { checkDirectory } from './directory-checks.js';
 import { checkKeytabFile, type KeytabView } from './keytab-checks.js';
 import { checkDns, checkKdcs } from './network-checks.js';
@@ -39,6 +41,8 @@ export interface DoctorOptions {
   /** Why DNS is not used, when it is not (--no-dns). */
   readonly dnsSkipped?: string | undefined;
   readonly directoryNote?: string | undefined;
+  /** How the bind to the directory went, or why it failed. */
+  readonly directoryAuth?: DirectoryAuthFacts | undefined;
   readonly configuredBaseDn?: string | undefined;
   readonly warnSkewSeconds?: number | undefined;
 }
@@ -57,6 +61,8 @@ export async function runDoctor(deps: DoctorDeps, o: DoctorOptions): Promise<Doc
   findings.push(...checkKrb5Conf(o.krb5conf, realm));
   findings.push(...checkEnctypeSettings(config, [...new Set(entries.map((e) => e.enctype))]));
   if (o.keytab) findings.push(...checkKeytabFile(o.keytab));
+  // First in the directory section (findings are ordered by section, then as pushed).
+  if (o.directoryAuth) findings.push(...diagnoseDirectoryAuth(o.directoryAuth));
 
   if (realm === undefined) {
     findings.push({ section: 'kdc', severity: 'error', what: 'realm', why: 'no realm to check: no --realm, no default_realm in krb5.conf, no keytab entry', fix: 'give --realm REALM' });
@@ -89,7 +95,10 @@ export async function runDoctor(deps: DoctorDeps, o: DoctorOptions): Promise<Doc
         warnSkewSeconds: o.warnSkewSeconds ?? DEFAULT_WARN_SKEW,
       })),
     );
-    findings.push(...(await checkDirectory({ realm, directory: deps.directory, note: o.directoryNote, configuredBaseDn: o.configuredBaseDn, entries })));
+    // A bind that failed has its own finding (the cause and the fix): no lookups after it.
+    const directory = o.directoryAuth?.failure ? undefined : deps.directory;
+    const note = o.directoryAuth?.failure ? 'the accounts were not compared: the bind failed (see the auth finding)' : o.directoryNote;
+    findings.push(...(await checkDirectory({ realm, directory, note, configuredBaseDn: o.configuredBaseDn, entries })));
   }
   const ordered = SECTION_ORDER.flatMap((s) => findings.filter((x) => x.section === s));
   return { findings: ordered, ok: !ordered.some((x) => x.severity === 'error') };

@@ -98,7 +98,7 @@ export const KTPASS_OPTIONS: readonly KtpassOption[] = Object.freeze([
     if (v !== '+' && v !== '-') throw usage(`/answer takes + or -, not "${v}"`);
     d.answer = v === '+';
   }),
-  text('target', 'dc', 'domain controller to use (a host name or ldaps:// URL)', (d, v) => (d.target = v)),
+  text('target', 'dc', 'domain controller to use: a host name (ldap:// with your Kerberos ticket; ldaps:// when a bind DN is set) or a URL', (d, v) => (d.target = v)),
   text('rawsalt', 'salt', 'use exactly this salt for the keys (here: the salt text itself)', (d, v) => (d.rawsalt = v)),
   toggle('dumpsalt', '+ prints the salt used for each key', (d, on) => (d.dumpsalt = on)),
   toggle('setupn', "- leaves the account's UPN alone (default +: UPN := /princ)", (d, on) => (d.setupn = on)),
@@ -146,8 +146,8 @@ const EXTENSION_ROWS: ExtensionRows = {
   'password-env': { value: 'var', help: 'read the password from an environment variable', password: (name) => ({ kind: 'env', name }) },
   random: { help: 'a random password, never shown: +rndpass as keytab spells it', password: () => ({ kind: 'random' }) },
   // Directory settings, shared with `keytab ad`.
-  'ldap-url': { value: 'url', help: 'directory URL (default $KEYTAB_LDAP_URL, or ldaps:// of /target)' },
-  auth: { value: 'kerberos|simple|auto', help: 'how to bind: kerberos (sealed on ldap://) or simple over TLS (the default; $KEYTAB_AUTH)' },
+  'ldap-url': { value: 'url', help: "directory URL (default $KEYTAB_LDAP_URL, or /target's)" },
+  auth: { value: 'kerberos|simple|auto', help: 'how to bind: auto (the default: Kerberos on ldap://, simple with a bind DN over TLS), kerberos or simple ($KEYTAB_AUTH)' },
   'bind-dn': { value: 'dn', help: 'bind DN or UPN (default $KEYTAB_BIND_DN)' },
   'admin-keytab': { value: 'file', help: 'Kerberos with the keys of this keytab (default $KEYTAB_ADMIN_KEYTAB)' },
   'admin-principal': { value: 'principal', help: 'the principal to use from --admin-keytab (default $KEYTAB_ADMIN_PRINCIPAL)' },

@@ -62,18 +62,33 @@ function kdcContext(env: Readonly<Record<string, string | undefined>>, realm: st
   };
 }
 
+/** Why a KDC refused, by its error code: the `reason` in the error's details (doctor reads it), and the fix. */
+const REFUSALS: Readonly<Record<number, { readonly reason: string; readonly hint: (service: string | undefined) => string }>> = Object.freeze({
+  [KRB_ERR.SKEW]: { reason: 'clock-skew', hint: () => "this host's clock and the DC's differ by more than 5 minutes: sync the clock (chronyc makestep, timedatectl set-ntp true)" },
+  [KRB_ERR.S_PRINCIPAL_UNKNOWN]: {
+    reason: 'unknown-ldap-spn',
+    hint: (service) => `the DC has no SPN ${service ?? 'ldap/<host>'}: give the DC's own DNS name (its dnsHostName, e.g. dc1.example.com) with --ldap-host or in the URL`,
+  },
+  [KRB_ERR.C_PRINCIPAL_UNKNOWN]: { reason: 'unknown-client', hint: () => 'no such account: check the admin principal (admin@REALM, the realm in capitals)' },
+});
+
 /** A KDC refusal in words, with the usual causes named. */
-function refusal(what: string, failure: KdcFailure, hint?: string): KtError {
-  const skew = failure.errorCode === KRB_ERR.SKEW;
-  const unknownService = failure.errorCode === KRB_ERR.S_PRINCIPAL_UNKNOWN;
+function refusal(what: string, failure: KdcFailure, o: { hint?: string | undefined; reason?: string | undefined; service?: string | undefined } = {}): KtError {
+  const known = failure.errorCode === undefined ? undefined : REFUSALS[failure.errorCode];
+  const reason = known?.reason ?? o.reason;
   return new KtError('AD_SASL', `${what}: ${failure.message}`, {
-    details: { errorCode: failure.errorCode ?? 0 },
-    hint: skew
-      ? "this host's clock and the DC's differ by more than 5 minutes: sync the clock (chrony, timedatectl)"
-      : unknownService
-        ? 'the DC has no ldap/ SPN for that host name: give the DC\'s own DNS name with --ldap-host (or in the URL)'
-        : hint,
+    details: { errorCode: failure.errorCode ?? 0, ...(reason !== undefined ? { reason } : {}), ...(o.service !== undefined ? { service: o.service } : {}) },
+    hint: known?.hint(o.service) ?? o.hint,
   });
+}
+
+/** The newest keys of `principal` in an admin keytab (AD_CONFIG when it has none). */
+export function adminKeytabKeys(keytab: string, principalName: string): KrbKey[] {
+  const principal = parsePrincipal(principalName);
+  const entries = parseKeytab(readFileBounded(keytab, { max: KEYTAB_MAX_BYTES, what: 'keytab' }).bytes).entries.filter((e) => samePrincipal(e.principal, principal));
+  if (entries.length === 0) throw new KtError('AD_CONFIG', `${keytab} has no keys for ${principalName}`, { hint: 'give the principal the admin keytab holds with --admin-principal (keytab list shows them)' });
+  const newest = Math.max(...entries.map((e) => e.kvno));
+  return entries.filter((e) => e.kvno === newest).map((e) => ({ enctype: e.enctype, key: e.key, kvno: e.kvno }));
 }
 
 async function tgtFrom(auth: KerberosAuth, env: Readonly<Record<string, string | undefined>>, dcHost: string, timeoutMs: number): Promise<{ tgt: KrbCredentials; ctx: KrbContext; kdc: string; from: string }> {
@@ -85,21 +100,15 @@ async function tgtFrom(auth: KerberosAuth, env: Readonly<Record<string, string |
   }
   const principal = parsePrincipal(auth.principal);
   const { ctx, kdc } = kdcContext(env, principal.realm, dcHost, timeoutMs);
-  let keys: KrbKey[] | undefined;
-  if (auth.source === 'keytab') {
-    const entries = parseKeytab(readFileBounded(auth.keytab, { max: KEYTAB_MAX_BYTES, what: 'keytab' }).bytes).entries.filter((e) => samePrincipal(e.principal, principal));
-    if (entries.length === 0) throw new KtError('AD_CONFIG', `${auth.keytab} has no keys for ${auth.principal}`, { hint: 'give the principal the admin keytab holds with --admin-principal (keytab list shows them)' });
-    const newest = Math.max(...entries.map((e) => e.kvno));
-    keys = entries.filter((e) => e.kvno === newest).map((e) => ({ enctype: e.enctype, key: e.key, kvno: e.kvno }));
-  }
+  const keys = auth.source === 'keytab' ? adminKeytabKeys(auth.keytab, auth.principal) : undefined;
   const secret = keys ? { keys } : { password: auth.source === 'password' ? auth.password : '' };
   const r = await getInitialTicket(ctx, principal, secret);
   if (!r.ok) {
-    throw refusal(
-      `the KDC refused ${auth.principal}`,
-      r.failure,
-      r.failure.errorCode === KRB_ERR.PREAUTH_FAILED ? (keys ? 'the admin keytab is stale (the password changed since): make it again' : 'wrong password for the admin account') : undefined,
-    );
+    const preauth = r.failure.errorCode === KRB_ERR.PREAUTH_FAILED;
+    throw refusal(`the KDC refused ${auth.principal}`, r.failure, {
+      hint: preauth ? (keys ? 'the admin keytab is stale (the password changed since): make it again' : 'wrong password for the admin account') : undefined,
+      reason: preauth ? (keys ? 'stale-admin-keytab' : 'wrong-password') : undefined,
+    });
   }
   return { tgt: r.credentials, ctx, kdc, from: auth.source === 'keytab' ? auth.keytab : auth.principal };
 }
@@ -111,7 +120,10 @@ export async function ldapServiceTicket(auth: KerberosAuth, env: Readonly<Record
   const service = parsePrincipal(`ldap/${spnHost.toLowerCase()}@${realm}`);
   const renew = async (): Promise<KrbCredentials> => {
     const r = await getServiceTicket(ctx, tgt, service);
-    if (!r.ok) throw refusal(`no ticket for ${principalText(service)}`, r.failure, r.failure.errorCode === 32 /* KRB_AP_ERR_TKT_EXPIRED */ ? 'the Kerberos credentials expired while connected: run the command again (after kinit)' : undefined);
+    if (!r.ok) {
+      const expired = r.failure.errorCode === 32; /* KRB_AP_ERR_TKT_EXPIRED */
+      throw refusal(`no ticket for ${principalText(service)}`, r.failure, { service: principalText(service), ...(expired ? { hint: 'the Kerberos credentials expired while connected: run the command again (after kinit)' } : {}) });
+    }
     return r.credentials;
   };
   const ticket = await renew();

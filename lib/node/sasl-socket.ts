@@ -39,6 +39,8 @@ export interface SaslConnection {
   readonly acceptorSubkey: boolean;
   /** The wrap token format: 'RFC 4121' or 'RFC 4757 (RC4)'. */
   readonly format: string;
+  /** The largest message the DC accepts (its security-layer offer), in octets. */
+  readonly maxSize: number;
 }
 
 /** The sealed LDAP connection, as ldapts sees it. */
@@ -221,7 +223,7 @@ export class SealedSocket extends Duplex {
 }
 
 function describe(b: BoundSasl, socket: SealedSocket): SaslConnection {
-  return { socket, layer: 'confidentiality', enctype: b.state.key.enctype, acceptorSubkey: b.state.acceptorSubkey, format: b.format.name };
+  return { socket, layer: 'confidentiality', enctype: b.state.key.enctype, acceptorSubkey: b.state.acceptorSubkey, format: b.format.name, maxSize: b.maxSend };
 }
 
 /** Connects, binds with SASL GSSAPI and negotiates confidentiality. */

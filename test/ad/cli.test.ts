@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 // Port 1 on loopback: nothing listens there, so a connection attempt would fail with ECONNREFUSED.
-const NOWHERE = { KEYTAB_LDAP_URL: 'ldap://127.0.0.1:1', KEYTAB_BIND_DN: 'admin@example.test', KEYTAB_BIND_PASSWORD: 'x' };
+// A simple bind there (--auth simple): ldap:// alone would bind with Kerberos.
+const NOWHERE = { KEYTAB_LDAP_URL: 'ldap://127.0.0.1:1', KEYTAB_BIND_DN: 'admin@example.test', KEYTAB_BIND_PASSWORD: 'x', KEYTAB_AUTH: 'simple' };
 
 describe('keytab ad (no directory needed)', () => {
   it('lists its subcommands', async () => {
@@ -15,7 +16,7 @@ describe('keytab ad (no directory needed)', () => {
   it('without configuration: one line naming the option and the variable, exit 2', async () => {
     const r = await runCli(['ad', 'show', 'svc']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('keytab: error: no directory given\nkeytab: hint: give --ldap-url ldaps://DC (or set KEYTAB_LDAP_URL), with --bind-dn and --ca-file or their variables KEYTAB_BIND_DN, KEYTAB_CA_FILE\n');
+    expect(r.stderr).toBe('keytab: error: no directory given\nkeytab: hint: after kinit admin@REALM, give --ldap-url ldap://DC (Kerberos); or ldaps://DC with --bind-dn and --ca-file (or set KEYTAB_LDAP_URL, KEYTAB_BIND_DN, KEYTAB_CA_FILE)\n');
   });
   it('setpass over plain ldap:// is refused before any connection', async () => {
     const r = await runCli(['ad', 'setpass', 'svc', '--random'], { env: NOWHERE });
@@ -59,5 +60,22 @@ describe('keytab ad (no directory needed)', () => {
     expect([days.code, days.stderr]).toEqual([2, 'keytab: error: the password age limit (days) must be a number of at least 0 (got -1)\n']);
     const page = await runCli(['ad', 'audit', '--page-size', '0'], { env: NOWHERE });
     expect([page.code, page.stderr]).toEqual([2, 'keytab: error: the page size must be a number of at least 1 (got 0)\n']);
+  });
+  it('ldap:// alone binds with Kerberos: without a ticket cache, --debug-auth names the cause and the fix', async () => {
+    const env = { KEYTAB_LDAP_URL: 'ldap://dc1.example.test:1', KRB5CCNAME: 'FILE:/nonexistent/krb5cc', KRB5_CONFIG: '/nonexistent/krb5.conf' };
+    const r = await runCli(['ad', 'show', 'svc', '--debug-auth', '--ldap-host', 'dc1.example.test'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('keytab: debug-auth: INFO   directory: auth ldap://dc1.example.test:1 method  — kerberos (--auth auto): ldap://dc1.example.test without TLS: Kerberos (SASL GSSAPI, sealed), the default there');
+    expect(r.stderr).toContain('keytab: debug-auth: ERROR  directory: auth ldap://dc1.example.test:1: no ticket cache  — no credentials cache FILE:/nonexistent/krb5cc');
+    expect(r.stderr).toContain('KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) kinit admin@REALM');
+    expect(r.stderr).toContain('keytab: error: no credentials cache FILE:/nonexistent/krb5cc');
+    const keyring = await runCli(['ad', 'show', 'svc', '--debug-auth', '--ldap-host', 'dc1.example.test'], { env: { ...env, KRB5CCNAME: 'KEYRING:persistent:0' } });
+    expect(keyring.stderr).toContain('ticket cache not readable  — KEYRING:persistent:0 lives outside the file system');
+  });
+  it('verify and doctor take the directory options of keytab ad (one definition)', async () => {
+    for (const cmd of ['verify', 'doctor']) {
+      const help = await runCli([cmd, '--help']);
+      for (const o of ['--ldap-url', '--auth', '--bind-dn', '--bind-password-file', '--admin-keytab', '--admin-principal', '--ldap-host', '--base-dn', '--ca-file', '--starttls', '--insecure-tls']) expect(help.stdout, `${cmd} ${o}`).toContain(o);
+    }
   });
 });

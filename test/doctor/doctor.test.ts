@@ -190,6 +190,25 @@ describe('runDoctor', () => {
     expect(Object.keys(j.findings[0]!)).toEqual(['section', 'severity', 'what', 'why', 'fix', 'details']);
   });
 
+  it('the directory: the auth findings open its section; after a failed bind no account is looked up', async () => {
+    let lookups = 0;
+    const directory: AccountDirectory = { description: 'ldap://127.0.0.1:389', findAccount: async () => (lookups++, undefined) };
+    const failure = { code: 'CCACHE_EXPIRED', message: 'expired', details: { principal: 'admin@FAKE.TEST', endTime: '2024-12-31T00:00:00.000Z' } };
+    const report = await runDoctor(
+      { now: () => NOW, random, transportFor: () => dead, directory },
+      {
+        realm: REALM,
+        krb5conf: view('[libdefaults]\n dns_lookup_kdc = false\n'),
+        keytab: { display: 'FILE:/k', path: '/k', explicit: true, entries: [entry(`HTTP/a.fake.test@${REALM}`, 2, 18)], stat: { mode: 0o600, uid: 0, gid: 0 } },
+        directoryAuth: { url: 'ldap://127.0.0.1:389', choice: { requested: 'auto', method: 'kerberos', reason: 'ldap:// without TLS' }, failure },
+      },
+    );
+    const dir = report.findings.filter((f) => f.section === 'directory');
+    expect(dir.map((f) => `${f.severity} ${f.what}`)).toEqual(['info auth ldap://127.0.0.1:389 method', 'error auth ldap://127.0.0.1:389: expired TGT', 'info LDAP search base', 'info directory']);
+    expect(dir[3]!.why).toMatch(/the bind failed/);
+    expect(lookups).toBe(0);
+  });
+
   it('no realm at all', async () => {
     const report = await runDoctor({ now: () => NOW, random, transportFor: () => dead }, { krb5conf: { paths: ['/none'], missing: true } });
     expect(report.findings.find((f) => f.what === 'realm')).toMatchObject({ severity: 'error' });

@@ -4,6 +4,7 @@ import { md4 } from '../../lib/crypto/primitives/md4.js';
 import { toHex, utf16le } from '../../lib/bytes.js';
 import { parseKeytab } from '../../lib/index.js';
 import { ktpassHint, ktpassMain } from '../../lib/cli/ktpass.js';
+import { ktpassDeps } from '../../lib/cli/ktpass-directory.js';
 import { externalCases } from '../helpers/fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -144,5 +145,20 @@ describe('ktpassHint', () => {
     expect(ktpassHint('use a longer password, or --random (32 characters)')).toBe('use a longer password, or +rndpass');
     expect(ktpassHint('add characters of the missing kinds, or use --random')).toBe('add characters of the missing kinds, or use +rndpass');
     expect(ktpassHint('use --password-file FILE')).toBe('use --password-file FILE');
+  });
+});
+
+describe('ktpass /target: the bind follows keytab ad (issue 12)', () => {
+  const withDir = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) => runCli(argv, { ...opts, program: 'ktpass', mainFn: (ctx, a) => ktpassMain(ctx, a, ktpassDeps) });
+  const line = (target: string) => split(`/out ${t.path('t.keytab')} /princ HTTP/web.example.test@EXAMPLE.TEST /mapuser svc-web /ptype KRB5_NT_PRINCIPAL /crypto AES256-SHA1 +rndpass /target ${target}`);
+  it('a bare host binds with Kerberos on ldap:// (the admin ticket, as Windows ktpass uses the logon)', async () => {
+    const r = await withDir(line('dc1.example.test:1'), { env: { KRB5CCNAME: 'FILE:/nonexistent/krb5cc', KRB5_CONFIG: '/nonexistent/krb5.conf' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ktpass: error: no credentials cache FILE:/nonexistent/krb5cc');
+  });
+  it('with a bind DN configured, a bare host is ldaps:// and a simple bind, as before', async () => {
+    const r = await withDir(line('127.0.0.1:1'), { env: { KEYTAB_BIND_DN: 'admin@example.test', KEYTAB_BIND_PASSWORD: 'x' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ldaps://127.0.0.1:1');
   });
 });

@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interopEnabled, runTool, sambaDc, tempDir, type SambaDc } from '../interop/env.js';
+import { adEnv } from '../helpers/samba.js';
 import { runCli } from '../helpers/cli.js';
 
 const ad = sambaDc();
@@ -42,9 +43,10 @@ describe.runIf(interopEnabled() && ad !== undefined)('keytab verify against the 
     writeFileSync(path(name), password);
     return path(name);
   };
-  const env = (directory: boolean): Record<string, string> => ({
+  // The directory binds as the run does (test/helpers/samba.ts adEnv: simple, or Kerberos per KTP_AD_AUTH).
+  const env = (directory: boolean): Record<string, string | undefined> => ({
     KRB5_CONFIG: a().krb5Config,
-    ...(directory ? { KEYTAB_LDAP_URL: a().url, KEYTAB_BIND_DN: a().bindDn, KEYTAB_BIND_PASSWORD_FILE: a().bindPasswordFile, KEYTAB_CA_FILE: a().caFile, KEYTAB_BASE_DN: a().baseDn } : {}),
+    ...(directory ? adEnv(a()) : {}),
   });
   async function keytab(file: string, password: string, k: number, extra: string[] = []): Promise<string> {
     const r = await runCli(['add', path(file), '-p', principal(), '-k', String(k), '-e', 'aes256-cts-hmac-sha1-96,aes128-cts-hmac-sha1-96', '--password-file', pwFile(`${file}.pw`, password), ...extra], { now: now() });

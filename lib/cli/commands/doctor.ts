@@ -94,6 +94,7 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
           keytab,
           dnsSkipped: args.dns ? undefined : 'DNS is not used (--no-dns): SRV records not checked',
           directoryNote: dir.note,
+          directoryAuth: dir.auth,
           configuredBaseDn: dir.baseDn,
         },
       );

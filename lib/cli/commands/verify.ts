@@ -7,7 +7,7 @@ import type { VerifyCheck } from '../../verify/types.js';
 import { verifyKeytab } from '../../verify/verify.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
-import { verifyDirectory, verifyDirectoryOptions, type VerifyDirectoryArgs } from '../verify-directory.js';
+import { authCheck, verifyDirectory, verifyDirectoryOptions, withAuthCheck, type VerifyDirectoryArgs } from '../verify-directory.js';
 import { keytabLocation, readKeytab } from '../io.js';
 import { cliKdcTransport, kdcOptions, loadCliKrb5Config, type KdcArgs } from '../kdc-options.js';
 import { principalPatterns, warnRealmCase } from '../options.js';
@@ -91,7 +91,7 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
           passwordFileName: args['password-file'],
         },
       );
-      const checks = [...extra, ...report.checks];
+      const checks = withAuthCheck([...extra, ...report.checks], authCheck(dir.auth));
       const full = { checks, ok: report.ok && !extra.some((c) => c.status === 'FAIL') };
       ctx.stdout.write(args.json ? `${JSON.stringify(jsonReport(full), null, 2)}\n` : paintStatus(ctx, renderText(full)));
       ctx.exitCode = full.ok ? 0 : 1;

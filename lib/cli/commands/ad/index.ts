@@ -15,7 +15,7 @@ import { spnCommand } from './spn.js';
 
 export const adCommand = defineCommand<DirectoryArgs>((ctx: CliContext) => ({
   command: 'ad <command>',
-  describe: 'Active Directory service accounts over LDAPS: show, create, spn, mapuser, setpass, enctypes, flags, audit',
+  describe: 'Active Directory service accounts over LDAP (Kerberos or TLS): show, create, spn, mapuser, setpass, enctypes, flags, audit',
   builder: (y) =>
     directoryOptions(y as Argv<object>)
       .command(showCommand(ctx))
@@ -31,7 +31,8 @@ export const adCommand = defineCommand<DirectoryArgs>((ctx: CliContext) => ({
       .example('$0 ad audit', 'every service account against the rules (RC4 only, duplicate SPNs, ...)')
       .epilogue(
         'The directory comes from --ldap-url etc. or KEYTAB_LDAP_URL, KEYTAB_BIND_DN, KEYTAB_BIND_PASSWORD_FILE (or KEYTAB_BIND_PASSWORD), KEYTAB_BASE_DN, KEYTAB_CA_FILE. ' +
-          'TLS is always verified (give the CA with --ca-file); passwords are never sent over plain ldap://. Every change supports --dry-run.',
+          'After kinit, an ldap:// URL binds with Kerberos, sealed; ldaps:// (or --starttls) with --bind-dn binds simply, the certificate always verified (--ca-file). ' +
+          'Passwords are never sent unencrypted. Every change supports --dry-run.',
       ) as Argv<DirectoryArgs>,
   handler: () => undefined,
 }));

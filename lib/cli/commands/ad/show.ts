@@ -10,6 +10,7 @@ import type { DirectoryArgs } from './common.js';
 interface ShowArgs extends DirectoryArgs {
   account: string;
   json: boolean;
+  'debug-auth': boolean;
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -67,13 +68,20 @@ export const showCommand = (ctx: CliContext): CommandModule<object, ShowArgs> =>
       (y as Argv<DirectoryArgs>)
         .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName (svc-web, WEB$), UPN or DN' })
         .option('json', { type: 'boolean', default: false, describe: 'print the account as JSON' })
+        .option('debug-auth', { type: 'boolean', default: false, describe: 'say on stderr how the bind went: Kerberos or simple, the credential source, the ldap/ SPN, the security layer; on failure the cause and the fix' })
         .example('$0 ad show svc-web', '')
-        .example('$0 ad show HTTP/web.example.com@EXAMPLE.COM --json', 'by UPN') as Argv<ShowArgs>,
+        .example('$0 ad show HTTP/web.example.com@EXAMPLE.COM --json', 'by UPN')
+        .example('$0 ad show svc-web --debug-auth --ldap-url ldap://dc1.example.com', 'after kinit: how the Kerberos bind went') as Argv<ShowArgs>,
     handler: async (args) => {
-      await withDirectory(ctx, args, async (dir) => {
-        const account = await requireAccount(dir, args.account);
-        if (args.json) writeJson(ctx, accountJson(account));
-        else ctx.stdout.write(accountText(account));
-      });
+      await withDirectory(
+        ctx,
+        args,
+        async (dir) => {
+          const account = await requireAccount(dir, args.account);
+          if (args.json) writeJson(ctx, accountJson(account));
+          else ctx.stdout.write(accountText(account));
+        },
+        { debugAuth: args['debug-auth'] },
+      );
     },
   });

@@ -1,0 +1,117 @@
+/**
+ * Which bind a directory configuration uses (--auth auto|kerberos|simple, KEYTAB_AUTH) and,
+ * for Kerberos, where the credentials come from. Pure: the password is read by the caller.
+ *
+ * auto, the default:
+ *   ldap:// without --starttls          Kerberos. A simple bind there is clear text: refused for
+ *                                       password writes, and by DCs that require LDAP signing.
+ *   ldaps:// or --starttls, a bind DN   simple, as before (back-compatible).
+ *   ldaps:// or --starttls, no bind DN  refused (AD_CONFIG): Kerberos runs over ldap:// on port
+ *                                       389 and seals the connection itself; the hint says how.
+ * kerberos: ldap:// only (no --starttls). simple: a bind DN and its password.
+ *
+ * Kerberos credentials, when several are present: --admin-keytab (with --admin-principal),
+ * then --bind-dn with its password, then the ticket cache (KRB5CCNAME, after `kinit`).
+ */
+import { KtError } from '../errors.js';
+import { looksLikeDn } from './escape.js';
+
+export type AuthMode = 'auto' | 'kerberos' | 'simple';
+
+/**
+ * Kerberos credentials for the directory (SASL GSSAPI with sealing on ldap://): the admin's
+ * ticket cache, an admin password (a TGT is asked for with it, and kept in memory only), or
+ * an admin keytab (for cron jobs).
+ */
+export type KerberosAuth =
+  | { readonly source: 'ccache'; readonly ccache?: string | undefined }
+  | { readonly source: 'password'; readonly principal: string; readonly password: string }
+  | { readonly source: 'keytab'; readonly principal: string; readonly keytab: string };
+
+/** The bind chosen, and why in words (doctor and --debug-auth print it). */
+export interface AuthChoice {
+  readonly requested: AuthMode;
+  readonly method: 'kerberos' | 'simple';
+  readonly reason: string;
+}
+
+export interface AuthInputs {
+  readonly mode: AuthMode;
+  readonly scheme: 'ldap' | 'ldaps';
+  readonly host: string;
+  readonly startTls: boolean;
+  readonly bindDn: string | undefined;
+  readonly adminKeytab: string | undefined;
+  readonly adminPrincipal: string | undefined;
+}
+
+export function parseAuthMode(text: string | undefined): AuthMode {
+  const mode = (text ?? 'auto').toLowerCase();
+  if (mode === 'auto' || mode === 'kerberos' || mode === 'simple') return mode;
+  throw new KtError('USAGE', `--auth ${text}: give kerberos, simple or auto`);
+}
+
+const KERBEROS_OVER_LDAP = 'Kerberos runs over ldap:// (port 389) and seals the connection itself: no TLS, no certificate';
+
+/** Decides the bind; refuses the combinations that cannot work, saying what to give instead. */
+export function chooseAuth(i: AuthInputs): AuthChoice {
+  const tls = i.scheme === 'ldaps' || i.startTls;
+  const where = i.startTls ? `ldap://${i.host} with --starttls` : `${i.scheme}://${i.host}`;
+  if (i.mode === 'simple') {
+    if (i.adminKeytab !== undefined) throw new KtError('USAGE', '--admin-keytab binds with Kerberos, not with --auth simple', { hint: 'drop --auth simple and give an ldap:// URL, or drop --admin-keytab' });
+    if (i.bindDn === undefined) {
+      throw new KtError('AD_CONFIG', '--auth simple needs a bind account', { hint: `give --bind-dn admin@example.com (a UPN or a DN), or set KEYTAB_BIND_DN; or bind with Kerberos: kinit admin@REALM, then --ldap-url ldap://${i.host}` });
+    }
+    return { requested: 'simple', method: 'simple', reason: `--auth simple: a simple bind as ${i.bindDn}` };
+  }
+  if (tls) {
+    if (i.mode === 'kerberos' || i.adminKeytab !== undefined) {
+      const what = i.mode === 'kerberos' ? '--auth kerberos' : '--admin-keytab (a Kerberos credential)';
+      throw new KtError('AD_CONFIG', `${what} cannot be used with ${where}: ${KERBEROS_OVER_LDAP}`, {
+        hint: `give --ldap-url ldap://${i.host} (port 389, no --starttls), or a simple bind: --auth simple --bind-dn admin@example.com`,
+      });
+    }
+    if (i.bindDn === undefined) {
+      throw new KtError('AD_CONFIG', `no bind account for ${where}: over TLS keytab binds with a bind DN and password, and ${KERBEROS_OVER_LDAP}`, {
+        hint: `to use your Kerberos ticket (kinit admin@REALM), give --ldap-url ldap://${i.host}; for a simple bind, give --bind-dn admin@example.com (or KEYTAB_BIND_DN)`,
+      });
+    }
+    return { requested: 'auto', method: 'simple', reason: `${where} with a bind DN: a simple bind as ${i.bindDn} over TLS` };
+  }
+  const reason = i.mode === 'kerberos' ? '--auth kerberos' : `ldap://${i.host} without TLS: Kerberos (SASL GSSAPI, sealed), the default there`;
+  return { requested: i.mode, method: 'kerberos', reason };
+}
+
+/** A principal from a UPN or principal name: the realm in upper case (admin@example.com -> admin@EXAMPLE.COM). */
+export function kerberosPrincipal(name: string): string {
+  if (looksLikeDn(name)) {
+    throw new KtError('AD_CONFIG', `${name} is a DN: a Kerberos bind needs the account as a principal or UPN`, {
+      hint: 'give --bind-dn admin@EXAMPLE.COM; or, for a simple bind with the DN, use ldaps:// (or --starttls)',
+    });
+  }
+  const at = name.lastIndexOf('@');
+  if (at <= 0) throw new KtError('AD_CONFIG', `${name}: give the account with its realm, admin@EXAMPLE.COM`);
+  return `${name.slice(0, at)}@${name.slice(at + 1).toUpperCase()}`;
+}
+
+/**
+ * Where the Kerberos credentials come from, in this order: an admin keytab (--admin-keytab),
+ * else the bind account's password (--bind-dn; `password` reads it from a file, the
+ * environment or the prompt), else the admin's ticket cache (KRB5CCNAME or krb5.conf's
+ * default), the usual way after `kinit admin@REALM`.
+ */
+export async function kerberosCredentials(i: Pick<AuthInputs, 'bindDn' | 'adminKeytab' | 'adminPrincipal'>, password: (principal: string) => Promise<string>): Promise<KerberosAuth> {
+  if (i.adminKeytab !== undefined) {
+    const principal = i.adminPrincipal ?? i.bindDn;
+    if (principal === undefined) {
+      throw new KtError('AD_CONFIG', `--admin-keytab ${i.adminKeytab} needs the principal to use from it`, { hint: 'give --admin-principal admin@EXAMPLE.COM (or set KEYTAB_ADMIN_PRINCIPAL)' });
+    }
+    return { source: 'keytab', principal: kerberosPrincipal(principal), keytab: i.adminKeytab };
+  }
+  if (i.adminPrincipal !== undefined) throw new KtError('USAGE', '--admin-principal goes with --admin-keytab', { hint: 'for a password, give the account with --bind-dn' });
+  if (i.bindDn !== undefined) {
+    const principal = kerberosPrincipal(i.bindDn);
+    return { source: 'password', principal, password: await password(principal) };
+  }
+  return { source: 'ccache' };
+}
