@@ -15,7 +15,7 @@ import { rootCertificates } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
 import type { Entry } from 'ldapts';
-import { KtError } from '../errors.js';
+import { KtError, isKtError } from '../errors.js';
 import { assertSafeToSend, carriesSecret } from './changes.js';
 import { refuseLoggedPassword } from './debug-guard.js';
 import { parseLdapUrl, type DirectoryConfig, type KerberosAuth } from './config.js';
@@ -96,6 +96,8 @@ export class LdapDirectory implements Directory, AsyncDisposable {
   #serverName: string | undefined;
   #closed = false;
   #auth: DirectoryAuthInfo | undefined;
+  /** The typed error of the sealed socket in use (Kerberos sessions). */
+  #socketError: (() => Error | undefined) | undefined;
 
   private constructor(client: Client, config: DirectoryConfig, tls: boolean) {
     this.#client = client;
@@ -139,9 +141,10 @@ export class LdapDirectory implements Directory, AsyncDisposable {
    */
   static async #openKerberos(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<LdapDirectory> {
     // createConnection hands over the bound socket, and binds anew when ldapts reconnects.
-    const { conn, info, createConnection } = await openSealedConnection(config);
+    const { conn, info, createConnection, socketError } = await openSealedConnection(config);
     const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
     const dir = new LdapDirectory(client, config, false);
+    dir.#socketError = socketError;
     dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info, maxBuffer: conn.maxSize };
     try {
       await dir.#readRootDse();
@@ -214,6 +217,10 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     try {
       return await fn();
     } catch (err) {
+      // A sealed connection that failed a wrap-token check: its own typed error (GSS_*), not
+      // the bare message ldapts passes on.
+      const sealed = this.#socketError?.();
+      if (isKtError(sealed) && sealed.code.startsWith('GSS_')) throw sealed;
       throw directoryError(err, this.#context(operation, dn));
     }
   }

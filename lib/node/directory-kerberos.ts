@@ -155,16 +155,19 @@ async function spnHostOf(config: DirectoryConfig, host: string, port: number): P
  * createConnection: it hands over this connection, then binds anew whenever ldapts reconnects
  * (the same service ticket while it is valid for another minute, else a new one).
  */
-export async function openSealedConnection(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<{ conn: SaslConnection; info: KerberosBindInfo; createConnection: () => SealedSocket }> {
+export async function openSealedConnection(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<{ conn: SaslConnection; info: KerberosBindInfo; createConnection: () => SealedSocket; socketError: () => Error | undefined }> {
   const url = parseLdapUrl(config.url);
   const spnHost = await spnHostOf(config, url.host, url.port);
   const { ticket, ctx, info, renew } = await ldapServiceTicket(config.kerberos, config.krb5Env ?? {}, url.host, spnHost, config.timeoutMs);
   const base = { host: url.host, port: url.port, timeoutMs: config.timeoutMs, random: ctx.random, now: ctx.now };
   const conn = await openSaslGssapi({ ...base, ticket });
   let current = ticket;
-  const createConnection = sealedConnector(conn.socket, async () => {
+  const connect = sealedConnector(conn.socket, async () => {
     if (current.endTime.getTime() - ctx.now().getTime() < 60_000) current = await renew();
     return { ...base, ticket: current };
   });
-  return { conn, info, createConnection };
+  // ldapts keeps only the message of a socket error: the typed error (GSS_* codes) is read back here.
+  let latest = conn.socket;
+  const createConnection = (): SealedSocket => (latest = connect());
+  return { conn, info, createConnection, socketError: () => latest.lastError };
 }

@@ -880,7 +880,7 @@ export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Pr
     }
   }
   if (options.directoryNote !== undefined && !deps.directory) {
-    checks.push(check({ check: 'directory', status: 'SKIP', what: 'directory', reason: options.directoryNote, fix: 'set KEYTAB_LDAP_URL (or --ldap-url) with KEYTAB_BIND_DN, KEYTAB_BIND_PASSWORD_FILE and KEYTAB_CA_FILE' }));
+    checks.push(check({ check: 'directory', status: 'SKIP', what: 'directory', reason: options.directoryNote, fix: 'after kinit admin@REALM, give --ldap-url ldap://DC (or KEYTAB_LDAP_URL): Kerberos needs nothing else; a simple bind needs ldaps:// with --bind-dn, a password and --ca-file' }));
   }
   checks.push(clockLine(skews, options.allowedSkewSeconds ?? DEFAULT_ALLOWED_SKEW, options.warnSkewSeconds ?? DEFAULT_WARN_SKEW));
   return { checks, ok: !checks.some((c) => c.status === 'FAIL') };

@@ -23,15 +23,23 @@ import { interopEnabled, sambaDc, tempDir } from './env.js';
 
 const ad = sambaDc();
 
-/** A loopback TCP proxy to the DC's LDAP port that counts connections and can cut them all. */
-async function ldapProxy(): Promise<{ port: number; connections: () => number; cut: () => void; stop: () => Promise<void> }> {
+/**
+ * A loopback TCP proxy to the DC's LDAP port that counts connections and can cut them all, or
+ * flip the last octet of everything the DC sends from now on (a tampered wrap token).
+ */
+async function ldapProxy(): Promise<{ port: number; connections: () => number; cut: () => void; corrupt: () => void; stop: () => Promise<void> }> {
   const live = new Set<Socket>();
   let count = 0;
+  let corrupting = false;
   const server: Server = createServer((client) => {
     count++;
     const upstream = connect({ host: '127.0.0.1', port: 389 });
     live.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      if (corrupting) chunk[chunk.length - 1]! ^= 0x01;
+      client.write(chunk);
+    });
     const drop = () => {
       client.destroy();
       upstream.destroy();
@@ -48,6 +56,9 @@ async function ldapProxy(): Promise<{ port: number; connections: () => number; c
     connections: () => count,
     cut: () => {
       for (const s of live) s.destroy();
+    },
+    corrupt: () => {
+      corrupting = true;
     },
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -151,6 +162,38 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
         expect(proxy.connections()).toBe(2);
       } finally {
         await client.unbind().catch(() => undefined);
+        await proxy.stop();
+      }
+    });
+
+    it('a tampered token from the DC: the directory operation fails with the GSS code in words, at once', async () => {
+      const proxy = await ldapProxy();
+      const k = ad!.kerberos!;
+      const dir = await LdapDirectory.open({
+        url: `ldap://127.0.0.1:${proxy.port}`,
+        kerberos: { source: 'ccache', ccache: k.ccache },
+        ldapHost: `dc1.${ad!.realm.toLowerCase()}`,
+        krb5Env: { KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: k.ccache },
+        bindDn: undefined,
+        bindPassword: undefined,
+        baseDn: undefined,
+        caFile: undefined,
+        ca: undefined,
+        startTls: false,
+        insecureTls: false,
+        timeoutMs: 5000,
+      });
+      try {
+        const query = { base: `CN=Users,${ad!.baseDn}`, scope: 'one' as const, filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] };
+        expect(await dir.search(query)).toHaveLength(1);
+        proxy.corrupt();
+        const err = await dir.search(query).then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(KtError);
+        expect((err as KtError).code).toMatch(/^GSS_/);
+        expect((err as KtError).message).not.toMatch(/^\s*$/);
+      } finally {
+        await dir.close();
+        proxy.cut();
         await proxy.stop();
       }
     });

@@ -170,7 +170,8 @@ STATUS=$?
 # Left out: sasl-gssapi and directory-auth (Kerberos already), servers and krb5 (no LDAP).
 AD_SUITES=(test/ad/samba.test.ts test/ad/audit-samba.test.ts test/verify/interop-samba.test.ts
   test/interop/ad-guards.test.ts test/interop/rotate-crash.test.ts test/interop/rotate-ktpass-ad.test.ts
-  test/interop/rotate-self-ad.test.ts test/services/acceptance.test.ts test/services/rotation-traffic.test.ts)
+  test/interop/rotate-self-ad.test.ts test/interop/gmsa.test.ts test/cli/habits-samba.test.ts
+  test/services/acceptance.test.ts test/services/rotation-traffic.test.ts)
 if [ "$STATUS" = 0 ] && want samba && [ $# -eq 0 ]; then
   phase "Kerberos-bound AD suites: KTP_AD_AUTH=ccache (FILE: cache) ${AD_SUITES[*]}"
   KTP_AD_AUTH=ccache npx --no-install vitest run "${AD_SUITES[@]}" || STATUS=1
