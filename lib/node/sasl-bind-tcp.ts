@@ -14,14 +14,13 @@ import { berElementLength, decodeBindResponse, encodeSaslBindRequest, layerChoic
 import { concatBytes } from '../bytes.js';
 import type { RandomSource } from '../crypto/profiles.js';
 import { KtError } from '../errors.js';
-import type { KrbCredentials } from '../krb5/client.js';
+import type { KrbCredentials, KrbKey } from '../krb5/client.js';
 import { principalText } from '../krb5/ccache.js';
 import { krbErrorInfo } from '../krb5/constants.js';
 import { acceptorToken, initSecContext } from '../krb5/gss-krb5.js';
 import { tokenKey, wrapFormat } from '../krb5/gss-protect.js';
 import type { WrapFormat } from '../krb5/gss-protect.js';
 import type { WrapState } from '../krb5/gss-wrap.js';
-import { SaslCapture } from './sasl-capture.js';
 
 /** The largest sealed message accepted (a length above it is an error, not an allocation). */
 export const MAX_MESSAGE = 0xffffff;
@@ -34,9 +33,35 @@ export interface SaslGssapiOptions {
   readonly ticket: KrbCredentials;
   readonly random: RandomSource;
   readonly now: () => Date;
-  /** Where KTP_SASL_CAPTURE is read (tests); default process.env. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Tests only (test/helpers/sasl-capture.ts records fixtures with it): told the keys and every
+   * token of the session. Nothing in the package sets it, and no environment variable turns it on.
+   */
+  readonly capture?: SaslCaptureFactory;
 }
+
+/** What a capture is told when the session's keys are known. */
+export interface SaslCaptureContext {
+  readonly service: string;
+  readonly sessionKey: KrbKey;
+  readonly initiatorSubkey: KrbKey;
+  readonly acceptorSubkey: KrbKey | undefined;
+  readonly tokenKey: KrbKey;
+  readonly acceptorSubkeyFlag: boolean;
+  readonly format: string;
+  readonly gssFlags: number;
+  readonly initiatorSeq: number;
+  readonly acceptorSeq: number;
+}
+
+/** A recorder of one session's tokens (tests). */
+export interface SaslCaptureSink {
+  recording(random: RandomSource): { random: RandomSource; drawn: () => Uint8Array[] };
+  layerOffer(layers: number, maxSize: number): void;
+  token(t: { from: 'initiator' | 'acceptor'; phase: 'bind' | 'ldap'; token: Uint8Array; data: Uint8Array; sealed: boolean; random?: Uint8Array[] }): void;
+}
+
+export type SaslCaptureFactory = (context: SaslCaptureContext) => SaslCaptureSink;
 
 /** A bound connection, before it is handed to a SealedSocket. */
 export interface BoundSasl {
@@ -48,7 +73,7 @@ export interface BoundSasl {
   readonly maxSend: number;
   /** Octets the server sent after the bind response, already read. */
   readonly pending: Uint8Array;
-  readonly capture: SaslCapture | undefined;
+  readonly capture: SaslCaptureSink | undefined;
 }
 
 /** Reads whole BER elements from a socket during the bind. */
@@ -152,7 +177,7 @@ export async function bindSaslGssapi(o: SaslGssapiOptions): Promise<BoundSasl> {
     const chosen = tokenKey(init.subkey, acc.reply.subkey);
     const format = wrapFormat(chosen.key.enctype);
     const state: WrapState = { key: chosen.key, acceptorSubkey: chosen.acceptorSubkey, sendSeq: BigInt(init.sendSeq), recvSeq: BigInt(acc.reply.recvSeq) };
-    const capture = SaslCapture.start(o.env ?? process.env, {
+    const capture = o.capture?.({
       service: principalText(o.ticket.server),
       sessionKey: init.sessionKey,
       initiatorSubkey: init.subkey,

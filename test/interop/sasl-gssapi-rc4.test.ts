@@ -20,6 +20,11 @@ import { openSaslGssapi } from '../../lib/node/sasl-socket.js';
 import type { SaslConnection } from '../../lib/node/sasl-socket.js';
 import { parsePrincipal } from '../../lib/principal.js';
 import { interopEnabled, sambaDc } from './env.js';
+import { SaslCapture } from '../helpers/sasl-capture.js';
+
+/** KTP_SASL_CAPTURE=dir records the sessions of the tests that ask for it (fixtures). */
+const captureFactory = SaslCapture.fromEnv(process.env);
+const captureOption = captureFactory ? { capture: captureFactory } : {};
 
 const ad = sambaDc();
 const RC4 = 23;
@@ -54,7 +59,7 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI sealed with RC
   }
 
   const open = (t: KrbCredentials, capture: boolean) =>
-    openSaslGssapi({ host: '127.0.0.1', port: 389, timeoutMs: 5000, ticket: t, random: ctx.random, now: ctx.now, env: capture ? process.env : {} });
+    openSaslGssapi({ host: '127.0.0.1', port: 389, timeoutMs: 5000, ticket: t, random: ctx.random, now: ctx.now, ...(capture ? captureOption : {}) });
 
   it('the DC issues an arcfour-hmac session key when only RC4 is asked for, and the bind uses RFC 4757 tokens', async () => {
     const t = await ticket([RC4]);

@@ -1,15 +1,17 @@
 /**
- * Test-only capture of one SASL GSSAPI session, for the fixtures of test/fixtures/gss/: set
- * KTP_SASL_CAPTURE to a directory and every sealed connection writes a JSON file there with
+ * Test-only capture of one SASL GSSAPI session, for the fixtures of test/fixtures/gss/: a test
+ * passes `capture: captureFromEnv(process.env)` to openSaslGssapi; with KTP_SASL_CAPTURE set to
+ * a directory, each such sealed connection writes a JSON file there with
  * the keys, the sequence numbers, the security-layer offer and each wrap token both ways (with
  * its plaintext and the random octets our side drew for it). It writes session keys to disk:
  * never set it outside tests against a throwaway DC. Unset (the default), nothing is recorded.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toHex } from '../bytes.js';
-import type { RandomSource } from '../crypto/profiles.js';
-import type { KrbKey } from '../krb5/client.js';
+import { toHex } from '../../lib/bytes.js';
+import type { RandomSource } from '../../lib/crypto/profiles.js';
+import type { KrbKey } from '../../lib/krb5/client.js';
+import type { SaslCaptureContext, SaslCaptureFactory, SaslCaptureSink } from '../../lib/node/sasl-bind-tcp.js';
 
 export const CAPTURE_ENV = 'KTP_SASL_CAPTURE';
 
@@ -25,7 +27,7 @@ interface CapturedToken {
 
 const hexKey = (k: KrbKey | undefined) => (k === undefined ? null : { enctype: k.enctype, key: toHex(k.key) });
 
-export class SaslCapture {
+export class SaslCapture implements SaslCaptureSink {
   readonly #file: string;
   readonly #record: Record<string, unknown>;
   readonly #tokens: CapturedToken[] = [];
@@ -35,10 +37,14 @@ export class SaslCapture {
     this.#record = record;
   }
 
-  /** A capture when KTP_SASL_CAPTURE is set, else undefined. */
-  static start(env: Readonly<Record<string, string | undefined>>, context: { service: string; sessionKey: KrbKey; initiatorSubkey: KrbKey; acceptorSubkey: KrbKey | undefined; tokenKey: KrbKey; acceptorSubkeyFlag: boolean; format: string; gssFlags: number; initiatorSeq: number; acceptorSeq: number }): SaslCapture | undefined {
+  /** The capture option for openSaslGssapi when KTP_SASL_CAPTURE is set, else undefined. */
+  static fromEnv(env: Readonly<Record<string, string | undefined>>): SaslCaptureFactory | undefined {
     const dir = env[CAPTURE_ENV];
     if (dir === undefined || dir === '') return undefined;
+    return (context) => SaslCapture.#start(dir, context);
+  }
+
+  static #start(dir: string, context: SaslCaptureContext): SaslCapture {
     return new SaslCapture(dir, {
       service: context.service,
       enctype: context.tokenKey.enctype,
