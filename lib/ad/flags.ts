@@ -2,7 +2,7 @@
  * The two bit fields of an AD account that matter for Kerberos, as data: userAccountControl
  * ([MS-ADTS] 2.2.16) and msDS-SupportedEncryptionTypes ([MS-KILE] 2.2.7). Pure.
  */
-import { enctypeById, isDerivable } from '../crypto/enctypes.js';
+import { AD_ENCTYPES, enctypeById, isDerivable } from '../crypto/enctypes.js';
 import type { EnctypeInfo } from '../crypto/enctypes.js';
 import { checkEnctypePolicy, expandEnctypeList } from '../crypto/policy.js';
 import { KtError } from '../errors.js';
@@ -69,11 +69,8 @@ export interface EnctypeBitInfo extends BitInfo {
  * Samba (lib/ad/ticket-enctypes.ts).
  */
 export const ENCTYPE_BITS: readonly EnctypeBitInfo[] = Object.freeze([
-  { bit: 0x1, name: 'DES-CBC-CRC', words: 'des-cbc-crc', enctype: 1 },
-  { bit: 0x2, name: 'DES-CBC-MD5', words: 'des-cbc-md5', enctype: 3 },
-  { bit: 0x4, name: 'RC4-HMAC', words: 'arcfour-hmac', enctype: 23 },
-  { bit: 0x8, name: 'AES128-CTS-HMAC-SHA1-96', words: 'aes128-cts-hmac-sha1-96', enctype: 17 },
-  { bit: 0x10, name: 'AES256-CTS-HMAC-SHA1-96', words: 'aes256-cts-hmac-sha1-96', enctype: 18 },
+  // A..E: the enctype table's `adBit`s (lib/crypto/enctypes.ts), in bit order.
+  ...AD_ENCTYPES.map((e) => ({ bit: e.adBit, name: e.adName, words: e.name, enctype: e.id })),
   { bit: 0x20, name: 'AES256-CTS-HMAC-SHA1-96-SK', words: 'AES session keys' },
   { bit: 0x10000, name: 'FAST-supported', words: 'FAST supported' },
   { bit: 0x20000, name: 'Compound-identity-supported', words: 'compound identity supported' },
@@ -119,17 +116,17 @@ export function decodeEnctypeBits(value: number): string[] {
   return [...known.map((b) => b.words), ...(unknown ? [`unknown bits ${hex(unknown)}`] : [])];
 }
 
-/** The enctypes msDS-SupportedEncryptionTypes allows, strongest first (aes256, aes128, rc4, DES). */
+/** The bits of msDS-SupportedEncryptionTypes that are enctypes (0x1f); the others are KDC features. */
+export const ENCTYPE_BIT_MASK = AD_ENCTYPES.reduce((m, e) => m | e.adBit, 0);
+
+/** The enctypes msDS-SupportedEncryptionTypes allows, strongest first (aes256, aes128, rc4, DES): higher bits first. */
 export function enctypesOfBits(value: number): EnctypeInfo[] {
-  const order = [0x10, 0x8, 0x4, 0x2, 0x1];
-  return order
-    .filter((bit) => (value & bit) !== 0)
-    .map((bit) => enctypeById(ENCTYPE_BITS.find((b) => b.bit === bit)?.enctype as number) as EnctypeInfo);
+  return [...AD_ENCTYPES].reverse().filter((e) => (value & e.adBit) !== 0);
 }
 
 /** The bit of an enctype, or undefined when AD has none for it (AES-SHA2, Camellia, DES3). */
 export function enctypeBit(enctype: number): number | undefined {
-  return ENCTYPE_BITS.find((b) => b.enctype === enctype)?.bit;
+  return enctypeById(enctype)?.adBit;
 }
 
 export interface EnctypeBitsSpec {

@@ -15,7 +15,7 @@
  */
 import type { EnctypeInfo } from '../crypto/enctypes.js';
 import { enctypeById, resolveEnctype } from '../crypto/enctypes.js';
-import { enctypeBit, enctypesOfBits } from './flags.js';
+import { ENCTYPE_BIT_MASK, enctypeBit, enctypesOfBits } from './flags.js';
 
 const AES256 = resolveEnctype('aes256-cts-hmac-sha1-96');
 const AES128 = resolveEnctype('aes128-cts-hmac-sha1-96');
@@ -39,7 +39,7 @@ export type TicketEnctypes =
   | { readonly explicit: false; readonly current: EnctypeInfo; readonly legacy: EnctypeInfo };
 
 export function ticketEnctypes(bits: number | undefined): TicketEnctypes {
-  if (bits === undefined || (bits & 0x1f) === 0) return { explicit: false, current: DC_DEFAULTS.current.ticket, legacy: DC_DEFAULTS.legacy.ticket };
+  if (bits === undefined || (bits & ENCTYPE_BIT_MASK) === 0) return { explicit: false, current: DC_DEFAULTS.current.ticket, legacy: DC_DEFAULTS.legacy.ticket };
   return { explicit: true, bits, ticket: enctypesOfBits(bits)[0] };
 }
 

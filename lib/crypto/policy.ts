@@ -12,7 +12,7 @@
  * An iteration count that is not an integer 1..2^32-1 is always S2K_BAD_PARAMS.
  */
 import { KtError, type KtErrorCode } from '../errors.js';
-import { isDerivable, resolveEnctype, type EnctypeInfo } from './enctypes.js';
+import { ENCTYPES, isDerivable, resolveEnctype, type EnctypeInfo } from './enctypes.js';
 import { checkIterations } from './string-to-key.js';
 
 export interface PolicyOptions {
@@ -116,6 +116,31 @@ export const ENCTYPE_GROUPS: Readonly<Record<'all' | 'ad', readonly string[]>> =
   all: MIT_DEFAULT_ORDER,
   ad: ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96', 'arcfour-hmac'],
 });
+
+/** The enctypes `select` keeps, strongest first (EnctypeInfo.preference; unranked ones left out). */
+export function byPreference(select: (e: EnctypeInfo) => boolean): EnctypeInfo[] {
+  return ENCTYPES.filter((e) => e.preference !== undefined && select(e)).sort((a, b) => (a.preference ?? 0) - (b.preference ?? 0));
+}
+
+const ids = (list: readonly EnctypeInfo[]): readonly number[] => Object.freeze(list.map((e) => e.id));
+
+/**
+ * Offered after a deprecated enctype so that the KDC can choose a session key (MIT 1.20 answers
+ * ETYPE_NOSUPP to an AS-REQ offering only des3 or rc4): the AES enctypes, strongest first
+ * (18 17 20 19).
+ */
+export const SESSION_ENCTYPES: readonly number[] = ids(byPreference((e) => e.family === 'aes-sha1' || e.family === 'aes-sha2'));
+
+/** What a probing AS-REQ offers (doctor's KDC check, verify's clock check): AES-SHA1, which AD and MIT both issue (18 17). */
+export const PROBE_ENCTYPES: readonly number[] = ids(byPreference((e) => e.family === 'aes-sha1'));
+
+/** ktpass's `/crypto All`, in the order ktpass writes them (1 3 23 18 17; single DES included). */
+export const KTPASS_ALL: readonly number[] = ids(
+  ['des-cbc-crc', 'des-cbc-md5', 'arcfour-hmac', 'aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96'].map((n) => resolveEnctype(n)),
+);
+
+/** The one key ktpass makes when no /crypto is given (RC4-HMAC-NT, 23). */
+export const KTPASS_DEFAULT: EnctypeInfo = resolveEnctype('arcfour-hmac');
 
 /**
  * Expands a CLI enctype list: names, aliases or numbers separated by commas and/or spaces, and

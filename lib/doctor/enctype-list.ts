@@ -4,18 +4,25 @@
  * built-in list), and a `-` before a name to remove it (`DEFAULT -des3 -rc4`). `+` is allowed
  * and means add.
  */
-import { resolveEnctype } from '../crypto/enctypes.js';
-import { ENCTYPE_GROUPS } from '../crypto/policy.js';
+import { resolveEnctype, type EnctypeFamily, type EnctypeInfo } from '../crypto/enctypes.js';
+import { byPreference, ENCTYPE_GROUPS } from '../crypto/policy.js';
 
-/** MIT's family names (lib/crypto/krb/etypes.c and krb5.conf(5)), by the enctypes they stand for. */
+/** The enctypes of the given families, in MIT's strongest-first order (EnctypeInfo.preference). */
+const ofFamilies = (...families: EnctypeFamily[]): readonly number[] =>
+  byPreference((e: EnctypeInfo) => e.family !== undefined && families.includes(e.family)).map((e) => e.id);
+
+/**
+ * MIT's family names (lib/krb5/krb/init_ctx.c and krb5.conf(5)), by the enctypes they stand
+ * for: each is an enctype family of the table, except `aes`, both AES families.
+ */
 export const MIT_ENCTYPE_FAMILIES: Readonly<Record<string, readonly number[]>> = Object.freeze({
-  des: [1, 3, 2],
-  des3: [16],
-  rc4: [23],
-  aes: [18, 17, 20, 19],
-  'aes-sha1': [18, 17],
-  'aes-sha2': [20, 19],
-  camellia: [26, 25],
+  des: ofFamilies('des'),
+  des3: ofFamilies('des3'),
+  rc4: ofFamilies('rc4'),
+  aes: ofFamilies('aes-sha1', 'aes-sha2'),
+  'aes-sha1': ofFamilies('aes-sha1'),
+  'aes-sha2': ofFamilies('aes-sha2'),
+  camellia: ofFamilies('camellia'),
   default: ENCTYPE_GROUPS.all.map((n) => resolveEnctype(n).id),
 });
 

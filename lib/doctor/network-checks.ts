@@ -3,6 +3,7 @@
  * asked on its own (an AS-REQ without pre-authentication: any Kerberos answer proves it
  * serves), and the clock skew to each from the time in its answer.
  */
+import { PROBE_ENCTYPES } from '../crypto/policy.js';
 import { isKtError } from '../errors.js';
 import { probeAsReq, type ProbeResult } from '../krb5/client.js';
 import { KRB_ERR, krbErrorInfo } from '../krb5/constants.js';
@@ -99,7 +100,7 @@ export async function checkKdcs(o: KdcCheckOptions): Promise<Finding[]> {
     const what = `KDC ${kdc}${target.host !== target.address ? ` (${target.host})` : ''}`;
     let answer: ProbeResult;
     try {
-      answer = await probeAsReq({ transport: o.transportFor(target), now: o.now, random: o.random }, o.client, { enctypes: [18, 17] });
+      answer = await probeAsReq({ transport: o.transportFor(target), now: o.now, random: o.random }, o.client, { enctypes: PROBE_ENCTYPES });
     } catch (e) {
       if (!isKtError(e) || (e.code !== 'KDC_UNREACHABLE' && e.code !== 'KRB_BAD_MESSAGE')) throw e;
       out.push({

@@ -9,13 +9,13 @@
  * typed failures with the KDC's error code, e-text and time; only broken exchanges (no KDC,
  * a malformed reply, a nonce mismatch) throw KtError.
  */
-import { utf8 } from '../bytes.js';
 import { decrypt, encrypt, checksum, checksumTypeFor } from '../crypto/profiles.js';
 import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import { defaultEnctypes } from '../crypto/policy.js';
 import { stringToKey } from '../crypto/string-to-key.js';
 import { KtError, isKtError } from '../errors.js';
 import type { Principal } from '../principal.js';
+import { defaultSalt as rfc4120Salt } from '../salt/rules.js';
 import {
   KDC_OPTIONS,
   KEY_USAGE,
@@ -139,9 +139,9 @@ export type Outcome<T> = ({ readonly ok: true } & T) | { readonly ok: false; rea
 
 // --- helpers -----------------------------------------------------------------------------------------
 
-/** RFC 4120 section 4: "the default salt string ... is the concatenation of the principal's realm and name components". */
+/** The RFC 4120 default salt's octets (the rule lives in lib/salt/rules.ts), for a KDC that sends none. */
 export function defaultSalt(principal: Pick<Principal, 'components' | 'realm'>): Uint8Array {
-  return utf8(principal.realm + principal.components.join(''));
+  return rfc4120Salt(principal).bytes;
 }
 
 /** 31-bit nonce, as MIT sends (some KDCs mishandle nonces with the top bit set). */

@@ -5,11 +5,10 @@ import { serializeEntry } from '../keytab/encode.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { formatPrincipal, nameTypeName } from '../principal.js';
 
-/** The enctype names ktpass prints after `etype 0x..` (its /crypto spelling, except RC4). */
-const KTPASS_ETYPE_LABEL: Readonly<Record<number, string>> = { 23: 'RC4-HMAC' };
-
+/** The enctype name ktpass prints after `etype 0x..` (its /crypto spelling, except RC4). */
 export function ktpassEtypeLabel(enctype: number): string {
-  return KTPASS_ETYPE_LABEL[enctype] ?? enctypeById(enctype)?.ktpassName ?? enctypeName(enctype);
+  const info = enctypeById(enctype);
+  return info?.ktpassLabel ?? info?.ktpassName ?? enctypeName(enctype);
 }
 
 /**

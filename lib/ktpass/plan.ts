@@ -15,7 +15,7 @@
  */
 import type { EnctypeInfo } from '../crypto/enctypes.js';
 import { resolveEnctype } from '../crypto/enctypes.js';
-import { checkEnctypePolicy } from '../crypto/policy.js';
+import { checkEnctypePolicy, KTPASS_ALL, KTPASS_DEFAULT } from '../crypto/policy.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal, formatPrincipalName, NAME_TYPES, nameTypeName, parseNameType, parsePrincipal } from '../principal.js';
 import type { Principal } from '../principal.js';
@@ -62,9 +62,6 @@ export interface KtpassPlan {
   readonly notes: readonly string[];
 }
 
-/** ktpass's /crypto All: the order ktpass writes them. */
-const KTPASS_ALL = [1, 3, 23, 18, 17];
-
 export interface PlanOptions {
   readonly allowWeak: boolean;
   /** RC4-only keys for an account AD would give other tickets: make the account RC4-only. */
@@ -74,7 +71,7 @@ export interface PlanOptions {
 function cryptoList(spec: string | undefined, options: PlanOptions, warnings: string[]): EnctypeInfo[] {
   if (spec === undefined) {
     warnings.push('WARNING: no /crypto given: only an RC4-HMAC-NT key is made, as ktpass does. AES is safer: add /crypto AES256-SHA1 (or All).');
-    return [resolveEnctype(23)];
+    return [KTPASS_DEFAULT];
   }
   const names = spec.split(/[,+]/).map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) {
@@ -174,7 +171,7 @@ export function planKtpass(req: KtpassRequest, account: KtpassAccount | undefine
     } else {
       salt = accountSalt(account, account.realm);
       const ktpassSalt = defaultSalt(principal);
-      if (ktpassSalt.text !== salt.text && enctypes.some((e) => e.family !== 'rc4')) {
+      if (ktpassSalt.text !== salt.text && enctypes.some((e) => e.salted)) {
         notes.push(`Using the salt AD really uses for ${account.sAMAccountName} ("${salt.text}"), not one from /princ ("${ktpassSalt.text}") as ktpass would: those keys would not work.`);
       }
     }

@@ -4,6 +4,7 @@
  * The checks depend on this small view only; lib/cli/directory.ts fills it from lib/ad, and
  * tests fill it with plain objects.
  */
+import { AD_ENCTYPES } from '../crypto/enctypes.js';
 import type { Principal } from '../principal.js';
 
 /** The attributes of an account that a keytab must agree with. */
@@ -36,13 +37,7 @@ export interface AccountDirectory {
  * msDS-SupportedEncryptionTypes bits ([MS-KILE] 2.2.7) and the enctypes they allow. Bits
  * above 0x1f (FAST, compound identity, claims, AES session keys) are not enctypes.
  */
-export const SUPPORTED_ENCTYPE_BITS: readonly { readonly bit: number; readonly enctype: number; readonly name: string }[] = Object.freeze([
-  { bit: 0x1, enctype: 1, name: 'DES-CBC-CRC' },
-  { bit: 0x2, enctype: 3, name: 'DES-CBC-MD5' },
-  { bit: 0x4, enctype: 23, name: 'RC4-HMAC' },
-  { bit: 0x8, enctype: 17, name: 'AES128-CTS-HMAC-SHA1-96' },
-  { bit: 0x10, enctype: 18, name: 'AES256-CTS-HMAC-SHA1-96' },
-]);
+export const SUPPORTED_ENCTYPE_BITS: readonly { readonly bit: number; readonly enctype: number; readonly name: string }[] = Object.freeze(AD_ENCTYPES.map((e) => ({ bit: e.adBit, enctype: e.id, name: e.adName })));
 
 /** The enctype numbers an msDS-SupportedEncryptionTypes value allows. */
 export function enctypesOfSupportedBits(value: number): number[] {
