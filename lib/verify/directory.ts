@@ -4,6 +4,7 @@
  * The checks depend on this small view only; lib/cli/directory.ts fills it from lib/ad, and
  * tests fill it with plain objects.
  */
+import { resolveEnctype } from '../crypto/enctypes.js';
 import type { Principal } from '../principal.js';
 
 /** The attributes of an account that a keytab must agree with. */
@@ -32,16 +33,18 @@ export interface AccountDirectory {
   namingContext?(): Promise<string | undefined>;
 }
 
+const id = (name: string): number => resolveEnctype(name).id;
+
 /**
  * msDS-SupportedEncryptionTypes bits ([MS-KILE] 2.2.7) and the enctypes they allow. Bits
  * above 0x1f (FAST, compound identity, claims, AES session keys) are not enctypes.
  */
 export const SUPPORTED_ENCTYPE_BITS: readonly { readonly bit: number; readonly enctype: number; readonly name: string }[] = Object.freeze([
-  { bit: 0x1, enctype: 1, name: 'DES-CBC-CRC' },
-  { bit: 0x2, enctype: 3, name: 'DES-CBC-MD5' },
-  { bit: 0x4, enctype: 23, name: 'RC4-HMAC' },
-  { bit: 0x8, enctype: 17, name: 'AES128-CTS-HMAC-SHA1-96' },
-  { bit: 0x10, enctype: 18, name: 'AES256-CTS-HMAC-SHA1-96' },
+  { bit: 0x1, enctype: id('des-cbc-crc'), name: 'DES-CBC-CRC' },
+  { bit: 0x2, enctype: id('des-cbc-md5'), name: 'DES-CBC-MD5' },
+  { bit: 0x4, enctype: id('arcfour-hmac'), name: 'RC4-HMAC' },
+  { bit: 0x8, enctype: id('aes128-cts-hmac-sha1-96'), name: 'AES128-CTS-HMAC-SHA1-96' },
+  { bit: 0x10, enctype: id('aes256-cts-hmac-sha1-96'), name: 'AES256-CTS-HMAC-SHA1-96' },
 ]);
 
 /** The enctype numbers an msDS-SupportedEncryptionTypes value allows. */
