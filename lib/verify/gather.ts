@@ -27,7 +27,7 @@ import {
   type ProbeResult,
 } from '../krb5/client.js';
 import { KRB_ERR } from '../krb5/constants.js';
-import { formatKdc, type KdcAttempt, type KdcTarget, type KdcTransport } from '../krb5/transport.js';
+import { formatKdc, type KdcAttempt, type KdcTarget } from '../krb5/transport.js';
 import { formatPrincipal, samePrincipal, type Principal } from '../principal.js';
 import type { Salt } from '../salt/rules.js';
 import { probeKdcClock, type Skew } from './clock.js';
@@ -37,11 +37,8 @@ import type { EnctypeProbe, KdcFacts, KeyResult, PasswordFacts, PrincipalEvent, 
 import { superseded } from './judge-keys.js';
 import { candidateSalts, enctypeUsesSalt, findKeyOrigin, type KeyOrigin } from './salts.js';
 
-export interface GatherDeps {
-  readonly transport: KdcTransport;
-  /** The local clock. */
-  readonly now: () => Date;
-  readonly random: (n: number) => Uint8Array;
+/** The KDC client's context (the transport, the local clock, the random source), and a directory. */
+export interface GatherDeps extends KrbContext {
   /** The directory, when one is configured. */
   readonly directory?: AccountDirectory | undefined;
 }
