@@ -2,8 +2,8 @@
  * What `keytab verify` learns from the KDC, per realm and per principal, before any of it is
  * put into words. lib/verify/gather.ts fills these records by talking to the KDC; the judge
  * modules (judge-keys.ts, judge-ticket.ts, judge-run.ts) turn them into lines and do nothing
- * else, so tests can hand-make them. No key material is kept here: where a key was compared,
- * only the outcome is.
+ * else, so tests can hand-make them. Besides the keytab entries themselves, no key is kept here:
+ * where a derived key was compared or a ticket decrypted, only the outcome is.
  */
 import type { KeytabEntry } from '../keytab/types.js';
 import type { KdcEtypeInfo, KdcFailure, ProbeResult } from '../krb5/client.js';

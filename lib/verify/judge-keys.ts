@@ -1,7 +1,7 @@
 /**
  * The principal and key lines of `keytab verify`, judged from gathered facts (facts.ts): which
  * keys the KDC accepts, and for a refused one, why (wrong salt, wrong password, superseded,
- * missing on the KDC). Pure: no exchange, no key material; tests hand-make the facts.
+ * missing on the KDC). Pure: no exchange, and no key is read; tests hand-make the facts.
  */
 import { enctypeName } from '../crypto/enctypes.js';
 import type { KeytabEntry } from '../keytab/types.js';
