@@ -3,11 +3,12 @@
  * account's kvno (msDS-KeyVersionNumber), its enctypes (msDS-SupportedEncryptionTypes) and
  * SPNs against the keytab.
  */
-import { DC_DEFAULT_HOW_TO_TELL, ticketFit, unsetEnctypesWords } from '../ad/ticket-enctypes.js';
-import { enctypeById, enctypeName } from '../crypto/enctypes.js';
+import { DC_DEFAULT_HOW_TO_TELL, unsetEnctypesWords } from '../ad/ticket-enctypes.js';
+import { enctypeName } from '../crypto/enctypes.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { formatPrincipal, formatPrincipalName, samePrincipal, type Principal } from '../principal.js';
-import { describeSupportedBits, enctypesOfSupportedBits, type AccountDirectory } from '../verify/directory.js';
+import { matchAccount, type AccountMatch } from '../verify/account-match.js';
+import type { AccountDirectory } from '../verify/directory.js';
 import { checkSearchBase } from './search-base.js';
 import type { Finding } from './types.js';
 
@@ -58,47 +59,41 @@ export async function checkDirectory(o: DirectoryCheckOptions): Promise<Finding[
     } else {
       out.push(f({ severity: 'error', what: `${name} SPN`, why: `${account.dn} does not carry ${short} as a servicePrincipalName: clients get "Server not found in Kerberos database"`, fix: `setspn -S ${short} ${account.sAMAccountName} (or keytab ad spn add)` }));
     }
-    const newest = Math.max(...mine.map((e) => e.kvno));
-    if (account.keyVersionNumber !== undefined) {
-      if (newest === account.keyVersionNumber) {
-        out.push(f({ severity: 'ok', what: `${name} kvno`, why: `the keytab's kvno ${newest} is msDS-KeyVersionNumber` }));
-      } else {
-        out.push(
-          f({
-            severity: 'error',
-            what: `${name} kvno`,
-            why:
-              newest < account.keyVersionNumber
-                ? `stale keytab: kvno ${newest} in the keytab, msDS-KeyVersionNumber ${account.keyVersionNumber}: the password was reset after the keytab was made`
-                : `the keytab's kvno ${newest} is ahead of msDS-KeyVersionNumber ${account.keyVersionNumber}: made for a reset that did not happen`,
-            fix: `make the keytab from the current password with kvno ${account.keyVersionNumber}`,
-            details: { keytabKvno: newest, keyVersionNumber: account.keyVersionNumber },
-          }),
-        );
-      }
-    }
-    const enctypes = [...new Set(mine.map((e) => e.enctype))];
-    if (account.supportedEncryptionTypes === undefined) {
-      out.push(
-        f({
-          severity: ticketFit(undefined, enctypes.flatMap((e) => enctypeById(e) ?? [])).ok ? 'warning' : 'error',
-          what: `${name} msDS-SupportedEncryptionTypes`,
-          why: `${unsetEnctypesWords(account.dn, enctypes)}; ${DC_DEFAULT_HOW_TO_TELL}`,
-          fix: 'set msDS-SupportedEncryptionTypes to 24 (0x18: AES128 + AES256)',
-        }),
-      );
-    } else {
-      const allowed = enctypesOfSupportedBits(account.supportedEncryptionTypes);
-      const missing = allowed.filter((e) => e !== 1 && e !== 3 && !enctypes.includes(e));
-      const words = describeSupportedBits(account.supportedEncryptionTypes);
-      if (!enctypes.some((e) => allowed.includes(e))) {
-        out.push(f({ severity: 'error', what: `${name} msDS-SupportedEncryptionTypes`, why: `${words} allows none of the keytab's enctypes`, fix: 'add keys of an allowed enctype, or allow the keytab\'s' }));
-      } else if (missing.length > 0) {
-        out.push(f({ severity: 'warning', what: `${name} msDS-SupportedEncryptionTypes`, why: `${words}: the keytab lacks ${missing.map(enctypeName).join(', ')}`, fix: `keytab add -e ${missing.map(enctypeName).join(',')}` }));
-      } else {
-        out.push(f({ severity: 'ok', what: `${name} msDS-SupportedEncryptionTypes`, why: `${words} fits the keytab` }));
-      }
-    }
+    out.push(...accountFindings(name, account.dn, matchAccount(account, mine)));
+  }
+  return out;
+}
+
+/** The kvno and enctype findings of one account (the comparison is lib/verify/account-match.ts). */
+function accountFindings(name: string, dn: string, m: AccountMatch): Finding[] {
+  const out: Finding[] = [];
+  const k = m.kvno;
+  if (k.kind === 'same') {
+    out.push(f({ severity: 'ok', what: `${name} kvno`, why: `the keytab's kvno ${k.keytab} is msDS-KeyVersionNumber` }));
+  } else if (k.kind !== 'unknown') {
+    out.push(
+      f({
+        severity: 'error',
+        what: `${name} kvno`,
+        why:
+          k.kind === 'stale'
+            ? `stale keytab: kvno ${k.keytab} in the keytab, msDS-KeyVersionNumber ${k.account}: the password was reset after the keytab was made`
+            : `the keytab's kvno ${k.keytab} is ahead of msDS-KeyVersionNumber ${k.account}: made for a reset that did not happen`,
+        fix: `make the keytab from the current password with kvno ${k.account}`,
+        details: { keytabKvno: k.keytab, keyVersionNumber: k.account },
+      }),
+    );
+  }
+  const e = m.enctypes;
+  const what = `${name} msDS-SupportedEncryptionTypes`;
+  if (e.kind === 'unset') {
+    out.push(f({ severity: e.ticketsOk ? 'warning' : 'error', what, why: `${unsetEnctypesWords(dn, e.keytab)}; ${DC_DEFAULT_HOW_TO_TELL}`, fix: 'set msDS-SupportedEncryptionTypes to 24 (0x18: AES128 + AES256)' }));
+  } else if (e.kind === 'none-allowed') {
+    out.push(f({ severity: 'error', what, why: `${e.words} allows none of the keytab's enctypes`, fix: 'add keys of an allowed enctype, or allow the keytab\'s' }));
+  } else if (e.kind === 'missing') {
+    out.push(f({ severity: 'warning', what, why: `${e.words}: the keytab lacks ${e.missing.map(enctypeName).join(', ')}`, fix: `keytab add -e ${e.missing.map(enctypeName).join(',')}` }));
+  } else {
+    out.push(f({ severity: 'ok', what, why: `${e.words} fits the keytab` }));
   }
   return out;
 }

@@ -1,18 +1,16 @@
 /** `keytab doctor` output: one line per finding, or JSON. */
+import { countOf, reportLine } from '../report-line.js';
 import type { DoctorReport, Finding, Severity } from './types.js';
 
 const LABEL: Readonly<Record<Severity, string>> = Object.freeze({ error: 'ERROR', warning: 'WARN', info: 'INFO', ok: 'OK' });
 
 /** `ERROR  kdc: KDC 10.0.0.1:88  — why; fix: fix`. */
 export function findingLine(x: Finding): string {
-  return `${LABEL[x.severity].padEnd(5)}  ${x.section}: ${x.what}  — ${x.why}${x.fix !== undefined ? `; fix: ${x.fix}` : ''}`;
+  return reportLine(LABEL[x.severity], 5, `${x.section}: ${x.what}`, x.why, x.fix);
 }
 
 export function renderDoctorText(report: DoctorReport): string {
-  const counts = (['error', 'warning'] as const).map((s) => {
-    const n = report.findings.filter((x) => x.severity === s).length;
-    return `${n} ${s}${n === 1 ? '' : 's'}`;
-  });
+  const counts = (['error', 'warning'] as const).map((s) => countOf(report.findings.filter((x) => x.severity === s).length, s));
   return `${report.findings.map((x) => `${findingLine(x)}\n`).join('')}${report.ok ? 'no errors' : 'errors found'}: ${counts.join(', ')}\n`;
 }
 

@@ -33,6 +33,7 @@ export interface AccountDirectory {
   namingContext?(): Promise<string | undefined>;
 }
 
+
 /**
  * msDS-SupportedEncryptionTypes bits ([MS-KILE] 2.2.7) and the enctypes they allow. Bits
  * above 0x1f (FAST, compound identity, claims, AES session keys) are not enctypes.

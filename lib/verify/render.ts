@@ -1,12 +1,11 @@
 /** `keytab verify` output: one line per check, or JSON. */
+import { countOf as count, reportLine } from '../report-line.js';
 import type { VerifyCheck, VerifyReport } from './types.js';
 
 /** `FAIL  what  — reason; fix: fix`. */
 export function checkLine(c: VerifyCheck): string {
-  return `${c.status.padEnd(4)}  ${c.what}  — ${c.reason}${c.fix !== undefined ? `; fix: ${c.fix}` : ''}`;
+  return reportLine(c.status, 4, c.what, c.reason, c.fix);
 }
-
-const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The last line: `verify: 2 errors, 1 warning` when a check failed, else

@@ -28,12 +28,6 @@ import { AD_ENCTYPES, ENCTYPES } from '../../lib/crypto/enctypes.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/**
- * TEMPORARY: lib/verify and lib/doctor/directory-checks.ts still use enctype numbers; branch
- * v16a (issue 16, the verify split) replaces them with names. The lead removes this allowlist
- * when v16a lands.
- */
-const ALLOWLIST: readonly RegExp[] = [/^lib\/verify\//, /^lib\/doctor\/directory-checks\.ts$/];
 
 const ID = [...ENCTYPES.map((e) => e.id)].sort((a, b) => b - a).join('|');
 const BIT = [...AD_ENCTYPES.map((e) => `0x${e.adBit.toString(16)}`)].sort((a, b) => b.length - a.length || b.localeCompare(a)).join('|');
@@ -156,11 +150,11 @@ describe('enctype numbers outside lib/crypto', () => {
     for (const line of fine) expect(enctypeLiterals(line), line).toEqual([]);
   });
 
-  it('finds none in lib/ outside lib/crypto (lib/verify and lib/doctor/directory-checks.ts allowed until v16a lands)', () => {
+  it('finds none in lib/ outside lib/crypto', () => {
     const hits: string[] = [];
     for (const path of tsFiles(join(ROOT, 'lib'))) {
       const rel = relative(ROOT, path).split('\\').join('/');
-      if (rel.startsWith('lib/crypto/') || ALLOWLIST.some((re) => re.test(rel))) continue;
+      if (rel.startsWith('lib/crypto/')) continue;
       for (const h of enctypeLiterals(readFileSync(path, 'utf8'))) hits.push(`${rel}:${h.line}: ${h.what}: ${h.text}`);
     }
     expect(hits, 'use the enctype table (lib/crypto/enctypes.ts) or a named group (lib/crypto/policy.ts)').toEqual([]);
