@@ -25,6 +25,9 @@ export const REMEDY_OPTIONS = [
   'caFile',
   'startTls',
   'timeout',
+  'kdc',
+  'tcp',
+  'kpasswdServer',
 ] as const;
 
 export type RemedyOption = (typeof REMEDY_OPTIONS)[number];
@@ -75,6 +78,9 @@ const property = (name: string, flagValue?: string) => (o: OptionRemedy): string
   return flagValue === undefined ? name : `{ ${name}: ${flagValue} }`;
 };
 
+/** A library option that takes a list: `{ kdcs: ['HOST'] }`, or just `kdcs`. */
+const list = (name: string) => (o: OptionRemedy): string => (o.value === undefined ? name : `{ ${name}: ['${o.value}'] }`);
+
 /** The `keytab` CLI's spelling; also the wording of KtError.hint, which callers have always read. */
 export const KEYTAB_SPELLING: RemedySpelling = {
   allowWeak: flag('--allow-weak'),
@@ -93,9 +99,12 @@ export const KEYTAB_SPELLING: RemedySpelling = {
   caFile: flag('--ca-file'),
   startTls: flag('--starttls'),
   timeout: flag('--timeout'),
+  kdc: flag('--kdc'),
+  tcp: flag('--tcp'),
+  kpasswdServer: flag('--kpasswd-server'),
 };
 
-/** Library callers: the option's property (lib/crypto/policy.ts, lib/keytab/ops.ts, lib/ad/config.ts, lib/ad/writes.ts). */
+/** Library callers: the option's property (lib/crypto/policy.ts, lib/keytab/ops.ts, lib/ad/config.ts, lib/ad/writes.ts, lib/krb5/transport.ts). */
 export const LIBRARY_SPELLING: RemedySpelling = {
   allowWeak: property('allowWeak', 'true'),
   preferLast: property('preferLast', 'true'),
@@ -113,6 +122,9 @@ export const LIBRARY_SPELLING: RemedySpelling = {
   caFile: property('caFile'),
   startTls: property('startTls', 'true'),
   timeout: property('timeout'),
+  kdc: list('kdcs'),
+  tcp: property('tcpOnly', 'true'),
+  kpasswdServer: list('servers'),
 };
 
 /** The remedy in one front end's words. */
