@@ -47,11 +47,7 @@ export function errorFacts(err: unknown): ErrorFacts {
 }
 
 /** A bind failure in words; `hint` is the advice in the keytab CLI's spelling, `remedy` it as data. */
-export interface BindDataCode {
-  readonly words: string;
-  readonly hint: string;
-  readonly remedy?: Remedy;
-}
+export interface BindDataCode { readonly words: string; readonly hint: string; readonly remedy?: Remedy }
 
 const bindCode = (words: string, a: Advice): BindDataCode =>
   typeof a === 'string' ? { words, hint: a } : { words, hint: renderRemedy(a, KEYTAB_SPELLING), remedy: a };
@@ -166,15 +162,8 @@ function lengthOf(message: string): string {
 }
 
 const TLS_TRUST = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_CHAIN_TOO_LONG',
-  'INVALID_CA',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_CHAIN_TOO_LONG', 'INVALID_CA',
 ]);
 const TLS_DATES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const NETWORK = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'EADDRNOTAVAIL']);

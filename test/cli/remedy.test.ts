@@ -18,6 +18,7 @@ import { chooseAuth } from '../../lib/ad/auth-choice.js';
 import { wrapFormat } from '../../lib/krb5/gss-protect.js';
 import { locateKdcs } from '../../lib/krb5/transport.js';
 import { testContext } from '../helpers/cli.js';
+import * as root from '../../lib/core.js';
 
 const thrown = (f: () => unknown): KtError => {
   try {
@@ -95,6 +96,13 @@ describe('library callers read the option as a property', () => {
     expect(renderRemedy(remedy`check ${option('bindDn')}`, LIBRARY_SPELLING)).toBe('check bindDn');
     expect(renderRemedy(remedy`give ${option('kdc', 'HOST')}`, LIBRARY_SPELLING)).toBe("give { kdcs: ['HOST'] }");
     expect(passwordTooShort().hintIn(LIBRARY_SPELLING)).toBe('use a longer password, or randomPassword() (32 characters)');
+  });
+  it('the package root gives what the README shows', () => {
+    const err = conflict();
+    expect(root.isKtError(err)).toBe(true);
+    expect(err.hintIn(root.LIBRARY_SPELLING)).toBe('keep one of them with { preferLast: true } (the later file wins), or remove the stale entry first');
+    expect(err.remedy && root.renderRemedy(err.remedy, root.LIBRARY_SPELLING)).toBe(err.hintIn(root.LIBRARY_SPELLING));
+    expect(root.REMEDY_OPTIONS).toContain('allowWeak');
   });
 });
 
