@@ -244,7 +244,9 @@ export async function createAccount(dir: Directory, spec: NewAccount, options: W
         throw new KtError(err.code, `${err.message}; the account ${plan.dn} was created, disabled and without a password`, {
           cause: err,
           details: { ...err.details, dn: plan.dn },
-          hint: `${err.hint ? `${err.hint}; then ` : ''}set one with "keytab ad setpass ${plan.sAMAccountName}"`,
+          ...(err.remedy
+            ? { remedy: { parts: [...err.remedy.parts, `; then set one with "keytab ad setpass ${plan.sAMAccountName}"`] } }
+            : { hint: `${err.hint ? `${err.hint}; then ` : ''}set one with "keytab ad setpass ${plan.sAMAccountName}"` }),
         });
       }
       throw err;

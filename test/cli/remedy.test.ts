@@ -16,6 +16,8 @@ import { parsePrincipal } from '../../lib/principal.js';
 import { directoryError } from '../../lib/ad/errors.js';
 import { chooseAuth } from '../../lib/ad/auth-choice.js';
 import { wrapFormat } from '../../lib/krb5/gss-protect.js';
+import { createAccount } from '../../lib/ad/writes.js';
+import type { Directory } from '../../lib/ad/types.js';
 import { locateKdcs } from '../../lib/krb5/transport.js';
 import { testContext } from '../helpers/cli.js';
 import * as root from '../../lib/core.js';
@@ -123,6 +125,23 @@ describe('remedies as data', () => {
     const e = new KtError('INPUT_INVALID', 'x', { hint: 'use --password-file FILE' });
     expect(e.remedy).toBeUndefined();
     for (const s of [KEYTAB_SPELLING, KTPASS_SPELLING, LIBRARY_SPELLING]) expect(e.hintIn(s)).toBe('use --password-file FILE');
+  });
+  it('a refused password after the account was made keeps its remedy, and says what is left to do', async () => {
+    let applied = 0;
+    const dir = {
+      url: 'ldaps://dc1:636',
+      baseDn: 'DC=example,DC=com',
+      encrypted: true,
+      search: async () => [],
+      apply: async () => {
+        if (applied++ > 0) throw passwordTooShort();
+      },
+    } as unknown as Directory;
+    const err = await createAccount(dir, { name: 'svc-web', kind: 'user', password: 'short' }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(KtError);
+    const e = err as KtError;
+    expect(e.hint).toBe('use a longer password, or --random (32 characters); then set one with "keytab ad setpass svc-web"');
+    expect(hintText(e, KTPASS_DIALECT)).toBe('use a longer password, or +rndpass; then set one with "keytab ad setpass svc-web"');
   });
   it('an error wrapped with its remedy is still spelled by the front end', () => {
     const inner = passwordTooShort();
