@@ -8,6 +8,8 @@
  */
 export { KtError, isKtError, ERROR_CODES } from './errors.js';
 export type { KtErrorCode, KtErrorDetails } from './errors.js';
+export { renderRemedy, LIBRARY_SPELLING, REMEDY_OPTIONS } from './remedy.js';
+export type { Remedy, OptionRemedy, RemedyOption, RemedySpelling } from './remedy.js';
 export { parsePrincipal, formatPrincipal, formatPrincipalName, samePrincipal, parseNameType, nameTypeName, NAME_TYPES } from './principal.js';
 export type { Principal, ParsePrincipalOptions } from './principal.js';
 export { parseKeytab } from './keytab/decode.js';

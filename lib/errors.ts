@@ -1,7 +1,11 @@
 /**
  * One error class with stable codes. The table below is the single place that maps a code to
  * its default message and the CLI exit status; code elsewhere never branches on message text.
+ * What to do about an error is a hint (plain words) or a remedy (lib/remedy.ts: words and the
+ * options to set, which each front end spells its own way).
  */
+import { KEYTAB_SPELLING, renderRemedy } from './remedy.js';
+import type { Remedy, RemedySpelling } from './remedy.js';
 
 /** Exit statuses used by the CLI. 1 = the request failed, 2 = the command line was wrong. */
 export const EXIT_FAILURE = 1;
@@ -106,19 +110,29 @@ export interface KtErrorOptions {
   readonly cause?: unknown;
   /** A hint telling the user how to fix it; the CLI prints it after the message. */
   readonly hint?: string | undefined;
+  /** The fix as data when it names an option; takes the place of `hint` (lib/remedy.ts). */
+  readonly remedy?: Remedy | undefined;
 }
 
 export class KtError extends Error {
   override readonly name = 'KtError';
   readonly code: KtErrorCode;
   readonly details: KtErrorDetails;
+  /** The hint in words; for a remedy, in the `keytab` CLI's spelling (as it always read). */
   readonly hint: string | undefined;
+  readonly remedy: Remedy | undefined;
 
   constructor(code: KtErrorCode, message?: string, options: KtErrorOptions = {}) {
     super(message ?? CODES[code].message, options.cause === undefined ? {} : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};
-    this.hint = options.hint;
+    this.remedy = options.remedy;
+    this.hint = options.remedy ? renderRemedy(options.remedy, KEYTAB_SPELLING) : options.hint;
+  }
+
+  /** The hint in a front end's spelling of the options (the plain hint when there is no remedy). */
+  hintIn(spelling: RemedySpelling): string | undefined {
+    return this.remedy ? renderRemedy(this.remedy, spelling) : this.hint;
   }
 
   /** The CLI exit status for this error. */

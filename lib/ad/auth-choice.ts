@@ -14,6 +14,7 @@
  * then --bind-dn with its password, then the ticket cache (KRB5CCNAME, after `kinit`).
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import { looksLikeDn } from './escape.js';
 
 export type AuthMode = 'auto' | 'kerberos' | 'simple';
@@ -58,9 +59,9 @@ export function chooseAuth(i: AuthInputs): AuthChoice {
   const tls = i.scheme === 'ldaps' || i.startTls;
   const where = i.startTls ? `ldap://${i.host} with --starttls` : `${i.scheme}://${i.host}`;
   if (i.mode === 'simple') {
-    if (i.adminKeytab !== undefined) throw new KtError('USAGE', '--admin-keytab binds with Kerberos, not with --auth simple', { hint: 'drop --auth simple and give an ldap:// URL, or drop --admin-keytab' });
+    if (i.adminKeytab !== undefined) throw new KtError('USAGE', '--admin-keytab binds with Kerberos, not with --auth simple', { remedy: remedy`drop ${option('auth', 'simple')} and give an ldap:// URL, or drop ${option('adminKeytab')}` });
     if (i.bindDn === undefined) {
-      throw new KtError('AD_CONFIG', '--auth simple needs a bind account', { hint: `give --bind-dn admin@example.com (a UPN or a DN), or set KEYTAB_BIND_DN; or bind with Kerberos: kinit admin@REALM, then --ldap-url ldap://${i.host}` });
+      throw new KtError('AD_CONFIG', '--auth simple needs a bind account', { remedy: remedy`give ${option('bindDn', 'admin@example.com')} (a UPN or a DN), or set KEYTAB_BIND_DN; or bind with Kerberos: kinit admin@REALM, then ${option('ldapUrl', `ldap://${i.host}`)}` });
     }
     return { requested: 'simple', method: 'simple', reason: `--auth simple: a simple bind as ${i.bindDn}` };
   }
@@ -68,12 +69,12 @@ export function chooseAuth(i: AuthInputs): AuthChoice {
     if (i.mode === 'kerberos' || i.adminKeytab !== undefined) {
       const what = i.mode === 'kerberos' ? '--auth kerberos' : '--admin-keytab (a Kerberos credential)';
       throw new KtError('AD_CONFIG', `${what} cannot be used with ${where}: ${KERBEROS_OVER_LDAP}`, {
-        hint: `give --ldap-url ldap://${i.host} (port 389, no --starttls), or a simple bind: --auth simple --bind-dn admin@example.com`,
+        remedy: remedy`give ${option('ldapUrl', `ldap://${i.host}`)} (port 389, no ${option('startTls')}), or a simple bind: ${option('auth', 'simple')} ${option('bindDn', 'admin@example.com')}`,
       });
     }
     if (i.bindDn === undefined) {
       throw new KtError('AD_CONFIG', `no bind account for ${where}: over TLS keytab binds with a bind DN and password, and ${KERBEROS_OVER_LDAP}`, {
-        hint: `to use your Kerberos ticket (kinit admin@REALM), give --ldap-url ldap://${i.host}; for a simple bind, give --bind-dn admin@example.com (or KEYTAB_BIND_DN)`,
+        remedy: remedy`to use your Kerberos ticket (kinit admin@REALM), give ${option('ldapUrl', `ldap://${i.host}`)}; for a simple bind, give ${option('bindDn', 'admin@example.com')} (or KEYTAB_BIND_DN)`,
       });
     }
     return { requested: 'auto', method: 'simple', reason: `${where} with a bind DN: a simple bind as ${i.bindDn} over TLS` };
@@ -86,7 +87,7 @@ export function chooseAuth(i: AuthInputs): AuthChoice {
 export function kerberosPrincipal(name: string): string {
   if (looksLikeDn(name)) {
     throw new KtError('AD_CONFIG', `${name} is a DN: a Kerberos bind needs the account as a principal or UPN`, {
-      hint: 'give --bind-dn admin@EXAMPLE.COM; or, for a simple bind with the DN, use ldaps:// (or --starttls)',
+      remedy: remedy`give ${option('bindDn', 'admin@EXAMPLE.COM')}; or, for a simple bind with the DN, use ldaps:// (or ${option('startTls')})`,
     });
   }
   const at = name.lastIndexOf('@');
@@ -104,11 +105,11 @@ export async function kerberosCredentials(i: Pick<AuthInputs, 'bindDn' | 'adminK
   if (i.adminKeytab !== undefined) {
     const principal = i.adminPrincipal ?? i.bindDn;
     if (principal === undefined) {
-      throw new KtError('AD_CONFIG', `--admin-keytab ${i.adminKeytab} needs the principal to use from it`, { hint: 'give --admin-principal admin@EXAMPLE.COM (or set KEYTAB_ADMIN_PRINCIPAL)' });
+      throw new KtError('AD_CONFIG', `--admin-keytab ${i.adminKeytab} needs the principal to use from it`, { remedy: remedy`give ${option('adminPrincipal', 'admin@EXAMPLE.COM')} (or set KEYTAB_ADMIN_PRINCIPAL)` });
     }
     return { source: 'keytab', principal: kerberosPrincipal(principal), keytab: i.adminKeytab };
   }
-  if (i.adminPrincipal !== undefined) throw new KtError('USAGE', '--admin-principal goes with --admin-keytab', { hint: 'for a password, give the account with --bind-dn' });
+  if (i.adminPrincipal !== undefined) throw new KtError('USAGE', '--admin-principal goes with --admin-keytab', { remedy: remedy`for a password, give the account with ${option('bindDn')}` });
   if (i.bindDn !== undefined) {
     const principal = kerberosPrincipal(i.bindDn);
     return { source: 'password', principal, password: await password(principal) };

@@ -3,6 +3,7 @@
  * password off an unencrypted connection, and sending a list of them in order.
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import type { AttrValue, Directory, DirectoryChange, Modification, NewAttribute } from './types.js';
 
 /**
@@ -33,7 +34,7 @@ export function assertSafeToSend(change: DirectoryChange, encrypted: boolean, ur
   if (encrypted || !carriesSecret(change)) return;
   throw new KtError('AD_INSECURE_PASSWORD_WRITE', `refusing to send a password to ${url} over an unencrypted connection (nothing was sent)`, {
     details: { url, dn: change.dn },
-    hint: 'use ldaps://HOST (port 636) or add --starttls to an ldap:// URL',
+    remedy: remedy`use ldaps://HOST (port 636) or add ${option('startTls')} to an ldap:// URL`,
   });
 }
 

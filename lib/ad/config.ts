@@ -7,6 +7,7 @@
  * terminal.
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 
 import { chooseAuth, kerberosCredentials, parseAuthMode } from './auth-choice.js';
 import type { AuthChoice, KerberosAuth } from './auth-choice.js';
@@ -107,14 +108,14 @@ export function parseLdapUrl(text: string): ParsedLdapUrl {
   try {
     u = new URL(withScheme);
   } catch {
-    throw new KtError('AD_CONFIG', `"${text}" is not an LDAP URL`, { hint: 'write it as ldaps://dc1.example.com (or ldap://dc1.example.com with --starttls)' });
+    throw new KtError('AD_CONFIG', `"${text}" is not an LDAP URL`, { remedy: remedy`write it as ldaps://dc1.example.com (or ldap://dc1.example.com with ${option('startTls')})` });
   }
   const scheme = u.protocol.replace(/:$/, '').toLowerCase();
   if (scheme !== 'ldap' && scheme !== 'ldaps') {
     throw new KtError('AD_CONFIG', `"${text}": the scheme must be ldaps:// or ldap://`, { hint: 'ldapi:// and other schemes are not supported' });
   }
   if ((u.pathname !== '' && u.pathname !== '/') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') {
-    throw new KtError('AD_CONFIG', `"${text}": give only scheme, host and port in the URL`, { hint: 'the search base goes in --base-dn (KEYTAB_BASE_DN)' });
+    throw new KtError('AD_CONFIG', `"${text}": give only scheme, host and port in the URL`, { remedy: remedy`the search base goes in ${option('baseDn')} (KEYTAB_BASE_DN)` });
   }
   if (u.hostname === '') throw new KtError('AD_CONFIG', `"${text}" has no host`);
   const port = u.port === '' ? (scheme === 'ldaps' ? 636 : 389) : Number(u.port);
@@ -134,7 +135,7 @@ export function requireEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 
   if (isEncryptedTransport(config)) return;
   throw new KtError('AD_INSECURE_PASSWORD_WRITE', `refusing to send a password to ${config.url} over an unencrypted connection (nothing was sent)`, {
     details: { url: config.url },
-    hint: 'bind with Kerberos (kinit admin@REALM, then ldap://HOST without --auth simple), or use ldaps://HOST (port 636) or --starttls',
+    remedy: remedy`bind with Kerberos (kinit admin@REALM, then ldap://HOST without ${option('auth', 'simple')}), or use ldaps://HOST (port 636) or ${option('startTls')}`,
   });
 }
 
@@ -165,7 +166,7 @@ async function bindPassword(options: DirectoryOptions, sources: ConfigSources, b
   if (file !== undefined && file !== '') return chompLine(await sources.readSecretFile(file));
   if (sources.prompt) return sources.prompt(`Password for ${bindDn}: `);
   throw new KtError('AD_CONFIG', `no bind password for ${bindDn} and no terminal to ask for one`, {
-    hint: `give --bind-password-file FILE, or set ${DIRECTORY_ENV.bindPasswordFile} (or ${DIRECTORY_ENV.bindPassword})`,
+    remedy: remedy`give ${option('bindPasswordFile', 'FILE')}, or set ${DIRECTORY_ENV.bindPasswordFile} (or ${DIRECTORY_ENV.bindPassword})`,
   });
 }
 
@@ -174,12 +175,12 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
   const { env } = sources;
   const urlText = pick(options.ldapUrl, env, DIRECTORY_ENV.url);
   if (urlText === undefined) {
-    throw new KtError('AD_CONFIG', 'no directory given', { hint: `after kinit admin@REALM, give --ldap-url ldap://DC (Kerberos); or ldaps://DC with --bind-dn and --ca-file (or set ${DIRECTORY_ENV.url}, ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile})` });
+    throw new KtError('AD_CONFIG', 'no directory given', { remedy: remedy`after kinit admin@REALM, give ${option('ldapUrl', 'ldap://DC')} (Kerberos); or ldaps://DC with ${option('bindDn')} and ${option('caFile')} (or set ${DIRECTORY_ENV.url}, ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile})` });
   }
   const parsed = parseLdapUrl(urlText);
   const startTls = options.startTls === true;
   if (startTls && parsed.scheme === 'ldaps') {
-    throw new KtError('AD_CONFIG', `--starttls is for ldap:// URLs; ${urlText} is already TLS`, { hint: 'drop --starttls, or use ldap://HOST:389 --starttls' });
+    throw new KtError('AD_CONFIG', `--starttls is for ldap:// URLs; ${urlText} is already TLS`, { remedy: remedy`drop ${option('startTls')}, or use ldap://HOST:389 ${option('startTls')}` });
   }
   const bindDn = pick(options.bindDn, env, DIRECTORY_ENV.bindDn);
   const adminKeytab = pick(options.adminKeytab, env, DIRECTORY_ENV.adminKeytab);

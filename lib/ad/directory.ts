@@ -16,6 +16,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
 import type { Entry } from 'ldapts';
 import { KtError, isKtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import { assertSafeToSend, carriesSecret } from './changes.js';
 import { refuseLoggedPassword } from './debug-guard.js';
 import { parseLdapUrl, type DirectoryConfig, type KerberosAuth } from './config.js';
@@ -194,7 +195,7 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     const base = this.#config.baseDn ?? first('defaultNamingContext');
     if (base === undefined) {
       throw new KtError('AD_CONFIG', `${this.url} did not say its naming context (no defaultNamingContext in the RootDSE)`, {
-        hint: 'give the search base with --base-dn DC=example,DC=com (or KEYTAB_BASE_DN)',
+        remedy: remedy`give the search base with ${option('baseDn', 'DC=example,DC=com')} (or KEYTAB_BASE_DN)`,
       });
     }
     this.#baseDn = base;

@@ -5,6 +5,7 @@
  * CN=Partitions of the configuration NC, has nCName = the domain's DN, nETBIOSName and dnsRoot.
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import { filter, realmOfDn } from './escape.js';
 import type { Directory } from './types.js';
 
@@ -39,7 +40,7 @@ export async function checkDomain(dir: Directory, domain: string, account: strin
   if (wanted === names.netbios?.toLowerCase() || wanted === names.dns?.toLowerCase()) return;
   const known = [names.netbios, names.dns].filter((n): n is string => n !== undefined);
   throw new KtError('AD_DOMAIN_MISMATCH', `${domain}\\${account}: the directory at ${dir.url} is the domain ${known.join(' (') + (known.length > 1 ? ')' : '')}, not ${domain}`, {
-    hint: `write ${names.netbios ?? names.dns ?? 'DOMAIN'}\\${account}, or just ${account}; for an account in another domain, point --ldap-url (or /target) at a DC of that domain`,
+    remedy: remedy`write ${names.netbios ?? names.dns ?? 'DOMAIN'}\\${account}, or just ${account}; for an account in another domain, point ${option('ldapUrl')} (or /target) at a DC of that domain`,
     details: { domain, netbios: names.netbios ?? null, dns: names.dns ?? null },
   });
 }

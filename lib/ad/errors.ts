@@ -10,6 +10,8 @@
  */
 import { KtError } from '../errors.js';
 import type { KtErrorCode } from '../errors.js';
+import { advice, KEYTAB_SPELLING, option, remedy, renderRemedy } from '../remedy.js';
+import type { Advice, Remedy } from '../remedy.js';
 
 export type DirectoryOperation = 'connect' | 'starttls' | 'bind' | 'search' | 'add' | 'modify' | 'delete';
 
@@ -44,13 +46,19 @@ export function errorFacts(err: unknown): ErrorFacts {
   return { message };
 }
 
+/** A bind failure in words; `hint` is the advice in the keytab CLI's spelling, `remedy` it as data. */
+export interface BindDataCode { readonly words: string; readonly hint: string; readonly remedy?: Remedy }
+
+const bindCode = (words: string, a: Advice): BindDataCode =>
+  typeof a === 'string' ? { words, hint: a } : { words, hint: renderRemedy(a, KEYTAB_SPELLING), remedy: a };
+
 /**
  * The "data" sub-code of an AD bind failure (LDAP 49, "AcceptSecurityContext error, data 52e"):
  * Win32 error codes ([MS-ERREF] 2.2) in hex.
  */
-export const BIND_DATA_CODES: Readonly<Record<string, { readonly words: string; readonly hint: string }>> = Object.freeze({
-  '525': { words: 'no such user', hint: 'check --bind-dn: a DN (CN=...,DC=...) or user@domain' },
-  '52e': { words: 'wrong password, or no such user', hint: 'check the bind DN or UPN and the bind password (--bind-password-file, KEYTAB_BIND_PASSWORD_FILE)' },
+export const BIND_DATA_CODES: Readonly<Record<string, BindDataCode>> = Object.freeze({
+  '525': bindCode('no such user', remedy`check ${option('bindDn')}: a DN (CN=...,DC=...) or user@domain`),
+  '52e': bindCode('wrong password, or no such user', remedy`check the bind DN or UPN and the bind password (${option('bindPasswordFile')}, KEYTAB_BIND_PASSWORD_FILE)`),
   '530': { words: 'logon not permitted at this time', hint: 'the account has logon hours: try within them or ask an administrator' },
   '531': { words: 'logon not permitted from this workstation', hint: 'the account may only log on from listed workstations (userWorkstations)' },
   '532': { words: 'the password has expired', hint: 'set a new password for the bind account' },
@@ -60,14 +68,14 @@ export const BIND_DATA_CODES: Readonly<Record<string, { readonly words: string; 
   '773': { words: 'the password must be changed before first logon', hint: 'set a new password for the bind account (pwdLastSet is 0)' },
   '775': { words: 'the account is locked out', hint: 'wait for the lockout to end or unlock the bind account' },
   // SEC_E_BAD_BINDINGS: the DC requires LDAPS channel binding (LdapEnforceChannelBinding), which the bind did not carry.
-  '80090346': { words: 'the DC requires channel binding on LDAPS, which this bind does not carry', hint: 'bind with Kerberos over ldap:// instead (kinit admin@REALM, then --ldap-url ldap://DC): its sealing does not depend on TLS channel binding' },
+  '80090346': bindCode('the DC requires channel binding on LDAPS, which this bind does not carry', remedy`bind with Kerberos over ldap:// instead (kinit admin@REALM, then ${option('ldapUrl', 'ldap://DC')}): its sealing does not depend on TLS channel binding`),
 });
 
 interface Rule {
   readonly test: RegExp;
   readonly code: KtErrorCode;
   readonly message: (m: RegExpExecArray, ctx: ErrorContext, facts: ErrorFacts) => string;
-  readonly hint?: string | ((m: RegExpExecArray, ctx: ErrorContext) => string);
+  readonly hint?: Advice | ((m: RegExpExecArray, ctx: ErrorContext) => Advice);
 }
 
 const where = (ctx: ErrorContext): string => (ctx.dn ? ` on ${ctx.dn}` : '');
@@ -113,19 +121,19 @@ const DIAGNOSTIC_RULES: readonly Rule[] = [
     test: /(?=[^]*(?:password|0000052D))[^]*too short/i,
     code: 'AD_PASSWORD_POLICY',
     message: (_m, _ctx, f) => `the password is too short for the domain policy${lengthOf(f.message)}`,
-    hint: 'use a longer password, or --random (32 characters)',
+    hint: remedy`use a longer password, or ${option('random', undefined, '32 characters')}`,
   },
   {
     test: /(?=[^]*(?:password|0000052D))[^]*complexity/i,
     code: 'AD_PASSWORD_POLICY',
     message: () => 'the password does not meet the complexity rules (three of: upper case, lower case, digit, symbol; not containing the account name)',
-    hint: 'add characters of the missing kinds, or use --random',
+    hint: remedy`add characters of the missing kinds, or use ${option('random')}`,
   },
   {
     test: /(?=[^]*(?:password|0000052D))[^]*(?:history|already used)/i,
     code: 'AD_PASSWORD_POLICY',
     message: () => 'the password was used before (password history)',
-    hint: 'choose a password not used recently, or use --random',
+    hint: remedy`choose a password not used recently, or use ${option('random')}`,
   },
   {
     test: /(?=[^]*(?:password|0000052D))[^]*too young/i,
@@ -138,7 +146,7 @@ const DIAGNOSTIC_RULES: readonly Rule[] = [
     test: /^0000052D/i,
     code: 'AD_PASSWORD_POLICY',
     message: () => 'the password does not meet the domain password policy (length, complexity, history or age)',
-    hint: 'use a longer password with upper and lower case, digits and symbols, or --random',
+    hint: remedy`use a longer password with upper and lower case, digits and symbols, or ${option('random')}`,
   },
   {
     test: /can only be modified as system|system-only|systemOnly/i,
@@ -154,15 +162,8 @@ function lengthOf(message: string): string {
 }
 
 const TLS_TRUST = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_CHAIN_TOO_LONG',
-  'INVALID_CA',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_CHAIN_TOO_LONG', 'INVALID_CA',
 ]);
 const TLS_DATES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const NETWORK = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'EADDRNOTAVAIL']);
@@ -171,22 +172,22 @@ function target(ctx: ErrorContext): string {
   return ctx.url ?? 'the directory';
 }
 
-function tlsHint(ctx: ErrorContext): string {
+function tlsHint(ctx: ErrorContext): Remedy {
   return ctx.caFile
-    ? `${ctx.caFile} does not hold the CA that signed the server's certificate: give the right one with --ca-file (or KEYTAB_CA_FILE)`
-    : "give the CA certificate that signed the DC's certificate (PEM) with --ca-file FILE or KEYTAB_CA_FILE";
+    ? remedy`${ctx.caFile} does not hold the CA that signed the server's certificate: give the right one with ${option('caFile')} (or KEYTAB_CA_FILE)`
+    : remedy`give the CA certificate that signed the DC's certificate (PEM) with ${option('caFile', 'FILE')} or KEYTAB_CA_FILE`;
 }
 
 /** Socket, TLS and timeout failures (no LDAP result code). */
 function systemError(facts: ErrorFacts, ctx: ErrorContext, err: unknown): KtError | undefined {
   const code = facts.systemCode;
-  const opts = (hint: string, details: Record<string, string>) => ({ cause: err, hint, details: { ...details, ...(ctx.url ? { url: ctx.url } : {}) } });
+  const opts = (hint: Advice, details: Record<string, string>) => ({ cause: err, ...advice(hint), details: { ...details, ...(ctx.url ? { url: ctx.url } : {}) } });
   if (code !== undefined && TLS_TRUST.has(code)) {
     return new KtError('AD_TLS', `TLS to ${target(ctx)} failed: the server's certificate is not trusted (${facts.message})`, opts(tlsHint(ctx), { reason: code }));
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return new KtError('AD_TLS', `TLS to ${target(ctx)} failed: the certificate is not for this host name (${facts.message})`, opts(
-      "connect by a name (or IP) the certificate lists in its subjectAltName, e.g. the DC's DNS name; --ca-file does not fix a name mismatch",
+      remedy`connect by a name (or IP) the certificate lists in its subjectAltName, e.g. the DC's DNS name; ${option('caFile')} does not fix a name mismatch`,
       { reason: code },
     ));
   }
@@ -195,16 +196,16 @@ function systemError(facts: ErrorFacts, ctx: ErrorContext, err: unknown): KtErro
   }
   if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(facts.message)) {
     return new KtError('AD_TLS', `TLS to ${target(ctx)} failed: the server did not answer with TLS (${facts.message})`, opts(
-      'ldaps:// needs the LDAPS port (636); for port 389 use ldap:// with --starttls',
+      remedy`ldaps:// needs the LDAPS port (636); for port 389 use ldap:// with ${option('startTls')}`,
       { reason: code ?? 'tls' },
     ));
   }
   if (code !== undefined && NETWORK.has(code)) {
-    return new KtError('AD_CONNECT', `cannot reach ${target(ctx)}: ${facts.message}`, opts('check the host and port of --ldap-url (LDAPS is 636, LDAP 389) and that the DC is up and reachable', { reason: code }));
+    return new KtError('AD_CONNECT', `cannot reach ${target(ctx)}: ${facts.message}`, opts(remedy`check the host and port of ${option('ldapUrl')} (LDAPS is 636, LDAP 389) and that the DC is up and reachable`, { reason: code }));
   }
   if (code === 'ETIMEDOUT' || /Connection timeout|timed out/i.test(facts.message)) {
     const after = ctx.timeoutMs ? ` within ${Math.round(ctx.timeoutMs / 1000)} s` : '';
-    return new KtError('AD_TIMEOUT', `${target(ctx)} did not answer${after} (${ctx.operation ?? 'request'})`, opts('check the URL and the network path (firewalls often drop rather than refuse); raise --timeout for a slow DC', { reason: 'timeout' }));
+    return new KtError('AD_TIMEOUT', `${target(ctx)} did not answer${after} (${ctx.operation ?? 'request'})`, opts(remedy`check the URL and the network path (firewalls often drop rather than refuse); raise ${option('timeout')} for a slow DC`, { reason: 'timeout' }));
   }
   if (/Connection closed|Socket error|socket hang up/i.test(facts.message)) {
     return new KtError('AD_CONNECT', `the connection to ${target(ctx)} was closed (${facts.message})`, opts('the server dropped the connection: retry; if it persists, check the server log', { reason: 'closed' }));
@@ -220,15 +221,16 @@ function resultCodeError(rc: number, facts: ErrorFacts, ctx: ErrorContext, err: 
     const data = /data ([0-9a-f]+)/i.exec(facts.message)?.[1]?.toLowerCase();
     const known = data !== undefined ? BIND_DATA_CODES[data] : undefined;
     const who = ctx.bindDn ? ` as ${ctx.bindDn}` : '';
+    const fix = known ?? BIND_DATA_CODES['52e'];
     return new KtError('AD_BIND', `bind${who} to ${target(ctx)} failed: ${known ? known.words : 'invalid credentials'}${data ? ` (AD data ${data})` : ''}`, {
       ...base,
-      hint: known?.hint ?? BIND_DATA_CODES['52e']?.hint,
+      ...advice(fix?.remedy ?? fix?.hint),
     });
   }
   if (rc === 8 || rc === 13) {
     return new KtError('AD_STRONG_AUTH_REQUIRED', `${target(ctx)} requires an encrypted connection ("${facts.message}")`, {
       ...base,
-      hint: 'bind with Kerberos, which signs and seals on port 389 (kinit admin@REALM, then ldap://HOST without --auth simple), or use ldaps://HOST (port 636) or --starttls',
+      remedy: remedy`bind with Kerberos, which signs and seals on port 389 (kinit admin@REALM, then ldap://HOST without ${option('auth', 'simple')}), or use ldaps://HOST (port 636) or ${option('startTls')}`,
     });
   }
   if (rc === 50) {
@@ -240,7 +242,7 @@ function resultCodeError(rc: number, facts: ErrorFacts, ctx: ErrorContext, err: 
   if (rc === 32) {
     return new KtError('AD_OBJECT_NOT_FOUND', `${ctx.dn ?? 'the object'} does not exist in ${target(ctx)} (${facts.message})`, {
       ...base,
-      hint: 'check the DN (--ou, --base-dn); "keytab ad show NAME" finds an account by name',
+      remedy: remedy`check the DN (${option('ou')}, ${option('baseDn')}); "keytab ad show NAME" finds an account by name`,
     });
   }
   if (rc === 68) {
@@ -250,14 +252,14 @@ function resultCodeError(rc: number, facts: ErrorFacts, ctx: ErrorContext, err: 
     return new KtError('AD_REFUSED', `the value is already there${where(ctx)} (${facts.message})`, { ...base, hint: 'nothing to add' });
   }
   if (rc === 3) {
-    return new KtError('AD_TIMEOUT', `${target(ctx)} gave up: time limit exceeded (${facts.message})`, { ...base, hint: 'narrow the request, or raise --timeout' });
+    return new KtError('AD_TIMEOUT', `${target(ctx)} gave up: time limit exceeded (${facts.message})`, { ...base, remedy: remedy`narrow the request, or raise ${option('timeout')}` });
   }
   if (rc === 34) {
     return new KtError('AD_REFUSED', `invalid DN${ctx.dn ? ` ${ctx.dn}` : ''} (${facts.message})`, { ...base, hint: 'write a DN as CN=name,OU=unit,DC=example,DC=com' });
   }
   return new KtError('AD_REFUSED', `${target(ctx)} refused to ${verb(ctx.operation)}${where(ctx)}: ${facts.message} (LDAP result ${rc})`, {
     ...base,
-    hint: 'run with --debug for the details; the server log has more',
+    remedy: remedy`run with ${option('debug')} for the details; the server log has more`,
   });
 }
 
@@ -286,12 +288,12 @@ export function directoryError(err: unknown, ctx: ErrorContext = {}): KtError {
     const hint = typeof rule.hint === 'function' ? rule.hint(m, ctx) : rule.hint;
     return new KtError(rule.code, rule.message(m, ctx, facts), {
       cause: err,
-      hint,
+      ...advice(hint),
       details: { ldapResultCode: facts.resultCode, diagnostic: facts.message, ...(ctx.dn ? { dn: ctx.dn } : {}), ...(ctx.url ? { url: ctx.url } : {}) },
     });
   }
   if (facts.resultCode !== undefined) return resultCodeError(facts.resultCode, facts, ctx, err);
   const sys = systemError(facts, ctx, err);
   if (sys) return sys;
-  return new KtError('AD_CONNECT', `${target(ctx)}: ${facts.message}`, { cause: err, hint: 'run with --debug for the details', details: ctx.url ? { url: ctx.url } : {} });
+  return new KtError('AD_CONNECT', `${target(ctx)}: ${facts.message}`, { cause: err, remedy: remedy`run with ${option('debug')} for the details`, details: ctx.url ? { url: ctx.url } : {} });
 }

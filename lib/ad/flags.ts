@@ -6,6 +6,7 @@ import { AD_ENCTYPES, enctypeById, isDerivable } from '../crypto/enctypes.js';
 import type { EnctypeInfo } from '../crypto/enctypes.js';
 import { checkEnctypePolicy, expandEnctypeList } from '../crypto/policy.js';
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 
 export interface BitInfo {
   readonly bit: number;
@@ -169,7 +170,7 @@ export function parseEnctypeBits(spec: string, options: { allowWeak?: boolean } 
         });
       }
       if (info.weak && !options.allowWeak) {
-        throw new KtError('ENCTYPE_WEAK', `${info.name} is weak: ${info.policyNote ?? 'refused'}`, { hint: 'leave it out; --allow-weak if an old peer really needs it' });
+        throw new KtError('ENCTYPE_WEAK', `${info.name} is weak: ${info.policyNote ?? 'refused'}`, { remedy: remedy`leave it out; ${option('allowWeak')} if an old peer really needs it` });
       }
       for (const w of checkEnctypePolicy(info, { allowWeak: options.allowWeak === true })) warnings.add(w);
       value |= bit;

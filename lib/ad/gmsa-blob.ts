@@ -27,6 +27,7 @@
  */
 import { wipe } from '../bytes.js';
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 
 /** 100-ns intervals per millisecond. */
 const TICKS_PER_MS = 10_000n;
@@ -47,7 +48,7 @@ export interface ManagedPassword {
 function invalid(why: string, details: Record<string, number> = {}): KtError {
   return new KtError('GMSA_BLOB_INVALID', `msDS-ManagedPassword is malformed: ${why}`, {
     details,
-    hint: 'the DC sent a value this tool does not understand ([MS-ADTS] 2.2.19); run with --debug and report it',
+    remedy: remedy`the DC sent a value this tool does not understand ([MS-ADTS] 2.2.19); run with ${option('debug')} and report it`,
   });
 }
 

@@ -15,6 +15,7 @@
  * wipe it (wipeManagedPassword).
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import { requireAccount, rereadAccount } from './account.js';
 import type { AccountRecord } from './account.js';
 import { parseManagedPassword } from './gmsa-blob.js';
@@ -124,7 +125,7 @@ async function whyAbsent(dir: Directory, account: AccountRecord, entry: DirEntry
 export function requireConfidential(dir: Pick<Directory, 'encrypted' | 'url'>): void {
   if (dir.encrypted) return;
   throw new KtError('GMSA_NOT_CONFIDENTIAL', `the connection to ${dir.url} is not encrypted: domain controllers send msDS-ManagedPassword only over LDAPS, StartTLS or a sealed Kerberos (SASL GSSAPI) bind`, {
-    hint: 'use ldaps://DC, --starttls, or --auth kerberos with ldap://DC',
+    remedy: remedy`use ldaps://DC, ${option('startTls')}, or ${option('auth', 'kerberos')} with ldap://DC`,
   });
 }
 

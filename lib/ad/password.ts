@@ -10,6 +10,7 @@
  */
 import { fromUtf8, isValidUtf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import { rereadAccount } from './account.js';
 import type { AccountRecord } from './account.js';
 import { applyChanges } from './changes.js';
@@ -137,7 +138,7 @@ export async function setPassword(dir: Directory, account: AccountRecord, passwo
   if (!dir.encrypted) {
     throw new KtError('AD_INSECURE_PASSWORD_WRITE', `refusing to send a password to ${dir.url} over an unencrypted connection (nothing was sent)`, {
       details: { url: dir.url, dn: account.dn },
-      hint: 'use ldaps://HOST (port 636) or add --starttls to an ldap:// URL',
+      remedy: remedy`use ldaps://HOST (port 636) or add ${option('startTls')} to an ldap:// URL`,
     });
   }
   const text = passwordText(password);

@@ -5,6 +5,7 @@
  * happen in a dry run too.
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import { formatPrincipal, formatPrincipalName } from '../principal.js';
 import type { Principal } from '../principal.js';
 import { findAccount, rereadAccount } from './account.js';
@@ -168,7 +169,7 @@ export function planCreateAccount(spec: NewAccount, baseDn: string): CreatePlan 
     throw new KtError('USAGE', `"${spec.name}" cannot be an account name`, { hint: 'use letters, digits, "-", "_" and "."; not " / \\ [ ] : ; | = , + * ? < > @' });
   }
   if (spec.kind === 'user' && spec.name.trim().endsWith('$')) {
-    throw new KtError('USAGE', `"${spec.name}" ends with "$", the mark of a computer account`, { hint: 'add --computer, or drop the "$"' });
+    throw new KtError('USAGE', `"${spec.name}" ends with "$", the mark of a computer account`, { remedy: remedy`add ${option('computer')}, or drop the "$"` });
   }
   // sAMAccountName is at most 20 characters; a computer's is its NetBIOS name (15) + "$".
   const max = spec.kind === 'computer' ? 15 : 20;
@@ -243,7 +244,9 @@ export async function createAccount(dir: Directory, spec: NewAccount, options: W
         throw new KtError(err.code, `${err.message}; the account ${plan.dn} was created, disabled and without a password`, {
           cause: err,
           details: { ...err.details, dn: plan.dn },
-          hint: `${err.hint ? `${err.hint}; then ` : ''}set one with "keytab ad setpass ${plan.sAMAccountName}"`,
+          ...(err.remedy
+            ? { remedy: { parts: [...err.remedy.parts, `; then set one with "keytab ad setpass ${plan.sAMAccountName}"`] } }
+            : { hint: `${err.hint ? `${err.hint}; then ` : ''}set one with "keytab ad setpass ${plan.sAMAccountName}"` }),
         });
       }
       throw err;

@@ -157,6 +157,7 @@ function parseNamed(bytes: Uint8Array, loc: KeytabLocation): Keytab {
         details: { ...err.details, path: loc.path },
         cause: err,
         hint: err.hint,
+        remedy: err.remedy,
       });
     }
     throw err;

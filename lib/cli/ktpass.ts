@@ -17,6 +17,8 @@ import { runKtpassPlan } from '../ktpass/execute.js';
 import type { KtpassDirectory, KtpassOutFile } from '../ktpass/execute.js';
 import { ktpassKeytabReport } from '../ktpass/output.js';
 import { formatPrincipal, formatPrincipalName } from '../principal.js';
+import { KEYTAB_SPELLING, word } from '../remedy.js';
+import type { RemedySpelling } from '../remedy.js';
 import type { CliContext } from './context.js';
 import { warn } from './context.js';
 import { warnRealmCase } from './options.js';
@@ -176,10 +178,11 @@ export async function ktpassMain(ctx: CliContext, argv: readonly string[], deps:
   }
 }
 
-/** Shared hints name keytab's options; ktpass users know ktpass's spelling of the same thing. */
-export function ktpassHint(hint: string): string {
-  return hint.replace(/--random\b(?: \(32 characters\))?/g, '+rndpass');
-}
+/**
+ * ktpass's spelling of the options remedies name: keytab's, but +rndpass for a random password
+ * (its length is /minpass, so keytab's "(32 characters)" is left out).
+ */
+export const KTPASS_SPELLING: RemedySpelling = { ...KEYTAB_SPELLING, random: word('+rndpass') };
 
-/** ktpass's wording of errors: usage errors bare, as Windows ktpass prints them; hints in its spelling. */
-const KTPASS_DIALECT: ErrorDialect = { usagePrefix: '', hint: ktpassHint };
+/** ktpass's wording of errors: usage errors bare, as Windows ktpass prints them; remedies in its spelling. */
+export const KTPASS_DIALECT: ErrorDialect = { usagePrefix: '', spelling: KTPASS_SPELLING };

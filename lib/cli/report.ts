@@ -1,26 +1,35 @@
 /**
  * The one place an error becomes lines on stderr and an exit status, for `keytab` (lib/cli/main.ts)
- * and `ktpass` (lib/cli/ktpass.ts): a clear message and a hint, a stack only with --debug.
+ * and `ktpass` (lib/cli/ktpass.ts): a clear message and a hint (a remedy in the program's own
+ * spelling of the options), a stack only with --debug.
  */
 import { EXIT_FAILURE, KtError } from '../errors.js';
+import { KEYTAB_SPELLING } from '../remedy.js';
+import type { RemedySpelling } from '../remedy.js';
 import type { CliContext } from './context.js';
 
 /** How a program words its errors. */
 export interface ErrorDialect {
   /** Before a usage error's message: `error: ` for keytab; nothing for ktpass (as Windows ktpass). */
   readonly usagePrefix: string;
-  /** Rewrites a hint into the program's own option spellings. */
-  readonly hint: (hint: string) => string;
+  /** How the program spells the options a remedy names (lib/remedy.ts). */
+  readonly spelling: RemedySpelling;
 }
 
-export const KEYTAB_DIALECT: ErrorDialect = { usagePrefix: 'error: ', hint: (h) => h };
+export const KEYTAB_DIALECT: ErrorDialect = { usagePrefix: 'error: ', spelling: KEYTAB_SPELLING };
+
+/** The hint line's text in a dialect: the remedy in its spelling, else the plain hint. */
+export function hintText(err: KtError, dialect: ErrorDialect = KEYTAB_DIALECT): string | undefined {
+  return err.hintIn(dialect.spelling);
+}
 
 /** Writes the error and returns the exit status. */
 export function reportError(ctx: CliContext, err: unknown, debug: boolean, dialect: ErrorDialect = KEYTAB_DIALECT): number {
   const p = ctx.program;
   if (err instanceof KtError) {
     ctx.stderr.write(`${p}: ${err.code === 'USAGE' ? dialect.usagePrefix : 'error: '}${err.message}\n`);
-    if (err.hint) ctx.stderr.write(`${p}: hint: ${dialect.hint(err.hint)}\n`);
+    const hint = hintText(err, dialect);
+    if (hint) ctx.stderr.write(`${p}: hint: ${hint}\n`);
     if (debug) ctx.stderr.write(`${describeDebug(err)}\n`);
     return err.exitCode;
   }

@@ -12,6 +12,7 @@
  * An iteration count that is not an integer 1..2^32-1 is always S2K_BAD_PARAMS.
  */
 import { KtError, type KtErrorCode } from '../errors.js';
+import { option, remedy, type Remedy } from '../remedy.js';
 import { ENCTYPES, isDerivable, resolveEnctype, type EnctypeInfo } from './enctypes.js';
 import { checkIterations } from './string-to-key.js';
 
@@ -30,6 +31,7 @@ interface PolicyRule {
   readonly code: KtErrorCode;
   readonly message: (info: EnctypeInfo, options: PolicyOptions) => string;
   readonly hint?: string;
+  readonly remedy?: Remedy;
 }
 
 const label = (e: EnctypeInfo): string => `${e.name} (${e.id})`;
@@ -41,7 +43,7 @@ export const POLICY_RULES: readonly PolicyRule[] = Object.freeze([
     action: 'refuse',
     code: 'ENCTYPE_WEAK',
     message: (e) => `${label(e)} is weak: ${e.policyNote ?? 'refused by default'}`,
-    hint: 'only if an old peer really needs it: allow weak crypto explicitly (--allow-weak)',
+    remedy: remedy`only if an old peer really needs it: allow weak crypto explicitly (${option('allowWeak')})`,
   },
   {
     name: 'deprecated enctype',
@@ -84,7 +86,7 @@ export function checkEnctypePolicy(info: EnctypeInfo, options: PolicyOptions = {
     } else if (options.allowWeak) {
       warnings.push(`${message} (allowed: weak crypto is enabled)`);
     } else {
-      throw new KtError(rule.code, message, { details: { enctype: info.id, rule: rule.name }, hint: rule.hint });
+      throw new KtError(rule.code, message, { details: { enctype: info.id, rule: rule.name }, hint: rule.hint, remedy: rule.remedy });
     }
   }
   return warnings;

@@ -11,6 +11,7 @@
 import { equalAt } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal } from '../principal.js';
+import { option, remedy } from '../remedy.js';
 import { entryOf, nameKeyOf, newReadState, principalOf, recordCursor } from './decode.js';
 import { serializeEntry } from './encode.js';
 import { KEYTAB_V2 } from './types.js';
@@ -130,7 +131,7 @@ export function mergeKeytabFiles(files: readonly KeytabFile[], options: { prefer
       if (!options.preferLast) {
         throw new KtError('MERGE_CONFLICT', `${name()} kvno ${view.kvno} enctype ${view.enctype} has different keys in ${kept.name} and ${file.name}`, {
           details: { principal: name(), kvno: view.kvno, enctype: view.enctype, first: kept.name, second: file.name },
-          hint: 'keep one of them with --prefer-last (the later file wins), or remove the stale entry first',
+          remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
         });
       }
       replaced.push({ principal: name(), kvno: view.kvno, enctype: view.enctype, from: kept.name, by: file.name });
@@ -147,7 +148,7 @@ export function mergeKeytabFiles(files: readonly KeytabFile[], options: { prefer
       indexFile(file, f);
     } catch (err) {
       if (!(err instanceof KtError) || err.code === 'MERGE_CONFLICT') throw err;
-      throw new KtError(err.code, `${file.name}: ${err.message}`, { details: { ...err.details, file: file.name }, cause: err, hint: err.hint });
+      throw new KtError(err.code, `${file.name}: ${err.message}`, { details: { ...err.details, file: file.name }, cause: err, hint: err.hint, remedy: err.remedy });
     }
   });
 

@@ -6,6 +6,7 @@
 import { bytesEqual } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal } from '../principal.js';
+import { option, remedy } from '../remedy.js';
 import type { KeytabEntry } from './types.js';
 
 /** A string that is equal for entries with the same (principal, kvno, enctype). */
@@ -58,7 +59,7 @@ export function mergeEntries(sources: readonly MergeSource[], options: { preferL
           `${formatPrincipal(entry.principal)} kvno ${entry.kvno} enctype ${entry.enctype} has different keys in ${prior.from} and ${source.name}`,
           {
             details: { principal: formatPrincipal(entry.principal), kvno: entry.kvno, enctype: entry.enctype, first: prior.from, second: source.name },
-            hint: 'keep one of them with --prefer-last (the later file wins), or remove the stale entry first',
+            remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
           },
         );
       }

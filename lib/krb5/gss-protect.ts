@@ -14,6 +14,7 @@ import { resolveEnctype } from '../crypto/enctypes.js';
 import type { EnctypeFamily } from '../crypto/enctypes.js';
 import type { RandomSource } from '../crypto/profiles.js';
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import type { KrbKey } from './client.js';
 import { unwrap, wrap } from './gss-wrap.js';
 import type { WrapState } from './gss-wrap.js';
@@ -46,7 +47,7 @@ export function wrapFormat(enctype: number): WrapFormat {
   const format = info.family === undefined ? undefined : BY_FAMILY[info.family];
   if (format === undefined) {
     throw new KtError('GSS_FAILURE', `the session key is ${info.name}: sealed LDAP here needs an AES or RC4 session key`, {
-      hint: 'allow AES for the DC account and the admin (msDS-SupportedEncryptionTypes), or use LDAPS with --auth simple',
+      remedy: remedy`allow AES for the DC account and the admin (msDS-SupportedEncryptionTypes), or use LDAPS with ${option('auth', 'simple')}`,
     });
   }
   return format;

@@ -14,6 +14,7 @@
  * request (a fresh authenticator: a retry is no replay), for the local address it goes out from.
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import { realmConfig } from './config.js';
 import { KPASSWD_PORT } from './kpasswd-messages.js';
 import type { HostAddress } from './messages.js';
@@ -149,7 +150,7 @@ export async function locateKpasswd(realm: string, options: KpasswdLocateOptions
   }
   throw new KtError('KDC_NOT_FOUND', `no kpasswd server known for realm ${realm}${problems.length ? ` (${problems.join('; ')})` : ''}`, {
     details: { realm, problems },
-    hint: `give --kpasswd-server HOST[:PORT], or add "kpasswd_server = HOST" (or admin_server, or kdc) to [realms] ${realm} in krb5.conf`,
+    remedy: remedy`give ${option('kpasswdServer', 'HOST[:PORT]')}, or add "kpasswd_server = HOST" (or admin_server, or kdc) to [realms] ${realm} in krb5.conf`,
   });
 }
 
@@ -184,7 +185,7 @@ export function createKpasswdTransport(options: KpasswdTransportOptions): Kpassw
       }
       throw new KtError('KDC_UNREACHABLE', `no kpasswd server of realm ${realm} answered (${attempts.map((a) => a.reason ?? a.server).join('; ') || 'nothing to try'})`, {
         details: { realm, attempts: attempts.map((a) => a.reason ?? a.server) },
-        hint: 'check that the kpasswd service runs and that UDP and TCP port 464 are open (or give --kpasswd-server)',
+        remedy: remedy`check that the kpasswd service runs and that UDP and TCP port 464 are open (or give ${option('kpasswdServer')})`,
       });
     },
   };

@@ -13,6 +13,7 @@
  * `_kerberos._udp.REALM` and `_kerberos._tcp.REALM` (RFC 2782).
  */
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import type { Krb5Config } from './config.js';
 import { realmConfig } from './config.js';
 import { KRB_ERR } from './constants.js';
@@ -238,9 +239,9 @@ export async function locateKdcs(realm: string, options: LocateOptions = {}): Pr
   if (!dnsAllowed || !options.srvResolver) {
     throw new KtError('KDC_NOT_FOUND', `no KDC known for realm ${realm}`, {
       details: { realm, dnsLookupKdc: dnsAllowed },
-      hint: dnsAllowed
-        ? `give --kdc HOST, or add "kdc = HOST" to [realms] ${realm} in krb5.conf`
-        : `give --kdc HOST, add "kdc = HOST" to [realms] ${realm} in krb5.conf, or set dns_lookup_kdc = true`,
+      remedy: dnsAllowed
+        ? remedy`give ${option('kdc', 'HOST')}, or add "kdc = HOST" to [realms] ${realm} in krb5.conf`
+        : remedy`give ${option('kdc', 'HOST')}, add "kdc = HOST" to [realms] ${realm} in krb5.conf, or set dns_lookup_kdc = true`,
     });
   }
   const specs: KdcSpec[] = [];
@@ -384,7 +385,7 @@ export function createKdcTransport(options: KdcTransportOptions): KdcTransport {
       });
       throw new KtError('KDC_UNREACHABLE', `no KDC of realm ${realm} answered (${summary.join('; ') || 'nothing to try'})`, {
         details: { realm, attempts: summary },
-        hint: 'check that the KDC runs and that UDP and TCP port 88 are open (or try --tcp)',
+        remedy: remedy`check that the KDC runs and that UDP and TCP port 88 are open (or try ${option('tcp')})`,
       });
     },
   };

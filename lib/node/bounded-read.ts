@@ -61,7 +61,7 @@ export class BoundedCollector {
         head.check(this.joined().subarray(0, head.length));
       } catch (err) {
         if (!(err instanceof KtError)) throw err;
-        throw new KtError(err.code, `${this.name}: ${err.message}`, { details: err.details, cause: err, hint: err.hint });
+        throw new KtError(err.code, `${this.name}: ${err.message}`, { details: err.details, cause: err, hint: err.hint, remedy: err.remedy });
       }
     }
   }

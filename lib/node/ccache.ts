@@ -234,7 +234,7 @@ export async function readCcache(environment: CcacheEnvironment & { readonly nam
   try {
     return { name, requested, source, path, cache: parseCcache(bytes) };
   } catch (e) {
-    if (isKtError(e)) throw new KtError(e.code, `${name}: ${e.message}`, { details: { ...e.details, path }, hint: e.hint ?? `run kinit admin@${realm ?? 'REALM'} again to rewrite it`, cause: e });
+    if (isKtError(e)) throw new KtError(e.code, `${name}: ${e.message}`, { details: { ...e.details, path }, hint: e.hint ?? `run kinit admin@${realm ?? 'REALM'} again to rewrite it`, remedy: e.remedy, cause: e });
     throw e;
   }
 }

@@ -3,7 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { md4 } from '../../lib/crypto/primitives/md4.js';
 import { toHex, utf16le } from '../../lib/bytes.js';
 import { parseKeytab } from '../../lib/index.js';
-import { ktpassHint, ktpassMain } from '../../lib/cli/ktpass.js';
+import { KTPASS_DIALECT, ktpassMain } from '../../lib/cli/ktpass.js';
+import { hintText } from '../../lib/cli/report.js';
+import { KtError } from '../../lib/errors.js';
+import { option, remedy } from '../../lib/remedy.js';
 import { ktpassDeps } from '../../lib/cli/ktpass-directory.js';
 import { externalCases } from '../helpers/fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -140,10 +143,13 @@ describe('ktpass /in F /out G: new keys appended to F\'s entries', () => {
   });
 });
 
-describe('ktpassHint', () => {
+describe('ktpass hints', () => {
+  // The shared remedies (lib/ad/errors.ts) name the random-password option; ktpass spells it +rndpass.
+  const ktpassHint = (hint: string | ReturnType<typeof remedy>): string | undefined =>
+    hintText(new KtError('AD_PASSWORD_POLICY', undefined, typeof hint === 'string' ? { hint } : { remedy: hint }), KTPASS_DIALECT);
   it('names ktpass\'s +rndpass where the shared hints name --random', () => {
-    expect(ktpassHint('use a longer password, or --random (32 characters)')).toBe('use a longer password, or +rndpass');
-    expect(ktpassHint('add characters of the missing kinds, or use --random')).toBe('add characters of the missing kinds, or use +rndpass');
+    expect(ktpassHint(remedy`use a longer password, or ${option('random', undefined, '32 characters')}`)).toBe('use a longer password, or +rndpass');
+    expect(ktpassHint(remedy`add characters of the missing kinds, or use ${option('random')}`)).toBe('add characters of the missing kinds, or use +rndpass');
     expect(ktpassHint('use --password-file FILE')).toBe('use --password-file FILE');
   });
 });

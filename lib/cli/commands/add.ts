@@ -194,7 +194,7 @@ async function rowRequest(ctx: CliContext, args: AddArgs, row: BatchRow, timesta
     }
     return { principal, kvno, timestamp, enctypes, source };
   } catch (err) {
-    if (err instanceof KtError) throw new KtError(err.code, `batch spec ${where}: ${err.message}`, { details: err.details, cause: err, hint: err.hint });
+    if (err instanceof KtError) throw new KtError(err.code, `batch spec ${where}: ${err.message}`, { details: err.details, cause: err, hint: err.hint, remedy: err.remedy });
     throw err;
   }
 }

@@ -47,7 +47,7 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
         while (cursor.next()) if (each(cursor.view)) await ctx.stdout.drain();
       } catch (err) {
         if (!(err instanceof KtError)) throw err;
-        throw new KtError(err.code, `${where}: ${err.message}`, { details: { ...err.details, path: where }, cause: err, hint: err.hint });
+        throw new KtError(err.code, `${where}: ${err.message}`, { details: { ...err.details, path: where }, cause: err, hint: err.hint, remedy: err.remedy });
       } finally {
         out.end();
       }

@@ -77,6 +77,7 @@ function mergeFiles(files: readonly KeytabFile[], preferLast: boolean): ReturnTy
       details: d,
       cause: err,
       hint: err.hint,
+      remedy: err.remedy,
     });
   }
 }
