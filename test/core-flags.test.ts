@@ -25,7 +25,7 @@ const NOT_OURS: readonly RegExp[] = [/samba-tool service-account group-msa-membe
 
 /** Not converted yet: path (a file, or a folder ending in /) -> how many literals, and why. */
 const PENDING: Readonly<Record<string, { readonly count: number; readonly why: string }>> = {
-  'lib/verify/': { count: 14, why: 'verify findings (fix: string, also in --json); verify.ts is being split (v16a); needs a remedy-typed fix' },
+  'lib/verify/': { count: 14, why: 'verify findings (fix: string, also in --json; lib/verify/judge-*.ts); needs a remedy-typed fix' },
   'lib/doctor/': { count: 25, why: 'doctor findings (why/fix: string, also in --json) and krb5conf messages naming the option given; needs a remedy-typed fix' },
   'lib/ad/auth-choice.ts': { count: 10, why: 'messages and AuthChoice.reason naming the --auth/--admin-keytab given (hints are remedies); needs message templates' },
   'lib/ad/config.ts': { count: 7, why: 'messages and warnings naming the option given (hints are remedies); needs message templates' },
