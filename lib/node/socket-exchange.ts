@@ -8,6 +8,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { Socket } from 'node:net';
+import { concatBytes } from '../bytes.js';
 import { tcpFrameLength } from '../krb5/transport.js';
 
 export type ExchangeProtocol = 'udp' | 'tcp';
@@ -31,16 +32,6 @@ export interface Exchange {
 function copy(b: Uint8Array): Uint8Array {
   const out = new Uint8Array(b.length);
   out.set(b);
-  return out;
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
   return out;
 }
 
@@ -115,7 +106,7 @@ export function tcpExchange(x: Exchange, maxReplyBytes: number): Promise<Uint8Ar
     socket.on('data', (data: Uint8Array) => {
       chunks.push(data);
       received += data.length;
-      const all = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, received);
+      const all = chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(...chunks);
       if (chunks.length > 1) chunks.splice(0, chunks.length, all);
       if (expected === undefined && received >= 4) {
         try {
