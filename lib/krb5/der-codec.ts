@@ -8,33 +8,7 @@
  * error paths named `What.field-name`); a decoded record has every key of its table, undefined
  * where an OPTIONAL field is absent.
  */
-import {
-  decodeBoolean,
-  decodeFlags,
-  decodeInt32,
-  decodeMicroseconds,
-  decodeOctetString,
-  decodeString,
-  decodeStringBytes,
-  decodeTime,
-  decodeUInt32,
-  derApplication,
-  derBoolean,
-  derExplicit,
-  derFlags,
-  derGeneralString,
-  derInteger,
-  derOctetString,
-  derSequence,
-  derTime,
-  field,
-  optionalField,
-  seqOf as seqOfDecoder,
-  sequenceFields,
-  unwrapApplication,
-  type Fields,
-  type Tlv,
-} from './der.js';
+import { decodeBoolean, decodeFlags, decodeInt32, decodeMicroseconds, decodeOctetString, decodeString, decodeStringBytes, decodeTime, decodeUInt32, derApplication, derBoolean, derExplicit, derFlags, derGeneralString, derInteger, derOctetString, derSequence, derTime, field, optionalField, seqOf as seqOfDecoder, sequenceFields, unwrapApplication, type Fields, type Tlv } from './der.js';
 
 /** How one type is read and written. Method syntax on purpose: a table holds codecs of many types. */
 export interface Codec<T> {
