@@ -109,38 +109,58 @@ function enctypesText(value: number): string {
   return `${hex(value)} (${names.length ? names.join(', ') : 'nothing'})`;
 }
 
-const setEnctypes = (s: AuditSubject): Remedy => ({ action: 'set-enctypes', account: s.account.sAMAccountName, value: aesOnlyValue(s.account.msDSSupportedEncryptionTypes) });
-const clearFlag = (s: AuditSubject, flag: 'des-only' | 'no-preauth' | 'delegation'): Remedy => ({ action: 'clear-flag', account: s.account.sAMAccountName, flag });
+type ClearableFlag = Extract<Remedy, { action: 'clear-flag' }>['flag'];
+type Found = { readonly message: string; readonly remedy: Remedy };
 const has = (value: number, bits: number): boolean => (value & bits) !== 0;
 
-/** The rules, in the order their findings are listed within a severity. */
-export const AUDIT_RULES: readonly AuditRule[] = Object.freeze([
+/**
+ * One rule as data. `enctypes`: a finding when msDS-SupportedEncryptionTypes is set and `when`
+ * holds, worded "msDS-SupportedEncryptionTypes is 0x.. (names): <says>", remedied by AES only.
+ * `flag`: a finding when a userAccountControl bit is set (except on `exempt` accounts), remedied
+ * by clearing the flag. `check`: a rule of its own. A rule's findings come in that order.
+ */
+interface RuleRow {
+  readonly code: FindingCode;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly fact: string;
+  readonly enctypes?: { readonly when: (value: number) => boolean; readonly says: string };
+  readonly flag?: { readonly bit: number; readonly clear: ClearableFlag; readonly says: string; readonly exempt?: AuditKind };
+  readonly check?: AuditRule['check'];
+}
+
+function enctypeFindings(row: RuleRow, s: AuditSubject): Found[] {
+  const v = s.account.msDSSupportedEncryptionTypes;
+  if (row.enctypes === undefined || v === undefined || !row.enctypes.when(v)) return [];
+  return [{ message: `msDS-SupportedEncryptionTypes is ${enctypesText(v)}: ${row.enctypes.says}`, remedy: setEnctypes(s) }];
+}
+
+function flagFindings(row: RuleRow, s: AuditSubject): Found[] {
+  const f = row.flag;
+  if (f === undefined || s.kind === f.exempt || !has(s.account.userAccountControl, f.bit)) return [];
+  return [{ message: f.says, remedy: { action: 'clear-flag', account: s.account.sAMAccountName, flag: f.clear } }];
+}
+
+const setEnctypes = (s: AuditSubject): Remedy => ({ action: 'set-enctypes', account: s.account.sAMAccountName, value: aesOnlyValue(s.account.msDSSupportedEncryptionTypes) });
+
+const RULE_ROWS: readonly RuleRow[] = [
   {
     code: 'RC4_ONLY',
     severity: 'error',
     summary: 'msDS-SupportedEncryptionTypes allows RC4 but no AES: tickets can only be RC4',
     fact: 'an explicit msDS-SupportedEncryptionTypes decides the ticket enctype; explicit RC4 still works, but DCs log KDCSVC events 201-209 and the account stays Kerberoastable',
-    check: (s) => {
-      const v = s.account.msDSSupportedEncryptionTypes;
-      if (v === undefined || !has(v, RC4_BIT) || has(v, AES_BITS)) return [];
-      return [{ message: `msDS-SupportedEncryptionTypes is ${enctypesText(v)}: the DC issues RC4 tickets only (Kerberoastable; DCs log KDCSVC events 201-209)`, remedy: setEnctypes(s) }];
-    },
+    enctypes: { when: (v) => has(v, RC4_BIT) && !has(v, AES_BITS), says: 'the DC issues RC4 tickets only (Kerberoastable; DCs log KDCSVC events 201-209)' },
   },
   {
     code: 'DES_ENABLED',
     severity: 'error',
     summary: 'DES bits in msDS-SupportedEncryptionTypes, or USE_DES_KEY_ONLY in userAccountControl',
     fact: 'DES (bits 0x1 DES-CBC-CRC, 0x2 DES-CBC-MD5; userAccountControl USE_DES_KEY_ONLY 0x200000) is broken and removed from Windows Server 2025',
-    check: (s) => {
-      const out: { message: string; remedy: Remedy }[] = [];
-      const v = s.account.msDSSupportedEncryptionTypes;
-      if (v !== undefined && has(v, DES_BITS)) {
-        out.push({ message: `msDS-SupportedEncryptionTypes is ${enctypesText(v)}: DES is broken, and Windows Server 2025 DCs no longer issue it`, remedy: setEnctypes(s) });
-      }
-      if (has(s.account.userAccountControl, UAC.USE_DES_KEY_ONLY)) {
-        out.push({ message: 'userAccountControl has USE_DES_KEY_ONLY: the account asks for DES keys only, which are broken and gone from Windows Server 2025', remedy: clearFlag(s, 'des-only') });
-      }
-      return out;
+    enctypes: { when: (v) => has(v, DES_BITS), says: 'DES is broken, and Windows Server 2025 DCs no longer issue it' },
+    flag: {
+      bit: UAC.USE_DES_KEY_ONLY,
+      clear: 'des-only',
+      says: 'userAccountControl has USE_DES_KEY_ONLY: the account asks for DES keys only, which are broken and gone from Windows Server 2025',
     },
   },
   {
@@ -148,20 +168,23 @@ export const AUDIT_RULES: readonly AuditRule[] = Object.freeze([
     severity: 'error',
     summary: 'DONT_REQ_PREAUTH: anyone can get an AS-REP to crack offline (AS-REP roasting)',
     fact: 'userAccountControl DONT_REQ_PREAUTH 0x400000: the KDC answers an AS-REQ without pre-authentication, with data encrypted in the account key',
-    check: (s) =>
-      has(s.account.userAccountControl, UAC.DONT_REQUIRE_PREAUTH)
-        ? [{ message: 'Kerberos pre-authentication is not required (DONT_REQ_PREAUTH): anyone can ask for an AS-REP encrypted with the account key and crack it offline', remedy: clearFlag(s, 'no-preauth') }]
-        : [],
+    flag: {
+      bit: UAC.DONT_REQUIRE_PREAUTH,
+      clear: 'no-preauth',
+      says: 'Kerberos pre-authentication is not required (DONT_REQ_PREAUTH): anyone can ask for an AS-REP encrypted with the account key and crack it offline',
+    },
   },
   {
     code: 'UNCONSTRAINED_DELEGATION',
     severity: 'error',
     summary: 'TRUSTED_FOR_DELEGATION on an account that is not a DC',
     fact: 'userAccountControl TRUSTED_FOR_DELEGATION 0x80000: the service receives the TGT of every user who authenticates to it; DCs always have it and are not reported',
-    check: (s) =>
-      s.kind !== 'dc' && has(s.account.userAccountControl, UAC.TRUSTED_FOR_DELEGATION)
-        ? [{ message: 'trusted for unconstrained delegation (TRUSTED_FOR_DELEGATION): the service receives the TGTs of its users, and whoever controls it can act as them; use constrained delegation', remedy: clearFlag(s, 'delegation') }]
-        : [],
+    flag: {
+      bit: UAC.TRUSTED_FOR_DELEGATION,
+      clear: 'delegation',
+      exempt: 'dc',
+      says: 'trusted for unconstrained delegation (TRUSTED_FOR_DELEGATION): the service receives the TGTs of its users, and whoever controls it can act as them; use constrained delegation',
+    },
   },
   {
     code: 'DUPLICATE_SPN',
@@ -207,13 +230,20 @@ export const AUDIT_RULES: readonly AuditRule[] = Object.freeze([
     severity: 'info',
     summary: 'msDS-SupportedEncryptionTypes allows RC4 next to AES',
     fact: 'explicit RC4 still works: a client may ask for an RC4 ticket, which keeps the account Kerberoastable',
-    check: (s) => {
-      const v = s.account.msDSSupportedEncryptionTypes;
-      if (v === undefined || !has(v, RC4_BIT) || !has(v, AES_BITS)) return [];
-      return [{ message: `msDS-SupportedEncryptionTypes is ${enctypesText(v)}: RC4 tickets can still be asked for (Kerberoastable)`, remedy: setEnctypes(s) }];
-    },
+    enctypes: { when: (v) => has(v, RC4_BIT) && has(v, AES_BITS), says: 'RC4 tickets can still be asked for (Kerberoastable)' },
   },
-] satisfies AuditRule[]);
+];
+
+/** The rules, in the order their findings are listed within a severity. */
+export const AUDIT_RULES: readonly AuditRule[] = Object.freeze(
+  RULE_ROWS.map((row): AuditRule => ({
+    code: row.code,
+    severity: row.severity,
+    summary: row.summary,
+    fact: row.fact,
+    check: (s, ctx) => [...enctypeFindings(row, s), ...flagFindings(row, s), ...(row.check ? row.check(s, ctx) : [])],
+  })),
+);
 
 /** The rule of a code. */
 export function auditRule(code: FindingCode): AuditRule {

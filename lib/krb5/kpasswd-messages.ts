@@ -19,27 +19,12 @@
  */
 import { concatBytes } from '../bytes.js';
 import { KtError } from '../errors.js';
-import { KRB5_PVNO, MSG_TYPE } from './constants.js';
-import {
-  decodeInteger,
-  decodeMicroseconds,
-  decodeOctetString,
-  decodeString,
-  decodeTime,
-  decodeTlv,
-  derApplication,
-  derExplicit as X,
-  derGeneralString,
-  derInteger,
-  derOctetString,
-  derSequence,
-  derTime,
-  field,
-  optionalField,
-  sequenceFields,
-  unwrapApplication,
-} from './der.js';
-import { decodeEncryptedDataTlv, decodeKrbError, decodePrincipalNameTlv, encodeEncryptedData, encodePrincipalName, type EncryptedData, type HostAddress, type KrbError, type PrincipalName } from './messages.js';
+import { MSG_TYPE } from './constants.js';
+import { decodeInteger, decodeTlv, derApplication, derExplicit, derSequence, field, sequenceFields, unwrapApplication } from './der.js';
+import { fieldsOf, kstring, octets, readFields, time, uint32, usec, writeFields, type Codec } from './der-codec.js';
+import { decodeKrbError } from './messages.js';
+import { encodeMessage, encryptedData, hostAddress, principalName } from './message-parts.js';
+import type { EncryptedData, HostAddress, KrbError, PrincipalName } from './message-types.js';
 
 /** The request versions: 1 = change my password (old form), 0xff80 = RFC 3244 set/change. */
 export const KPASSWD_VERSION = Object.freeze({ CHANGE: 0x0001, SET: 0xff80 } as const);
@@ -141,19 +126,23 @@ export function decodeResult(data: Uint8Array, via: KpasswdResult['via'], error?
   return { resultCode: code, resultName: info.name, meaning: info.meaning, text, adPolicy, via, ...(error ? { error } : {}) };
 }
 
+interface ChangePasswdData {
+  readonly password: Uint8Array;
+  readonly targname?: PrincipalName | undefined;
+  readonly targrealm?: string | undefined;
+}
+
+const cpw = fieldsOf<ChangePasswdData>();
+const CHANGE_PASSWD_FIELDS = [cpw(0, 'newpasswd', 'password', octets), cpw(1, 'targname', 'targname', principalName, true), cpw(2, 'targrealm', 'targrealm', kstring, true)];
+
 /** ChangePasswdData for version 0xff80 (set-password when the target is given). */
 export function encodeChangePasswdData(password: Uint8Array, target?: { name: PrincipalName; realm: string }): Uint8Array {
-  return derSequence([X(0, derOctetString(password)), X(1, target ? encodePrincipalName(target.name) : undefined), X(2, target ? derGeneralString(target.realm) : undefined)]);
+  return derSequence(writeFields(CHANGE_PASSWD_FIELDS, { password, targname: target?.name, targrealm: target?.realm }));
 }
 
 /** The server's side of ChangePasswdData (fake servers in tests). */
 export function decodeChangePasswdData(bytes: Uint8Array): { password: Uint8Array; targname?: PrincipalName | undefined; targrealm?: string | undefined } {
-  const f = sequenceFields(decodeTlv(bytes), 'ChangePasswdData');
-  return {
-    password: field(f, 0, 'newpasswd', decodeOctetString),
-    targname: optionalField(f, 1, 'targname', decodePrincipalNameTlv),
-    targrealm: optionalField(f, 2, 'targrealm', decodeString),
-  };
+  return readFields(sequenceFields(decodeTlv(bytes), 'ChangePasswdData'), CHANGE_PASSWD_FIELDS);
 }
 
 export interface EncKrbPrivPart {
@@ -164,40 +153,37 @@ export interface EncKrbPrivPart {
   readonly sAddress?: HostAddress | undefined;
 }
 
-function encodeHostAddress(a: HostAddress): Uint8Array {
-  return derSequence([X(0, derInteger(a.addrType)), X(1, derOctetString(a.address))]);
-}
+/** seq-number as read: any INTEGER, taken modulo 2^32; written as a UInt32. */
+const seqNumber: Codec<number> = { decode: (t, w) => decodeInteger(t, w) >>> 0, encode: uint32.encode };
+
+const priv = fieldsOf<EncKrbPrivPart>();
+const PRIV_PART_FIELDS = [
+  priv(0, 'user-data', 'userData', octets),
+  priv(1, 'timestamp', 'timestamp', time, true),
+  priv(2, 'usec', 'usec', usec, true),
+  priv(3, 'seq-number', 'seqNumber', seqNumber, true),
+  priv(4, 's-address', 'sAddress', hostAddress, true),
+];
+/** What is read of a reply's EncKrbPrivPart: its s-address is not (the client checks nothing about it). */
+const PRIV_PART_READ = PRIV_PART_FIELDS.filter((f) => f.key !== 'sAddress');
 
 export function encodeEncKrbPrivPart(p: EncKrbPrivPart): Uint8Array {
-  return derApplication(
-    ENC_KRB_PRIV_PART,
-    derSequence([
-      X(0, derOctetString(p.userData)),
-      X(1, p.timestamp ? derTime(p.timestamp) : undefined),
-      X(2, p.usec !== undefined ? derInteger(p.usec) : undefined),
-      X(3, p.seqNumber !== undefined ? derInteger(p.seqNumber >>> 0) : undefined),
-      X(4, p.sAddress ? encodeHostAddress(p.sAddress) : undefined),
-    ]),
-  );
+  return derApplication(ENC_KRB_PRIV_PART, derSequence(writeFields(PRIV_PART_FIELDS, p)));
 }
 
 export function decodeEncKrbPrivPart(plain: Uint8Array): EncKrbPrivPart {
-  const f = sequenceFields(unwrapApplication(decodeTlv(plain), ENC_KRB_PRIV_PART, 'EncKrbPrivPart'), 'EncKrbPrivPart');
-  return {
-    userData: field(f, 0, 'user-data', decodeOctetString),
-    timestamp: optionalField(f, 1, 'timestamp', decodeTime),
-    usec: optionalField(f, 2, 'usec', decodeMicroseconds),
-    seqNumber: optionalField(f, 3, 'seq-number', (t, w) => decodeInteger(t, w) >>> 0),
-  };
+  return readFields(sequenceFields(unwrapApplication(decodeTlv(plain), ENC_KRB_PRIV_PART, 'EncKrbPrivPart'), 'EncKrbPrivPart'), PRIV_PART_READ);
 }
 
+/** KRB-PRIV ::= [APPLICATION 21] SEQUENCE { pvno [0], msg-type [1], enc-part [3] EncryptedData } */
 export function encodeKrbPriv(encPart: EncryptedData): Uint8Array {
-  return derApplication(MSG_TYPE.KRB_PRIV, derSequence([X(0, derInteger(KRB5_PVNO)), X(1, derInteger(MSG_TYPE.KRB_PRIV)), X(3, encodeEncryptedData(encPart))]));
+  return encodeMessage(MSG_TYPE.KRB_PRIV, 0, [derExplicit(3, encryptedData.encode(encPart))]);
 }
 
+/** The enc-part of a KRB-PRIV (pvno and msg-type are not checked). */
 export function decodeKrbPriv(bytes: Uint8Array): EncryptedData {
   const f = sequenceFields(unwrapApplication(decodeTlv(bytes), MSG_TYPE.KRB_PRIV, 'KRB-PRIV'), 'KRB-PRIV');
-  return field(f, 3, 'enc-part', decodeEncryptedDataTlv);
+  return field(f, 3, 'enc-part', encryptedData.decode);
 }
 
 /** The 6-byte header and the two messages. */

@@ -1,14 +1,14 @@
 /**
- * The socket edge of the kpasswd client: one exchange over node:dgram or node:net, the request
- * built after the socket is connected (the KRB-PRIV names the local address as its sender),
- * every socket closed on every path. TCP uses the KDC's 4-byte length framing.
+ * The socket edge of the kpasswd client: one exchange over UDP or TCP through socket-exchange.ts,
+ * the request built after the socket is connected (the KRB-PRIV names the local address as its
+ * sender). TCP uses the KDC's 4-byte length framing.
  */
-import { createSocket } from 'node:dgram';
-import { Socket, isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { KtError } from '../errors.js';
 import { ADDR_TYPE } from '../krb5/constants.js';
 import type { KpasswdIo, KpasswdTarget, LocalAddress } from '../krb5/kpasswd-transport.js';
-import { MAX_TCP_REPLY, formatKdc, frameTcp, tcpFrameLength } from '../krb5/transport.js';
+import { MAX_TCP_REPLY, formatKdc, frameTcp } from '../krb5/transport.js';
+import { tcpExchange, udpExchange, type Exchange } from './socket-exchange.js';
 
 function unreachable(target: KpasswdTarget, protocol: string, reason: string): KtError {
   return new KtError('KDC_UNREACHABLE', `${formatKdc(target)}/${protocol}: ${reason}`, { details: { server: formatKdc(target), protocol, reason } });
@@ -42,86 +42,19 @@ export function hostAddress(address: string | undefined): LocalAddress | undefin
   return { addrType: ADDR_TYPE.IPV6, address: out };
 }
 
-function udp(target: KpasswdTarget, build: (local: LocalAddress | undefined) => Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket(target.address.includes(':') ? 'udp6' : 'udp4');
-    let done = false;
-    const finish = (err: unknown, reply?: Uint8Array): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.removeAllListeners('message');
-      socket.on('error', () => undefined);
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
-      if (err !== undefined) reject(err);
-      else resolve(reply as Uint8Array);
-    };
-    const timer = setTimeout(() => finish(unreachable(target, 'udp', `timed out after ${timeoutMs} ms`)), timeoutMs);
-    socket.on('error', (e) => finish(unreachable(target, 'udp', describe(e))));
-    socket.on('message', (msg) => finish(undefined, Uint8Array.from(msg)));
-    socket.connect(target.port, target.address, () => {
-      let message: Uint8Array;
-      try {
-        message = build(hostAddress(socket.address().address));
-      } catch (e) {
-        finish(e);
-        return;
-      }
-      socket.send(message, (e) => {
-        if (e) finish(unreachable(target, 'udp', describe(e)));
-      });
-    });
-  });
-}
-
-function tcp(target: KpasswdTarget, build: (local: LocalAddress | undefined) => Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const socket = new Socket();
-    let buffered = new Uint8Array(0);
-    let expected: number | undefined;
-    let done = false;
-    const finish = (err: unknown, reply?: Uint8Array): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.removeAllListeners('data');
-      socket.on('error', () => undefined);
-      socket.destroy();
-      if (err !== undefined) reject(err);
-      else resolve(reply as Uint8Array);
-    };
-    const timer = setTimeout(() => finish(unreachable(target, 'tcp', `timed out after ${timeoutMs} ms`)), timeoutMs);
-    socket.on('error', (e) => finish(unreachable(target, 'tcp', describe(e))));
-    socket.on('end', () => finish(unreachable(target, 'tcp', 'connection closed before the whole reply arrived')));
-    socket.on('data', (data: Uint8Array) => {
-      const next = new Uint8Array(buffered.length + data.length);
-      next.set(buffered);
-      next.set(data, buffered.length);
-      buffered = next;
-      try {
-        if (expected === undefined && buffered.length >= 4) expected = tcpFrameLength(buffered, MAX_TCP_REPLY);
-      } catch (e) {
-        finish(e);
-        return;
-      }
-      if (expected !== undefined && buffered.length >= 4 + expected) finish(undefined, buffered.slice(4, 4 + expected));
-    });
-    socket.connect({ host: target.address, port: target.port }, () => {
-      try {
-        socket.write(frameTcp(build(hostAddress(socket.localAddress))));
-      } catch (e) {
-        finish(e);
-      }
-    });
-  });
+function exchange(target: KpasswdTarget, build: (local: LocalAddress | undefined) => Uint8Array, timeoutMs: number): Exchange {
+  return {
+    target,
+    build: (local) => build(hostAddress(local)),
+    timeoutMs,
+    fail: (protocol, reason) => unreachable(target, protocol, reason),
+    describe,
+  };
 }
 
 export const nodeKpasswdIo: KpasswdIo = {
   exchange(target, protocol, build, timeoutMs) {
-    return protocol === 'udp' ? udp(target, build, timeoutMs) : tcp(target, build, timeoutMs);
+    if (protocol === 'udp') return udpExchange(exchange(target, build, timeoutMs));
+    return tcpExchange(exchange(target, (local) => frameTcp(build(local)), timeoutMs), MAX_TCP_REPLY);
   },
 };

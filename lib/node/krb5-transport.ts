@@ -7,12 +7,11 @@
  * address of the DNS server it started on 127.0.0.1, and production code passes nothing to
  * use the system's configuration on purpose.
  */
-import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { lookup } from 'node:dns/promises';
 import { readdirSync } from 'node:fs';
 import { readConfigText } from './bounded-read.js';
-import { Socket } from 'node:net';
+import { tcpExchange, udpExchange, type Exchange } from './socket-exchange.js';
 import { KtError } from '../errors.js';
 import type { ConfigReader, Krb5Config } from '../krb5/config.js';
 import { loadKrb5Config } from '../krb5/config.js';
@@ -21,7 +20,6 @@ import {
   createKdcTransport,
   formatKdc,
   locateKdcs,
-  tcpFrameLength,
   type HostResolver,
   type KdcTarget,
   type KdcTransport,
@@ -44,103 +42,25 @@ function describeSocketError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function copy(b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(b.length);
-  out.set(b);
-  return out;
-}
-
 export interface NodeSocketIoOptions {
   /** Largest TCP reply accepted (default MAX_TCP_REPLY, 16 MiB). */
   readonly maxReplyBytes?: number | undefined;
 }
 
-/** SocketIo over node:dgram (UDP) and node:net (TCP). Every socket is closed on every path. */
+/** SocketIo over node:dgram (UDP) and node:net (TCP), through socket-exchange.ts. Every socket is closed on every path. */
 export function nodeSocketIo(options: NodeSocketIoOptions = {}): SocketIo {
   const max = options.maxReplyBytes ?? MAX_TCP_REPLY;
+  const exchange = (target: KdcTarget, message: Uint8Array, timeoutMs: number): Exchange => ({
+    target,
+    build: () => message,
+    timeoutMs,
+    fail: (protocol, reason, cause) => unreachable(target, protocol, reason, cause),
+    describe: describeSocketError,
+  });
   return {
-    sendUdp(target, message, timeoutMs) {
-      return new Promise<Uint8Array>((resolve, reject) => {
-        const socket = createSocket(target.address.includes(':') ? 'udp6' : 'udp4');
-        let done = false;
-        const finish = (err: KtError | undefined, reply?: Uint8Array): void => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          socket.removeAllListeners('message');
-          socket.on('error', () => undefined);
-          try {
-            socket.close();
-          } catch {
-            // already closed
-          }
-          if (err) reject(err);
-          else resolve(reply as Uint8Array);
-        };
-        const timer = setTimeout(() => finish(unreachable(target, 'udp', `timed out after ${timeoutMs} ms`)), timeoutMs);
-        socket.on('error', (e) => finish(unreachable(target, 'udp', describeSocketError(e), e)));
-        // A connected socket only hears its KDC, and an ICMP port-unreachable surfaces at once
-        // as ECONNREFUSED instead of a timeout (MIT connects its UDP sockets too).
-        socket.on('message', (msg) => finish(undefined, copy(msg)));
-        socket.connect(target.port, target.address, () => {
-          socket.send(message, (e) => {
-            if (e) finish(unreachable(target, 'udp', describeSocketError(e), e));
-          });
-        });
-      });
-    },
-
-    sendTcp(target, message, timeoutMs) {
-      return new Promise<Uint8Array>((resolve, reject) => {
-        const socket = new Socket();
-        const chunks: Uint8Array[] = [];
-        let received = 0;
-        let expected: number | undefined;
-        let done = false;
-        const finish = (err: KtError | undefined, reply?: Uint8Array): void => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          socket.removeAllListeners('data');
-          socket.on('error', () => undefined);
-          socket.destroy();
-          if (err) reject(err);
-          else resolve(reply as Uint8Array);
-        };
-        const timer = setTimeout(() => finish(unreachable(target, 'tcp', `timed out after ${timeoutMs} ms`)), timeoutMs);
-        socket.on('error', (e) => finish(unreachable(target, 'tcp', describeSocketError(e), e)));
-        socket.on('end', () => finish(unreachable(target, 'tcp', 'connection closed before the whole reply arrived')));
-        socket.on('data', (data: Uint8Array) => {
-          chunks.push(data);
-          received += data.length;
-          const all = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, received);
-          if (chunks.length > 1) chunks.splice(0, chunks.length, all);
-          if (expected === undefined && received >= 4) {
-            try {
-              expected = tcpFrameLength(all, max);
-            } catch (e) {
-              finish(e as KtError);
-              return;
-            }
-          }
-          if (expected !== undefined && received >= 4 + expected) finish(undefined, copy(all.subarray(4, 4 + expected)));
-        });
-        socket.connect({ host: target.address, port: target.port }, () => {
-          socket.write(message);
-        });
-      });
-    },
+    sendUdp: (target, message, timeoutMs) => udpExchange(exchange(target, message, timeoutMs)),
+    sendTcp: (target, message, timeoutMs) => tcpExchange(exchange(target, message, timeoutMs), max),
   };
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export interface NodeResolverOptions {

@@ -63,25 +63,10 @@ write_configs() {
   for e in $ENCTYPES; do keys="$keys $e:pw-salt"; done
   # One file serves the clients, kadmin -l, the KDC and kpasswdd (Heimdal reads [kdc] from
   # krb5.conf too).
-  cat >"$d/krb5.conf" <<EOF
-[libdefaults]
-    default_realm = $REALM
-    dns_lookup_kdc = false
-    dns_lookup_realm = false
-    dns_canonicalize_hostname = false
-    rdns = false
-    udp_preference_limit = 1465
-    kdc_timesync = 0
-
-[realms]
-    $REALM = {
-        kdc = $HOST:$KDC_PORT
-        kpasswd_server = $HOST:$KPASSWD_PORT
-    }
-
-[domain_realm]
-    .heimdal.test = $REALM
-    heimdal.test = $REALM
+  {
+    ktp_krb5_conf "$REALM" heimdal.test "udp_preference_limit = 1465" "kdc = $HOST:$KDC_PORT
+kpasswd_server = $HOST:$KPASSWD_PORT"
+    cat <<EOF
 
 [kdc]
     database = {
@@ -109,6 +94,7 @@ write_configs() {
     kpasswdd = FILE:$d/log/kpasswdd.log
     default = FILE:$d/log/heimdal.log
 EOF
+  } >"$d/krb5.conf"
   echo "$ADMIN_PRINC all" >"$d/kadmind.acl"
   # Heimdal's external-check protocol: "principal: P", "new-password: X", "end" on stdin;
   # answer "APPROVED", or the reason for a refusal.
@@ -133,20 +119,20 @@ write_env() {
   local d=$1
   {
     echo "# Written by test/servers/heimdal-kdc.sh; source it. For a shell: export KRB5_CONFIG=\"\$KTP_HEIMDAL_KRB5_CONFIG\""
-    echo "export KTP_HEIMDAL_KDC_DIR=$(ktp_shq "$d")"
-    echo "export KTP_HEIMDAL_ROOT=$(ktp_shq "$ROOT")"
-    echo "export KTP_HEIMDAL_LIBDIR=$(ktp_shq "$LIBDIR")"
-    echo "export KTP_HEIMDAL_KRB5_CONFIG=$(ktp_shq "$d/krb5.conf")"
-    echo "export KTP_HEIMDAL_REALM=$(ktp_shq "$REALM")"
-    echo "export KTP_HEIMDAL_KDC=$(ktp_shq "$HOST:$KDC_PORT")"
-    echo "export KTP_HEIMDAL_KPASSWD=$(ktp_shq "$HOST:$KPASSWD_PORT")"
-    echo "export KTP_HEIMDAL_USER=$(ktp_shq "$USER_PRINC")"
-    echo "export KTP_HEIMDAL_USER_PASSWORD=$(ktp_shq "$USER_PASSWORD")"
-    echo "export KTP_HEIMDAL_ADMIN=$(ktp_shq "$ADMIN_PRINC")"
-    echo "export KTP_HEIMDAL_ADMIN_PASSWORD=$(ktp_shq "$ADMIN_PASSWORD")"
-    echo "export KTP_HEIMDAL_SERVICE=$(ktp_shq "$SERVICE_PRINC")"
+    ktp_export KTP_HEIMDAL_KDC_DIR "$d"
+    ktp_export KTP_HEIMDAL_ROOT "$ROOT"
+    ktp_export KTP_HEIMDAL_LIBDIR "$LIBDIR"
+    ktp_export KTP_HEIMDAL_KRB5_CONFIG "$d/krb5.conf"
+    ktp_export KTP_HEIMDAL_REALM "$REALM"
+    ktp_export KTP_HEIMDAL_KDC "$HOST:$KDC_PORT"
+    ktp_export KTP_HEIMDAL_KPASSWD "$HOST:$KPASSWD_PORT"
+    ktp_export KTP_HEIMDAL_USER "$USER_PRINC"
+    ktp_export KTP_HEIMDAL_USER_PASSWORD "$USER_PASSWORD"
+    ktp_export KTP_HEIMDAL_ADMIN "$ADMIN_PRINC"
+    ktp_export KTP_HEIMDAL_ADMIN_PASSWORD "$ADMIN_PASSWORD"
+    ktp_export KTP_HEIMDAL_SERVICE "$SERVICE_PRINC"
     # shellcheck disable=SC2086,SC2116  # squeeze the list onto one line
-    echo "export KTP_HEIMDAL_ENCTYPES=$(ktp_shq "$(echo $ENCTYPES)")"
+    ktp_export KTP_HEIMDAL_ENCTYPES "$(echo $ENCTYPES)"
   } >"$d/env.sh.tmp"
   mv -f "$d/env.sh.tmp" "$d/env.sh"
 }
@@ -212,24 +198,9 @@ start() {
   ktp_log "Heimdal KDC for $REALM ready on $HOST:$KDC_PORT, kpasswdd on $HOST:$KPASSWD_PORT/udp (pids $pid, $kpid) in $(($(ktp_now_ms) - t0)) ms; env: $DIR/env.sh"
 }
 
-stop_pidfile() {
-  local f=$1 pid
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if ktp_alive "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    if ! ktp_wait_gone 5 "$pid"; then
-      ktp_log "pid $pid ignored SIGTERM; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      ktp_wait_gone 2 "$pid" || ktp_log "pid $pid still alive"
-    fi
-  fi
-  rm -f "$f"
-}
-
 stop_quiet() {
-  stop_pidfile "$DIR/kpasswdd.pid"
-  stop_pidfile "$DIR/kdc.pid"
+  ktp_stop_pidfile "$DIR/kpasswdd.pid"
+  ktp_stop_pidfile "$DIR/kdc.pid"
 }
 
 stop() {
@@ -238,8 +209,6 @@ stop() {
   ktp_log "stopped ($DIR)"
 }
 
-status() {
-  [ -f "$DIR/kdc.pid" ] && ktp_alive "$(cat "$DIR/kdc.pid")"
-}
+status() { ktp_pidfile_alive "$DIR/kdc.pid"; }
 
 ktp_main "$@"

@@ -112,6 +112,42 @@ ktp_tail() {
 # ktp_shq VALUE: single-quote VALUE for a shell file.
 ktp_shq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
+# ktp_krb5_conf REALM DOMAIN LIBDEFAULTS REALM_ENTRIES: a client krb5.conf on stdout, no DNS,
+# no reverse lookups, [realms] REALM = { REALM_ENTRIES } and DOMAIN (with its subdomains) in
+# REALM. LIBDEFAULTS and REALM_ENTRIES are "key = value" lines (newline-separated, LIBDEFAULTS
+# may be empty); they are indented here.
+ktp_krb5_conf() {
+  local realm=$1 domain=$2 line
+  printf '[libdefaults]\n    default_realm = %s\n' "$realm"
+  printf '    %s\n' 'dns_lookup_kdc = false' 'dns_lookup_realm = false' 'dns_canonicalize_hostname = false' 'rdns = false'
+  while IFS= read -r line; do [ -z "$line" ] || printf '    %s\n' "$line"; done <<<"$3"
+  printf '    kdc_timesync = 0\n\n[realms]\n    %s = {\n' "$realm"
+  while IFS= read -r line; do [ -z "$line" ] || printf '        %s\n' "$line"; done <<<"$4"
+  printf '    }\n\n[domain_realm]\n    .%s = %s\n    %s = %s\n' "$domain" "$realm" "$domain" "$realm"
+}
+
+# ktp_export NAME VALUE: an env.sh line exporting NAME as VALUE, single-quoted.
+ktp_export() { echo "export $1=$(ktp_shq "$2")"; }
+
+# ktp_pidfile_alive FILE: true if FILE names a live process (a server script's status).
+ktp_pidfile_alive() { [ -f "$1" ] && ktp_alive "$(cat "$1")"; }
+
+# ktp_stop_pidfile FILE: SIGTERM the process FILE names, SIGKILL after 5 s, remove FILE.
+ktp_stop_pidfile() {
+  local f=$1 pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if ktp_alive "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    if ! ktp_wait_gone 5 "$pid"; then
+      ktp_log "pid $pid ignored SIGTERM; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      ktp_wait_gone 2 "$pid" || ktp_log "pid $pid still alive"
+    fi
+  fi
+  rm -f "$f"
+}
+
 # The command line of a server script: `start|stop|status DIR`, calling the script's own
 # start, stop and status functions with DIR set (absolute). stop and status of a missing DIR
 # mean "not running".

@@ -59,28 +59,10 @@ write_configs() {
     admin_server = FILE:$d/log/kadmind.log
     default = FILE:$d/log/krb5lib.log
 EOF
-  cat >"$d/krb5.conf" <<EOF
-[libdefaults]
-    default_realm = $REALM
-    dns_lookup_kdc = false
-    dns_lookup_realm = false
-    dns_canonicalize_hostname = false
-    rdns = false
-    allow_weak_crypto = true
-    udp_preference_limit = 1465
-    kdc_timesync = 0
-
-[realms]
-    $REALM = {
-        kdc = $HOST:$KDC_PORT
-        admin_server = $HOST:$KADMIN_PORT
-        kpasswd_server = $HOST:$KPASSWD_PORT
-    }
-
-[domain_realm]
-    .mit.test = $REALM
-    mit.test = $REALM
-EOF
+  ktp_krb5_conf "$REALM" mit.test "allow_weak_crypto = true
+udp_preference_limit = 1465" "kdc = $HOST:$KDC_PORT
+admin_server = $HOST:$KADMIN_PORT
+kpasswd_server = $HOST:$KPASSWD_PORT" >"$d/krb5.conf"
   echo "*/admin@$REALM *" >"$d/kadm5.acl"
 }
 
@@ -88,22 +70,22 @@ write_env() {
   local d=$1
   {
     echo "# Written by test/servers/mit-kdc.sh; source it. For a shell: export KRB5_CONFIG=\"\$KTP_MIT_KRB5_CONFIG\""
-    echo "export KTP_MIT_DIR=$(ktp_shq "$d")"
-    echo "export KTP_MIT_KRB5_CONFIG=$(ktp_shq "$d/krb5.conf")"
-    echo "export KTP_MIT_KDC_PROFILE=$(ktp_shq "$d/kdc.conf")"
-    echo "export KTP_MIT_REALM=$(ktp_shq "$REALM")"
-    echo "export KTP_MIT_KDC=$(ktp_shq "$HOST:$KDC_PORT")"
-    echo "export KTP_MIT_KADMIN=$(ktp_shq "$HOST:$KADMIN_PORT")"
-    echo "export KTP_MIT_KPASSWD=$(ktp_shq "$HOST:$KPASSWD_PORT")"
-    echo "export KTP_MIT_USER=$(ktp_shq "$USER_PRINC")"
-    echo "export KTP_MIT_USER_PASSWORD=$(ktp_shq "$USER_PASSWORD")"
-    echo "export KTP_MIT_SERVICE=$(ktp_shq "$SERVICE_PRINC")"
-    echo "export KTP_MIT_SERVICE_PASSWORD=$(ktp_shq "$SERVICE_PASSWORD")"
-    echo "export KTP_MIT_ADMIN=$(ktp_shq "$ADMIN_PRINC")"
-    echo "export KTP_MIT_ADMIN_PASSWORD=$(ktp_shq "$ADMIN_PASSWORD")"
-    echo "export KTP_MIT_ADMIN_KEYTAB=$(ktp_shq "$d/admin.keytab")"
+    ktp_export KTP_MIT_DIR "$d"
+    ktp_export KTP_MIT_KRB5_CONFIG "$d/krb5.conf"
+    ktp_export KTP_MIT_KDC_PROFILE "$d/kdc.conf"
+    ktp_export KTP_MIT_REALM "$REALM"
+    ktp_export KTP_MIT_KDC "$HOST:$KDC_PORT"
+    ktp_export KTP_MIT_KADMIN "$HOST:$KADMIN_PORT"
+    ktp_export KTP_MIT_KPASSWD "$HOST:$KPASSWD_PORT"
+    ktp_export KTP_MIT_USER "$USER_PRINC"
+    ktp_export KTP_MIT_USER_PASSWORD "$USER_PASSWORD"
+    ktp_export KTP_MIT_SERVICE "$SERVICE_PRINC"
+    ktp_export KTP_MIT_SERVICE_PASSWORD "$SERVICE_PASSWORD"
+    ktp_export KTP_MIT_ADMIN "$ADMIN_PRINC"
+    ktp_export KTP_MIT_ADMIN_PASSWORD "$ADMIN_PASSWORD"
+    ktp_export KTP_MIT_ADMIN_KEYTAB "$d/admin.keytab"
     # shellcheck disable=SC2086,SC2116  # squeeze the list onto one line
-    echo "export KTP_MIT_ENCTYPES=$(ktp_shq "$(echo $ENCTYPES)")"
+    ktp_export KTP_MIT_ENCTYPES "$(echo $ENCTYPES)"
   } >"$d/env.sh.tmp"
   mv -f "$d/env.sh.tmp" "$d/env.sh"
 }
@@ -167,24 +149,9 @@ start() {
   ktp_log "MIT KDC for $REALM ready on $HOST:$KDC_PORT (kdc pid $pid, kadmind pid $kpid) in $(($(ktp_now_ms) - t0)) ms; env: $DIR/env.sh"
 }
 
-stop_pidfile() {
-  local f=$1 pid
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if ktp_alive "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    if ! ktp_wait_gone 5 "$pid"; then
-      ktp_log "pid $pid ignored SIGTERM; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      ktp_wait_gone 2 "$pid" || ktp_log "pid $pid still alive"
-    fi
-  fi
-  rm -f "$f"
-}
-
 stop_quiet() {
-  stop_pidfile "$DIR/kadmind.pid"
-  stop_pidfile "$DIR/krb5kdc.pid"
+  ktp_stop_pidfile "$DIR/kadmind.pid"
+  ktp_stop_pidfile "$DIR/krb5kdc.pid"
 }
 
 stop() {
@@ -193,8 +160,6 @@ stop() {
   ktp_log "stopped ($DIR)"
 }
 
-status() {
-  [ -f "$DIR/krb5kdc.pid" ] && ktp_alive "$(cat "$DIR/krb5kdc.pid")"
-}
+status() { ktp_pidfile_alive "$DIR/krb5kdc.pid"; }
 
 ktp_main "$@"

@@ -93,26 +93,9 @@ EOF
 }
 
 write_krb5_conf() {
-  cat >"$1" <<EOF
-[libdefaults]
-    default_realm = $REALM
-    dns_lookup_kdc = false
-    dns_lookup_realm = false
-    dns_canonicalize_hostname = false
-    rdns = false
-    kdc_timesync = 0
-
-[realms]
-    $REALM = {
-        kdc = $HOST_IP:88
-        admin_server = $HOST_IP:464
-        kpasswd_server = $HOST_IP:464
-    }
-
-[domain_realm]
-    .$DNS_DOMAIN = $REALM
-    $DNS_DOMAIN = $REALM
-EOF
+  ktp_krb5_conf "$REALM" "$DNS_DOMAIN" "" "kdc = $HOST_IP:88
+admin_server = $HOST_IP:464
+kpasswd_server = $HOST_IP:464" >"$1"
 }
 
 template_stamp() {
@@ -245,31 +228,31 @@ write_env() {
   local d=$1
   {
     echo "# Written by test/servers/samba-dc.sh; source it."
-    echo "export KTP_AD_DIR=$(ktp_shq "$d")"
-    echo "export KTP_AD_URL=$(ktp_shq "ldaps://$HOST_IP:636")"
-    echo "export KTP_AD_REALM=$(ktp_shq "$REALM")"
-    echo "export KTP_AD_DOMAIN=$(ktp_shq "$DOMAIN")"
-    echo "export KTP_AD_KDC=$(ktp_shq "$HOST_IP:88")"
-    echo "export KTP_AD_KRB5_CONFIG=$(ktp_shq "$d/krb5.conf")"
-    echo "export KTP_AD_SMB_CONF=$(ktp_shq "$d/etc/smb.conf")"
-    echo "export KEYTAB_LDAP_URL=$(ktp_shq "ldaps://$HOST_IP:636")"
-    echo "export KEYTAB_BIND_DN=$(ktp_shq "$BIND_DN")"
-    echo "export KEYTAB_BIND_PASSWORD_FILE=$(ktp_shq "$d/admin.pass")"
-    echo "export KEYTAB_BASE_DN=$(ktp_shq "$BASE_DN")"
-    echo "export KEYTAB_CA_FILE=$(ktp_shq "$d/tls/ca.pem")"
+    ktp_export KTP_AD_DIR "$d"
+    ktp_export KTP_AD_URL "ldaps://$HOST_IP:636"
+    ktp_export KTP_AD_REALM "$REALM"
+    ktp_export KTP_AD_DOMAIN "$DOMAIN"
+    ktp_export KTP_AD_KDC "$HOST_IP:88"
+    ktp_export KTP_AD_KRB5_CONFIG "$d/krb5.conf"
+    ktp_export KTP_AD_SMB_CONF "$d/etc/smb.conf"
+    ktp_export KEYTAB_LDAP_URL "ldaps://$HOST_IP:636"
+    ktp_export KEYTAB_BIND_DN "$BIND_DN"
+    ktp_export KEYTAB_BIND_PASSWORD_FILE "$d/admin.pass"
+    ktp_export KEYTAB_BASE_DN "$BASE_DN"
+    ktp_export KEYTAB_CA_FILE "$d/tls/ca.pem"
     # The administrator's Kerberos credentials, for the runs that bind with Kerberos
     # (KTP_AD_AUTH=ccache|dir|password|keytab; see test/helpers/samba.ts).
-    echo "export KTP_AD_LDAP_URL=$(ktp_shq "ldap://$HOST_IP:389")"
-    echo "export KTP_AD_ADMIN_PRINCIPAL=$(ktp_shq "Administrator@$REALM")"
-    echo "export KTP_AD_CCACHE=$(ktp_shq "FILE:$d/krb5/admin.ccache")"
-    echo "export KTP_AD_DIR_CCACHE=$(ktp_shq "DIR:$d/krb5/collection")"
-    echo "export KTP_AD_ADMIN_KEYTAB=$(ktp_shq "$d/krb5/admin.keytab")"
+    ktp_export KTP_AD_LDAP_URL "ldap://$HOST_IP:389"
+    ktp_export KTP_AD_ADMIN_PRINCIPAL "Administrator@$REALM"
+    ktp_export KTP_AD_CCACHE "FILE:$d/krb5/admin.ccache"
+    ktp_export KTP_AD_DIR_CCACHE "DIR:$d/krb5/collection"
+    ktp_export KTP_AD_ADMIN_KEYTAB "$d/krb5/admin.keytab"
     # The gMSA of provision_gmsa, a user allowed to read its password and one who is not.
-    echo "export KTP_AD_GMSA=$(ktp_shq 'gmsaweb$')"
-    echo "export KTP_AD_GMSA_READER=$(ktp_shq "gmsa-reader@$DNS_DOMAIN")"
-    echo "export KTP_AD_GMSA_READER_PASSWORD_FILE=$(ktp_shq "$d/gmsa-reader.pass")"
-    echo "export KTP_AD_GMSA_OUTSIDER=$(ktp_shq "gmsa-outsider@$DNS_DOMAIN")"
-    echo "export KTP_AD_GMSA_OUTSIDER_PASSWORD_FILE=$(ktp_shq "$d/gmsa-outsider.pass")"
+    ktp_export KTP_AD_GMSA 'gmsaweb$'
+    ktp_export KTP_AD_GMSA_READER "gmsa-reader@$DNS_DOMAIN"
+    ktp_export KTP_AD_GMSA_READER_PASSWORD_FILE "$d/gmsa-reader.pass"
+    ktp_export KTP_AD_GMSA_OUTSIDER "gmsa-outsider@$DNS_DOMAIN"
+    ktp_export KTP_AD_GMSA_OUTSIDER_PASSWORD_FILE "$d/gmsa-outsider.pass"
   } >"$d/env.sh.tmp"
   mv -f "$d/env.sh.tmp" "$d/env.sh"
 }
@@ -384,8 +367,6 @@ stop() {
   ktp_log "stopped ($DIR) in $(($(ktp_now_ms) - t0)) ms"
 }
 
-status() {
-  [ -f "$DIR/samba.pid" ] && ktp_alive "$(cat "$DIR/samba.pid")"
-}
+status() { ktp_pidfile_alive "$DIR/samba.pid"; }
 
 ktp_main "$@"

@@ -1,0 +1,245 @@
+/**
+ * The shapes of Kerberos messages (RFC 4120 section 5) as field tables and codecs
+ * (der-codec.ts): the building blocks (PrincipalName, EncryptedData, PA-DATA, Ticket, ...) and
+ * the field lists of the messages and their encrypted parts. Each table is the one place a
+ * shape is written down; messages.ts (a client's and a service's side), kdc-codec.ts (the KDC's
+ * side, for the tests) and kpasswd-messages.ts read and write through it.
+ *
+ * Pure. Decoders throw only KtError('KRB_BAD_MESSAGE') with the offset.
+ */
+import { APP_TAG, KRB5_PVNO } from './constants.js';
+import { derApplication, derError, derExplicit as X, derInteger, derSequence, field, readTlv, sequenceFields, unwrapApplication, type Fields, type Tlv } from './der.js';
+import {
+  application,
+  boolean,
+  fieldsOf,
+  flags,
+  int32,
+  kstring,
+  kstringBytes,
+  octets,
+  record,
+  seqOf,
+  time,
+  uint32,
+  usec,
+  type Codec,
+  type FieldTable,
+} from './der-codec.js';
+import type { ApReq, Authenticator, AuthorizationDataEntry, Checksum, EncKdcRepPart, EncTicketPart, EncryptedData, EncryptionKey, EtypeInfoEntry, HostAddress, KdcRep, KdcReq, KdcReqBody, KrbError, LastReqEntry, PaData, PaEncTsEnc, PaPacRequest, PrincipalName, Ticket, TransitedEncoding } from './message-types.js';
+
+/** An INTEGER that must hold `expected` (pvno, tkt-vno, authenticator-vno): "What.name is 4, expected 5". */
+export function fixedInt(expected: number): Codec<number> {
+  return {
+    decode: (t, w) => {
+      const v = int32.decode(t, w);
+      if (v !== expected) throw derError(t.offset, `${w} is ${v}, expected ${expected}`);
+      return v;
+    },
+    encode: int32.encode,
+  };
+}
+
+const vno = fixedInt(KRB5_PVNO);
+
+/** Checks a message's pvno field (5). */
+export function expectPvno(fields: Fields, tag: number): void {
+  field(fields, tag, 'pvno', vno.decode);
+}
+
+/** Checks an Authenticator's authenticator-vno field (5). */
+export function expectAuthenticatorVno(fields: Fields, tag: number): void {
+  field(fields, tag, 'authenticator-vno', vno.decode);
+}
+
+/** Reads a message's msg-type field, which must be one of `expected`. */
+export function expectMsgType(fields: Fields, tag: number, expected: readonly number[]): number {
+  const v = field(fields, tag, 'msg-type', int32.decode);
+  if (!expected.includes(v)) {
+    throw derError(fields.sequence.offset, `${fields.what}.msg-type is ${v}, expected ${expected.join(' or ')}`);
+  }
+  return v;
+}
+
+/** Parses one value from a buffer that may be followed by padding (decrypted plaintexts). */
+export function decodePadded(bytes: Uint8Array): Tlv {
+  if (!(bytes instanceof Uint8Array)) throw derError(0, 'input is not a byte array');
+  return readTlv(bytes, 0, bytes.length, 0);
+}
+
+/** The fields of `[APPLICATION tag] SEQUENCE`, its pvno [pvnoTag] checked. */
+export function messageFields(outer: Tlv, tag: number, what: string, pvnoTag: number): Fields {
+  const f = sequenceFields(unwrapApplication(outer, tag, what), what);
+  expectPvno(f, pvnoTag);
+  return f;
+}
+
+/** pvno, msg-type and the rest, as `[APPLICATION msgType] SEQUENCE` (pvno at tag firstTag). */
+export function encodeMessage(msgType: number, firstTag: number, rest: readonly (Uint8Array | undefined)[]): Uint8Array {
+  return derApplication(msgType, derSequence([X(firstTag, derInteger(KRB5_PVNO)), X(firstTag + 1, derInteger(msgType)), ...rest]));
+}
+
+// --- building blocks ------------------------------------------------------------------------------
+
+export const principalName: Codec<PrincipalName> = record<PrincipalName>([
+  fieldsOf<PrincipalName>()(0, 'name-type', 'nameType', int32),
+  fieldsOf<PrincipalName>()(1, 'name-string', 'nameString', seqOf(kstring)),
+]);
+
+/** A `SEQUENCE { [0] Int32, [1] OCTET STRING }` shape (HostAddress, EncryptionKey, Checksum, ...). */
+function typedOctets<T>(typeName: string, typeKey: keyof T & string, valueName: string, valueKey: keyof T & string, typeTag = 0): Codec<T> {
+  return record<T>([
+    { tag: typeTag, name: typeName, key: typeKey, codec: int32 as Codec<unknown> },
+    { tag: typeTag + 1, name: valueName, key: valueKey, codec: octets as Codec<unknown> },
+  ]);
+}
+
+export const hostAddress = typedOctets<HostAddress>('addr-type', 'addrType', 'address', 'address');
+export const encryptionKey = typedOctets<EncryptionKey>('keytype', 'keytype', 'keyvalue', 'keyvalue');
+export const checksum = typedOctets<Checksum>('cksumtype', 'cksumtype', 'checksum', 'checksum');
+export const paData = typedOctets<PaData>('padata-type', 'type', 'padata-value', 'value', 1);
+export const authorizationData = seqOf(typedOctets<AuthorizationDataEntry>('ad-type', 'adType', 'ad-data', 'adData'));
+export const transited = typedOctets<TransitedEncoding>('tr-type', 'trType', 'contents', 'contents');
+export const hostAddresses = seqOf(hostAddress);
+export const methodData = seqOf(paData);
+
+const lastReqRow = fieldsOf<LastReqEntry>();
+export const lastReq = seqOf(record<LastReqEntry>([lastReqRow(0, 'lr-type', 'lrType', int32), lastReqRow(1, 'lr-value', 'lrValue', time)]));
+
+const edRow = fieldsOf<EncryptedData>();
+export const encryptedData = record<EncryptedData>([
+  edRow(0, 'etype', 'etype', int32),
+  edRow(1, 'kvno', 'kvno', uint32, true),
+  edRow(2, 'cipher', 'cipher', octets),
+]);
+
+const ticketRow = fieldsOf<Ticket>();
+export const ticket: Codec<Ticket> = application(
+  APP_TAG.TICKET,
+  record<Ticket>([
+    ticketRow(0, 'tkt-vno', 'tktVno', vno),
+    ticketRow(1, 'realm', 'realm', kstring),
+    ticketRow(2, 'sname', 'sname', principalName),
+    ticketRow(3, 'enc-part', 'encPart', encryptedData),
+  ]),
+);
+
+// --- the fields of messages and their parts ----------------------------------------------------------
+
+const body = fieldsOf<KdcReqBody>();
+export const kdcReqBody = record<KdcReqBody>([
+  body(0, 'kdc-options', 'kdcOptions', flags),
+  body(1, 'cname', 'cname', principalName, true),
+  body(2, 'realm', 'realm', kstring),
+  body(3, 'sname', 'sname', principalName, true),
+  body(4, 'from', 'from', time, true),
+  body(5, 'till', 'till', time),
+  body(6, 'rtime', 'rtime', time, true),
+  body(7, 'nonce', 'nonce', uint32),
+  body(8, 'etype', 'etypes', seqOf(int32)),
+  body(9, 'addresses', 'addresses', hostAddresses, true),
+  body(10, 'enc-authorization-data', 'encAuthorizationData', encryptedData, true),
+  body(11, 'additional-tickets', 'additionalTickets', seqOf(ticket), true),
+]);
+
+/** KDC-REQ after pvno [1] and msg-type [2]; padata absent = empty. */
+const req = fieldsOf<KdcReq>();
+export const KDC_REQ_FIELDS: FieldTable<KdcReq> = [req(3, 'padata', 'padata', methodData, 'empty'), req(4, 'req-body', 'body', kdcReqBody)];
+
+/** KDC-REP after pvno [0] and msg-type [1]. */
+const rep = fieldsOf<KdcRep>();
+export const KDC_REP_FIELDS: FieldTable<KdcRep> = [
+  rep(2, 'padata', 'padata', methodData, 'empty'),
+  rep(3, 'crealm', 'crealm', kstring),
+  rep(4, 'cname', 'cname', principalName),
+  rep(5, 'ticket', 'ticket', ticket),
+  rep(6, 'enc-part', 'encPart', encryptedData),
+];
+
+/** EncKDCRepPart; the APPLICATION tag (25 or 26) is the caller's. */
+const part = fieldsOf<EncKdcRepPart>();
+export const ENC_KDC_REP_PART_FIELDS: FieldTable<EncKdcRepPart> = [
+  part(0, 'key', 'key', encryptionKey),
+  part(1, 'last-req', 'lastReq', lastReq),
+  part(2, 'nonce', 'nonce', uint32),
+  part(3, 'key-expiration', 'keyExpiration', time, true),
+  part(4, 'flags', 'flags', flags),
+  part(5, 'authtime', 'authTime', time),
+  part(6, 'starttime', 'startTime', time, true),
+  part(7, 'endtime', 'endTime', time),
+  part(8, 'renew-till', 'renewTill', time, true),
+  part(9, 'srealm', 'srealm', kstring),
+  part(10, 'sname', 'sname', principalName),
+  part(11, 'caddr', 'caddr', hostAddresses, true),
+  part(12, 'encrypted-pa-data', 'encryptedPaData', methodData, true),
+];
+
+const tkt = fieldsOf<EncTicketPart>();
+export const encTicketPart: Codec<EncTicketPart> = application(
+  APP_TAG.ENC_TICKET_PART,
+  record<EncTicketPart>([
+    tkt(0, 'flags', 'flags', flags),
+    tkt(1, 'key', 'key', encryptionKey),
+    tkt(2, 'crealm', 'crealm', kstring),
+    tkt(3, 'cname', 'cname', principalName),
+    tkt(4, 'transited', 'transited', transited),
+    tkt(5, 'authtime', 'authTime', time),
+    tkt(6, 'starttime', 'startTime', time, true),
+    tkt(7, 'endtime', 'endTime', time),
+    tkt(8, 'renew-till', 'renewTill', time, true),
+    tkt(9, 'caddr', 'caddr', hostAddresses, true),
+    tkt(10, 'authorization-data', 'authorizationData', authorizationData, true),
+  ]),
+);
+
+/** Authenticator after authenticator-vno [0]. */
+const auth = fieldsOf<Authenticator>();
+export const AUTHENTICATOR_FIELDS: FieldTable<Authenticator> = [
+  auth(1, 'crealm', 'crealm', kstring),
+  auth(2, 'cname', 'cname', principalName),
+  auth(3, 'cksum', 'cksum', checksum, true),
+  auth(4, 'cusec', 'cusec', usec),
+  auth(5, 'ctime', 'ctime', time),
+  auth(6, 'subkey', 'subkey', encryptionKey, true),
+  auth(7, 'seq-number', 'seqNumber', uint32, true),
+  auth(8, 'authorization-data', 'authorizationData', authorizationData, true),
+];
+
+/** AP-REQ after pvno [0] and msg-type [1]. */
+const ap = fieldsOf<ApReq>();
+export const AP_REQ_FIELDS: FieldTable<ApReq> = [
+  ap(2, 'ap-options', 'apOptions', flags),
+  ap(3, 'ticket', 'ticket', ticket),
+  ap(4, 'authenticator', 'authenticator', encryptedData),
+];
+
+/** KRB-ERROR after pvno [0] and msg-type [1]. */
+const err = fieldsOf<KrbError>();
+export const KRB_ERROR_FIELDS: FieldTable<KrbError> = [
+  err(2, 'ctime', 'ctime', time, true),
+  err(3, 'cusec', 'cusec', usec, true),
+  err(4, 'stime', 'stime', time),
+  err(5, 'susec', 'susec', usec),
+  err(6, 'error-code', 'errorCode', int32),
+  err(7, 'crealm', 'crealm', kstring, true),
+  err(8, 'cname', 'cname', principalName, true),
+  err(9, 'realm', 'realm', kstring),
+  err(10, 'sname', 'sname', principalName),
+  err(11, 'e-text', 'eText', kstring, true),
+  err(12, 'e-data', 'eData', octets, true),
+];
+
+// --- pre-authentication data -------------------------------------------------------------------------
+
+const ts = fieldsOf<PaEncTsEnc>();
+export const paEncTsEnc = record<PaEncTsEnc>([ts(0, 'patimestamp', 'patimestamp', time), ts(1, 'pausec', 'pausec', usec, true)]);
+
+export const paPacRequest = record<PaPacRequest>([fieldsOf<PaPacRequest>()(0, 'include-pac', 'includePac', boolean)]);
+
+const info = fieldsOf<EtypeInfoEntry>();
+/** ETYPE-INFO2: the salt is a KerberosString. */
+export const etypeInfo2 = seqOf(
+  record<EtypeInfoEntry>([info(0, 'etype', 'etype', int32), info(1, 'salt', 'salt', kstringBytes, true), info(2, 's2kparams', 's2kparams', octets, true)]),
+);
+/** ETYPE-INFO (old KDCs): the salt is an OCTET STRING. */
+export const etypeInfo = seqOf(record<EtypeInfoEntry>([info(0, 'etype', 'etype', int32), info(1, 'salt', 'salt', octets, true)]));
