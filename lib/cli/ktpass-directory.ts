@@ -10,7 +10,7 @@ import { setPassword } from '../ad/password.js';
 import { mapUser, setFlags, setSupportedEnctypes } from '../ad/writes.js';
 import { KtError } from '../errors.js';
 import type { KtpassExtensions, KtpassRequest } from '../ktpass/argv.js';
-import { directoryConfig } from './commands/ad/common.js';
+import { directoryConfig } from './directory-options.js';
 import type { CliContext } from './context.js';
 import type { KtpassDeps, KtpassDirectory } from './ktpass.js';
 

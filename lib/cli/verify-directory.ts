@@ -19,7 +19,7 @@ import type { AccountDirectory, DirectoryAccountView } from '../verify/directory
 import type { CliContext } from './context.js';
 import { diagnoseDirectoryAuth, type DirectoryAuthFacts } from '../doctor/directory-auth.js';
 import type { VerifyCheck } from '../verify/types.js';
-import { configuredUrl, directoryAuthFacts, directoryConfig, directoryOptions, type DirectoryArgs } from './commands/ad/common.js';
+import { configuredUrl, directoryAuthFacts, directoryConfig, directoryOptions, type DirectoryArgs } from './directory-options.js';
 
 const ENV = DIRECTORY_ENV;
 
