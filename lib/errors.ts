@@ -121,10 +121,13 @@ export class KtError extends Error {
   /** The hint in words; for a remedy, in the `keytab` CLI's spelling (as it always read). */
   readonly hint: string | undefined;
   readonly remedy: Remedy | undefined;
+  /** The message as data when it names an option the user gave (`message` has it in keytab's spelling). */
+  readonly words: Remedy | undefined;
 
-  constructor(code: KtErrorCode, message?: string, options: KtErrorOptions = {}) {
-    super(message ?? CODES[code].message, options.cause === undefined ? {} : { cause: options.cause });
+  constructor(code: KtErrorCode, message?: string | Remedy, options: KtErrorOptions = {}) {
+    super(typeof message === 'object' ? renderRemedy(message, KEYTAB_SPELLING) : (message ?? CODES[code].message), options.cause === undefined ? {} : { cause: options.cause });
     this.code = code;
+    this.words = typeof message === 'object' ? message : undefined;
     this.details = options.details ?? {};
     this.remedy = options.remedy;
     this.hint = options.remedy ? renderRemedy(options.remedy, KEYTAB_SPELLING) : options.hint;
@@ -133,6 +136,11 @@ export class KtError extends Error {
   /** The hint in a front end's spelling of the options (the plain hint when there is no remedy). */
   hintIn(spelling: RemedySpelling): string | undefined {
     return this.remedy ? renderRemedy(this.remedy, spelling) : this.hint;
+  }
+
+  /** The message in a front end's spelling of the options. */
+  messageIn(spelling: RemedySpelling): string {
+    return this.words ? renderRemedy(this.words, spelling) : this.message;
   }
 
   /** The CLI exit status for this error. */

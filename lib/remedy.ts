@@ -28,6 +28,23 @@ export const REMEDY_OPTIONS = [
   'kdc',
   'tcp',
   'kpasswdServer',
+  'passwordFile',
+  'bindPassword',
+  'salt',
+  'saltHex',
+  'replace',
+  'kvno',
+  'adUser',
+  'realm',
+  'domain',
+  'adminServer',
+  'keytab',
+  'ldapHost',
+  'insecureTls',
+  'dnsServer',
+  'debugAuth',
+  'help',
+  'nameType',
 ] as const;
 
 export type RemedyOption = (typeof REMEDY_OPTIONS)[number];
@@ -42,24 +59,52 @@ export interface OptionRemedy {
   readonly note?: string;
 }
 
-/** The words of a remedy and, between them, the options to set. */
-export interface Remedy {
+/**
+ * A whole `keytab` command line (`keytab ad setpass NAME --random -o KEYTAB`): a command to run,
+ * not an option of the caller's, so every front end shows it as the `keytab` CLI spells it.
+ */
+export interface CommandRemedy {
+  readonly kind: 'command';
   readonly parts: readonly (string | OptionRemedy)[];
+}
+
+/** The words of a remedy and, between them, the options to set and the commands to run. */
+export interface Remedy {
+  readonly parts: readonly (string | OptionRemedy | CommandRemedy)[];
 }
 
 export function option(name: RemedyOption, value?: string, note?: string): OptionRemedy {
   return { kind: 'option', option: name, ...(value === undefined ? {} : { value }), ...(note === undefined ? {} : { note }) };
 }
 
-/** Tagged template: plain text, with `${option(...)}` where the front end's spelling goes. */
-export function remedy(strings: TemplateStringsArray, ...options: readonly (OptionRemedy | string)[]): Remedy {
-  const parts: (string | OptionRemedy)[] = [];
+type Hole = OptionRemedy | CommandRemedy | Remedy | string | number;
+
+/**
+ * Tagged template: plain text, with `${option(...)}` where the front end's spelling goes; a
+ * `${command`...`}` is a keytab command line, a `${remedy`...`}` is spliced in. Adjacent
+ * texts are joined, so a remedy without options is one string.
+ */
+export function remedy(strings: TemplateStringsArray, ...holes: readonly Hole[]): Remedy {
+  const parts: (string | OptionRemedy | CommandRemedy)[] = [];
+  const push = (p: string | OptionRemedy | CommandRemedy): void => {
+    const last = parts[parts.length - 1];
+    if (typeof p === 'string' && typeof last === 'string') parts[parts.length - 1] = last + p;
+    else if (p !== '') parts.push(p);
+  };
   strings.forEach((s, i) => {
-    if (s !== '') parts.push(s);
-    const o = options[i];
-    if (o !== undefined && o !== '') parts.push(o);
+    push(s);
+    const h = holes[i];
+    if (h === undefined) return;
+    if (typeof h === 'number') push(String(h));
+    else if (typeof h !== 'string' && !('kind' in h)) h.parts.forEach(push);
+    else push(h);
   });
   return { parts };
+}
+
+/** Tagged template for a whole `keytab` command line: words, with `${option(...)}` for its flags. */
+export function command(strings: TemplateStringsArray, ...holes: readonly (OptionRemedy | Remedy | string | number)[]): CommandRemedy {
+  return { kind: 'command', parts: remedy(strings, ...holes).parts as readonly (string | OptionRemedy)[] };
 }
 
 /** How one front end spells each option: the table a renderer reads. */
@@ -102,6 +147,23 @@ export const KEYTAB_SPELLING: RemedySpelling = {
   kdc: flag('--kdc'),
   tcp: flag('--tcp'),
   kpasswdServer: flag('--kpasswd-server'),
+  passwordFile: flag('--password-file'),
+  bindPassword: flag('--bind-password'),
+  salt: flag('--salt'),
+  saltHex: flag('--salt-hex'),
+  replace: flag('--replace'),
+  kvno: flag('--kvno'),
+  adUser: flag('--ad-user'),
+  realm: flag('--realm'),
+  domain: flag('--domain'),
+  adminServer: flag('--admin-server'),
+  keytab: flag('--keytab'),
+  ldapHost: flag('--ldap-host'),
+  insecureTls: flag('--insecure-tls'),
+  dnsServer: flag('--dns-server'),
+  debugAuth: flag('--debug-auth'),
+  help: flag('--help'),
+  nameType: flag('--name-type'),
 };
 
 /** Library callers: the option's property (lib/crypto/policy.ts, lib/keytab/ops.ts, lib/ad/config.ts, lib/ad/writes.ts, lib/krb5/transport.ts). */
@@ -125,15 +187,37 @@ export const LIBRARY_SPELLING: RemedySpelling = {
   kdc: list('kdcs'),
   tcp: property('tcpOnly', 'true'),
   kpasswdServer: list('servers'),
+  passwordFile: () => 'password (the bytes of the password)',
+  bindPassword: property('bindPassword'),
+  salt: property('salt'),
+  saltHex: property('saltHex'),
+  replace: property('replace', 'true'),
+  kvno: property('kvno'),
+  adUser: property('adUser'),
+  realm: property('realm'),
+  domain: list('domains'),
+  adminServer: property('adminServer'),
+  keytab: property('keytab'),
+  ldapHost: property('ldapUrl'),
+  insecureTls: property('insecureTls', 'true'),
+  dnsServer: property('dnsServer'),
+  debugAuth: () => "the bind's debug log",
+  help: () => 'the README',
+  nameType: property('nameType'),
 };
 
 /** The remedy in one front end's words. */
 export function renderRemedy(r: Remedy, spelling: RemedySpelling): string {
-  return r.parts.map((p) => (typeof p === 'string' ? p : spelling[p.option](p))).join('');
+  return r.parts.map((p) => (typeof p === 'string' ? p : p.kind === 'command' ? renderRemedy(p, KEYTAB_SPELLING) : spelling[p.option](p))).join('');
 }
 
 /** A table's advice: plain words, or a remedy that names options. */
 export type Advice = string | Remedy;
+
+/** Advice in a front end's spelling (plain words as they are). */
+export function adviceIn(a: Advice, spelling: RemedySpelling = KEYTAB_SPELLING): string {
+  return typeof a === 'string' ? a : renderRemedy(a, spelling);
+}
 
 /** KtError options for advice of either kind. */
 export function advice(a: Advice | undefined): { readonly hint?: string; readonly remedy?: Remedy } {

@@ -1,7 +1,42 @@
 /**
  * The one line format of `keytab verify` checks and `keytab doctor` findings:
- * `LABEL  what  — why; fix: fix`, the label padded so the columns line up. Pure.
+ * `LABEL  what  — why; fix: fix`, the label padded so the columns line up. Pure. Also how a
+ * check or finding holds text that names options: the words in the keytab CLI's spelling (what
+ * --json prints) and the remedy beside them, which a renderer spells its front end's way.
  */
+
+import { KEYTAB_SPELLING, renderRemedy } from './remedy.js';
+import type { Advice, Remedy, RemedySpelling } from './remedy.js';
+
+/** A fix for a check or finding: the words in keytab's spelling (as --json has them) and, when it names options, as data. */
+export function fixOf(a: Advice): { fix: string; remedy?: Remedy } {
+  const w = wordsOf(a);
+  return w.remedy ? { fix: w.text, remedy: w.remedy } : { fix: w.text };
+}
+
+/** A text field that names options: the words in keytab's spelling, and the remedy to spell it otherwise. */
+export function wordsOf(a: Advice): { text: string; remedy?: Remedy } {
+  if (typeof a === 'string') return { text: a };
+  const text = renderRemedy(a, KEYTAB_SPELLING);
+  return a.parts.every((p) => typeof p === 'string') ? { text } : { text, remedy: a };
+}
+
+/** A finding's `why` that names options: `why` in keytab's spelling, `whyRemedy` as data. */
+export function whyOf(a: Advice): { why: string; whyRemedy?: Remedy } {
+  const w = wordsOf(a);
+  return w.remedy ? { why: w.text, whyRemedy: w.remedy } : { why: w.text };
+}
+
+/** A check's `reason` that names options: `reason` in keytab's spelling, `reasonRemedy` as data. */
+export function reasonOf(a: Advice): { reason: string; reasonRemedy?: Remedy } {
+  const w = wordsOf(a);
+  return w.remedy ? { reason: w.text, reasonRemedy: w.remedy } : { reason: w.text };
+}
+
+/** A field in a front end's spelling: the remedy when there is one, else the words. */
+export function spelled<T extends string | undefined>(text: T, r: Remedy | undefined, spelling: RemedySpelling): T | string {
+  return r === undefined ? text : renderRemedy(r, spelling);
+}
 
 /** `FAIL  what  — why; fix: fix` (`width`: the widest label of the report). */
 export function reportLine(label: string, width: number, what: string, why: string, fix?: string | undefined): string {

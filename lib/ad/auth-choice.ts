@@ -14,7 +14,8 @@
  * then --bind-dn with its password, then the ticket cache (KRB5CCNAME, after `kinit`).
  */
 import { KtError } from '../errors.js';
-import { option, remedy } from '../remedy.js';
+import { KEYTAB_SPELLING, option, remedy, renderRemedy } from '../remedy.js';
+import type { Remedy } from '../remedy.js';
 import { looksLikeDn } from './escape.js';
 
 export type AuthMode = 'auto' | 'kerberos' | 'simple';
@@ -33,8 +34,14 @@ export type KerberosAuth =
 export interface AuthChoice {
   readonly requested: AuthMode;
   readonly method: 'kerberos' | 'simple';
+  /** In the keytab CLI's spelling of the options it names. */
   readonly reason: string;
+  /** The reason as data, when it names an option (front ends spell it their way). */
+  readonly reasonRemedy?: Remedy | undefined;
 }
+
+/** A choice whose reason names an option: the words in keytab's spelling, and as data. */
+const named = (requested: AuthMode, method: AuthChoice['method'], r: Remedy): AuthChoice => ({ requested, method, reason: renderRemedy(r, KEYTAB_SPELLING), reasonRemedy: r });
 
 export interface AuthInputs {
   readonly mode: AuthMode;
@@ -49,7 +56,7 @@ export interface AuthInputs {
 export function parseAuthMode(text: string | undefined): AuthMode {
   const mode = (text ?? 'auto').toLowerCase();
   if (mode === 'auto' || mode === 'kerberos' || mode === 'simple') return mode;
-  throw new KtError('USAGE', `--auth ${text}: give kerberos, simple or auto`);
+  throw new KtError('USAGE', remedy`${option('auth', text)}: give kerberos, simple or auto`);
 }
 
 const KERBEROS_OVER_LDAP = 'Kerberos runs over ldap:// (port 389) and seals the connection itself: no TLS, no certificate';
@@ -57,30 +64,31 @@ const KERBEROS_OVER_LDAP = 'Kerberos runs over ldap:// (port 389) and seals the 
 /** Decides the bind; refuses the combinations that cannot work, saying what to give instead. */
 export function chooseAuth(i: AuthInputs): AuthChoice {
   const tls = i.scheme === 'ldaps' || i.startTls;
-  const where = i.startTls ? `ldap://${i.host} with --starttls` : `${i.scheme}://${i.host}`;
+  const where = i.startTls ? remedy`ldap://${i.host} with ${option('startTls')}` : remedy`${i.scheme}://${i.host}`;
   if (i.mode === 'simple') {
-    if (i.adminKeytab !== undefined) throw new KtError('USAGE', '--admin-keytab binds with Kerberos, not with --auth simple', { remedy: remedy`drop ${option('auth', 'simple')} and give an ldap:// URL, or drop ${option('adminKeytab')}` });
+    if (i.adminKeytab !== undefined) throw new KtError('USAGE', remedy`${option('adminKeytab')} binds with Kerberos, not with ${option('auth', 'simple')}`, { remedy: remedy`drop ${option('auth', 'simple')} and give an ldap:// URL, or drop ${option('adminKeytab')}` });
     if (i.bindDn === undefined) {
-      throw new KtError('AD_CONFIG', '--auth simple needs a bind account', { remedy: remedy`give ${option('bindDn', 'admin@example.com')} (a UPN or a DN), or set KEYTAB_BIND_DN; or bind with Kerberos: kinit admin@REALM, then ${option('ldapUrl', `ldap://${i.host}`)}` });
+      throw new KtError('AD_CONFIG', remedy`${option('auth', 'simple')} needs a bind account`, { remedy: remedy`give ${option('bindDn', 'admin@example.com')} (a UPN or a DN), or set KEYTAB_BIND_DN; or bind with Kerberos: kinit admin@REALM, then ${option('ldapUrl', `ldap://${i.host}`)}` });
     }
-    return { requested: 'simple', method: 'simple', reason: `--auth simple: a simple bind as ${i.bindDn}` };
+    return named('simple', 'simple', remedy`${option('auth', 'simple')}: a simple bind as ${i.bindDn}`);
   }
   if (tls) {
     if (i.mode === 'kerberos' || i.adminKeytab !== undefined) {
-      const what = i.mode === 'kerberos' ? '--auth kerberos' : '--admin-keytab (a Kerberos credential)';
-      throw new KtError('AD_CONFIG', `${what} cannot be used with ${where}: ${KERBEROS_OVER_LDAP}`, {
+      const what = i.mode === 'kerberos' ? remedy`${option('auth', 'kerberos')}` : remedy`${option('adminKeytab')} (a Kerberos credential)`;
+      throw new KtError('AD_CONFIG', remedy`${what} cannot be used with ${where}: ${KERBEROS_OVER_LDAP}`, {
         remedy: remedy`give ${option('ldapUrl', `ldap://${i.host}`)} (port 389, no ${option('startTls')}), or a simple bind: ${option('auth', 'simple')} ${option('bindDn', 'admin@example.com')}`,
       });
     }
     if (i.bindDn === undefined) {
-      throw new KtError('AD_CONFIG', `no bind account for ${where}: over TLS keytab binds with a bind DN and password, and ${KERBEROS_OVER_LDAP}`, {
+      throw new KtError('AD_CONFIG', remedy`no bind account for ${where}: over TLS keytab binds with a bind DN and password, and ${KERBEROS_OVER_LDAP}`, {
         remedy: remedy`to use your Kerberos ticket (kinit admin@REALM), give ${option('ldapUrl', `ldap://${i.host}`)}; for a simple bind, give ${option('bindDn', 'admin@example.com')} (or KEYTAB_BIND_DN)`,
       });
     }
-    return { requested: 'auto', method: 'simple', reason: `${where} with a bind DN: a simple bind as ${i.bindDn} over TLS` };
+    const r = remedy`${where} with a bind DN: a simple bind as ${i.bindDn} over TLS`;
+    return r.parts.length === 1 ? { requested: 'auto', method: 'simple', reason: renderRemedy(r, KEYTAB_SPELLING) } : named('auto', 'simple', r);
   }
-  const reason = i.mode === 'kerberos' ? '--auth kerberos' : `ldap://${i.host} without TLS: Kerberos (SASL GSSAPI, sealed), the default there`;
-  return { requested: i.mode, method: 'kerberos', reason };
+  if (i.mode === 'kerberos') return named('kerberos', 'kerberos', remedy`${option('auth', 'kerberos')}`);
+  return { requested: i.mode, method: 'kerberos', reason: `ldap://${i.host} without TLS: Kerberos (SASL GSSAPI, sealed), the default there` };
 }
 
 /** A principal from a UPN or principal name: the realm in upper case (admin@example.com -> admin@EXAMPLE.COM). */
@@ -105,11 +113,11 @@ export async function kerberosCredentials(i: Pick<AuthInputs, 'bindDn' | 'adminK
   if (i.adminKeytab !== undefined) {
     const principal = i.adminPrincipal ?? i.bindDn;
     if (principal === undefined) {
-      throw new KtError('AD_CONFIG', `--admin-keytab ${i.adminKeytab} needs the principal to use from it`, { remedy: remedy`give ${option('adminPrincipal', 'admin@EXAMPLE.COM')} (or set KEYTAB_ADMIN_PRINCIPAL)` });
+      throw new KtError('AD_CONFIG', remedy`${option('adminKeytab', i.adminKeytab)} needs the principal to use from it`, { remedy: remedy`give ${option('adminPrincipal', 'admin@EXAMPLE.COM')} (or set KEYTAB_ADMIN_PRINCIPAL)` });
     }
     return { source: 'keytab', principal: kerberosPrincipal(principal), keytab: i.adminKeytab };
   }
-  if (i.adminPrincipal !== undefined) throw new KtError('USAGE', '--admin-principal goes with --admin-keytab', { remedy: remedy`for a password, give the account with ${option('bindDn')}` });
+  if (i.adminPrincipal !== undefined) throw new KtError('USAGE', remedy`${option('adminPrincipal')} goes with ${option('adminKeytab')}`, { remedy: remedy`for a password, give the account with ${option('bindDn')}` });
   if (i.bindDn !== undefined) {
     const principal = kerberosPrincipal(i.bindDn);
     return { source: 'password', principal, password: await password(principal) };

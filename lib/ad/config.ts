@@ -7,7 +7,8 @@
  * terminal.
  */
 import { KtError } from '../errors.js';
-import { option, remedy } from '../remedy.js';
+import { KEYTAB_SPELLING, option, remedy, renderRemedy } from '../remedy.js';
+import type { Remedy, RemedySpelling } from '../remedy.js';
 
 import { chooseAuth, kerberosCredentials, parseAuthMode } from './auth-choice.js';
 import type { AuthChoice, KerberosAuth } from './auth-choice.js';
@@ -72,7 +73,12 @@ export interface ConfigSources {
   /** Asks for the bind password without echo; undefined when there is no terminal. */
   readonly prompt?: ((question: string) => Promise<string>) | undefined;
   readonly warn: (message: string) => void;
+  /** How the front end spells the options a warning names (default: the keytab CLI's). */
+  readonly spelling?: RemedySpelling | undefined;
 }
+
+/** A warning that names options, in the front end's spelling. */
+const warnOf = (sources: ConfigSources, r: Remedy): void => sources.warn(renderRemedy(r, sources.spelling ?? KEYTAB_SPELLING));
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -153,10 +159,10 @@ function chompLine(text: string): string {
 async function bindPassword(options: DirectoryOptions, sources: ConfigSources, bindDn: string): Promise<string> {
   const { env } = sources;
   if (options.bindPassword !== undefined && options.bindPasswordFile !== undefined) {
-    throw new KtError('USAGE', 'give the bind password one way: --bind-password-file or --bind-password');
+    throw new KtError('USAGE', remedy`give the bind password one way: ${option('bindPasswordFile')} or ${option('bindPassword')}`);
   }
   if (options.bindPassword !== undefined) {
-    sources.warn('a bind password on the command line is visible to other users (ps) and kept in shell history; prefer --bind-password-file or KEYTAB_BIND_PASSWORD_FILE');
+    warnOf(sources, remedy`a bind password on the command line is visible to other users (ps) and kept in shell history; prefer ${option('bindPasswordFile')} or KEYTAB_BIND_PASSWORD_FILE`);
     return options.bindPassword;
   }
   if (options.bindPasswordFile !== undefined) return chompLine(await sources.readSecretFile(options.bindPasswordFile));
@@ -180,7 +186,7 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
   const parsed = parseLdapUrl(urlText);
   const startTls = options.startTls === true;
   if (startTls && parsed.scheme === 'ldaps') {
-    throw new KtError('AD_CONFIG', `--starttls is for ldap:// URLs; ${urlText} is already TLS`, { remedy: remedy`drop ${option('startTls')}, or use ldap://HOST:389 ${option('startTls')}` });
+    throw new KtError('AD_CONFIG', remedy`${option('startTls')} is for ldap:// URLs; ${urlText} is already TLS`, { remedy: remedy`drop ${option('startTls')}, or use ldap://HOST:389 ${option('startTls')}` });
   }
   const bindDn = pick(options.bindDn, env, DIRECTORY_ENV.bindDn);
   const adminKeytab = pick(options.adminKeytab, env, DIRECTORY_ENV.adminKeytab);
@@ -191,15 +197,15 @@ export async function resolveDirectoryConfig(options: DirectoryOptions, sources:
   const kerberosWanted = auth.method === 'kerberos';
   const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new KtError('USAGE', `--timeout ${String(options.timeout)}: give a number of seconds above 0`);
+    throw new KtError('USAGE', remedy`${option('timeout', String(options.timeout))}: give a number of seconds above 0`);
   }
   const caFile = pick(options.caFile, env, DIRECTORY_ENV.caFile);
   const insecureTls = options.insecureTls === true;
   if (!tls && !kerberosWanted) {
-    sources.warn(`${parsed.url} without --starttls is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use Kerberos (drop --auth simple), ldaps:// or --starttls`);
-    if (insecureTls) sources.warn('--insecure-tls has no effect without TLS');
+    warnOf(sources, remedy`${parsed.url} without ${option('startTls')} is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use Kerberos (drop ${option('auth', 'simple')}), ldaps:// or ${option('startTls')}`);
+    if (insecureTls) warnOf(sources, remedy`${option('insecureTls')} has no effect without TLS`);
   } else if (insecureTls && tls) {
-    sources.warn(`TLS certificate verification is OFF (--insecure-tls): anyone on the network path can pose as ${parsed.host}, read the bind password and every password set; use --ca-file instead`);
+    warnOf(sources, remedy`TLS certificate verification is OFF (${option('insecureTls')}): anyone on the network path can pose as ${parsed.host}, read the bind password and every password set; use ${option('caFile')} instead`);
   }
   const ca = caFile !== undefined ? await sources.readFile(caFile) : undefined;
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {

@@ -15,7 +15,7 @@
  * wipe it (wipeManagedPassword).
  */
 import { KtError } from '../errors.js';
-import { option, remedy } from '../remedy.js';
+import { command, option, remedy } from '../remedy.js';
 import { requireAccount, rereadAccount } from './account.js';
 import type { AccountRecord } from './account.js';
 import { parseManagedPassword } from './gmsa-blob.js';
@@ -85,7 +85,7 @@ function notGmsa(account: AccountRecord, classes: readonly string[]): KtError {
   const kind = classes.includes('msds-managedserviceaccount') ? 'a standalone managed service account (its password cannot be read)' : `a ${account.objectClass} account`;
   return new KtError('GMSA_NOT_GMSA', `${account.sAMAccountName} is ${kind}, not a group managed service account (objectClass msDS-GroupManagedServiceAccount)`, {
     details: { account: account.sAMAccountName, dn: account.dn },
-    hint: account.objectClass === 'user' || account.objectClass === 'computer' ? `for an account whose password you set, use "keytab ad setpass ${account.sAMAccountName} --random -o KEYTAB" or "keytab rotate"` : undefined,
+    remedy: account.objectClass === 'user' || account.objectClass === 'computer' ? remedy`for an account whose password you set, use "${command`keytab ad setpass ${account.sAMAccountName} ${option('random')} -o KEYTAB`}" or "keytab rotate"` : undefined,
   });
 }
 

@@ -27,7 +27,7 @@ export function hintText(err: KtError, dialect: ErrorDialect = KEYTAB_DIALECT): 
 export function reportError(ctx: CliContext, err: unknown, debug: boolean, dialect: ErrorDialect = KEYTAB_DIALECT): number {
   const p = ctx.program;
   if (err instanceof KtError) {
-    ctx.stderr.write(`${p}: ${err.code === 'USAGE' ? dialect.usagePrefix : 'error: '}${err.message}\n`);
+    ctx.stderr.write(`${p}: ${err.code === 'USAGE' ? dialect.usagePrefix : 'error: '}${err.messageIn(dialect.spelling)}\n`);
     const hint = hintText(err, dialect);
     if (hint) ctx.stderr.write(`${p}: hint: ${hint}\n`);
     if (debug) ctx.stderr.write(`${describeDebug(err)}\n`);

@@ -7,6 +7,8 @@ import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import type { Krb5Config } from '../krb5/config.js';
 import { realmConfig } from '../krb5/config.js';
 import { parseKdcSpec } from '../krb5/transport.js';
+import { command, option, remedy } from '../remedy.js';
+import { fixOf, whyOf } from '../report-line.js';
 import { expandMitEnctypes } from './enctype-list.js';
 import type { Finding } from './types.js';
 
@@ -44,7 +46,7 @@ export function checkKrb5Conf(view: Krb5ConfView, realm: string | undefined): Fi
         severity: 'warning',
         what: 'krb5.conf',
         why: `no krb5.conf (looked for ${view.paths.join(', ')}): no default realm, and KDCs come from DNS SRV only`,
-        fix: `write one: keytab krb5conf --realm ${realm ?? 'EXAMPLE.COM'} --kdc DC > /etc/krb5.conf`,
+        ...fixOf(remedy`write one: ${command`keytab krb5conf ${option('realm', realm ?? 'EXAMPLE.COM')} ${option('kdc', 'DC')}`} > /etc/krb5.conf`),
       }),
     );
     return out;
@@ -66,7 +68,7 @@ export function checkKrb5Conf(view: Krb5ConfView, realm: string | undefined): Fi
       }),
     );
   } else if (realm !== undefined && realm !== d.defaultRealm) {
-    out.push(f({ severity: 'info', what: 'default_realm', why: `${d.defaultRealm}; ${realm} is checked here (the keytab's realm, or --realm): principals without @REALM are taken to be in ${d.defaultRealm}` }));
+    out.push(f({ severity: 'info', what: 'default_realm', ...whyOf(remedy`${d.defaultRealm}; ${realm} is checked here (the keytab's realm, or ${option('realm')}): principals without @REALM are taken to be in ${d.defaultRealm}`) }));
   } else {
     out.push(f({ severity: 'ok', what: 'default_realm', why: d.defaultRealm }));
   }

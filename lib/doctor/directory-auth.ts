@@ -5,6 +5,9 @@
  * --debug-auth` prints them on stderr, and `keytab verify` prints the first in its directory
  * lines.
  */
+import { option, remedy } from '../remedy.js';
+import type { Advice, Remedy } from '../remedy.js';
+import { fixOf, whyOf } from '../report-line.js';
 import type { Finding } from './types.js';
 
 /** What a bound session says about its bind (lib/ad/directory.ts DirectoryAuthInfo has this shape). */
@@ -28,13 +31,15 @@ export interface AuthFailureFacts {
   readonly code: string;
   readonly message: string;
   readonly hint?: string | undefined;
+  /** The hint as data, when it names options. */
+  readonly remedy?: Remedy | undefined;
   readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface DirectoryAuthFacts {
   readonly url: string;
   /** The bind chosen and why (absent when the configuration itself failed). */
-  readonly choice?: { readonly requested: string; readonly method: 'kerberos' | 'simple'; readonly reason: string } | undefined;
+  readonly choice?: { readonly requested: string; readonly method: 'kerberos' | 'simple'; readonly reason: string; readonly reasonRemedy?: Remedy | undefined } | undefined;
   readonly bound?: BoundAuthFacts | undefined;
   readonly failure?: AuthFailureFacts | undefined;
 }
@@ -45,7 +50,7 @@ export const FILE_CCACHE_FIX = 'KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) kinit admin
 interface Diagnosis {
   readonly what: string;
   readonly why: (f: AuthFailureFacts) => string;
-  readonly fix: (f: AuthFailureFacts) => string;
+  readonly fix: (f: AuthFailureFacts) => Advice;
 }
 
 const detail = (f: AuthFailureFacts, name: string): string | undefined => {
@@ -80,19 +85,19 @@ const DIAGNOSES: Readonly<Record<string, Diagnosis>> = Object.freeze({
   'AD_SASL/unknown-ldap-spn': {
     what: 'no ldap/ SPN for that host name',
     why: (f) => `KDC_ERR_S_PRINCIPAL_UNKNOWN: no account carries ${detail(f, 'service') ?? 'the ldap/ SPN asked for'}, so the DC cannot be given a ticket under that name`,
-    fix: () => "give the DC's own DNS name, its dnsHostName (ldapsearch -x -H ldap://DC -s base dnsHostName), with --ldap-host dc1.example.com or in the URL",
+    fix: () => remedy`give the DC's own DNS name, its dnsHostName (ldapsearch -x -H ldap://DC -s base dnsHostName), with ${option('ldapHost', 'dc1.example.com')} or in the URL`,
   },
-  'AD_SASL/wrong-password': { what: 'wrong admin password', why: (f) => f.message, fix: () => 'check the password given for --bind-dn (--bind-password-file, KEYTAB_BIND_PASSWORD_FILE)' },
+  'AD_SASL/wrong-password': { what: 'wrong admin password', why: (f) => f.message, fix: () => remedy`check the password given for ${option('bindDn')} (${option('bindPasswordFile')}, KEYTAB_BIND_PASSWORD_FILE)` },
   'AD_SASL/stale-admin-keytab': { what: 'stale admin keytab', why: (f) => f.message, fix: () => 'the admin password changed since the keytab was made: make the admin keytab again' },
   AD_STRONG_AUTH_REQUIRED: {
     what: 'strongAuthRequired',
     why: (f) => `the DC refuses a simple bind without TLS (it requires LDAP signing or encryption): ${f.message}`,
-    fix: () => 'bind with Kerberos, which signs and seals on port 389: kinit admin@REALM, then ldap://DC without --auth simple; or use ldaps://DC (port 636)',
+    fix: () => remedy`bind with Kerberos, which signs and seals on port 389: kinit admin@REALM, then ldap://DC without ${option('auth', 'simple')}; or use ldaps://DC (port 636)`,
   },
   'AD_BIND/80090346': {
     what: 'channel binding required (80090346)',
     why: () => 'the DC requires LDAPS channel binding (LdapEnforceChannelBinding) and rejected the bind without it',
-    fix: () => 'bind with Kerberos over ldap:// instead (kinit admin@REALM, then --ldap-url ldap://DC): its sealing does not depend on TLS channel binding',
+    fix: () => remedy`bind with Kerberos over ldap:// instead (kinit admin@REALM, then ${option('ldapUrl', 'ldap://DC')}): its sealing does not depend on TLS channel binding`,
   },
 });
 
@@ -117,7 +122,8 @@ export function diagnoseDirectoryAuth(facts: DirectoryAuthFacts): Finding[] {
   const out: Finding[] = [];
   const what = `auth ${facts.url}`;
   if (facts.choice) {
-    out.push({ section: 'directory', severity: 'info', what: `${what} method`, why: `${facts.choice.method} (--auth ${facts.choice.requested}): ${facts.choice.reason}` });
+    const c = facts.choice;
+    out.push({ section: 'directory', severity: 'info', what: `${what} method`, ...whyOf(remedy`${c.method} (${option('auth', c.requested)}): ${c.reasonRemedy ?? c.reason}`) });
   }
   if (facts.bound) {
     const b = facts.bound;
@@ -130,7 +136,7 @@ export function diagnoseDirectoryAuth(facts: DirectoryAuthFacts): Finding[] {
       severity: clear ? 'warning' : 'ok',
       what,
       why: parts.join('; '),
-      ...(clear ? { fix: 'bind with Kerberos (ldap:// without --auth simple), or use ldaps:// or --starttls: the bind password crossed the network in clear text' } : {}),
+      ...(clear ? fixOf(remedy`bind with Kerberos (ldap:// without ${option('auth', 'simple')}), or use ldaps:// or ${option('startTls')}: the bind password crossed the network in clear text`) : {}),
       details: { method: b.method, layer: b.layer, client: b.client, ...(b.source ? { source: b.source } : {}), ...(b.from ? { from: b.from } : {}), ...(b.service ? { service: b.service } : {}), ...(b.maxBuffer !== undefined ? { maxBuffer: b.maxBuffer } : {}) },
     });
   }
@@ -142,7 +148,7 @@ export function diagnoseDirectoryAuth(facts: DirectoryAuthFacts): Finding[] {
       severity: 'error',
       what: d ? `${what}: ${d.what}` : what,
       why: d ? d.why(f) : f.message,
-      fix: d ? d.fix(f) : (f.hint ?? 'check the directory options (keytab ad --help)'),
+      ...fixOf(d ? d.fix(f) : (f.remedy ?? f.hint ?? remedy`check the directory options (keytab ad ${option('help')})`)),
       details: { code: f.code },
     });
   }

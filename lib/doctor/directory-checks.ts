@@ -10,6 +10,8 @@ import { formatPrincipal, formatPrincipalName, samePrincipal, type Principal } f
 import { matchAccount, type AccountMatch } from '../verify/account-match.js';
 import type { AccountDirectory } from '../verify/directory.js';
 import { checkSearchBase } from './search-base.js';
+import { command, option, remedy } from '../remedy.js';
+import { fixOf } from '../report-line.js';
 import type { Finding } from './types.js';
 
 export interface DirectoryCheckOptions {
@@ -43,7 +45,7 @@ export async function checkDirectory(o: DirectoryCheckOptions): Promise<Finding[
     try {
       account = await dir.findAccount(p);
     } catch (e) {
-      out.push(f({ severity: 'warning', what: `directory ${dir.description}`, why: `the lookup failed: ${e instanceof Error ? e.message : String(e)}`, fix: 'check the LDAP URL and the bind (keytab ad show ACCOUNT --debug-auth says how it went)' }));
+      out.push(f({ severity: 'warning', what: `directory ${dir.description}`, why: `the lookup failed: ${e instanceof Error ? e.message : String(e)}`, ...fixOf(remedy`check the LDAP URL and the bind (${command`keytab ad show ACCOUNT ${option('debugAuth')}`} says how it went)`) }));
       return out;
     }
     if (!account) {

@@ -11,6 +11,8 @@ import { isKtError } from '../errors.js';
 import { realmConfig } from '../krb5/config.js';
 import { locateKdcs, type HostResolver, type KdcTarget, type KdcTransport, type SrvResolver } from '../krb5/transport.js';
 import type { Principal } from '../principal.js';
+import { command, option, remedy } from '../remedy.js';
+import { fixOf, whyOf } from '../report-line.js';
 import type { AccountDirectory } from '../verify/directory.js';
 import { DEFAULT_ALLOWED_SKEW, DEFAULT_WARN_SKEW } from '../verify/verify.js';
 import { checkEnctypeSettings, checkKrb5Conf, type Krb5ConfView } from './config-checks.js';
@@ -65,10 +67,10 @@ export async function runDoctor(deps: DoctorDeps, o: DoctorOptions): Promise<Doc
   if (o.directoryAuth) findings.push(...diagnoseDirectoryAuth(o.directoryAuth));
 
   if (realm === undefined) {
-    findings.push({ section: 'kdc', severity: 'error', what: 'realm', why: 'no realm to check: no --realm, no default_realm in krb5.conf, no keytab entry', fix: 'give --realm REALM' });
+    findings.push({ section: 'kdc', severity: 'error', what: 'realm', ...whyOf(remedy`no realm to check: no ${option('realm')}, no default_realm in krb5.conf, no keytab entry`), ...fixOf(remedy`give ${option('realm', 'REALM')}`) });
   } else {
     const others = [...new Set(entries.map((e) => e.principal.realm))].filter((r) => r !== realm);
-    if (others.length > 0) findings.push({ section: 'keytab', severity: 'info', what: 'realms', why: `the keytab also has principals of ${others.join(', ')}; only ${realm} is checked`, fix: `run keytab doctor --realm ${others[0]} for the others` });
+    if (others.length > 0) findings.push({ section: 'keytab', severity: 'info', what: 'realms', why: `the keytab also has principals of ${others.join(', ')}; only ${realm} is checked`, ...fixOf(remedy`run ${command`keytab doctor ${option('realm', others[0])}`} for the others`) });
     const listed = (o.kdcs?.length ?? 0) > 0 || (config ? (realmConfig(config, realm)?.kdc.length ?? 0) > 0 : false);
     findings.push(...(await checkDns({ realm, srvResolver: deps.srvResolver, hostResolver: deps.hostResolver, kdcsListed: listed, skipped: o.dnsSkipped })));
 

@@ -8,6 +8,8 @@ import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import { entryId } from '../keytab/ops.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { formatPrincipal } from '../principal.js';
+import { command, option, remedy } from '../remedy.js';
+import { fixOf } from '../report-line.js';
 import type { Finding } from './types.js';
 
 /** The keytab as the command found it. */
@@ -36,7 +38,7 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
   const name = view.display;
   if (view.error) {
     if (view.error.missing && !view.explicit) {
-      out.push(f({ severity: 'info', what: name, why: 'no keytab there, so none was checked', fix: 'give one with --keytab FILE' }));
+      out.push(f({ severity: 'info', what: name, why: 'no keytab there, so none was checked', ...fixOf(remedy`give one with ${option('keytab', 'FILE')}`) }));
     } else {
       out.push(f({ severity: 'error', what: name, why: view.error.message, fix: view.error.missing ? 'check the path' : 'keytab list shows what is readable; make the keytab again' }));
     }
@@ -106,7 +108,7 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
         severity: 'warning',
         what: `${name} name type 0`,
         why: `${nt0.length} entr${nt0.length === 1 ? 'y has' : 'ies have'} name type 0 (KRB5_NT_UNKNOWN), what ktpass writes without /ptype: MIT ignores it, Java and some acceptors compare it and find no key`,
-        fix: 'make them again with name type 1 (keytab add --name-type KRB5_NT_PRINCIPAL; ktpass /ptype KRB5_NT_PRINCIPAL)',
+        ...fixOf(remedy`make them again with name type 1 (${command`keytab add ${option('nameType', 'KRB5_NT_PRINCIPAL')}`}; ktpass /ptype KRB5_NT_PRINCIPAL)`),
         details: { principals: [...new Set(nt0.map((e) => formatPrincipal(e.principal)))] },
       }),
     );

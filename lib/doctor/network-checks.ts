@@ -10,6 +10,9 @@ import { KRB_ERR, krbErrorInfo } from '../krb5/constants.js';
 import { formatKdc, orderSrvRecords, type HostResolver, type KdcTarget, type KdcTransport, type SrvRecord, type SrvResolver } from '../krb5/transport.js';
 import type { Principal } from '../principal.js';
 import { probeKdcClock } from '../verify/clock.js';
+import { option, remedy } from '../remedy.js';
+import type { Remedy } from '../remedy.js';
+import { fixOf, whyOf } from '../report-line.js';
 import type { Finding } from './types.js';
 
 /** The SRV names a realm's clients look up (RFC 4120 section 7.2.3.2; kpasswd: RFC 3244). */
@@ -40,7 +43,7 @@ export async function checkDns(o: DnsCheckOptions): Promise<Finding[]> {
     try {
       records = await o.srvResolver.resolveSrv(name);
     } catch (e) {
-      out.push({ section: 'dns', severity: 'warning', what: name, why: `the lookup failed: ${e instanceof Error ? e.message : String(e)}`, fix: 'check the DNS server (--dns-server, /etc/resolv.conf)' });
+      out.push({ section: 'dns', severity: 'warning', what: name, why: `the lookup failed: ${e instanceof Error ? e.message : String(e)}`, ...fixOf(remedy`check the DNS server (${option('dnsServer')}, /etc/resolv.conf)`) });
       continue;
     }
     const usable = orderSrvRecords(records);
@@ -50,10 +53,11 @@ export async function checkDns(o: DnsCheckOptions): Promise<Finding[]> {
         section: 'dns',
         severity,
         what: name,
-        why:
+        ...whyOf(
           records.length > 0
             ? `a "." record: the domain says it has no ${s.role}`
-            : `no record${o.kdcsListed ? ' (fine: krb5.conf or --kdc lists the KDCs)' : `: clients relying on DNS find no ${s.role}`}`,
+            : remedy`no record${o.kdcsListed ? remedy` (fine: krb5.conf or ${option('kdc')} lists the KDCs)` : `: clients relying on DNS find no ${s.role}`}`,
+        ),
         fix: severity === 'error' ? `publish "${name}. SRV 0 100 88 dc1.${o.realm.toLowerCase()}." or list the KDCs in krb5.conf` : undefined,
       });
       continue;
@@ -90,7 +94,7 @@ export interface KdcCheckOptions {
   readonly warnSkewSeconds: number;
 }
 
-const SOURCE_WORDS = { explicit: '--kdc', 'krb5.conf': 'krb5.conf', 'dns-srv': 'DNS SRV' } as const;
+const SOURCE_WORDS: Readonly<Record<KdcTarget['source'], Remedy | string>> = { explicit: remedy`${option('kdc')}`, 'krb5.conf': 'krb5.conf', 'dns-srv': 'DNS SRV' };
 
 /** Each KDC asked on its own; one kdc finding and (when it answered) one clock finding per KDC. */
 export async function checkKdcs(o: KdcCheckOptions): Promise<Finding[]> {
@@ -107,8 +111,8 @@ export async function checkKdcs(o: KdcCheckOptions): Promise<Finding[]> {
         section: 'kdc',
         severity: 'error',
         what,
-        why: `listed in ${SOURCE_WORDS[target.source]}, but ${e.code === 'KDC_UNREACHABLE' ? 'does not answer' : 'answers with something that is not Kerberos'}: ${e.message}`,
-        fix: `check that the KDC runs and port ${target.port} (udp and tcp) is open from here; remove it from ${SOURCE_WORDS[target.source]} if it is gone`,
+        ...whyOf(remedy`listed in ${SOURCE_WORDS[target.source]}, but ${e.code === 'KDC_UNREACHABLE' ? 'does not answer' : 'answers with something that is not Kerberos'}: ${e.message}`),
+        ...fixOf(remedy`check that the KDC runs and port ${target.port} (udp and tcp) is open from here; remove it from ${SOURCE_WORDS[target.source]} if it is gone`),
         details: { source: target.source },
       });
       continue;
@@ -118,7 +122,7 @@ export async function checkKdcs(o: KdcCheckOptions): Promise<Finding[]> {
       out.push({ section: 'kdc', severity: 'error', what, why: `answers, but does not serve ${o.realm} (KDC_ERR_WRONG_REALM)`, fix: `list this KDC under its own realm, not under ${o.realm}` });
     } else {
       const how = answer.kind === 'as-rep' ? 'an AS-REP' : krbErrorInfo(code as number).name;
-      out.push({ section: 'kdc', severity: 'ok', what, why: `answers over ${answer.protocol} (${how}; listed in ${SOURCE_WORDS[target.source]})`, details: { protocol: answer.protocol, source: target.source } });
+      out.push({ section: 'kdc', severity: 'ok', what, ...whyOf(remedy`answers over ${answer.protocol} (${how}; listed in ${SOURCE_WORDS[target.source]})`), details: { protocol: answer.protocol, source: target.source } });
     }
     // An AS-REP (a principal without pre-authentication) hides the KDC's time: ask for an unknown principal.
     const clock = answer.kind === 'as-rep' ? await probeKdcClock({ transport: o.transportFor(target), now: o.now, random: o.random }, o.realm) : answer;

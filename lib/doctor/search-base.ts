@@ -5,6 +5,8 @@
  * DC's RootDSE (defaultNamingContext) when a directory is open, else from the realm's name.
  */
 import { baseDnForDomain, type AccountDirectory } from '../verify/directory.js';
+import { option, remedy } from '../remedy.js';
+import { fixOf } from '../report-line.js';
 import type { Finding } from './types.js';
 
 export interface SearchBaseOptions {
@@ -47,7 +49,7 @@ export async function checkSearchBase(o: SearchBaseOptions): Promise<Finding> {
       severity: 'error',
       what: 'LDAP search base',
       why: `the configured base "${o.configuredBaseDn}" is outside the domain: ${source}; searches there find none of its accounts (or another domain's), so keytab cannot find the accounts behind the keytab`,
-      fix: `--base-dn ${right} (or KEYTAB_BASE_DN=${right}; or leave it out: the DC's defaultNamingContext is the default)`,
+      ...fixOf(remedy`${option('baseDn', right)} (or KEYTAB_BASE_DN=${right}; or leave it out: the DC's defaultNamingContext is the default)`),
       details,
     };
   }
@@ -57,7 +59,7 @@ export async function checkSearchBase(o: SearchBaseOptions): Promise<Finding> {
       severity: 'warning',
       what: 'LDAP search base',
       why: `${source}, not ${derived} (the base of the realm ${o.realm}): the DC serves another domain than the realm's`,
-      fix: `point --ldap-url at a DC of ${domain}, or check the realm`,
+      ...fixOf(remedy`point ${option('ldapUrl')} at a DC of ${domain}, or check the realm`),
       details,
     };
   }

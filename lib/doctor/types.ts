@@ -1,5 +1,7 @@
 /** The result of `keytab doctor`: findings, each with a severity, what, why and a fix. */
 
+import type { Remedy } from '../remedy.js';
+
 /** error: something fails now; warning: fragile or unsafe; info: worth knowing; ok: checked and fine. */
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 
@@ -17,6 +19,10 @@ export interface Finding {
   readonly why: string;
   /** What to do (absent for ok and most info). */
   readonly fix?: string | undefined;
+  /** `fix` as data when it names options (`fix` has them in the keytab CLI's spelling; lib/remedy.ts). */
+  readonly remedy?: Remedy | undefined;
+  /** `why` as data when it names options. */
+  readonly whyRemedy?: Remedy | undefined;
   readonly details?: FindingDetails | undefined;
 }
 

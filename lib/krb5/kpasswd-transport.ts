@@ -125,7 +125,7 @@ export async function locateKpasswd(realm: string, options: KpasswdLocateOptions
   if (options.servers !== undefined && options.servers.length > 0) {
     const r = found('explicit', await resolve(specs(options.servers, problems), 'explicit', options.hostResolver, problems));
     if (r) return r;
-    throw new KtError('KDC_NOT_FOUND', `no usable kpasswd server in --kpasswd-server: ${problems.join('; ')}`, { details: { realm, problems } });
+    throw new KtError('KDC_NOT_FOUND', remedy`no usable kpasswd server in ${option('kpasswdServer')}: ${problems.join('; ')}`, { details: { realm, problems } });
   }
   const rc = options.config ? realmConfig(options.config, realm) : undefined;
   const steps: [KpasswdSource, () => Promise<KdcSpec[]>][] = [

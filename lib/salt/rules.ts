@@ -5,6 +5,7 @@
  */
 import { fromHex, utf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
+import { option, remedy } from '../remedy.js';
 import type { Principal } from '../principal.js';
 
 export type SaltRuleName = 'rfc4120' | 'explicit' | 'ad-user' | 'ad-upn' | 'ad-computer';
@@ -103,7 +104,7 @@ export function resolveSalt(principal: Pick<Principal, 'components' | 'realm'> |
   if (choice.salt !== undefined) return explicitSalt(choice.salt);
   if (choice.saltHex !== undefined) return explicitSaltHex(choice.saltHex);
   if (!principal) {
-    throw new KtError('USAGE', 'give the principal (-p) or an explicit salt (--salt / --salt-hex)');
+    throw new KtError('USAGE', remedy`give the principal (-p) or an explicit salt (${option('salt')} / ${option('saltHex')})`);
   }
   if (choice.adUser !== undefined) return adUserSalt(principal.realm, choice.adUser);
   if (choice.adUpn !== undefined) return adUpnSalt(principal.realm, choice.adUpn);

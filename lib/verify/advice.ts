@@ -5,6 +5,8 @@
  * differently, and it is optional).
  */
 import { KRB_ERR, krbErrorInfo } from '../krb5/constants.js';
+import { option, remedy } from '../remedy.js';
+import type { Remedy } from '../remedy.js';
 
 /** Codes KRB_ERR does not name (RFC 4120 section 7.5.9). */
 const KDC_ERR_NAME_EXP = 1;
@@ -19,7 +21,8 @@ export interface AdviceSubject {
 
 export interface Advice {
   readonly reason: string;
-  readonly fix: string;
+  /** Plain words, or a remedy when it names an option (lib/remedy.ts). */
+  readonly fix: string | Remedy;
 }
 
 type AdviceFn = (s: AdviceSubject) => Advice;
@@ -102,7 +105,7 @@ export const SERVICE_ADVICE: Readonly<Record<number, AdviceFn>> = Object.freeze(
 export function adviceFor(table: Readonly<Record<number, AdviceFn>>, code: number | undefined, subject: AdviceSubject, fallbackMessage: string): Advice {
   const fn = code === undefined ? undefined : table[code];
   if (fn) return fn(subject);
-  if (code === undefined) return { reason: fallbackMessage, fix: 'run again with --debug, and check the KDC log' };
+  if (code === undefined) return { reason: fallbackMessage, fix: remedy`run again with ${option('debug')}, and check the KDC log` };
   const info = krbErrorInfo(code);
   return { reason: `${info.name} (${info.code}): ${info.meaning}`, fix: 'check the KDC log for this request' };
 }

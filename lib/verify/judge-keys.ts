@@ -9,6 +9,9 @@ import type { KdcEtypeInfo, KdcFailure } from '../krb5/client.js';
 import { KRB_ERR } from '../krb5/constants.js';
 import { formatKdc } from '../krb5/transport.js';
 import { formatPrincipal, type Principal } from '../principal.js';
+import { adviceIn, command, option, remedy } from '../remedy.js';
+import type { CommandRemedy, Remedy } from '../remedy.js';
+import { fixOf } from '../report-line.js';
 import { defaultSalt } from '../salt/rules.js';
 import { CLIENT_ADVICE, NT_STATUS_ADVICE, adviceFor, type Advice } from './advice.js';
 import type { DirectoryAccountView } from './directory.js';
@@ -49,23 +52,32 @@ function saltWords(info: KdcEtypeInfo, principal: Principal, hints: SaltHints): 
  * (an AD account's sAMAccountName or UPN salt): every `keytab add` a fix suggests must repeat
  * it, or the new keys are wrong in the same way.
  */
-export function kdcSaltOption(pr: Pick<PrincipalFacts, 'probes' | 'principal'> | undefined): string {
-  if (!pr) return '';
+export function kdcSalt(pr: Pick<PrincipalFacts, 'probes' | 'principal'> | undefined): Remedy {
+  if (!pr) return NO_SALT;
   for (const p of pr.probes.values()) {
     if (p.kind !== 'ok' || !enctypeUsesSalt(p.info.enctype)) continue;
-    return p.info.saltText !== defaultSalt(pr.principal).text ? ` --salt '${p.info.saltText}'` : '';
+    return p.info.saltText !== defaultSalt(pr.principal).text ? saltOptionOf(p.info.saltText) : NO_SALT;
   }
-  return '';
+  return NO_SALT;
 }
+
+/** kdcSalt in the keytab CLI's words (` --salt 'X'`, or nothing). */
+export const kdcSaltOption = (pr: Pick<PrincipalFacts, 'probes' | 'principal'> | undefined): string => adviceIn(kdcSalt(pr));
+
+/** No salt option: the KDC uses the default salt. */
+export const NO_SALT: Remedy = { parts: [] };
+
+/** ` --salt 'X'`, as a remedy (the option spelled by the front end). */
+export const saltOptionOf = (salt: string): Remedy => remedy` ${option('salt', `'${salt}'`)}`;
 
 /** A newer kvno the KDC accepts makes this entry's key a superseded one. */
 export function superseded(pr: Pick<PrincipalFacts, 'entries' | 'results'>, entry: KeytabEntry): KeytabEntry | undefined {
   return pr.entries.find((e) => e.kvno > entry.kvno && pr.results.get(e)?.kind === 'accepted');
 }
 
-function addCommand(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, extra: string): string {
+function addCommand(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, extra: Remedy): CommandRemedy {
   const kvno = pr.kdcKvno ?? entry.kvno;
-  return `keytab add ${n.keytabName ?? 'KEYTAB'} -p ${pr.name} -k ${kvno} -e ${label(entry.enctype)}${extra} --replace`;
+  return command`keytab add ${n.keytabName ?? 'KEYTAB'} -p ${pr.name} -k ${kvno} -e ${label(entry.enctype)}${extra} ${option('replace')}`;
 }
 
 // --- the principal as a whole ------------------------------------------------------------------------
@@ -83,9 +95,9 @@ function eventLine(pr: PrincipalFacts, ev: PrincipalEvent): VerifyCheck {
     };
   }
   const advice = clientAdvice(ev.failure, subject);
-  if (ev.kind === 'expired') return { ...base, status: 'FAIL', reason: advice.reason, fix: advice.fix, details: { ...failureDetails(ev.failure), keysCheckedWith: 'kadmin/changepw' } };
+  if (ev.kind === 'expired') return { ...base, status: 'FAIL', reason: advice.reason, ...fixOf(advice.fix), details: { ...failureDetails(ev.failure), keysCheckedWith: 'kadmin/changepw' } };
   const keys = pr.entries.map((e) => `kvno ${e.kvno} ${label(e.enctype)}`);
-  return { ...base, status: 'FAIL', reason: `${advice.reason}; its keys cannot be checked`, fix: advice.fix, details: { ...failureDetails(ev.failure), keys } };
+  return { ...base, status: 'FAIL', reason: `${advice.reason}; its keys cannot be checked`, ...fixOf(advice.fix), details: { ...failureDetails(ev.failure), keys } };
 }
 
 /** The lines about the principal as a whole (expired, not a client name, refused). */
@@ -102,7 +114,7 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
   const details: Record<string, string | number | boolean | null> = { ...failureDetails(result.failure), kdcSalt: info.saltText, kdcSaltSource: info.saltSource, iterations: info.iterations ?? null };
   const kdcSaltWords = saltWords(info, pr.principal, hints);
   const salted = enctypeUsesSalt(entry.enctype);
-  const saltOption = salted ? ` --salt '${info.saltText}'` : '';
+  const saltOption = salted ? saltOptionOf(info.saltText) : NO_SALT;
 
   // A newer kvno that works makes this one a superseded key, kept for tickets in flight.
   const newer = superseded(pr, entry);
@@ -111,7 +123,7 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
       ...base,
       status: 'WARN',
       reason: `superseded: the KDC refuses this key, and the keytab's newer kvno ${newer.kvno} works: an old key, useful only for service tickets issued before the password change`,
-      fix: `remove it once those tickets have expired (10 hours by default): keytab remove ${n.keytabName ?? 'KEYTAB'} -p ${pr.name} --kvno ${entry.kvno}`,
+      ...fixOf(remedy`remove it once those tickets have expired (10 hours by default): ${command`keytab remove ${n.keytabName ?? 'KEYTAB'} -p ${pr.name} ${option('kvno', String(entry.kvno))}`}`),
       details,
     };
   }
@@ -123,20 +135,20 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
       ...base,
       status: 'FAIL',
       reason: `the KDC refuses this key (KDC_ERR_PREAUTH_FAILED; kinit -k: "Preauthentication failed while getting initial credentials"): the keytab was ${what2}; the KDC uses ${kdcSaltWords}`,
-      fix: `run verify again with --password-file FILE (the account's password) to tell which; or make the key again with the KDC's salt: ${addCommand(n, pr, entry, saltOption)}`,
+      ...fixOf(remedy`run verify again with ${option('passwordFile', 'FILE')} (the account's password) to tell which; or make the key again with the KDC's salt: ${addCommand(n, pr, entry, saltOption)}`),
       details,
     };
   }
 
   const fileName = n.passwordFileName ?? 'the password file';
-  const remake = addCommand(n, pr, entry, `${saltOption} --password-file ${n.passwordFileName ?? 'FILE'}`);
+  const remake = addCommand(n, pr, entry, remedy`${saltOption} ${option('passwordFile', n.passwordFileName ?? 'FILE')}`);
   details.passwordAccepted = pw.accepted;
   if (pw.sameKey) {
     return {
       ...base,
       status: 'FAIL',
       reason: `wrong password: the key is the password in ${fileName} under the KDC's ${kdcSaltWords}, and the KDC refuses it: that password is not the account's current one (it was changed after the keytab was made)`,
-      fix: `make the keytab from the current password (or reset it, then make the keytab): ${remake}`,
+      ...fixOf(remedy`make the keytab from the current password (or reset it, then make the keytab): ${remake}`),
       details,
     };
   }
@@ -148,16 +160,16 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
     const madeWith = `the key is the password's key with salt "${origin.salt.text}" (${origin.salt.explanation})`;
     const accountName = info.saltText.startsWith(pr.principal.realm.toUpperCase()) ? info.saltText.slice(pr.principal.realm.length) : undefined;
     const adFix = adStyle
-      ? ` on AD the salt is fixed when the password is set: the UPN was set after the password. Either make the keytab with the account's salt: ${remake}${accountName ? ` (--ad-user ${accountName} gives the same salt)` : ''}, or reset the password now that the UPN is set, then make the keytab again with the new kvno`
-      : ` make the key with the KDC's salt: ${remake}`;
+      ? remedy`on AD the salt is fixed when the password is set: the UPN was set after the password. Either make the keytab with the account's salt: ${remake}${accountName ? remedy` (${option('adUser', accountName)} gives the same salt)` : ''}, or reset the password now that the UPN is set, then make the keytab again with the new kvno`
+      : remedy`make the key with the KDC's salt: ${remake}`;
     if (pw.accepted) {
-      return { ...base, status: 'FAIL', reason: `wrong salt: ${madeWith}, but the KDC uses ${kdcSaltWords}; the password itself is right (the KDC accepts it with its own salt)`, fix: adFix.trim(), details };
+      return { ...base, status: 'FAIL', reason: `wrong salt: ${madeWith}, but the KDC uses ${kdcSaltWords}; the password itself is right (the KDC accepts it with its own salt)`, ...fixOf(adFix), details };
     }
     return {
       ...base,
       status: 'FAIL',
       reason: `wrong salt and wrong password: ${madeWith}, but the KDC uses ${kdcSaltWords}, and it refuses the password in ${fileName} even with its own salt: that password is not the current one either`,
-      fix: `get the current password (or reset it), then: ${remake}`,
+      ...fixOf(remedy`get the current password (or reset it), then: ${remake}`),
       details,
     };
   }
@@ -167,7 +179,7 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
       ...base,
       status: 'FAIL',
       reason: `wrong password in the keytab: the password in ${fileName} works (the KDC accepts it with ${kdcSaltWords}), but the keytab's key was made from another password${tried}`,
-      fix: `make the keytab again from this password: ${remake}`,
+      ...fixOf(remedy`make the keytab again from this password: ${remake}`),
       details,
     };
   }
@@ -175,7 +187,7 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
     ...base,
     status: 'FAIL',
     reason: `the KDC refuses both this key and the password in ${fileName} (with its ${kdcSaltWords})${tried}: neither is the account's current password`,
-    fix: `get the current password (or reset it), then: ${remake}`,
+    ...fixOf(remedy`get the current password (or reset it), then: ${remake}`),
     details,
   };
 }
@@ -189,7 +201,7 @@ function keyLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result: KeyR
         ...base,
         status: entry.kvno === 0 ? 'WARN' : 'OK',
         reason: `the KDC accepts this key (${saltWords(result.info, pr.principal, hintsOf(pr.account))})${pr.asService ? ', checked against kadmin/changepw because the password has expired' : ''}${kvno0}`,
-        fix: entry.kvno === 0 ? `write it with the account's kvno: ${addCommand(n, pr, entry, enctypeUsesSalt(entry.enctype) ? kdcSaltOption(pr) : '')}` : undefined,
+        ...(entry.kvno === 0 ? fixOf(remedy`write it with the account's kvno: ${addCommand(n, pr, entry, enctypeUsesSalt(entry.enctype) ? kdcSalt(pr) : NO_SALT)}`) : {}),
         details: { kdcSalt: result.info.saltText, kdcSaltSource: result.info.saltSource, iterations: result.info.iterations ?? null },
       };
     }
@@ -198,11 +210,11 @@ function keyLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result: KeyR
     case 'missing': {
       const instead = result.announced.length > 0 ? ` (it offers ${result.announced.map((a) => label(a.enctype)).join(', ')} instead)` : '';
       const advice = adviceFor(CLIENT_ADVICE, KRB_ERR.ETYPE_NOSUPP, { principal: pr.name, realm: pr.principal.realm, enctype: label(entry.enctype) }, '');
-      return { ...base, status: anyAccepted ? 'WARN' : 'FAIL', reason: `${advice.reason}${instead}${anyAccepted ? ': this key is never used, the others are' : ''}`, fix: advice.fix };
+      return { ...base, status: anyAccepted ? 'WARN' : 'FAIL', reason: `${advice.reason}${instead}${anyAccepted ? ': this key is never used, the others are' : ''}`, ...fixOf(advice.fix) };
     }
     case 'refused': {
       const advice = clientAdvice(result.failure, { principal: pr.name, realm: pr.principal.realm, enctype: label(entry.enctype) });
-      return { ...base, status: 'FAIL', reason: advice.reason, fix: advice.fix, details: failureDetails(result.failure) };
+      return { ...base, status: 'FAIL', reason: advice.reason, ...fixOf(advice.fix), details: failureDetails(result.failure) };
     }
     case 'uncheckable':
       return { ...base, status: 'WARN', reason: `${label(entry.enctype)} is not an enctype this toolkit can encrypt with, so this key cannot be checked`, fix: 'remove the entry if no peer uses this enctype' };

@@ -12,6 +12,9 @@ import { matchAccount } from './account-match.js';
 import type { Skew } from './clock.js';
 import type { DirectoryAccountView } from './directory.js';
 import type { KdcFacts, Naming } from './facts.js';
+import { command, option, remedy } from '../remedy.js';
+import type { Remedy } from '../remedy.js';
+import { fixOf, reasonOf } from '../report-line.js';
 import type { VerifyCheck } from './types.js';
 
 const label = (e: number): string => enctypeName(e);
@@ -30,7 +33,7 @@ export function kdcLine(run: KdcFacts): VerifyCheck {
   const a = run.answered;
   if (!a) return { check: 'kdc', status: 'SKIP', what: `KDC for ${run.realm}`, reason: 'no request was sent' };
   const failed = a.attempts.filter((x) => x.outcome === 'failed');
-  const via = { explicit: '--kdc', 'krb5.conf': 'krb5.conf', 'dns-srv': 'DNS SRV' }[a.kdc.source];
+  const via = { explicit: remedy`${option('kdc')}`, 'krb5.conf': 'krb5.conf', 'dns-srv': 'DNS SRV' }[a.kdc.source];
   const extra = run.tooBig ? '; UDP replies were too big, TCP was used' : '';
   const details = { kdc: formatKdc(a.kdc), protocol: a.protocol, source: a.kdc.source, attempts: a.attempts.map(attemptText) };
   if (failed.length > 0) {
@@ -38,22 +41,23 @@ export function kdcLine(run: KdcFacts): VerifyCheck {
       check: 'kdc',
       status: 'WARN',
       what: `KDC for ${run.realm}`,
-      reason: `${formatKdc(a.kdc)} answered over ${a.protocol} (found through ${via}), after ${failed.map(attemptText).join('; ')}${extra}`,
+      ...reasonOf(remedy`${formatKdc(a.kdc)} answered over ${a.protocol} (found through ${via}), after ${failed.map(attemptText).join('; ')}${extra}`),
       fix: 'remove or repair the KDCs that did not answer (krb5.conf [realms] kdc lines, or DNS SRV records)',
       details,
     };
   }
-  return { check: 'kdc', status: 'OK', what: `KDC for ${run.realm}`, reason: `${formatKdc(a.kdc)} answered over ${a.protocol} (found through ${via})${extra}`, details };
+  return { check: 'kdc', status: 'OK', what: `KDC for ${run.realm}`, ...reasonOf(remedy`${formatKdc(a.kdc)} answered over ${a.protocol} (found through ${via})${extra}`), details };
 }
 
 /** No KDC of the realm answered (KDC_UNREACHABLE, KDC_NOT_FOUND); `pending` names what was not checked. */
-export function unreachableLine(realm: string, e: { message: string; hint?: string | undefined; code: string }, pending: readonly string[]): VerifyCheck {
+export function unreachableLine(realm: string, e: { message: string; hint?: string | undefined; remedy?: Remedy | undefined; code: string }, pending: readonly string[]): VerifyCheck {
+  const first = e.remedy ? remedy`${e.remedy}; ` : e.hint ? `${e.hint}; ` : '';
   return {
     check: 'kdc',
     status: 'FAIL',
     what: `KDC for ${realm}`,
     reason: `${e.message}${pending.length > 0 ? `; not checked: ${pending.join(', ')}` : ''}`,
-    fix: `${e.hint ? `${e.hint}; ` : ''}give the KDC with --kdc HOST[:PORT], list it as "kdc = HOST" under [realms] ${realm} in krb5.conf, or publish _kerberos._udp.${realm} SRV records`,
+    ...fixOf(remedy`${first}give the KDC with ${option('kdc', 'HOST[:PORT]')}, list it as "kdc = HOST" under [realms] ${realm} in krb5.conf, or publish _kerberos._udp.${realm} SRV records`),
     details: { code: e.code },
   };
 }
@@ -94,7 +98,7 @@ export function lookupFailedLine(description: string, e: unknown): VerifyCheck {
     status: 'WARN',
     what: `directory ${description}`,
     reason: `the directory lookup failed: ${e instanceof Error ? e.message : String(e)}; the directory checks are skipped`,
-    fix: isKtError(e) && e.hint ? e.hint : 'check the LDAP URL, the bind DN and password, and the CA file',
+    ...fixOf(isKtError(e) && e.remedy ? e.remedy : isKtError(e) && e.hint ? e.hint : 'check the LDAP URL, the bind DN and password, and the CA file'),
   };
 }
 
@@ -105,7 +109,7 @@ export function noDirectoryLine(note: string): VerifyCheck {
     status: 'SKIP',
     what: 'directory',
     reason: note,
-    fix: 'after kinit admin@REALM, give --ldap-url ldap://DC (or KEYTAB_LDAP_URL): Kerberos needs nothing else; a simple bind needs ldaps:// with --bind-dn, a password and --ca-file',
+    ...fixOf(remedy`after kinit admin@REALM, give ${option('ldapUrl', 'ldap://DC')} (or KEYTAB_LDAP_URL): Kerberos needs nothing else; a simple bind needs ldaps:// with ${option('bindDn')}, a password and ${option('caFile')}`),
   };
 }
 
@@ -116,8 +120,8 @@ export interface AccountQuestion {
   readonly account: DirectoryAccountView | undefined;
   /** How to name the directory (`ldaps://dc1.example.com:636`). */
   readonly directory: string;
-  /** ` --salt 'X'` for fixes (judge-keys kdcSaltOption). */
-  readonly salt: string;
+  /** ` --salt 'X'` for fixes, when the KDC's salt is not the default (judge-keys kdcSalt). */
+  readonly salt?: Remedy | undefined;
 }
 
 /** The account's kvno and enctypes against the keytab's (or: no account has the name). */
@@ -145,7 +149,7 @@ export function directoryLines(n: Naming, q: AccountQuestion): VerifyCheck[] {
       status: 'FAIL',
       kvno: k.keytab,
       reason: `stale keytab: the keytab has kvno ${k.keytab}, msDS-KeyVersionNumber of ${a.dn} is ${k.account}: the password was reset after the keytab was made (or the keytab was written with a wrong -k)`,
-      fix: `make the keytab from the current password with -k ${k.account}: keytab add ${n.keytabName ?? 'KEYTAB'} -p ${q.name} -k ${k.account}${q.salt} ...`,
+      ...fixOf(remedy`make the keytab from the current password with -k ${k.account}: ${command`keytab add ${n.keytabName ?? 'KEYTAB'} -p ${q.name} -k ${k.account}${q.salt ?? ''} ...`}`),
       details: { account: a.dn, keyVersionNumber: k.account, keytabKvno: k.keytab },
     });
   } else if (k.kind === 'ahead') {

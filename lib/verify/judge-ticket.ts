@@ -7,11 +7,14 @@
 import { enctypeName } from '../crypto/enctypes.js';
 import type { KeytabEntry } from '../keytab/types.js';
 import { formatPrincipal, type Principal } from '../principal.js';
+import { command, option, remedy } from '../remedy.js';
+import type { Remedy } from '../remedy.js';
+import { fixOf } from '../report-line.js';
 import { SERVICE_ADVICE, adviceFor } from './advice.js';
 import { describeSupportedBits, type DirectoryAccountView } from './directory.js';
 import { RC4_HMAC, isAesSha1 } from './enctype-names.js';
 import type { Naming, ServiceResult } from './facts.js';
-import { failureDetails } from './judge-keys.js';
+import { NO_SALT, failureDetails } from './judge-keys.js';
 import { enctypeUsesSalt } from './salts.js';
 import type { CheckStatus, VerifyCheck } from './types.js';
 
@@ -31,14 +34,14 @@ export interface TicketQuestion {
   readonly account: DirectoryAccountView | undefined;
   /** The service was asked for (--service): a refusal is an error even for a one-part name. */
   readonly explicit: boolean;
-  /** ` --salt 'X'` for fixes, when the KDC's salt is not the default (judge-keys kdcSaltOption). */
-  readonly salt?: string | undefined;
+  /** ` --salt 'X'` for fixes, when the KDC's salt is not the default (judge-keys kdcSalt). */
+  readonly salt?: Remedy | undefined;
 }
 
 /** The service-ticket line: the ticket's kvno and enctype against the keytab's. */
 export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
   const { service, result, byName, account } = q;
-  const salt = q.salt ?? '';
+  const salt = q.salt ?? NO_SALT;
   const name = formatPrincipal(service);
   const base = { check: 'service-ticket' as const, what: `${name} service ticket`, principal: name };
   const kt = n.keytabName ?? 'KEYTAB';
@@ -47,14 +50,14 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
       ...base,
       status: 'SKIP',
       reason: 'not checked: no key of this realm got a ticket-granting ticket (see the lines above)',
-      fix: 'fix the keys first, or give --password-file with the account\'s password',
+      ...fixOf(remedy`fix the keys first, or give ${option('passwordFile')} with the account's password`),
     };
   }
   if (result.kind === 'refused') {
     const advice = adviceFor(SERVICE_ADVICE, result.failure.errorCode, { principal: name, realm: service.realm }, result.failure.message);
     // A user principal that is not a service is normal for a client keytab.
     const status: CheckStatus = q.explicit || service.components.length > 1 ? 'FAIL' : 'WARN';
-    return { ...base, status, reason: advice.reason, fix: advice.fix, details: failureDetails(result.failure) };
+    return { ...base, status, reason: advice.reason, ...fixOf(advice.fix), details: failureDetails(result.failure) };
   }
   const tKvno = result.kvno;
   const tEnc = result.enctype;
@@ -90,7 +93,7 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
       ...base,
       status: 'FAIL',
       reason: `missing enctype: ${ticketWords}, and the keytab has no ${label(tEnc)} key for it (only ${list}): the service cannot decrypt its tickets (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} found in keytab but not with enctype ${label(tEnc)}")${kvnoNote}`,
-      fix: `add the ${label(tEnc)} key: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)}${enctypeUsesSalt(tEnc) ? salt : ''} (from the current password)`,
+      ...fixOf(remedy`add the ${label(tEnc)} key: ${command`keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)}${enctypeUsesSalt(tEnc) ? salt : NO_SALT}`} (from the current password)`),
       details,
     };
   }
@@ -116,7 +119,7 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
       status: 'FAIL',
       ...withKvno(exact.kvno),
       reason: `${ticketWords}, but the keytab's kvno ${exact.kvno} ${label(tEnc)} key does not decrypt it (MIT acceptors: "Request ticket server ${name} kvno ${exact.kvno} enctype ${label(tEnc)} found in keytab but cannot decrypt ticket"; others: "Wrong principal in request", "Decrypt integrity check failed"): the keytab's key under the current kvno is not the service's (made from another password, or with another salt)`,
-      fix: `make the keytab again from the current password: keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${list.replace(/, /g, ',')}${salt} --password-file FILE --replace`,
+      ...fixOf(remedy`make the keytab again from the current password: ${command`keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${list.replace(/, /g, ',')}${salt} ${option('passwordFile', 'FILE')} ${option('replace')}`}`),
       details,
     };
   }
@@ -128,7 +131,7 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
       status: 'WARN',
       ...withKvno(0),
       reason: `${ticketWords}; the keytab's entry has kvno 0, which MIT acceptors take as "any kvno", and its key decrypts the ticket; Java, Heimdal and Windows acceptors look for kvno ${tKvno} and fail`,
-      fix: `write the entries with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno}${salt} ...`,
+      ...fixOf(remedy`write the entries with kvno ${String(tKvno)}: ${command`keytab add ${kt} -p ${name} -k ${String(tKvno)}${salt} ...`}`),
       details,
     };
   }
@@ -144,9 +147,9 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
           ? ` (to the same password, or the keytab was written with a wrong -k: the kvno ${newest.kvno} key still decrypts the ticket, only the number is stale)`
           : '') +
         `; acceptors fail with "Request ticket server ${name} kvno ${tKvno} not found in keytab; keytab is likely out of date"`,
-      fix: keyStillGood
-        ? `write the same keys with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt} --password-file FILE (the same password)`
-        : `make the keytab from the current password with kvno ${tKvno}: keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt} (MIT: kadmin -q "ktadd -k FILE -norandkey ${name}")`,
+      ...fixOf(keyStillGood
+        ? remedy`write the same keys with kvno ${tKvno}: ${command`keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt} ${option('passwordFile', 'FILE')}`} (the same password)`
+        : remedy`make the keytab from the current password with kvno ${tKvno}: ${command`keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt}`} (MIT: kadmin -q "ktadd -k FILE -norandkey ${name}")`),
       details,
     };
   }
@@ -155,7 +158,7 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
     status: 'FAIL',
     ...withKvno(newest.kvno),
     reason: `the keytab's kvno ${newest.kvno} is ahead of the KDC's ${tKvno ?? '(none)'}: it was made for a password change that did not happen, or has not reached this KDC yet (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} not found in keytab; ticket is likely out of date")`,
-    fix: `check the account's kvno (msDS-KeyVersionNumber, or kadmin getprinc) and make the keytab for it: keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'}${salt} ...`,
+    ...fixOf(remedy`check the account's kvno (msDS-KeyVersionNumber, or kadmin getprinc) and make the keytab for it: ${command`keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'}${salt} ...`}`),
     details,
   };
 }

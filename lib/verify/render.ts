@@ -1,10 +1,12 @@
 /** `keytab verify` output: one line per check, or JSON. */
-import { countOf as count, reportLine } from '../report-line.js';
+import { KEYTAB_SPELLING } from '../remedy.js';
+import type { RemedySpelling } from '../remedy.js';
+import { countOf as count, reportLine, spelled } from '../report-line.js';
 import type { VerifyCheck, VerifyReport } from './types.js';
 
-/** `FAIL  what  — reason; fix: fix`. */
-export function checkLine(c: VerifyCheck): string {
-  return reportLine(c.status, 4, c.what, c.reason, c.fix);
+/** `FAIL  what  — reason; fix: fix`, the options named in `spelling` (default: the keytab CLI's). */
+export function checkLine(c: VerifyCheck, spelling: RemedySpelling = KEYTAB_SPELLING): string {
+  return reportLine(c.status, 4, c.what, spelled(c.reason, c.reasonRemedy, spelling), spelled(c.fix, c.remedy, spelling));
 }
 
 /**
@@ -21,8 +23,8 @@ export function summaryLine(report: VerifyReport): string {
 }
 
 /** One line per check, then the summary line. */
-export function renderText(report: VerifyReport): string {
-  return `${report.checks.map((c) => `${checkLine(c)}\n`).join('')}${summaryLine(report)}\n`;
+export function renderText(report: VerifyReport, spelling: RemedySpelling = KEYTAB_SPELLING): string {
+  return `${report.checks.map((c) => `${checkLine(c, spelling)}\n`).join('')}${summaryLine(report)}\n`;
 }
 
 /** The JSON form: every field present (null when it does not apply), in a fixed order. */
@@ -38,7 +40,7 @@ export interface JsonCheck {
   details: NonNullable<VerifyCheck['details']>;
 }
 
-export function jsonReport(report: VerifyReport): { checks: JsonCheck[]; ok: boolean } {
+export function jsonReport(report: VerifyReport, spelling: RemedySpelling = KEYTAB_SPELLING): { checks: JsonCheck[]; ok: boolean } {
   return {
     checks: report.checks.map((c) => ({
       principal: c.principal ?? null,
@@ -47,8 +49,8 @@ export function jsonReport(report: VerifyReport): { checks: JsonCheck[]; ok: boo
       check: c.check,
       status: c.status,
       what: c.what,
-      reason: c.reason,
-      fix: c.fix ?? null,
+      reason: spelled(c.reason, c.reasonRemedy, spelling),
+      fix: spelled(c.fix, c.remedy, spelling) ?? null,
       details: c.details ?? {},
     })),
     ok: report.ok,

@@ -1,5 +1,7 @@
 /** The result of `keytab verify`: one check per line, each with a status, a reason and a fix. */
 
+import type { Remedy } from '../remedy.js';
+
 /** OK: works. WARN: works, with a caveat. FAIL: does not work. SKIP: could not be checked. */
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
 
@@ -21,6 +23,10 @@ export interface VerifyCheck {
   readonly reason: string;
   /** What to do about it (absent for OK). */
   readonly fix?: string | undefined;
+  /** `fix` as data when it names options (`fix` has them in the keytab CLI's spelling; lib/remedy.ts). */
+  readonly remedy?: Remedy | undefined;
+  /** `reason` as data when it names options. */
+  readonly reasonRemedy?: Remedy | undefined;
   readonly principal?: string | undefined;
   /** Enctype name (MIT spelling). */
   readonly enctype?: string | undefined;

@@ -18,7 +18,7 @@ import { samePrincipal, type Principal } from '../principal.js';
 import type { Skew } from './clock.js';
 import type { Naming } from './facts.js';
 import { askServiceTicket, forgetPasswordKeys, gatherPrincipal, groupByPrincipal, lookUpAccounts, newRunner, type GatherDeps, type PrincipalRun } from './gather.js';
-import { kdcSaltOption, keyLines, principalLines } from './judge-keys.js';
+import { kdcSalt, keyLines, principalLines } from './judge-keys.js';
 import { clockLine, directoryLines, kdcLine, lookupFailedLine, noDirectoryLine, unreachableLine } from './judge-run.js';
 import { serviceTicketLine } from './judge-ticket.js';
 import type { VerifyCheck, VerifyReport } from './types.js';
@@ -48,8 +48,8 @@ export interface VerifyOptions extends Naming {
 /** The lines of one principal, once its facts are gathered. */
 function principalChecks(options: VerifyOptions, pr: PrincipalRun, directory: string | undefined): VerifyCheck[] {
   const lines = [...principalLines(pr), ...keyLines(options, pr)];
-  if (pr.service) lines.push(serviceTicketLine(options, { service: pr.principal, result: pr.service, byName: pr.entries, fallback: [], account: pr.account, explicit: false, salt: kdcSaltOption(pr) }));
-  if (directory !== undefined) lines.push(...directoryLines(options, { name: pr.name, entries: pr.entries, account: pr.account, directory, salt: kdcSaltOption(pr) }));
+  if (pr.service) lines.push(serviceTicketLine(options, { service: pr.principal, result: pr.service, byName: pr.entries, fallback: [], account: pr.account, explicit: false, salt: kdcSalt(pr) }));
+  if (directory !== undefined) lines.push(...directoryLines(options, { name: pr.name, entries: pr.entries, account: pr.account, directory, salt: kdcSalt(pr) }));
   return lines;
 }
 
@@ -79,7 +79,7 @@ export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Pr
         const fallback = options.entries.filter((e) => e.principal.realm === realm);
         const result = await askServiceTicket(r, service, r.run.tgts[0], byName.length > 0 ? byName : fallback);
         const own = mine.find((p) => samePrincipal(p.principal, service));
-        lines.push(serviceTicketLine(options, { service, result, byName, fallback, account: own?.account, explicit: true, salt: kdcSaltOption(own) }));
+        lines.push(serviceTicketLine(options, { service, result, byName, fallback, account: own?.account, explicit: true, salt: kdcSalt(own) }));
       }
       await forgetPasswordKeys(r);
       checks.push(kdcLine(r.run), ...lines);

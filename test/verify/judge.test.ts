@@ -126,7 +126,7 @@ describe('judge: the principal as a whole', () => {
 
 describe('judge: the service ticket', () => {
   const line = (result: ServiceResult, byName: readonly KeytabEntry[], more: { account?: DirectoryAccountView; explicit?: boolean } = {}) =>
-    serviceTicketLine(naming, { service: principal, result, byName, fallback: [], account: more.account, explicit: more.explicit ?? false, salt: '' });
+    serviceTicketLine(naming, { service: principal, result, byName, fallback: [], account: more.account, explicit: more.explicit ?? false });
   const ticket = (kvno: number | undefined, enctype: number, decrypts: readonly KeytabEntry[] = []): ServiceResult => ({ kind: 'ticket', kvno, enctype, decrypts: new Set(decrypts) });
 
   it('no TGT: SKIP; refused: FAIL for a service', () => {
@@ -181,7 +181,7 @@ describe('judge: the run', () => {
   });
 
   it('the directory lines: no account, stale kvno, enctypes the keytab lacks', () => {
-    const q = { name: NAME, entries: [entry(2, AES256)], directory: 'ldaps://192.0.2.9:636', salt: '' };
+    const q = { name: NAME, entries: [entry(2, AES256)], directory: 'ldaps://192.0.2.9:636' };
     expect(directoryLines(naming, { ...q, account: undefined })).toMatchObject([{ status: 'WARN', reason: expect.stringContaining('no account in ldaps://192.0.2.9:636') }]);
     const account: DirectoryAccountView = { dn: 'CN=svc-web,DC=fake,DC=test', sAMAccountName: 'svc-web', servicePrincipalNames: [], keyVersionNumber: 3, supportedEncryptionTypes: 0x1f };
     const lines = directoryLines(naming, { ...q, account });
