@@ -115,7 +115,7 @@ export function directoryAuthFacts(url: string, config: DirectoryConfig | undefi
     url: config?.url ?? url,
     ...(config?.auth ? { choice: config.auth } : {}),
     ...(dir ? { bound: dir.auth } : {}),
-    ...(failure ? { failure: { code: failure.code, message: failure.message, hint: failure.hint, details: failure.details } } : {}),
+    ...(failure ? { failure: { code: failure.code, message: failure.message, hint: failure.hint, ...(failure.remedy ? { remedy: failure.remedy } : {}), details: failure.details } } : {}),
   };
 }
 
