@@ -31,7 +31,8 @@ const RC4 = 23;
 
 describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI sealed with RC4 (RFC 4757 tokens, Samba)', () => {
   const ctx: KrbContext = {
-    transport: createNodeKdcTransport({ kdcs: [ad!.kdc], useDns: false, timeoutMs: 3000 }),
+    // The describe body is collected even when the suite is skipped: no `ad!` at this level.
+    transport: createNodeKdcTransport({ kdcs: ad ? [ad.kdc] : [], useDns: false, timeoutMs: 3000 }),
     now: () => new Date(),
     random: (n) => new Uint8Array(randomBytes(n)),
   };

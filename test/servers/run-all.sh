@@ -5,7 +5,8 @@
 #   npm run test:all -- test/interop
 #   bash test/servers/run-all.sh -t 'kinit'
 # Exit status: vitest's; 2 if a server did not start; 3 if tools are missing; 4 if the
-# build failed; 5 if the tests left service processes (Apache, Java) running. Env knobs:
+# typecheck, the format check or the build failed; 5 if the tests left service processes
+# (Apache, Java) running. Env knobs:
 #   KTP_SERVERS="mit samba heimdal"   which servers to start (default all three; "" = none)
 #   KTP_SKIP_BUILD=1          do not run `npm run build`
 #   KTP_KEEP_WORK=1           keep test/.work/run-<pid> even when everything passed
@@ -48,9 +49,11 @@ if want samba && [ "$(id -u)" != 0 ]; then
   exit 3
 fi
 
-# --- 2. build ----------------------------------------------------------------------------
+# --- 2. build (and the checks npm test makes before it) -------------------------------------
 if [ "${KTP_SKIP_BUILD:-0}" != 1 ]; then
-  phase "npm run build"
+  phase "npm run typecheck && npm run format:check && npm run build"
+  npm run typecheck || { ktp_log "the typecheck failed"; exit 4; }
+  npm run format:check || { ktp_log "files are not formatted: run npm run format"; exit 4; }
   npm run build || { ktp_log "the build failed"; exit 4; }
 fi
 
