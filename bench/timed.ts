@@ -33,7 +33,10 @@ let signalsHandled = false;
 function handleSignals(): void {
   if (signalsHandled) return;
   signalsHandled = true;
-  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, status] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
       for (const pid of live) killGroup(pid);
       process.exit(status);
@@ -45,16 +48,26 @@ function handleSignals(): void {
 }
 
 /** Wall seconds and peak RSS of one run; undefined when the limit stopped it. Throws on failure. */
-export function timed(cmd: string, argv: readonly string[], options: TimedOptions = {}): Promise<Timed | undefined> {
+export function timed(
+  cmd: string,
+  argv: readonly string[],
+  options: TimedOptions = {},
+): Promise<Timed | undefined> {
   return new Promise((resolve, reject) => {
     // detached: a new session and process group, led by /usr/bin/time.
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], { detached: true, stdio: ['pipe', 'ignore', 'pipe'], env: options.env ?? { ...process.env, TZ: 'UTC' } });
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: options.env ?? { ...process.env, TZ: 'UTC' },
+    });
     let stderr = '';
     let stopped = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
-    const timer = options.timeoutMs ? setTimeout(() => ((stopped = true), killGroup(child.pid)), options.timeoutMs) : undefined;
+    const timer = options.timeoutMs
+      ? setTimeout(() => ((stopped = true), killGroup(child.pid)), options.timeoutMs)
+      : undefined;
     handleSignals();
     if (child.pid !== undefined) live.add(child.pid);
     child.stdin.on('error', () => undefined);
@@ -67,7 +80,8 @@ export function timed(cmd: string, argv: readonly string[], options: TimedOption
       killGroup(child.pid);
       if (stopped) return resolve(undefined);
       const m = /^([\d.]+) (\d+)$/.exec(stderr.trim().split('\n').at(-1) ?? '');
-      if (status !== 0 || !m) return reject(new Error(`${cmd} ${argv.join(' ')} failed: ${stderr.slice(-500)}`));
+      if (status !== 0 || !m)
+        return reject(new Error(`${cmd} ${argv.join(' ')} failed: ${stderr.slice(-500)}`));
       resolve({ seconds: Number(m[1]), maxRssKb: Number(m[2]) });
     });
   });

@@ -56,9 +56,15 @@ export function fromHex(text: string, what = 'hex string'): Uint8Array {
   const clean = text.startsWith('0x') || text.startsWith('0X') ? text.slice(2) : text;
   const bad = clean.search(/[^0-9a-fA-F]/);
   if (bad >= 0 || clean.length % 2 !== 0) {
-    const where = bad >= 0 ? `character ${bad + 1 + text.length - clean.length} of ${text.length} is not a hex digit` : `odd number of hex digits (${clean.length})`;
+    const where =
+      bad >= 0
+        ? `character ${bad + 1 + text.length - clean.length} of ${text.length} is not a hex digit`
+        : `odd number of hex digits (${clean.length})`;
     throw new KtError('INPUT_INVALID', `${what}: ${where}`, {
-      details: bad >= 0 ? { position: bad + 1 + text.length - clean.length, length: text.length } : { length: text.length },
+      details:
+        bad >= 0
+          ? { position: bad + 1 + text.length - clean.length, length: text.length }
+          : { length: text.length },
       hint: 'give an even number of hex digits (0-9, a-f), e.g. 00ff10, without spaces or colons',
     });
   }
@@ -88,7 +94,13 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Whether a[aAt..aAt+length) equals b[bAt..bAt+length) (not constant-time: not for secrets). */
-export function equalAt(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
+export function equalAt(
+  a: Uint8Array,
+  aAt: number,
+  b: Uint8Array,
+  bAt: number,
+  length: number,
+): boolean {
   for (let i = 0; i < length; i++) if (a[aAt + i] !== b[bAt + i]) return false;
   return true;
 }
@@ -127,7 +139,6 @@ export class ByteReader {
     return this.end - this.pos;
   }
 
-
   /** Moves the end bound (to read one record inside a larger buffer); returns the old end. */
   limit(end: number): number {
     const old = this.end;
@@ -137,9 +148,13 @@ export class ByteReader {
 
   private need(n: number, what: string): void {
     if (n > this.end - this.pos) {
-      throw new KtError('KEYTAB_TRUNCATED', `truncated ${what} at byte ${this.pos}: need ${n} bytes, ${this.end - this.pos} left`, {
-        details: { offset: this.pos, needed: n, available: this.end - this.pos, field: what },
-      });
+      throw new KtError(
+        'KEYTAB_TRUNCATED',
+        `truncated ${what} at byte ${this.pos}: need ${n} bytes, ${this.end - this.pos} left`,
+        {
+          details: { offset: this.pos, needed: n, available: this.end - this.pos, field: what },
+        },
+      );
     }
   }
 
@@ -182,7 +197,6 @@ export class ByteReader {
     this.pos += n;
     return out;
   }
-
 }
 
 /** Growable big-endian writer. */

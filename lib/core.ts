@@ -10,33 +10,118 @@ export { KtError, isKtError, ERROR_CODES } from './errors.js';
 export type { KtErrorCode, KtErrorDetails } from './errors.js';
 export { renderRemedy, LIBRARY_SPELLING, REMEDY_OPTIONS } from './remedy.js';
 export type { Remedy, OptionRemedy, RemedyOption, RemedySpelling } from './remedy.js';
-export { parsePrincipal, formatPrincipal, formatPrincipalName, samePrincipal, parseNameType, nameTypeName, NAME_TYPES } from './principal.js';
+export {
+  parsePrincipal,
+  formatPrincipal,
+  formatPrincipalName,
+  samePrincipal,
+  parseNameType,
+  nameTypeName,
+  NAME_TYPES,
+} from './principal.js';
 export type { Principal, ParsePrincipalOptions } from './principal.js';
 export { parseKeytab } from './keytab/decode.js';
 export { serializeKeytab } from './keytab/encode.js';
 export { KEYTAB_V1, KEYTAB_V2, emptyKeytab } from './keytab/types.js';
-export type { Keytab, KeytabEntry, KeytabVersion, KeytabHole, KeytabWarning, EntryWire } from './keytab/types.js';
-export { mergeEntries, diffEntries, olderKvnoEntries, matchesFilter, maxKvno } from './keytab/ops.js';
-export type { MergeSource, MergeResult, EntryFilter, PrincipalPattern, KeytabDiff } from './keytab/ops.js';
+export type {
+  Keytab,
+  KeytabEntry,
+  KeytabVersion,
+  KeytabHole,
+  KeytabWarning,
+  EntryWire,
+} from './keytab/types.js';
+export {
+  mergeEntries,
+  diffEntries,
+  olderKvnoEntries,
+  matchesFilter,
+  maxKvno,
+} from './keytab/ops.js';
+export type {
+  MergeSource,
+  MergeResult,
+  EntryFilter,
+  PrincipalPattern,
+  KeytabDiff,
+} from './keytab/ops.js';
 export { ENCTYPES, enctypeById, enctypeName, resolveEnctype } from './crypto/enctypes.js';
 export type { EnctypeInfo, EnctypeFamily } from './crypto/enctypes.js';
-export { stringToKey, stringToKeys, randomToKey, randomKey, deriveKey } from './crypto/string-to-key.js';
+export {
+  stringToKey,
+  stringToKeys,
+  randomToKey,
+  randomKey,
+  deriveKey,
+} from './crypto/string-to-key.js';
 export type { StringToKeyParams, KeyKind } from './crypto/string-to-key.js';
-export { checkEnctypePolicy, expandEnctypeList, defaultEnctypes, ENCTYPE_GROUPS } from './crypto/policy.js';
+export {
+  checkEnctypePolicy,
+  expandEnctypeList,
+  defaultEnctypes,
+  ENCTYPE_GROUPS,
+} from './crypto/policy.js';
 export type { PolicyOptions } from './crypto/policy.js';
-export { setPbkdf2Provider, getPbkdf2ProviderName, purePbkdf2 } from './crypto/primitives/pbkdf2.js';
+export {
+  setPbkdf2Provider,
+  getPbkdf2ProviderName,
+  purePbkdf2,
+} from './crypto/primitives/pbkdf2.js';
 export type { Pbkdf2Provider, Pbkdf2Hash } from './crypto/primitives/pbkdf2.js';
-export { encrypt, decrypt, checksum, verifyChecksum, prf, webCryptoRandom } from './crypto/profiles.js';
+export {
+  encrypt,
+  decrypt,
+  checksum,
+  verifyChecksum,
+  prf,
+  webCryptoRandom,
+} from './crypto/profiles.js';
 export type { EncryptOptions, ChecksumOptions, RandomSource } from './crypto/profiles.js';
 export { CHECKSUM_TYPES, checksumTypeById, resolveChecksumType } from './crypto/checksums.js';
 export type { ChecksumTypeInfo } from './crypto/checksums.js';
 export { createKdcTransport, locateKdcs } from './krb5/transport.js';
-export type { KdcTarget, SrvResolver, HostResolver, LocateOptions, LocateResult, SocketIo, KdcTransport, KdcTransportOptions } from './krb5/transport.js';
-export { probeAsReq, getInitialTicket, getServiceTicket, decryptTicket, defaultSalt } from './krb5/client.js';
-export type { KrbContext, KrbKey, KdcEtypeInfo, ExchangeInfo, KdcFailure, KrbCredentials, Outcome, AsRequestOptions, ProbeResult, InitialSecret, InitialTicketOptions, InitialTicket, ServiceTicketOptions, ServiceTicket } from './krb5/client.js';
+export type {
+  KdcTarget,
+  SrvResolver,
+  HostResolver,
+  LocateOptions,
+  LocateResult,
+  SocketIo,
+  KdcTransport,
+  KdcTransportOptions,
+} from './krb5/transport.js';
+export {
+  probeAsReq,
+  getInitialTicket,
+  getServiceTicket,
+  decryptTicket,
+  defaultSalt,
+} from './krb5/client.js';
+export type {
+  KrbContext,
+  KrbKey,
+  KdcEtypeInfo,
+  ExchangeInfo,
+  KdcFailure,
+  KrbCredentials,
+  Outcome,
+  AsRequestOptions,
+  ProbeResult,
+  InitialSecret,
+  InitialTicketOptions,
+  InitialTicket,
+  ServiceTicketOptions,
+  ServiceTicket,
+} from './krb5/client.js';
 export { verifyKeytab, DEFAULT_ALLOWED_SKEW } from './verify/verify.js';
 export type { VerifyDeps, VerifyOptions } from './verify/verify.js';
-export type { VerifyCheck, VerifyReport, CheckStatus, CheckName, CheckDetails } from './verify/types.js';
+export type {
+  VerifyCheck,
+  VerifyReport,
+  CheckStatus,
+  CheckName,
+  CheckDetails,
+} from './verify/types.js';
 export { renderText as renderVerifyText, jsonReport as verifyJsonReport } from './verify/render.js';
 export type { AccountDirectory, DirectoryAccountView } from './verify/directory.js';
 export { candidateSalts, findKeyOrigin } from './verify/salts.js';

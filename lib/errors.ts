@@ -11,6 +11,7 @@ import type { Remedy, RemedySpelling } from './remedy.js';
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
+// prettier-ignore
 const CODES = {
   // keytab codec
   KEYTAB_BAD_VERSION: { exit: 1, message: 'not a keytab: unknown format version' },
@@ -103,7 +104,9 @@ const CODES = {
 export type KtErrorCode = keyof typeof CODES;
 
 /** Structured facts about an error: offsets, sizes, names. Values are plain data. */
-export type KtErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+export type KtErrorDetails = Readonly<
+  Record<string, string | number | boolean | null | readonly string[]>
+>;
 
 export interface KtErrorOptions {
   readonly details?: KtErrorDetails | undefined;
@@ -125,7 +128,12 @@ export class KtError extends Error {
   readonly words: Remedy | undefined;
 
   constructor(code: KtErrorCode, message?: string | Remedy, options: KtErrorOptions = {}) {
-    super(typeof message === 'object' ? renderRemedy(message, KEYTAB_SPELLING) : (message ?? CODES[code].message), options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      typeof message === 'object'
+        ? renderRemedy(message, KEYTAB_SPELLING)
+        : (message ?? CODES[code].message),
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.code = code;
     this.words = typeof message === 'object' ? message : undefined;
     this.details = options.details ?? {};
@@ -158,4 +166,6 @@ export function defaultMessage(code: KtErrorCode): string {
   return CODES[code].message;
 }
 
-export const ERROR_CODES: readonly KtErrorCode[] = Object.freeze(Object.keys(CODES) as KtErrorCode[]);
+export const ERROR_CODES: readonly KtErrorCode[] = Object.freeze(
+  Object.keys(CODES) as KtErrorCode[],
+);

@@ -4,14 +4,24 @@
  * source is passed in.
  */
 import type { EnctypeInfo } from './crypto/enctypes.js';
-import { checkKeyLength, derivableEnctype, randomKey, stringToKeys } from './crypto/string-to-key.js';
+import {
+  checkKeyLength,
+  derivableEnctype,
+  randomKey,
+  stringToKeys,
+} from './crypto/string-to-key.js';
 import { KtError } from './errors.js';
 import type { KeytabEntry } from './keytab/types.js';
 import type { Principal } from './principal.js';
 import type { Salt } from './salt/rules.js';
 
 export type KeySource =
-  | { readonly kind: 'password'; readonly password: Uint8Array | string; readonly salt: Salt; readonly iterations?: number | undefined }
+  | {
+      readonly kind: 'password';
+      readonly password: Uint8Array | string;
+      readonly salt: Salt;
+      readonly iterations?: number | undefined;
+    }
   | { readonly kind: 'random'; readonly random: (length: number) => Uint8Array }
   | { readonly kind: 'key'; readonly key: Uint8Array };
 
@@ -28,7 +38,10 @@ export interface EntryRequest {
 export async function makeEntries(request: EntryRequest): Promise<KeytabEntry[]> {
   const { principal, kvno, timestamp, enctypes, source } = request;
   if (!Number.isInteger(kvno) || kvno < 0 || kvno > 0xffffffff) {
-    throw new KtError('USAGE', `kvno ${kvno}: a key version is a whole number from 0 to 4294967295`);
+    throw new KtError(
+      'USAGE',
+      `kvno ${kvno}: a key version is a whole number from 0 to 4294967295`,
+    );
   }
   let keys: Uint8Array[];
   if (source.kind === 'password') {
@@ -42,10 +55,19 @@ export async function makeEntries(request: EntryRequest): Promise<KeytabEntry[]>
     keys = enctypes.map((e) => randomKey(derivableEnctype(e).id, source.random));
   } else {
     if (enctypes.length !== 1) {
-      throw new KtError('USAGE', `a key given in hex is for one enctype; ${enctypes.length} were asked for`);
+      throw new KtError(
+        'USAGE',
+        `a key given in hex is for one enctype; ${enctypes.length} were asked for`,
+      );
     }
     checkKeyLength((enctypes[0] as EnctypeInfo).id, source.key);
     keys = [source.key.slice()];
   }
-  return enctypes.map((e, i) => ({ principal, timestamp, kvno, enctype: e.id, key: keys[i] as Uint8Array }));
+  return enctypes.map((e, i) => ({
+    principal,
+    timestamp,
+    kvno,
+    enctype: e.id,
+    key: keys[i] as Uint8Array,
+  }));
 }

@@ -91,9 +91,13 @@ export function parsePrincipal(text: string, options: ParsePrincipalOptions = {}
       current = '';
       inRealm = true;
     } else if (c === '@') {
-      throw new KtError('PRINCIPAL_INVALID', `principal "${text}" has more than one unescaped "@"`, {
-        hint: 'escape an "@" inside a name component as "\\@"',
-      });
+      throw new KtError(
+        'PRINCIPAL_INVALID',
+        `principal "${text}" has more than one unescaped "@"`,
+        {
+          hint: 'escape an "@" inside a name component as "\\@"',
+        },
+      );
     } else {
       current += c;
     }
@@ -143,11 +147,16 @@ export function formatPrincipalName(principal: Pick<Principal, 'components'>): s
  * ktpass writes whatever /ptype says.)
  */
 export function defaultNameType(components: readonly string[]): number {
-  return components.length === 2 && components[0] === 'krbtgt' ? NAME_TYPES.KRB5_NT_SRV_INST : NAME_TYPES.KRB5_NT_PRINCIPAL;
+  return components.length === 2 && components[0] === 'krbtgt'
+    ? NAME_TYPES.KRB5_NT_SRV_INST
+    : NAME_TYPES.KRB5_NT_PRINCIPAL;
 }
 
 /** Same name and realm (name type is not part of a principal's identity, as in MIT). */
-export function samePrincipal(a: Pick<Principal, 'components' | 'realm'>, b: Pick<Principal, 'components' | 'realm'>): boolean {
+export function samePrincipal(
+  a: Pick<Principal, 'components' | 'realm'>,
+  b: Pick<Principal, 'components' | 'realm'>,
+): boolean {
   return (
     a.realm === b.realm &&
     a.components.length === b.components.length &&

@@ -74,7 +74,12 @@ export interface Remedy {
 }
 
 export function option(name: RemedyOption, value?: string, note?: string): OptionRemedy {
-  return { kind: 'option', option: name, ...(value === undefined ? {} : { value }), ...(note === undefined ? {} : { note }) };
+  return {
+    kind: 'option',
+    option: name,
+    ...(value === undefined ? {} : { value }),
+    ...(note === undefined ? {} : { note }),
+  };
 }
 
 type Hole = OptionRemedy | CommandRemedy | Remedy | string | number;
@@ -103,30 +108,44 @@ export function remedy(strings: TemplateStringsArray, ...holes: readonly Hole[])
 }
 
 /** Tagged template for a whole `keytab` command line: words, with `${option(...)}` for its flags. */
-export function command(strings: TemplateStringsArray, ...holes: readonly (OptionRemedy | Remedy | string | number)[]): CommandRemedy {
-  return { kind: 'command', parts: remedy(strings, ...holes).parts as readonly (string | OptionRemedy)[] };
+export function command(
+  strings: TemplateStringsArray,
+  ...holes: readonly (OptionRemedy | Remedy | string | number)[]
+): CommandRemedy {
+  return {
+    kind: 'command',
+    parts: remedy(strings, ...holes).parts as readonly (string | OptionRemedy)[],
+  };
 }
 
 /** How one front end spells each option: the table a renderer reads. */
 export type RemedySpelling = Readonly<Record<RemedyOption, (o: OptionRemedy) => string>>;
 
 /** A command-line flag: `--base-dn DC=example,DC=com`, `--random (32 characters)`. */
-export const flag = (spelling: string) => (o: OptionRemedy): string =>
-  `${spelling}${o.value === undefined ? '' : ` ${o.value}`}${o.note === undefined ? '' : ` (${o.note})`}`;
+export const flag =
+  (spelling: string) =>
+  (o: OptionRemedy): string =>
+    `${spelling}${o.value === undefined ? '' : ` ${o.value}`}${o.note === undefined ? '' : ` (${o.note})`}`;
 
 /** A fixed spelling that takes neither the value nor the note (ktpass's `+rndpass`). */
 export const word = (spelling: string) => (): string => spelling;
 
 /** A library option: `{ allowWeak: true }`, `{ baseDn: 'DC=example,DC=com' }`, or just `baseDn`. */
-const property = (name: string, flagValue?: string) => (o: OptionRemedy): string => {
-  if (o.value !== undefined) return `{ ${name}: '${o.value}' }`;
-  return flagValue === undefined ? name : `{ ${name}: ${flagValue} }`;
-};
+const property =
+  (name: string, flagValue?: string) =>
+  (o: OptionRemedy): string => {
+    if (o.value !== undefined) return `{ ${name}: '${o.value}' }`;
+    return flagValue === undefined ? name : `{ ${name}: ${flagValue} }`;
+  };
 
 /** A library option that takes a list: `{ kdcs: ['HOST'] }`, or just `kdcs`. */
-const list = (name: string) => (o: OptionRemedy): string => (o.value === undefined ? name : `{ ${name}: ['${o.value}'] }`);
+const list =
+  (name: string) =>
+  (o: OptionRemedy): string =>
+    o.value === undefined ? name : `{ ${name}: ['${o.value}'] }`;
 
 /** The `keytab` CLI's spelling; also the wording of KtError.hint, which callers have always read. */
+// prettier-ignore
 export const KEYTAB_SPELLING: RemedySpelling = {
   allowWeak: flag('--allow-weak'),
   preferLast: flag('--prefer-last'),
@@ -167,6 +186,7 @@ export const KEYTAB_SPELLING: RemedySpelling = {
 };
 
 /** Library callers: the option's property (lib/crypto/policy.ts, lib/keytab/ops.ts, lib/ad/config.ts, lib/ad/writes.ts, lib/krb5/transport.ts). */
+// prettier-ignore
 export const LIBRARY_SPELLING: RemedySpelling = {
   allowWeak: property('allowWeak', 'true'),
   preferLast: property('preferLast', 'true'),
@@ -208,7 +228,15 @@ export const LIBRARY_SPELLING: RemedySpelling = {
 
 /** The remedy in one front end's words. */
 export function renderRemedy(r: Remedy, spelling: RemedySpelling): string {
-  return r.parts.map((p) => (typeof p === 'string' ? p : p.kind === 'command' ? renderRemedy(p, KEYTAB_SPELLING) : spelling[p.option](p))).join('');
+  return r.parts
+    .map((p) =>
+      typeof p === 'string'
+        ? p
+        : p.kind === 'command'
+          ? renderRemedy(p, KEYTAB_SPELLING)
+          : spelling[p.option](p),
+    )
+    .join('');
 }
 
 /** A table's advice: plain words, or a remedy that names options. */
@@ -220,7 +248,10 @@ export function adviceIn(a: Advice, spelling: RemedySpelling = KEYTAB_SPELLING):
 }
 
 /** KtError options for advice of either kind. */
-export function advice(a: Advice | undefined): { readonly hint?: string; readonly remedy?: Remedy } {
+export function advice(a: Advice | undefined): {
+  readonly hint?: string;
+  readonly remedy?: Remedy;
+} {
   if (a === undefined) return {};
   return typeof a === 'string' ? { hint: a } : { remedy: a };
 }

@@ -34,12 +34,22 @@ export function reasonOf(a: Advice): { reason: string; reasonRemedy?: Remedy } {
 }
 
 /** A field in a front end's spelling: the remedy when there is one, else the words. */
-export function spelled<T extends string | undefined>(text: T, r: Remedy | undefined, spelling: RemedySpelling): T | string {
+export function spelled<T extends string | undefined>(
+  text: T,
+  r: Remedy | undefined,
+  spelling: RemedySpelling,
+): T | string {
   return r === undefined ? text : renderRemedy(r, spelling);
 }
 
 /** `FAIL  what  — why; fix: fix` (`width`: the widest label of the report). */
-export function reportLine(label: string, width: number, what: string, why: string, fix?: string | undefined): string {
+export function reportLine(
+  label: string,
+  width: number,
+  what: string,
+  why: string,
+  fix?: string | undefined,
+): string {
   return `${label.padEnd(width)}  ${what}  — ${why}${fix !== undefined ? `; fix: ${fix}` : ''}`;
 }
 

@@ -29,7 +29,10 @@ export interface RotationTarget {
 }
 
 /** The principals (and their enctypes) whose keys a rotation renews. */
-export function rotationTargets(entries: readonly KeytabEntry[], only: readonly Principal[] = []): RotationTarget[] {
+export function rotationTargets(
+  entries: readonly KeytabEntry[],
+  only: readonly Principal[] = [],
+): RotationTarget[] {
   const targets: { principal: Principal; enctypes: EnctypeInfo[] }[] = [];
   for (const e of entries) {
     if (only.length && !only.some((p) => samePrincipal(p, e.principal))) continue;
@@ -39,30 +42,67 @@ export function rotationTargets(entries: readonly KeytabEntry[], only: readonly 
   }
   for (const p of only) {
     if (!targets.some((t) => samePrincipal(t.principal, p))) {
-      throw new KtError('INPUT_INVALID', `the keytab has no keys for ${formatPrincipal(p)}`, { hint: 'rotation renews the keys a keytab holds; add the principal first with keytab add' });
+      throw new KtError('INPUT_INVALID', `the keytab has no keys for ${formatPrincipal(p)}`, {
+        hint: 'rotation renews the keys a keytab holds; add the principal first with keytab add',
+      });
     }
   }
-  if (targets.length === 0) throw new KtError('INPUT_INVALID', 'the keytab is empty: nothing to rotate');
+  if (targets.length === 0)
+    throw new KtError('INPUT_INVALID', 'the keytab is empty: nothing to rotate');
   return targets;
 }
 
 /** New keys for every target at `kvno`, from the new password and the account's salt. */
-export async function rotatedEntries(targets: readonly RotationTarget[], password: Uint8Array, salt: Salt, kvno: number, timestamp: number): Promise<KeytabEntry[]> {
+export async function rotatedEntries(
+  targets: readonly RotationTarget[],
+  password: Uint8Array,
+  salt: Salt,
+  kvno: number,
+  timestamp: number,
+): Promise<KeytabEntry[]> {
   const out: KeytabEntry[] = [];
   for (const t of targets) {
-    out.push(...(await makeEntries({ principal: t.principal, kvno, timestamp, enctypes: t.enctypes, source: { kind: 'password', password, salt } })));
+    out.push(
+      ...(await makeEntries({
+        principal: t.principal,
+        kvno,
+        timestamp,
+        enctypes: t.enctypes,
+        source: { kind: 'password', password, salt },
+      })),
+    );
   }
   return out;
 }
 
 /** Old entries plus the new ones (a new key replaces an old one with the same kvno). */
-export function stagedEntries(old: readonly KeytabEntry[], fresh: readonly KeytabEntry[]): KeytabEntry[] {
-  return [...mergeEntries([{ name: 'keytab', entries: old }, { name: 'new keys', entries: fresh }], { preferLast: true }).entries];
+export function stagedEntries(
+  old: readonly KeytabEntry[],
+  fresh: readonly KeytabEntry[],
+): KeytabEntry[] {
+  return [
+    ...mergeEntries(
+      [
+        { name: 'keytab', entries: old },
+        { name: 'new keys', entries: fresh },
+      ],
+      { preferLast: true },
+    ).entries,
+  ];
 }
 
 /** Drops, for the rotated principals, every kvno but the newest `keep + 1` (new + `keep` previous). */
-export function prunedEntries(entries: readonly KeytabEntry[], targets: readonly RotationTarget[], keep: number): { kept: KeytabEntry[]; removed: KeytabEntry[] } {
-  const rotated = entries.filter((e) => targets.some((t) => samePrincipal(t.principal, e.principal)));
+export function prunedEntries(
+  entries: readonly KeytabEntry[],
+  targets: readonly RotationTarget[],
+  keep: number,
+): { kept: KeytabEntry[]; removed: KeytabEntry[] } {
+  const rotated = entries.filter((e) =>
+    targets.some((t) => samePrincipal(t.principal, e.principal)),
+  );
   const older = olderKvnoEntries(rotated, keep + 1);
-  return { kept: entries.filter((e) => !older.has(e)), removed: entries.filter((e) => older.has(e)) };
+  return {
+    kept: entries.filter((e) => !older.has(e)),
+    removed: entries.filter((e) => older.has(e)),
+  };
 }

@@ -17,7 +17,19 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-const CORE = ['lib/crypto', 'lib/keytab', 'lib/salt', 'lib/krb5', 'lib/ad', 'lib/verify', 'lib/doctor', 'lib/rotate.ts', 'lib/keys.ts', 'lib/principal.ts', 'lib/errors.ts'];
+const CORE = [
+  'lib/crypto',
+  'lib/keytab',
+  'lib/salt',
+  'lib/krb5',
+  'lib/ad',
+  'lib/verify',
+  'lib/doctor',
+  'lib/rotate.ts',
+  'lib/keys.ts',
+  'lib/principal.ts',
+  'lib/errors.ts',
+];
 const FLAG = /--[a-z]/;
 
 /** Literals that quote another program's options. */
@@ -36,19 +48,27 @@ function files(path: string): string[] {
 
 /** Every string and template literal (a template as one text, `${}` for its holes) with its line. */
 function literals(path: string): { line: number; text: string }[] {
-  const source = ts.createSourceFile(path, readFileSync(join(ROOT, path), 'utf8'), ts.ScriptTarget.Latest, true);
+  const source = ts.createSourceFile(
+    path,
+    readFileSync(join(ROOT, path), 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+  );
   const out: { line: number; text: string }[] = [];
   const visit = (node: ts.Node): void => {
     let text: string | undefined;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
-    else if (ts.isTemplateExpression(node)) text = node.head.text + node.templateSpans.map((s) => `\${}${s.literal.text}`).join('');
-    if (text !== undefined) out.push({ line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text });
+    else if (ts.isTemplateExpression(node))
+      text = node.head.text + node.templateSpans.map((s) => `\${}${s.literal.text}`).join('');
+    if (text !== undefined)
+      out.push({ line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text });
     ts.forEachChild(node, visit);
   };
   visit(source);
   return out;
 }
 
+// prettier-ignore
 const found = CORE.flatMap(files).flatMap((path) =>
   literals(path)
     .filter((l) => FLAG.test(l.text) && !NOT_OURS.some((r) => r.test(l.text)))
@@ -57,21 +77,34 @@ const found = CORE.flatMap(files).flatMap((path) =>
 
 describe('the core spells no command-line flag', () => {
   it('outside the pending places, every flag in a message is a remedy', () => {
-    const stray = found.filter((f) => !Object.keys(PENDING).some((p) => f.path === p || (p.endsWith('/') && f.path.startsWith(p))));
+    const stray = found.filter(
+      (f) =>
+        !Object.keys(PENDING).some(
+          (p) => f.path === p || (p.endsWith('/') && f.path.startsWith(p)),
+        ),
+    );
     expect(stray.map((f) => `${f.path}:${f.line}: ${f.text}`)).toEqual([]);
   });
   for (const [path, { count, why }] of Object.entries(PENDING)) {
     it(`${path}: ${count} pending (${why})`, () => {
-      const here = found.filter((f) => (path.endsWith('/') ? f.path.startsWith(path) : f.path === path));
+      const here = found.filter((f) =>
+        path.endsWith('/') ? f.path.startsWith(path) : f.path === path,
+      );
       expect(here.map((f) => `${f.path}:${f.line}: ${f.text}`)).toHaveLength(count);
     });
   }
   it('finds a flag in a string and a template, not in a comment', () => {
-    const probe = ts.createSourceFile('probe.ts', "// --comment\nconst a = 'use --allow-weak';\nconst b = `x ${1} --base-dn`;\n", ts.ScriptTarget.Latest, true);
+    const probe = ts.createSourceFile(
+      'probe.ts',
+      "// --comment\nconst a = 'use --allow-weak';\nconst b = `x ${1} --base-dn`;\n",
+      ts.ScriptTarget.Latest,
+      true,
+    );
     const texts: string[] = [];
     const visit = (node: ts.Node): void => {
       if (ts.isStringLiteral(node)) texts.push(node.text);
-      if (ts.isTemplateExpression(node)) texts.push(node.head.text + node.templateSpans.map((s) => s.literal.text).join(''));
+      if (ts.isTemplateExpression(node))
+        texts.push(node.head.text + node.templateSpans.map((s) => s.literal.text).join(''));
       ts.forEachChild(node, visit);
     };
     visit(probe);

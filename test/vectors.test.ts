@@ -46,7 +46,11 @@ function loadVectorFiles(): VectorFile[] {
       const kinds = new Map<string, Case[]>();
       for (const [key, value] of Object.entries(json)) {
         // Arrays of strings (errata notes) are prose, not cases.
-        if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))) {
+        if (
+          Array.isArray(value) &&
+          value.length > 0 &&
+          value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+        ) {
           kinds.set(key, value as Case[]);
         }
       }
@@ -56,13 +60,18 @@ function loadVectorFiles(): VectorFile[] {
 
 // --- field access -----------------------------------------------------------------------
 
-function field<T extends 'string' | 'number'>(c: Case, key: string, type: T): T extends 'string' ? string : number {
+function field<T extends 'string' | 'number'>(
+  c: Case,
+  key: string,
+  type: T,
+): T extends 'string' ? string : number {
   const v = c[key];
   if (typeof v !== type) throw new Error(`case ${String(c['id'])}: field ${key} is not a ${type}`);
   return v as T extends 'string' ? string : number;
 }
 const hex = (c: Case, key: string): Uint8Array => fromHex(field(c, key, 'string'));
-const optional = (c: Case, key: string): string | undefined => (typeof c[key] === 'string' ? (c[key] as string) : undefined);
+const optional = (c: Case, key: string): string | undefined =>
+  typeof c[key] === 'string' ? (c[key] as string) : undefined;
 const be32 = (n: number): string => n.toString(16).padStart(8, '0');
 
 /**
@@ -83,7 +92,8 @@ function enctypesOf(c: Case): EnctypeInfo[] {
     .map((t) => resolveEnctype(t));
 }
 
-const caseName = (c: Case, i: number, kind: string): string => (typeof c['id'] === 'string' ? c['id'] : `${kind}[${i}]`);
+const caseName = (c: Case, i: number, kind: string): string =>
+  typeof c['id'] === 'string' ? c['id'] : `${kind}[${i}]`;
 
 // --- handlers ---------------------------------------------------------------------------
 
@@ -107,14 +117,19 @@ const stringToKeyCase: Handler = async (c) => {
   const enctypes = enctypesOf(c);
   expect(enctypes.length).toBeGreaterThan(0);
   for (const info of enctypes) {
-    expect(toHex(await stringToKey(info.id, password, salt, { iterations })), info.name).toBe(c['key_hex']);
+    expect(toHex(await stringToKey(info.id, password, salt, { iterations })), info.name).toBe(
+      c['key_hex'],
+    );
     const saltp = optional(c, 'saltp_hex');
     // RFC 8009 / RFC 6803: PBKDF2 runs over enctype-name || 0x00 || salt.
-    if (saltp !== undefined) expect(toHex(concatBytes(utf8(info.name), new Uint8Array(1), salt))).toBe(saltp);
+    if (saltp !== undefined)
+      expect(toHex(concatBytes(utf8(info.name), new Uint8Array(1), salt))).toBe(saltp);
     const pbkdf2Out = optional(c, 'pbkdf2_output_hex');
     if (pbkdf2Out !== undefined) {
       expect(info.family).toBe('aes-sha1'); // RFC 3962: PBKDF2-HMAC-SHA1 over the salt as is
-      expect(toHex(await pbkdf2('sha1', password, salt, iterations!, info.keyLength))).toBe(pbkdf2Out);
+      expect(toHex(await pbkdf2('sha1', password, salt, iterations!, info.keyLength))).toBe(
+        pbkdf2Out,
+      );
     }
     const unicode = optional(c, 'utf16le_hex');
     if (unicode !== undefined) expect(toHex(utf16le(fromUtf8(password)))).toBe(unicode);
@@ -149,7 +164,9 @@ const keyDerivationCase: Handler = (c) => {
   const label = optional(c, 'label_hex') ?? optional(c, 'constant_hex');
   expect(toHex(usageConstant(usage, kind))).toBe(label);
   const [info] = enctypesOf(c);
-  expect(toHex(deriveKey(info!.id, hex(c, 'base_key_hex'), usage, kind))).toBe(c['derived_key_hex']);
+  expect(toHex(deriveKey(info!.id, hex(c, 'base_key_hex'), usage, kind))).toBe(
+    c['derived_key_hex'],
+  );
 };
 
 /** RFC 3961 A.3: DR (168 bits) and DK (with parity) for 3DES, any constant. */
@@ -165,7 +182,9 @@ const camelliaCmacCase: Handler = (c) => {
 };
 
 /** MIT error names in the vector files, and the KtError code each corresponds to here. */
-const MIT_ERRORS: Readonly<Record<string, KtErrorCode>> = { KRB5_ERR_BAD_S2K_PARAMS: 'S2K_BAD_PARAMS' };
+const MIT_ERRORS: Readonly<Record<string, KtErrorCode>> = {
+  KRB5_ERR_BAD_S2K_PARAMS: 'S2K_BAD_PARAMS',
+};
 
 /**
  * MIT refuses iteration counts below the default unless weak counts are allowed: our policy
@@ -185,7 +204,9 @@ const policyNegativeCase: Handler = async (c, file) => {
   }
   expect(error).toBeInstanceOf(KtError);
   expect((error as KtError).code).toBe(expected);
-  expect(checkEnctypePolicy(info!, { iterations, allowWeak: true }).join('\n')).toMatch(/iterations/);
+  expect(checkEnctypePolicy(info!, { iterations, allowWeak: true }).join('\n')).toMatch(
+    /iterations/,
+  );
 
   const positives = [...file.kinds.values()]
     .flat()
@@ -198,7 +219,9 @@ const policyNegativeCase: Handler = async (c, file) => {
         typeof p['key_hex'] === 'string',
     );
   expect(positives.length, 'the same inputs as a positive vector').toBe(1);
-  const key = await stringToKey(info!.id, hex(c, 'password_hex'), hex(c, 'salt_hex'), { iterations });
+  const key = await stringToKey(info!.id, hex(c, 'password_hex'), hex(c, 'salt_hex'), {
+    iterations,
+  });
   expect(toHex(key)).toBe(positives[0]!['key_hex']);
 };
 
@@ -215,7 +238,8 @@ const ctsCase: Handler = (c) => {
 };
 
 /** The key of a case: `key_hex`, or `base_key_hex` in the RFC 6803/8009 files. */
-const keyOf = (c: Case): Uint8Array => hex(c, typeof c['base_key_hex'] === 'string' ? 'base_key_hex' : 'key_hex');
+const keyOf = (c: Case): Uint8Array =>
+  hex(c, typeof c['base_key_hex'] === 'string' ? 'base_key_hex' : 'key_hex');
 
 /**
  * The CBC enctypes (DES, DES3) do not carry the plaintext length: decryption gives the
@@ -241,14 +265,17 @@ const encryptionCase: Handler = (c) => {
   const usage = field(c, 'usage', 'number');
   const plaintext = hex(c, 'plaintext_hex');
   const ciphertext = hex(c, 'ciphertext_hex');
-  expect(toHex(encrypt(info!.id, key, usage, plaintext, hex(c, 'confounder_hex')))).toBe(c['ciphertext_hex']);
+  expect(toHex(encrypt(info!.id, key, usage, plaintext, hex(c, 'confounder_hex')))).toBe(
+    c['ciphertext_hex'],
+  );
   expectPlaintext(info!, decrypt(info!.id, key, usage, ciphertext), plaintext);
   const ke = optional(c, 'ke_hex');
   if (ke !== undefined) expect(toHex(deriveKey(info!.id, key, usage, 'Ke'))).toBe(ke);
   const ki = optional(c, 'ki_hex');
   if (ki !== undefined) expect(toHex(deriveKey(info!.id, key, usage, 'Ki'))).toBe(ki);
   const cipherPart = optional(c, 'aes_output_hex');
-  if (cipherPart !== undefined) expect(`${cipherPart}${String(c['truncated_hmac_hex'])}`).toBe(c['ciphertext_hex']);
+  if (cipherPart !== undefined)
+    expect(`${cipherPart}${String(c['truncated_hmac_hex'])}`).toBe(c['ciphertext_hex']);
 };
 
 /**
@@ -319,7 +346,9 @@ describe('vector files', () => {
   });
 
   it('every case kind has a handler', () => {
-    const unknown = files.flatMap((f) => [...f.kinds.keys()].filter((k) => !(k in HANDLERS)).map((k) => `${f.name}: ${k}`));
+    const unknown = files.flatMap((f) =>
+      [...f.kinds.keys()].filter((k) => !(k in HANDLERS)).map((k) => `${f.name}: ${k}`),
+    );
     expect(unknown).toEqual([]);
   });
 

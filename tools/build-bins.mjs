@@ -63,7 +63,10 @@ for (const name of Object.keys(WARM)) {
   chmodSync(bin, 0o755);
   rmSync(`${bundle}.cache`, { force: true });
   rmSync(`${bundle}.map`, { force: true }); // from builds that made source maps
-  const warm = spawnSync(process.execPath, [bin, ...WARM[name]], { env: { ...process.env, KEYTAB_WRITE_CODE_CACHE: '1' }, encoding: 'utf8' });
+  const warm = spawnSync(process.execPath, [bin, ...WARM[name]], {
+    env: { ...process.env, KEYTAB_WRITE_CODE_CACHE: '1' },
+    encoding: 'utf8',
+  });
   if (warm.error || (warm.status !== 0 && warm.status !== 2)) {
     console.error(`build-bins: ${name} did not start: ${warm.error?.message ?? warm.stderr}`);
     process.exit(1);

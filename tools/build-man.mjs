@@ -11,7 +11,18 @@ const { keytabManPage, ktpassManPage } = await import(join(root, 'dist', 'lib', 
 const { ktpassHelp } = await import(join(root, 'dist', 'lib', 'cli', 'ktpass.js'));
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const quiet = { write() {}, drain: async () => undefined, isTTY: false };
-const ctx = { env: {}, cwd: root, stdout: quiet, stderr: quiet, stdin: { isTTY: false, readAll: async () => new Uint8Array() }, now: () => 0, random: (n) => new Uint8Array(n), promptSecret: async () => '', program: 'keytab', exitCode: 0 };
+const ctx = {
+  env: {},
+  cwd: root,
+  stdout: quiet,
+  stderr: quiet,
+  stdin: { isTTY: false, readAll: async () => new Uint8Array() },
+  now: () => 0,
+  random: (n) => new Uint8Array(n),
+  promptSecret: async () => '',
+  program: 'keytab',
+  exitCode: 0,
+};
 const out = join(root, 'dist', 'man');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'keytab.1'), await keytabManPage(ctx, version));

@@ -22,9 +22,10 @@ const required = process.env.KEYTAB_REQUIRE_NATIVE === '1';
 let failed = false;
 
 function giveUp(name, reason) {
-  const effect = name === 'keytab_lock'
-    ? 'keytab writes lock with a lock file, which MIT ktutil/kadmin do not honour'
-    : 'string-to-key uses node:crypto instead (same keys, slower for AES-SHA1 and Camellia)';
+  const effect =
+    name === 'keytab_lock'
+      ? 'keytab writes lock with a lock file, which MIT ktutil/kadmin do not honour'
+      : 'string-to-key uses node:crypto instead (same keys, slower for AES-SHA1 and Camellia)';
   console.error(`keytab: native addon ${name} not built (${reason}); ${effect}`);
   failed = true;
 }
@@ -48,13 +49,28 @@ function build(name) {
   if (!include) return giveUp(name, `node_api.h not found in ${includeDirs.join(' or ')}`);
   const cc = process.env.CC || 'cc';
   const temp = `${target}.${process.pid}.tmp`;
-  const args = ['-O2', '-std=c11', '-Wall', '-Wextra', '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, source, '-o', temp];
+  const args = [
+    '-O2',
+    '-std=c11',
+    '-Wall',
+    '-Wextra',
+    '-shared',
+    '-fPIC',
+    '-fvisibility=hidden',
+    `-I${include}`,
+    source,
+    '-o',
+    temp,
+  ];
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
   mkdirSync(dirname(target), { recursive: true });
   const run = spawnSync(cc, args, { encoding: 'utf8' });
   if (run.error || run.status !== 0) {
     rmSync(temp, { force: true });
-    return giveUp(name, run.error ? `${cc}: ${run.error.message}` : `${cc} failed:\n${run.stderr.trim()}`);
+    return giveUp(
+      name,
+      run.error ? `${cc}: ${run.error.message}` : `${cc} failed:\n${run.stderr.trim()}`,
+    );
   }
   if (run.stderr.trim()) console.error(run.stderr.trim());
   renameSync(temp, target);

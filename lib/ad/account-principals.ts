@@ -19,10 +19,17 @@ import { spnRest, spnService } from './spn.js';
 
 export type AccountNameKind = 'spn' | 'spn-alias' | 'upn' | 'sam';
 
-type AccountNames = Pick<AccountRecord, 'sAMAccountName' | 'userPrincipalName' | 'servicePrincipalName' | 'realm'>;
+type AccountNames = Pick<
+  AccountRecord,
+  'sAMAccountName' | 'userPrincipalName' | 'servicePrincipalName' | 'realm'
+>;
 
 /** How `principal` names the account, or undefined when it does not. */
-export function accountNameKind(principal: Pick<Principal, 'components' | 'realm'>, account: AccountNames, mappings: ReadonlyMap<string, string> = new Map()): AccountNameKind | undefined {
+export function accountNameKind(
+  principal: Pick<Principal, 'components' | 'realm'>,
+  account: AccountNames,
+  mappings: ReadonlyMap<string, string> = new Map(),
+): AccountNameKind | undefined {
   if (principal.realm.toUpperCase() !== account.realm.toUpperCase()) return undefined;
   const name = formatPrincipalName(principal).toLowerCase();
   const spns = account.servicePrincipalName.map((s) => s.toLowerCase());
@@ -32,14 +39,22 @@ export function accountNameKind(principal: Pick<Principal, 'components' | 'realm
     if (target !== undefined && spns.includes(`${target}/${spnRest(name)}`)) return 'spn-alias';
   }
   const upn = account.userPrincipalName;
-  if (upn !== undefined && upn.lastIndexOf('@') > 0 && upn.slice(0, upn.lastIndexOf('@')).toLowerCase() === name) return 'upn';
-  if (principal.components.length === 1 && name === account.sAMAccountName.toLowerCase()) return 'sam';
+  if (
+    upn !== undefined &&
+    upn.lastIndexOf('@') > 0 &&
+    upn.slice(0, upn.lastIndexOf('@')).toLowerCase() === name
+  )
+    return 'upn';
+  if (principal.components.length === 1 && name === account.sAMAccountName.toLowerCase())
+    return 'sam';
   return undefined;
 }
 
 /** The account's own names in one line, for messages: SPNs, UPN, and NAME@REALM. */
 export function describeAccountNames(account: AccountNames): string {
-  const spns = account.servicePrincipalName.length ? `SPNs ${account.servicePrincipalName.join(', ')}` : 'no SPN';
+  const spns = account.servicePrincipalName.length
+    ? `SPNs ${account.servicePrincipalName.join(', ')}`
+    : 'no SPN';
   const upn = account.userPrincipalName ? `UPN ${account.userPrincipalName}` : 'no UPN';
   return `${spns}; ${upn}; ${formatPrincipal({ components: [account.sAMAccountName], realm: account.realm })}`;
 }

@@ -58,14 +58,22 @@ export type AccountId =
  */
 export function parseAccountId(text: string): AccountId {
   const t = text.trim();
-  if (t === '') throw new KtError('USAGE', 'give the account: a sAMAccountName (svc-web, WEB$), a UPN (svc-web@example.com) or a DN');
+  if (t === '')
+    throw new KtError(
+      'USAGE',
+      'give the account: a sAMAccountName (svc-web, WEB$), a UPN (svc-web@example.com) or a DN',
+    );
   if (looksLikeDn(t)) return { by: 'dn', dn: t };
   if (t.includes('@')) return { by: 'upn', upn: t };
   const slash = t.indexOf('\\');
   if (slash >= 0) {
     const domain = t.slice(0, slash);
     const name = t.slice(slash + 1);
-    if (domain === '' || name === '' || name.includes('\\')) throw new KtError('USAGE', `${t}: write a down-level name as DOMAIN\\account, e.g. EXAMPLE\\svc-web`);
+    if (domain === '' || name === '' || name.includes('\\'))
+      throw new KtError(
+        'USAGE',
+        `${t}: write a down-level name as DOMAIN\\account, e.g. EXAMPLE\\svc-web`,
+      );
     return { by: 'sam', name, domain };
   }
   return { by: 'sam', name: t };
@@ -74,11 +82,23 @@ export function parseAccountId(text: string): AccountId {
 const ACCOUNT_CLASS = '(objectClass=user)';
 
 /** The search for an account id (escaped), and its base and scope. */
-export function accountQuery(id: AccountId, baseDn: string): { base: string; scope: 'base' | 'sub'; filter: string } {
+export function accountQuery(
+  id: AccountId,
+  baseDn: string,
+): { base: string; scope: 'base' | 'sub'; filter: string } {
   if (id.by === 'dn') return { base: id.dn, scope: 'base', filter: ACCOUNT_CLASS };
-  if (id.by === 'upn') return { base: baseDn, scope: 'sub', filter: `(&${ACCOUNT_CLASS}${filter`(userPrincipalName=${id.upn})`})` };
+  if (id.by === 'upn')
+    return {
+      base: baseDn,
+      scope: 'sub',
+      filter: `(&${ACCOUNT_CLASS}${filter`(userPrincipalName=${id.upn})`})`,
+    };
   const names = id.name.endsWith('$') ? [id.name] : [id.name, `${id.name}$`];
-  return { base: baseDn, scope: 'sub', filter: `(&${ACCOUNT_CLASS}${orFilter(names.map((n) => filter`(sAMAccountName=${n})`))})` };
+  return {
+    base: baseDn,
+    scope: 'sub',
+    filter: `(&${ACCOUNT_CLASS}${orFilter(names.map((n) => filter`(sAMAccountName=${n})`))})`,
+  };
 }
 
 /** 100-ns intervals since 1601-01-01 (Windows FILETIME) as a Date; 0 and "never" as undefined. */
@@ -101,9 +121,14 @@ export function accountFromEntry(entry: DirEntry, fallbackRealm?: string): Accou
   const first = (name: string): string | undefined => a[name.toLowerCase()]?.[0];
   const classes = (a['objectclass'] ?? []).map((c) => c.toLowerCase());
   const sam = first('sAMAccountName');
-  if (sam === undefined) throw new KtError('AD_REFUSED', `${entry.dn} has no sAMAccountName: not an account, or not readable by the bind account`);
+  if (sam === undefined)
+    throw new KtError(
+      'AD_REFUSED',
+      `${entry.dn} has no sAMAccountName: not an account, or not readable by the bind account`,
+    );
   const realm = realmOfDn(entry.dn) ?? fallbackRealm;
-  if (realm === undefined) throw new KtError('AD_REFUSED', `cannot tell the realm of ${entry.dn} (no DC= parts)`);
+  if (realm === undefined)
+    throw new KtError('AD_REFUSED', `cannot tell the realm of ${entry.dn} (no DC= parts)`);
   return {
     dn: entry.dn,
     sAMAccountName: sam,
@@ -120,27 +145,42 @@ export function accountFromEntry(entry: DirEntry, fallbackRealm?: string): Accou
 }
 
 /** The account, or undefined when there is none. Two matches are AD_ACCOUNT_AMBIGUOUS. */
-export async function findAccount(dir: Directory, name: string | AccountId): Promise<AccountRecord | undefined> {
+export async function findAccount(
+  dir: Directory,
+  name: string | AccountId,
+): Promise<AccountRecord | undefined> {
   const id = typeof name === 'string' ? parseAccountId(name) : name;
   if (id.by === 'sam' && id.domain !== undefined) await checkDomain(dir, id.domain, id.name);
   const q = accountQuery(id, dir.baseDn);
   let entries: DirEntry[];
   try {
-    entries = await dir.search({ base: q.base, scope: q.scope, filter: q.filter, attributes: ACCOUNT_ATTRIBUTES });
+    entries = await dir.search({
+      base: q.base,
+      scope: q.scope,
+      filter: q.filter,
+      attributes: ACCOUNT_ATTRIBUTES,
+    });
   } catch (err) {
-    if (err instanceof KtError && err.code === 'AD_OBJECT_NOT_FOUND' && id.by === 'dn') return undefined;
+    if (err instanceof KtError && err.code === 'AD_OBJECT_NOT_FOUND' && id.by === 'dn')
+      return undefined;
     throw err;
   }
   if (id.by === 'sam' && entries.length > 1) {
     // "web" may name the user web and the computer web$: the exact name wins.
-    const exact = entries.filter((e) => e.attributes['samaccountname']?.[0]?.toLowerCase() === id.name.toLowerCase());
+    const exact = entries.filter(
+      (e) => e.attributes['samaccountname']?.[0]?.toLowerCase() === id.name.toLowerCase(),
+    );
     if (exact.length === 1) entries = exact;
   }
   if (entries.length > 1) {
-    throw new KtError('AD_ACCOUNT_AMBIGUOUS', `"${describeId(id)}" matches ${entries.length} accounts: ${entries.map((e) => e.dn).join('; ')}`, {
-      hint: 'name the account by its DN',
-      details: { matches: entries.map((e) => e.dn) },
-    });
+    throw new KtError(
+      'AD_ACCOUNT_AMBIGUOUS',
+      `"${describeId(id)}" matches ${entries.length} accounts: ${entries.map((e) => e.dn).join('; ')}`,
+      {
+        hint: 'name the account by its DN',
+        details: { matches: entries.map((e) => e.dn) },
+      },
+    );
   }
   const [entry] = entries;
   if (entry === undefined && id.by === 'upn') {
@@ -148,7 +188,12 @@ export async function findAccount(dir: Directory, name: string | AccountId): Pro
     // (AD accepts it in a bind the same way).
     const at = id.upn.lastIndexOf('@');
     const domain = realmOfDn(dir.baseDn);
-    if (at > 0 && domain !== undefined && id.upn.slice(at + 1).toUpperCase() === domain && !id.upn.slice(0, at).includes('/')) {
+    if (
+      at > 0 &&
+      domain !== undefined &&
+      id.upn.slice(at + 1).toUpperCase() === domain &&
+      !id.upn.slice(0, at).includes('/')
+    ) {
       return findAccount(dir, { by: 'sam', name: id.upn.slice(0, at) });
     }
   }
@@ -160,19 +205,39 @@ function describeId(id: AccountId): string {
 }
 
 /** The account, or AD_ACCOUNT_NOT_FOUND naming where it was looked for. */
-export async function requireAccount(dir: Directory, name: string | AccountId): Promise<AccountRecord> {
+export async function requireAccount(
+  dir: Directory,
+  name: string | AccountId,
+): Promise<AccountRecord> {
   const id = typeof name === 'string' ? parseAccountId(name) : name;
   const found = await findAccount(dir, id);
   if (found) return found;
-  const how = id.by === 'dn' ? 'DN' : id.by === 'upn' ? 'userPrincipalName' : id.name.endsWith('$') ? 'sAMAccountName' : 'sAMAccountName (with or without $)';
-  throw new KtError('AD_ACCOUNT_NOT_FOUND', `no account with ${how} ${describeId(id)} under ${dir.baseDn} in ${dir.url}`, {
-    hint: id.by === 'sam' ? 'check the name (the pre-Windows 2000 logon name), or give a UPN or DN; create it with "keytab ad create"' : 'check the spelling, or give the sAMAccountName',
-    details: { account: describeId(id), baseDn: dir.baseDn },
-  });
+  const how =
+    id.by === 'dn'
+      ? 'DN'
+      : id.by === 'upn'
+        ? 'userPrincipalName'
+        : id.name.endsWith('$')
+          ? 'sAMAccountName'
+          : 'sAMAccountName (with or without $)';
+  throw new KtError(
+    'AD_ACCOUNT_NOT_FOUND',
+    `no account with ${how} ${describeId(id)} under ${dir.baseDn} in ${dir.url}`,
+    {
+      hint:
+        id.by === 'sam'
+          ? 'check the name (the pre-Windows 2000 logon name), or give a UPN or DN; create it with "keytab ad create"'
+          : 'check the spelling, or give the sAMAccountName',
+      details: { account: describeId(id), baseDn: dir.baseDn },
+    },
+  );
 }
 
 /** Reads the account again (after a change) by its DN. */
-export async function rereadAccount(dir: Directory, account: Pick<AccountRecord, 'dn'>): Promise<AccountRecord> {
+export async function rereadAccount(
+  dir: Directory,
+  account: Pick<AccountRecord, 'dn'>,
+): Promise<AccountRecord> {
   return requireAccount(dir, { by: 'dn', dn: account.dn });
 }
 
@@ -188,7 +253,13 @@ export interface AccountSalt extends Salt {
  * lib/salt/rules.ts). AD fixes the salt when the password is set, so this is the salt of the
  * current keys only if the UPN and name have not changed since pwdLastSet.
  */
-export function accountSalt(record: Pick<AccountRecord, 'objectClass' | 'sAMAccountName' | 'userPrincipalName' | 'pwdLastSet'>, realm: string): AccountSalt {
+export function accountSalt(
+  record: Pick<
+    AccountRecord,
+    'objectClass' | 'sAMAccountName' | 'userPrincipalName' | 'pwdLastSet'
+  >,
+  realm: string,
+): AccountSalt {
   const salt =
     record.objectClass === 'computer'
       ? adComputerSalt(realm, record.sAMAccountName)
@@ -203,8 +274,9 @@ export function accountSalt(record: Pick<AccountRecord, 'objectClass' | 'sAMAcco
 /** AD's next kvno after one password set: msDS-KeyVersionNumber + 1 (measured on Samba; Windows alike). */
 export function nextKvno(record: Pick<AccountRecord, 'msDSKeyVersionNumber' | 'dn'>): number {
   if (record.msDSKeyVersionNumber === undefined) {
-    throw new KtError('AD_REFUSED', `msDS-KeyVersionNumber of ${record.dn} is not readable`, { hint: 'the bind account needs read access to the account' });
+    throw new KtError('AD_REFUSED', `msDS-KeyVersionNumber of ${record.dn} is not readable`, {
+      hint: 'the bind account needs read access to the account',
+    });
   }
   return record.msDSKeyVersionNumber + 1;
 }
-

@@ -6,13 +6,21 @@
 import { KtError } from '../errors.js';
 import { ACCOUNT_ATTRIBUTES, accountFromEntry } from './account.js';
 import type { AccountRecord } from './account.js';
-import { AUDIT_RULES, SEVERITIES, auditAccount, auditKind, isEnabled, sharedSpnsOf } from './audit.js';
+import {
+  AUDIT_RULES,
+  SEVERITIES,
+  auditAccount,
+  auditKind,
+  isEnabled,
+  sharedSpnsOf,
+} from './audit.js';
 import type { AuditKind, Finding, FindingCode, Severity } from './audit.js';
 import { realmOfDn } from './escape.js';
 import type { DirEntry, Directory, SearchRequest } from './types.js';
 
 /** Every account that can hold an SPN: user (computers and managed accounts derive from it) and the managed classes by name. */
-export const AUDIT_FILTER = '(&(servicePrincipalName=*)(|(objectClass=user)(objectClass=msDS-GroupManagedServiceAccount)(objectClass=msDS-ManagedServiceAccount)))';
+export const AUDIT_FILTER =
+  '(&(servicePrincipalName=*)(|(objectClass=user)(objectClass=msDS-GroupManagedServiceAccount)(objectClass=msDS-ManagedServiceAccount)))';
 
 export const DEFAULT_PASSWORD_AGE_DAYS = 365;
 export const DEFAULT_AUDIT_PAGE_SIZE = 500;
@@ -55,36 +63,59 @@ export interface AuditReport {
 }
 
 /** The pages of a paged search: the directory's own when it has searchPages, else one page of everything. */
-export async function* searchPages(dir: Directory, request: SearchRequest): AsyncGenerator<DirEntry[]> {
+export async function* searchPages(
+  dir: Directory,
+  request: SearchRequest,
+): AsyncGenerator<DirEntry[]> {
   const paged = { ...request, paged: true };
   if (dir.searchPages) yield* dir.searchPages(paged);
   else yield await dir.search(paged);
 }
 
 function checkNumber(value: number, what: string, min: number): number {
-  if (!Number.isFinite(value) || value < min) throw new KtError('USAGE', `${what} must be a number of at least ${min} (got ${value})`);
+  if (!Number.isFinite(value) || value < min)
+    throw new KtError('USAGE', `${what} must be a number of at least ${min} (got ${value})`);
   return value;
 }
 
 /** The options with their defaults, checked (USAGE errors), so a front end can refuse them before connecting. */
-export function auditSettings(options: AuditOptions = {}): { maxPasswordAgeDays: number; pageSize: number } {
+export function auditSettings(options: AuditOptions = {}): {
+  maxPasswordAgeDays: number;
+  pageSize: number;
+} {
   return {
-    maxPasswordAgeDays: checkNumber(options.maxPasswordAgeDays ?? DEFAULT_PASSWORD_AGE_DAYS, 'the password age limit (days)', 0),
-    pageSize: Math.floor(checkNumber(options.pageSize ?? DEFAULT_AUDIT_PAGE_SIZE, 'the page size', 1)),
+    maxPasswordAgeDays: checkNumber(
+      options.maxPasswordAgeDays ?? DEFAULT_PASSWORD_AGE_DAYS,
+      'the password age limit (days)',
+      0,
+    ),
+    pageSize: Math.floor(
+      checkNumber(options.pageSize ?? DEFAULT_AUDIT_PAGE_SIZE, 'the page size', 1),
+    ),
   };
 }
 
 /** Counts per severity and code. Pure. */
-export function summarize(accounts: readonly AuditedAccount[]): Pick<AuditSummary, 'accounts' | 'withFindings' | Severity | 'byCode'> {
+export function summarize(
+  accounts: readonly AuditedAccount[],
+): Pick<AuditSummary, 'accounts' | 'withFindings' | Severity | 'byCode'> {
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  const byCode = Object.fromEntries(AUDIT_RULES.map((r) => [r.code, 0])) as Record<FindingCode, number>;
+  const byCode = Object.fromEntries(AUDIT_RULES.map((r) => [r.code, 0])) as Record<
+    FindingCode,
+    number
+  >;
   for (const a of accounts) {
     for (const f of a.findings) {
       bySeverity[f.severity]++;
       byCode[f.code]++;
     }
   }
-  return { accounts: accounts.length, withFindings: accounts.filter((a) => a.findings.length > 0).length, ...bySeverity, byCode };
+  return {
+    accounts: accounts.length,
+    withFindings: accounts.filter((a) => a.findings.length > 0).length,
+    ...bySeverity,
+    byCode,
+  };
 }
 
 /** The worst severity among the findings, or undefined when there are none. */
@@ -96,14 +127,27 @@ export function worstSeverity(findings: readonly Finding[]): Severity | undefine
  * Audits every enabled account with an SPN under the base DN. One paged search; accounts
  * in sAMAccountName order.
  */
-export async function auditDirectory(dir: Directory, options: AuditOptions = {}): Promise<AuditReport> {
+export async function auditDirectory(
+  dir: Directory,
+  options: AuditOptions = {},
+): Promise<AuditReport> {
   const { maxPasswordAgeDays, pageSize } = auditSettings(options);
   const fallbackRealm = realmOfDn(dir.baseDn);
   const subjects: { account: AccountRecord; kind: AuditKind }[] = [];
-  const holders: { dn: string; sAMAccountName: string; servicePrincipalName: readonly string[]; enabled: boolean }[] = [];
+  const holders: {
+    dn: string;
+    sAMAccountName: string;
+    servicePrincipalName: readonly string[];
+    enabled: boolean;
+  }[] = [];
   const unreadable: string[] = [];
   let pages = 0;
-  for await (const page of searchPages(dir, { base: dir.baseDn, filter: AUDIT_FILTER, attributes: ACCOUNT_ATTRIBUTES, pageSize })) {
+  for await (const page of searchPages(dir, {
+    base: dir.baseDn,
+    filter: AUDIT_FILTER,
+    attributes: ACCOUNT_ATTRIBUTES,
+    pageSize,
+  })) {
     pages++;
     for (const entry of page) {
       let account: AccountRecord;
@@ -115,17 +159,35 @@ export async function auditDirectory(dir: Directory, options: AuditOptions = {})
         continue;
       }
       const enabled = isEnabled(account);
-      holders.push({ dn: account.dn, sAMAccountName: account.sAMAccountName, servicePrincipalName: account.servicePrincipalName, enabled });
-      if (enabled) subjects.push({ account, kind: auditKind(account, entry.attributes['objectclass'] ?? []) });
+      holders.push({
+        dn: account.dn,
+        sAMAccountName: account.sAMAccountName,
+        servicePrincipalName: account.servicePrincipalName,
+        enabled,
+      });
+      if (enabled)
+        subjects.push({ account, kind: auditKind(account, entry.attributes['objectclass'] ?? []) });
     }
   }
-  const ctx = { now: options.now ?? new Date(), maxPasswordAgeDays, sharedSpns: sharedSpnsOf(holders) };
+  const ctx = {
+    now: options.now ?? new Date(),
+    maxPasswordAgeDays,
+    sharedSpns: sharedSpnsOf(holders),
+  };
   const accounts = subjects
     .map((s) => ({ account: s.account, kind: s.kind, findings: auditAccount(s, ctx) }))
-    .sort((a, b) => a.account.sAMAccountName.toLowerCase().localeCompare(b.account.sAMAccountName.toLowerCase()));
+    .sort((a, b) =>
+      a.account.sAMAccountName.toLowerCase().localeCompare(b.account.sAMAccountName.toLowerCase()),
+    );
   return {
     baseDn: dir.baseDn,
     accounts,
-    summary: { ...summarize(accounts), maxPasswordAgeDays, disabled: holders.length - subjects.length, unreadable, pages },
+    summary: {
+      ...summarize(accounts),
+      maxPasswordAgeDays,
+      disabled: holders.length - subjects.length,
+      unreadable,
+      pages,
+    },
   };
 }

@@ -38,7 +38,11 @@ export type Remedy =
   /** Write msDS-SupportedEncryptionTypes = value. */
   | { readonly action: 'set-enctypes'; readonly account: string; readonly value: number }
   /** Turn off a flag of ACCOUNT_FLAGS (flags.ts), by its name there. */
-  | { readonly action: 'clear-flag'; readonly account: string; readonly flag: 'des-only' | 'no-preauth' | 'delegation' }
+  | {
+      readonly action: 'clear-flag';
+      readonly account: string;
+      readonly flag: 'des-only' | 'no-preauth' | 'delegation';
+    }
   /** A new password and new keys in the account's keytab. */
   | { readonly action: 'rotate'; readonly account: string }
   /** Find who holds the SPN and keep it on one account only. */
@@ -83,7 +87,10 @@ export interface AuditRule {
   readonly summary: string;
   /** The fact the rule rests on. */
   readonly fact: string;
-  readonly check: (subject: AuditSubject, ctx: AuditContext) => readonly { readonly message: string; readonly remedy: Remedy }[];
+  readonly check: (
+    subject: AuditSubject,
+    ctx: AuditContext,
+  ) => readonly { readonly message: string; readonly remedy: Remedy }[];
 }
 
 // The bits, from the tables of flags.ts.
@@ -125,23 +132,43 @@ interface RuleRow {
   readonly summary: string;
   readonly fact: string;
   readonly enctypes?: { readonly when: (value: number) => boolean; readonly says: string };
-  readonly flag?: { readonly bit: number; readonly clear: ClearableFlag; readonly says: string; readonly exempt?: AuditKind };
+  readonly flag?: {
+    readonly bit: number;
+    readonly clear: ClearableFlag;
+    readonly says: string;
+    readonly exempt?: AuditKind;
+  };
   readonly check?: AuditRule['check'];
 }
 
 function enctypeFindings(row: RuleRow, s: AuditSubject): Found[] {
   const v = s.account.msDSSupportedEncryptionTypes;
   if (row.enctypes === undefined || v === undefined || !row.enctypes.when(v)) return [];
-  return [{ message: `msDS-SupportedEncryptionTypes is ${enctypesText(v)}: ${row.enctypes.says}`, remedy: setEnctypes(s) }];
+  return [
+    {
+      message: `msDS-SupportedEncryptionTypes is ${enctypesText(v)}: ${row.enctypes.says}`,
+      remedy: setEnctypes(s),
+    },
+  ];
 }
 
 function flagFindings(row: RuleRow, s: AuditSubject): Found[] {
   const f = row.flag;
-  if (f === undefined || s.kind === f.exempt || !has(s.account.userAccountControl, f.bit)) return [];
-  return [{ message: f.says, remedy: { action: 'clear-flag', account: s.account.sAMAccountName, flag: f.clear } }];
+  if (f === undefined || s.kind === f.exempt || !has(s.account.userAccountControl, f.bit))
+    return [];
+  return [
+    {
+      message: f.says,
+      remedy: { action: 'clear-flag', account: s.account.sAMAccountName, flag: f.clear },
+    },
+  ];
 }
 
-const setEnctypes = (s: AuditSubject): Remedy => ({ action: 'set-enctypes', account: s.account.sAMAccountName, value: aesOnlyValue(s.account.msDSSupportedEncryptionTypes) });
+const setEnctypes = (s: AuditSubject): Remedy => ({
+  action: 'set-enctypes',
+  account: s.account.sAMAccountName,
+  value: aesOnlyValue(s.account.msDSSupportedEncryptionTypes),
+});
 
 const RULE_ROWS: readonly RuleRow[] = [
   {
@@ -149,14 +176,20 @@ const RULE_ROWS: readonly RuleRow[] = [
     severity: 'error',
     summary: 'msDS-SupportedEncryptionTypes allows RC4 but no AES: tickets can only be RC4',
     fact: 'an explicit msDS-SupportedEncryptionTypes decides the ticket enctype; explicit RC4 still works, but DCs log KDCSVC events 201-209 and the account stays Kerberoastable',
-    enctypes: { when: (v) => has(v, RC4_BIT) && !has(v, AES_BITS), says: 'the DC issues RC4 tickets only (Kerberoastable; DCs log KDCSVC events 201-209)' },
+    enctypes: {
+      when: (v) => has(v, RC4_BIT) && !has(v, AES_BITS),
+      says: 'the DC issues RC4 tickets only (Kerberoastable; DCs log KDCSVC events 201-209)',
+    },
   },
   {
     code: 'DES_ENABLED',
     severity: 'error',
     summary: 'DES bits in msDS-SupportedEncryptionTypes, or USE_DES_KEY_ONLY in userAccountControl',
     fact: 'DES (bits 0x1 DES-CBC-CRC, 0x2 DES-CBC-MD5; userAccountControl USE_DES_KEY_ONLY 0x200000) is broken and removed from Windows Server 2025',
-    enctypes: { when: (v) => has(v, DES_BITS), says: 'DES is broken, and Windows Server 2025 DCs no longer issue it' },
+    enctypes: {
+      when: (v) => has(v, DES_BITS),
+      says: 'DES is broken, and Windows Server 2025 DCs no longer issue it',
+    },
     flag: {
       bit: UAC.USE_DES_KEY_ONLY,
       clear: 'des-only',
@@ -194,19 +227,32 @@ const RULE_ROWS: readonly RuleRow[] = [
     check: (s, ctx) =>
       (ctx.sharedSpns.get(s.account.dn.toLowerCase()) ?? []).map((shared) => ({
         message: `${shared.spn} is also registered on ${shared.others.map((o) => `${o.sAMAccountName}${o.enabled ? '' : ' (disabled)'}`).join(', ')}: the KDC cannot tell which key to use; keep it on one account`,
-        remedy: { action: 'resolve-duplicate-spn', account: s.account.sAMAccountName, spn: shared.spn },
+        remedy: {
+          action: 'resolve-duplicate-spn',
+          account: s.account.sAMAccountName,
+          spn: shared.spn,
+        },
       })),
   },
   {
     code: 'ENCTYPES_UNSET',
     severity: 'warning',
-    summary: 'no enctype in msDS-SupportedEncryptionTypes: tickets follow the DC default (AES-only since 2026, RC4 before)',
+    summary:
+      'no enctype in msDS-SupportedEncryptionTypes: tickets follow the DC default (AES-only since 2026, RC4 before)',
     fact: 'CVE-2026-20833 / KB5073381: for an account without msDS-SupportedEncryptionTypes, DCs with the April 2026 update issue AES-SHA1 tickets only (DefaultDomainSupportedEncTypes 0x18), older DCs RC4; the DC registry value DefaultDomainSupportedEncTypes and KDCSVC events 201-209 tell which',
     check: (s) => {
       const v = s.account.msDSSupportedEncryptionTypes;
       if (v !== undefined && has(v, ENCTYPE_MASK)) return [];
-      const what = v === undefined ? 'msDS-SupportedEncryptionTypes is not set' : `msDS-SupportedEncryptionTypes ${enctypesText(v)} names no enctype`;
-      return [{ message: `${what}: tickets follow the DC default, AES only on DCs with the April 2026 update (KB5073381), RC4 on older DCs; its keytabs must hold AES keys`, remedy: setEnctypes(s) }];
+      const what =
+        v === undefined
+          ? 'msDS-SupportedEncryptionTypes is not set'
+          : `msDS-SupportedEncryptionTypes ${enctypesText(v)} names no enctype`;
+      return [
+        {
+          message: `${what}: tickets follow the DC default, AES only on DCs with the April 2026 update (KB5073381), RC4 on older DCs; its keytabs must hold AES keys`,
+          remedy: setEnctypes(s),
+        },
+      ];
     },
   },
   {
@@ -218,11 +264,23 @@ const RULE_ROWS: readonly RuleRow[] = [
       if (s.kind !== 'user' && s.kind !== 'computer') return [];
       const remedy: Remedy = { action: 'rotate', account: s.account.sAMAccountName };
       const set = s.account.pwdLastSet;
-      if (set === undefined) return [{ message: 'pwdLastSet is 0: the password was never set, or must be changed at the next logon', remedy }];
+      if (set === undefined)
+        return [
+          {
+            message:
+              'pwdLastSet is 0: the password was never set, or must be changed at the next logon',
+            remedy,
+          },
+        ];
       const ageMs = ctx.now.getTime() - set.getTime();
       if (ageMs <= ctx.maxPasswordAgeDays * MS_PER_DAY) return [];
       const days = Math.floor(ageMs / MS_PER_DAY);
-      return [{ message: `password last set ${set.toISOString().slice(0, 10)}, ${days} day${days === 1 ? '' : 's'} ago (limit ${ctx.maxPasswordAgeDays})`, remedy }];
+      return [
+        {
+          message: `password last set ${set.toISOString().slice(0, 10)}, ${days} day${days === 1 ? '' : 's'} ago (limit ${ctx.maxPasswordAgeDays})`,
+          remedy,
+        },
+      ];
     },
   },
   {
@@ -230,7 +288,10 @@ const RULE_ROWS: readonly RuleRow[] = [
     severity: 'info',
     summary: 'msDS-SupportedEncryptionTypes allows RC4 next to AES',
     fact: 'explicit RC4 still works: a client may ask for an RC4 ticket, which keeps the account Kerberoastable',
-    enctypes: { when: (v) => has(v, RC4_BIT) && has(v, AES_BITS), says: 'RC4 tickets can still be asked for (Kerberoastable)' },
+    enctypes: {
+      when: (v) => has(v, RC4_BIT) && has(v, AES_BITS),
+      says: 'RC4 tickets can still be asked for (Kerberoastable)',
+    },
   },
 ];
 
@@ -241,7 +302,11 @@ export const AUDIT_RULES: readonly AuditRule[] = Object.freeze(
     severity: row.severity,
     summary: row.summary,
     fact: row.fact,
-    check: (s, ctx) => [...enctypeFindings(row, s), ...flagFindings(row, s), ...(row.check ? row.check(s, ctx) : [])],
+    check: (s, ctx) => [
+      ...enctypeFindings(row, s),
+      ...flagFindings(row, s),
+      ...(row.check ? row.check(s, ctx) : []),
+    ],
   })),
 );
 
@@ -251,7 +316,10 @@ export function auditRule(code: FindingCode): AuditRule {
 }
 
 /** user, computer, dc, gmsa or msa, from objectClass and userAccountControl. */
-export function auditKind(account: Pick<AccountRecord, 'objectClass' | 'userAccountControl'>, objectClasses: readonly string[] = []): AuditKind {
+export function auditKind(
+  account: Pick<AccountRecord, 'objectClass' | 'userAccountControl'>,
+  objectClasses: readonly string[] = [],
+): AuditKind {
   const classes = objectClasses.map((c) => c.toLowerCase());
   if (classes.includes('msds-groupmanagedserviceaccount')) return 'gmsa';
   if (classes.includes('msds-managedserviceaccount')) return 'msa';
@@ -265,12 +333,20 @@ export function isEnabled(account: Pick<AccountRecord, 'userAccountControl'>): b
 }
 
 /** Who shares which SPN with whom (exact duplicates, case-insensitive), by lower-case DN. */
-export function sharedSpnsOf(holders: readonly (SpnHolder & { readonly enabled: boolean })[]): Map<string, SharedSpn[]> {
+export function sharedSpnsOf(
+  holders: readonly (SpnHolder & { readonly enabled: boolean })[],
+): Map<string, SharedSpn[]> {
   const enabled = new Map(holders.map((h) => [h.dn.toLowerCase(), h.enabled]));
   const out = new Map<string, SharedSpn[]>();
   for (const dup of groupDuplicateSpns(holders)) {
     for (const owner of dup.owners) {
-      const others = dup.owners.filter((o) => o !== owner).map((o) => ({ dn: o.dn, sAMAccountName: o.sAMAccountName, enabled: enabled.get(o.dn.toLowerCase()) ?? true }));
+      const others = dup.owners
+        .filter((o) => o !== owner)
+        .map((o) => ({
+          dn: o.dn,
+          sAMAccountName: o.sAMAccountName,
+          enabled: enabled.get(o.dn.toLowerCase()) ?? true,
+        }));
       const key = owner.dn.toLowerCase();
       out.set(key, [...(out.get(key) ?? []), { spn: owner.spn, others }]);
     }
@@ -280,6 +356,13 @@ export function sharedSpnsOf(holders: readonly (SpnHolder & { readonly enabled: 
 
 /** The findings of one account, worst first (rule order within a severity). */
 export function auditAccount(subject: AuditSubject, ctx: AuditContext): Finding[] {
-  const findings = AUDIT_RULES.flatMap((rule) => rule.check(subject, ctx).map((f) => ({ code: rule.code, severity: rule.severity, message: f.message, remedy: f.remedy })));
+  const findings = AUDIT_RULES.flatMap((rule) =>
+    rule.check(subject, ctx).map((f) => ({
+      code: rule.code,
+      severity: rule.severity,
+      message: f.message,
+      remedy: f.remedy,
+    })),
+  );
   return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }

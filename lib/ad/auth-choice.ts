@@ -41,7 +41,12 @@ export interface AuthChoice {
 }
 
 /** A choice whose reason names an option: the words in keytab's spelling, and as data. */
-const named = (requested: AuthMode, method: AuthChoice['method'], r: Remedy): AuthChoice => ({ requested, method, reason: renderRemedy(r, KEYTAB_SPELLING), reasonRemedy: r });
+const named = (requested: AuthMode, method: AuthChoice['method'], r: Remedy): AuthChoice => ({
+  requested,
+  method,
+  reason: renderRemedy(r, KEYTAB_SPELLING),
+  reasonRemedy: r,
+});
 
 export interface AuthInputs {
   readonly mode: AuthMode;
@@ -59,47 +64,86 @@ export function parseAuthMode(text: string | undefined): AuthMode {
   throw new KtError('USAGE', remedy`${option('auth', text)}: give kerberos, simple or auto`);
 }
 
-const KERBEROS_OVER_LDAP = 'Kerberos runs over ldap:// (port 389) and seals the connection itself: no TLS, no certificate';
+const KERBEROS_OVER_LDAP =
+  'Kerberos runs over ldap:// (port 389) and seals the connection itself: no TLS, no certificate';
 
 /** Decides the bind; refuses the combinations that cannot work, saying what to give instead. */
 export function chooseAuth(i: AuthInputs): AuthChoice {
   const tls = i.scheme === 'ldaps' || i.startTls;
-  const where = i.startTls ? remedy`ldap://${i.host} with ${option('startTls')}` : remedy`${i.scheme}://${i.host}`;
+  const where = i.startTls
+    ? remedy`ldap://${i.host} with ${option('startTls')}`
+    : remedy`${i.scheme}://${i.host}`;
   if (i.mode === 'simple') {
-    if (i.adminKeytab !== undefined) throw new KtError('USAGE', remedy`${option('adminKeytab')} binds with Kerberos, not with ${option('auth', 'simple')}`, { remedy: remedy`drop ${option('auth', 'simple')} and give an ldap:// URL, or drop ${option('adminKeytab')}` });
+    if (i.adminKeytab !== undefined)
+      throw new KtError(
+        'USAGE',
+        remedy`${option('adminKeytab')} binds with Kerberos, not with ${option('auth', 'simple')}`,
+        {
+          remedy: remedy`drop ${option('auth', 'simple')} and give an ldap:// URL, or drop ${option('adminKeytab')}`,
+        },
+      );
     if (i.bindDn === undefined) {
-      throw new KtError('AD_CONFIG', remedy`${option('auth', 'simple')} needs a bind account`, { remedy: remedy`give ${option('bindDn', 'admin@example.com')} (a UPN or a DN), or set KEYTAB_BIND_DN; or bind with Kerberos: kinit admin@REALM, then ${option('ldapUrl', `ldap://${i.host}`)}` });
+      throw new KtError('AD_CONFIG', remedy`${option('auth', 'simple')} needs a bind account`, {
+        remedy: remedy`give ${option('bindDn', 'admin@example.com')} (a UPN or a DN), or set KEYTAB_BIND_DN; or bind with Kerberos: kinit admin@REALM, then ${option('ldapUrl', `ldap://${i.host}`)}`,
+      });
     }
-    return named('simple', 'simple', remedy`${option('auth', 'simple')}: a simple bind as ${i.bindDn}`);
+    return named(
+      'simple',
+      'simple',
+      remedy`${option('auth', 'simple')}: a simple bind as ${i.bindDn}`,
+    );
   }
   if (tls) {
     if (i.mode === 'kerberos' || i.adminKeytab !== undefined) {
-      const what = i.mode === 'kerberos' ? remedy`${option('auth', 'kerberos')}` : remedy`${option('adminKeytab')} (a Kerberos credential)`;
-      throw new KtError('AD_CONFIG', remedy`${what} cannot be used with ${where}: ${KERBEROS_OVER_LDAP}`, {
-        remedy: remedy`give ${option('ldapUrl', `ldap://${i.host}`)} (port 389, no ${option('startTls')}), or a simple bind: ${option('auth', 'simple')} ${option('bindDn', 'admin@example.com')}`,
-      });
+      const what =
+        i.mode === 'kerberos'
+          ? remedy`${option('auth', 'kerberos')}`
+          : remedy`${option('adminKeytab')} (a Kerberos credential)`;
+      throw new KtError(
+        'AD_CONFIG',
+        remedy`${what} cannot be used with ${where}: ${KERBEROS_OVER_LDAP}`,
+        {
+          remedy: remedy`give ${option('ldapUrl', `ldap://${i.host}`)} (port 389, no ${option('startTls')}), or a simple bind: ${option('auth', 'simple')} ${option('bindDn', 'admin@example.com')}`,
+        },
+      );
     }
     if (i.bindDn === undefined) {
-      throw new KtError('AD_CONFIG', remedy`no bind account for ${where}: over TLS keytab binds with a bind DN and password, and ${KERBEROS_OVER_LDAP}`, {
-        remedy: remedy`to use your Kerberos ticket (kinit admin@REALM), give ${option('ldapUrl', `ldap://${i.host}`)}; for a simple bind, give ${option('bindDn', 'admin@example.com')} (or KEYTAB_BIND_DN)`,
-      });
+      throw new KtError(
+        'AD_CONFIG',
+        remedy`no bind account for ${where}: over TLS keytab binds with a bind DN and password, and ${KERBEROS_OVER_LDAP}`,
+        {
+          remedy: remedy`to use your Kerberos ticket (kinit admin@REALM), give ${option('ldapUrl', `ldap://${i.host}`)}; for a simple bind, give ${option('bindDn', 'admin@example.com')} (or KEYTAB_BIND_DN)`,
+        },
+      );
     }
     const r = remedy`${where} with a bind DN: a simple bind as ${i.bindDn} over TLS`;
-    return r.parts.length === 1 ? { requested: 'auto', method: 'simple', reason: renderRemedy(r, KEYTAB_SPELLING) } : named('auto', 'simple', r);
+    return r.parts.length === 1
+      ? { requested: 'auto', method: 'simple', reason: renderRemedy(r, KEYTAB_SPELLING) }
+      : named('auto', 'simple', r);
   }
-  if (i.mode === 'kerberos') return named('kerberos', 'kerberos', remedy`${option('auth', 'kerberos')}`);
-  return { requested: i.mode, method: 'kerberos', reason: `ldap://${i.host} without TLS: Kerberos (SASL GSSAPI, sealed), the default there` };
+  if (i.mode === 'kerberos')
+    return named('kerberos', 'kerberos', remedy`${option('auth', 'kerberos')}`);
+  return {
+    requested: i.mode,
+    method: 'kerberos',
+    reason: `ldap://${i.host} without TLS: Kerberos (SASL GSSAPI, sealed), the default there`,
+  };
 }
 
 /** A principal from a UPN or principal name: the realm in upper case (admin@example.com -> admin@EXAMPLE.COM). */
 export function kerberosPrincipal(name: string): string {
   if (looksLikeDn(name)) {
-    throw new KtError('AD_CONFIG', `${name} is a DN: a Kerberos bind needs the account as a principal or UPN`, {
-      remedy: remedy`give ${option('bindDn', 'admin@EXAMPLE.COM')}; or, for a simple bind with the DN, use ldaps:// (or ${option('startTls')})`,
-    });
+    throw new KtError(
+      'AD_CONFIG',
+      `${name} is a DN: a Kerberos bind needs the account as a principal or UPN`,
+      {
+        remedy: remedy`give ${option('bindDn', 'admin@EXAMPLE.COM')}; or, for a simple bind with the DN, use ldaps:// (or ${option('startTls')})`,
+      },
+    );
   }
   const at = name.lastIndexOf('@');
-  if (at <= 0) throw new KtError('AD_CONFIG', `${name}: give the account with its realm, admin@EXAMPLE.COM`);
+  if (at <= 0)
+    throw new KtError('AD_CONFIG', `${name}: give the account with its realm, admin@EXAMPLE.COM`);
   return `${name.slice(0, at)}@${name.slice(at + 1).toUpperCase()}`;
 }
 
@@ -109,15 +153,29 @@ export function kerberosPrincipal(name: string): string {
  * environment or the prompt), else the admin's ticket cache (KRB5CCNAME or krb5.conf's
  * default), the usual way after `kinit admin@REALM`.
  */
-export async function kerberosCredentials(i: Pick<AuthInputs, 'bindDn' | 'adminKeytab' | 'adminPrincipal'>, password: (principal: string) => Promise<string>): Promise<KerberosAuth> {
+export async function kerberosCredentials(
+  i: Pick<AuthInputs, 'bindDn' | 'adminKeytab' | 'adminPrincipal'>,
+  password: (principal: string) => Promise<string>,
+): Promise<KerberosAuth> {
   if (i.adminKeytab !== undefined) {
     const principal = i.adminPrincipal ?? i.bindDn;
     if (principal === undefined) {
-      throw new KtError('AD_CONFIG', remedy`${option('adminKeytab', i.adminKeytab)} needs the principal to use from it`, { remedy: remedy`give ${option('adminPrincipal', 'admin@EXAMPLE.COM')} (or set KEYTAB_ADMIN_PRINCIPAL)` });
+      throw new KtError(
+        'AD_CONFIG',
+        remedy`${option('adminKeytab', i.adminKeytab)} needs the principal to use from it`,
+        {
+          remedy: remedy`give ${option('adminPrincipal', 'admin@EXAMPLE.COM')} (or set KEYTAB_ADMIN_PRINCIPAL)`,
+        },
+      );
     }
     return { source: 'keytab', principal: kerberosPrincipal(principal), keytab: i.adminKeytab };
   }
-  if (i.adminPrincipal !== undefined) throw new KtError('USAGE', remedy`${option('adminPrincipal')} goes with ${option('adminKeytab')}`, { remedy: remedy`for a password, give the account with ${option('bindDn')}` });
+  if (i.adminPrincipal !== undefined)
+    throw new KtError(
+      'USAGE',
+      remedy`${option('adminPrincipal')} goes with ${option('adminKeytab')}`,
+      { remedy: remedy`for a password, give the account with ${option('bindDn')}` },
+    );
   if (i.bindDn !== undefined) {
     const principal = kerberosPrincipal(i.bindDn);
     return { source: 'password', principal, password: await password(principal) };

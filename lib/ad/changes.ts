@@ -32,10 +32,14 @@ export function carriesSecret(change: DirectoryChange): boolean {
  */
 export function assertSafeToSend(change: DirectoryChange, encrypted: boolean, url: string): void {
   if (encrypted || !carriesSecret(change)) return;
-  throw new KtError('AD_INSECURE_PASSWORD_WRITE', `refusing to send a password to ${url} over an unencrypted connection (nothing was sent)`, {
-    details: { url, dn: change.dn },
-    remedy: remedy`use ldaps://HOST (port 636) or add ${option('startTls')} to an ldap:// URL`,
-  });
+  throw new KtError(
+    'AD_INSECURE_PASSWORD_WRITE',
+    `refusing to send a password to ${url} over an unencrypted connection (nothing was sent)`,
+    {
+      details: { url, dn: change.dn },
+      remedy: remedy`use ldaps://HOST (port 636) or add ${option('startTls')} to an ldap:// URL`,
+    },
+  );
 }
 
 function showValue(value: AttrValue, secret: boolean): string {
@@ -50,7 +54,10 @@ export function describeChange(change: DirectoryChange): string[] {
   for (const p of parts(change)) {
     const secret = p.secret === true || isSecretAttribute(p.attribute);
     const op = 'operation' in p ? p.operation : 'add';
-    if (p.values.length === 0) lines.push(`  ${op} ${p.attribute}${op === 'delete' || op === 'replace' ? ' (all values)' : ''}`);
+    if (p.values.length === 0)
+      lines.push(
+        `  ${op} ${p.attribute}${op === 'delete' || op === 'replace' ? ' (all values)' : ''}`,
+      );
     for (const v of p.values) lines.push(`  ${op} ${p.attribute}: ${showValue(v, secret)}`);
   }
   return lines;
@@ -63,7 +70,11 @@ export function describeChanges(changes: readonly DirectoryChange[]): string[] {
 export interface JsonChange {
   readonly kind: 'add' | 'modify';
   readonly dn: string;
-  readonly changes: readonly { readonly operation: string; readonly attribute: string; readonly values: readonly string[] }[];
+  readonly changes: readonly {
+    readonly operation: string;
+    readonly attribute: string;
+    readonly values: readonly string[];
+  }[];
 }
 
 /** The changes as plain data for `--json`, passwords redacted. */
@@ -73,13 +84,21 @@ export function changesToJson(changes: readonly DirectoryChange[]): JsonChange[]
     dn: c.dn,
     changes: parts(c).map((p) => {
       const secret = p.secret === true || isSecretAttribute(p.attribute);
-      return { operation: 'operation' in p ? p.operation : 'add', attribute: p.attribute, values: p.values.map((v) => showValue(v, secret)) };
+      return {
+        operation: 'operation' in p ? p.operation : 'add',
+        attribute: p.attribute,
+        values: p.values.map((v) => showValue(v, secret)),
+      };
     }),
   }));
 }
 
 /** Sends the changes in order (none with dryRun); true when something was sent. */
-export async function applyChanges(dir: Directory, changes: readonly DirectoryChange[], options: { dryRun?: boolean } = {}): Promise<boolean> {
+export async function applyChanges(
+  dir: Directory,
+  changes: readonly DirectoryChange[],
+  options: { dryRun?: boolean } = {},
+): Promise<boolean> {
   if (options.dryRun || changes.length === 0) return false;
   for (const change of changes) await dir.apply(change);
   return true;

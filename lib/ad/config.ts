@@ -78,7 +78,8 @@ export interface ConfigSources {
 }
 
 /** A warning that names options, in the front end's spelling. */
-const warnOf = (sources: ConfigSources, r: Remedy): void => sources.warn(renderRemedy(r, sources.spelling ?? KEYTAB_SPELLING));
+const warnOf = (sources: ConfigSources, r: Remedy): void =>
+  sources.warn(renderRemedy(r, sources.spelling ?? KEYTAB_SPELLING));
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -114,38 +115,69 @@ export function parseLdapUrl(text: string): ParsedLdapUrl {
   try {
     u = new URL(withScheme);
   } catch {
-    throw new KtError('AD_CONFIG', `"${text}" is not an LDAP URL`, { remedy: remedy`write it as ldaps://dc1.example.com (or ldap://dc1.example.com with ${option('startTls')})` });
+    throw new KtError('AD_CONFIG', `"${text}" is not an LDAP URL`, {
+      remedy: remedy`write it as ldaps://dc1.example.com (or ldap://dc1.example.com with ${option('startTls')})`,
+    });
   }
   const scheme = u.protocol.replace(/:$/, '').toLowerCase();
   if (scheme !== 'ldap' && scheme !== 'ldaps') {
-    throw new KtError('AD_CONFIG', `"${text}": the scheme must be ldaps:// or ldap://`, { hint: 'ldapi:// and other schemes are not supported' });
+    throw new KtError('AD_CONFIG', `"${text}": the scheme must be ldaps:// or ldap://`, {
+      hint: 'ldapi:// and other schemes are not supported',
+    });
   }
-  if ((u.pathname !== '' && u.pathname !== '/') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') {
-    throw new KtError('AD_CONFIG', `"${text}": give only scheme, host and port in the URL`, { remedy: remedy`the search base goes in ${option('baseDn')} (KEYTAB_BASE_DN)` });
+  if (
+    (u.pathname !== '' && u.pathname !== '/') ||
+    u.search !== '' ||
+    u.hash !== '' ||
+    u.username !== '' ||
+    u.password !== ''
+  ) {
+    throw new KtError('AD_CONFIG', `"${text}": give only scheme, host and port in the URL`, {
+      remedy: remedy`the search base goes in ${option('baseDn')} (KEYTAB_BASE_DN)`,
+    });
   }
   if (u.hostname === '') throw new KtError('AD_CONFIG', `"${text}" has no host`);
   const port = u.port === '' ? (scheme === 'ldaps' ? 636 : 389) : Number(u.port);
-  return { scheme, host: u.hostname.replace(/^\[|\]$/g, ''), port, url: `${scheme}://${u.hostname}:${port}` };
+  return {
+    scheme,
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    url: `${scheme}://${u.hostname}:${port}`,
+  };
 }
 
 /** True when passwords may be sent: LDAPS, ldap:// upgraded with StartTLS, or sealed with Kerberos. */
-export function isEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 'startTls' | 'kerberos'>): boolean {
-  return parseLdapUrl(config.url).scheme === 'ldaps' || config.startTls || config.kerberos !== undefined;
+export function isEncryptedTransport(
+  config: Pick<DirectoryConfig, 'url' | 'startTls' | 'kerberos'>,
+): boolean {
+  return (
+    parseLdapUrl(config.url).scheme === 'ldaps' || config.startTls || config.kerberos !== undefined
+  );
 }
 
 /**
  * For commands that will send a password: refuses, before any connection is made, a
  * configuration that would send it in clear text.
  */
-export function requireEncryptedTransport(config: Pick<DirectoryConfig, 'url' | 'startTls' | 'kerberos'>): void {
+export function requireEncryptedTransport(
+  config: Pick<DirectoryConfig, 'url' | 'startTls' | 'kerberos'>,
+): void {
   if (isEncryptedTransport(config)) return;
-  throw new KtError('AD_INSECURE_PASSWORD_WRITE', `refusing to send a password to ${config.url} over an unencrypted connection (nothing was sent)`, {
-    details: { url: config.url },
-    remedy: remedy`bind with Kerberos (kinit admin@REALM, then ldap://HOST without ${option('auth', 'simple')}), or use ldaps://HOST (port 636) or ${option('startTls')}`,
-  });
+  throw new KtError(
+    'AD_INSECURE_PASSWORD_WRITE',
+    `refusing to send a password to ${config.url} over an unencrypted connection (nothing was sent)`,
+    {
+      details: { url: config.url },
+      remedy: remedy`bind with Kerberos (kinit admin@REALM, then ldap://HOST without ${option('auth', 'simple')}), or use ldaps://HOST (port 636) or ${option('startTls')}`,
+    },
+  );
 }
 
-function pick(option: string | undefined, env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+function pick(
+  option: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
   if (option !== undefined && option !== '') return option;
   const v = env[name];
   return v === undefined || v === '' ? undefined : v;
@@ -156,16 +188,27 @@ function chompLine(text: string): string {
   return text.replace(/\r?\n$/, '');
 }
 
-async function bindPassword(options: DirectoryOptions, sources: ConfigSources, bindDn: string): Promise<string> {
+async function bindPassword(
+  options: DirectoryOptions,
+  sources: ConfigSources,
+  bindDn: string,
+): Promise<string> {
   const { env } = sources;
   if (options.bindPassword !== undefined && options.bindPasswordFile !== undefined) {
-    throw new KtError('USAGE', remedy`give the bind password one way: ${option('bindPasswordFile')} or ${option('bindPassword')}`);
+    throw new KtError(
+      'USAGE',
+      remedy`give the bind password one way: ${option('bindPasswordFile')} or ${option('bindPassword')}`,
+    );
   }
   if (options.bindPassword !== undefined) {
-    warnOf(sources, remedy`a bind password on the command line is visible to other users (ps) and kept in shell history; prefer ${option('bindPasswordFile')} or KEYTAB_BIND_PASSWORD_FILE`);
+    warnOf(
+      sources,
+      remedy`a bind password on the command line is visible to other users (ps) and kept in shell history; prefer ${option('bindPasswordFile')} or KEYTAB_BIND_PASSWORD_FILE`,
+    );
     return options.bindPassword;
   }
-  if (options.bindPasswordFile !== undefined) return chompLine(await sources.readSecretFile(options.bindPasswordFile));
+  if (options.bindPasswordFile !== undefined)
+    return chompLine(await sources.readSecretFile(options.bindPasswordFile));
   const fromEnv = env[DIRECTORY_ENV.bindPassword];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const file = env[DIRECTORY_ENV.bindPasswordFile];
@@ -177,43 +220,81 @@ async function bindPassword(options: DirectoryOptions, sources: ConfigSources, b
 }
 
 /** Resolves the configuration; warns about clear-text LDAP and disabled verification. */
-export async function resolveDirectoryConfig(options: DirectoryOptions, sources: ConfigSources): Promise<DirectoryConfig> {
+export async function resolveDirectoryConfig(
+  options: DirectoryOptions,
+  sources: ConfigSources,
+): Promise<DirectoryConfig> {
   const { env } = sources;
   const urlText = pick(options.ldapUrl, env, DIRECTORY_ENV.url);
   if (urlText === undefined) {
-    throw new KtError('AD_CONFIG', 'no directory given', { remedy: remedy`after kinit admin@REALM, give ${option('ldapUrl', 'ldap://DC')} (Kerberos); or ldaps://DC with ${option('bindDn')} and ${option('caFile')} (or set ${DIRECTORY_ENV.url}, ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile})` });
+    throw new KtError('AD_CONFIG', 'no directory given', {
+      remedy: remedy`after kinit admin@REALM, give ${option('ldapUrl', 'ldap://DC')} (Kerberos); or ldaps://DC with ${option('bindDn')} and ${option('caFile')} (or set ${DIRECTORY_ENV.url}, ${DIRECTORY_ENV.bindDn}, ${DIRECTORY_ENV.caFile})`,
+    });
   }
   const parsed = parseLdapUrl(urlText);
   const startTls = options.startTls === true;
   if (startTls && parsed.scheme === 'ldaps') {
-    throw new KtError('AD_CONFIG', remedy`${option('startTls')} is for ldap:// URLs; ${urlText} is already TLS`, { remedy: remedy`drop ${option('startTls')}, or use ldap://HOST:389 ${option('startTls')}` });
+    throw new KtError(
+      'AD_CONFIG',
+      remedy`${option('startTls')} is for ldap:// URLs; ${urlText} is already TLS`,
+      { remedy: remedy`drop ${option('startTls')}, or use ldap://HOST:389 ${option('startTls')}` },
+    );
   }
   const bindDn = pick(options.bindDn, env, DIRECTORY_ENV.bindDn);
   const adminKeytab = pick(options.adminKeytab, env, DIRECTORY_ENV.adminKeytab);
   const adminPrincipal = pick(options.adminPrincipal, env, DIRECTORY_ENV.adminPrincipal);
   const tls = parsed.scheme === 'ldaps' || startTls;
-  const inputs = { mode: parseAuthMode(pick(options.auth, env, DIRECTORY_ENV.auth)), scheme: parsed.scheme, host: parsed.host, startTls, bindDn, adminKeytab, adminPrincipal };
+  const inputs = {
+    mode: parseAuthMode(pick(options.auth, env, DIRECTORY_ENV.auth)),
+    scheme: parsed.scheme,
+    host: parsed.host,
+    startTls,
+    bindDn,
+    adminKeytab,
+    adminPrincipal,
+  };
   const auth = chooseAuth(inputs);
   const kerberosWanted = auth.method === 'kerberos';
   const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new KtError('USAGE', remedy`${option('timeout', String(options.timeout))}: give a number of seconds above 0`);
+    throw new KtError(
+      'USAGE',
+      remedy`${option('timeout', String(options.timeout))}: give a number of seconds above 0`,
+    );
   }
   const caFile = pick(options.caFile, env, DIRECTORY_ENV.caFile);
   const insecureTls = options.insecureTls === true;
   if (!tls && !kerberosWanted) {
-    warnOf(sources, remedy`${parsed.url} without ${option('startTls')} is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use Kerberos (drop ${option('auth', 'simple')}), ldaps:// or ${option('startTls')}`);
+    warnOf(
+      sources,
+      remedy`${parsed.url} without ${option('startTls')} is not encrypted: the bind password and every answer cross the network in clear text, and password changes are refused; use Kerberos (drop ${option('auth', 'simple')}), ldaps:// or ${option('startTls')}`,
+    );
     if (insecureTls) warnOf(sources, remedy`${option('insecureTls')} has no effect without TLS`);
   } else if (insecureTls && tls) {
-    warnOf(sources, remedy`TLS certificate verification is OFF (${option('insecureTls')}): anyone on the network path can pose as ${parsed.host}, read the bind password and every password set; use ${option('caFile')} instead`);
+    warnOf(
+      sources,
+      remedy`TLS certificate verification is OFF (${option('insecureTls')}): anyone on the network path can pose as ${parsed.host}, read the bind password and every password set; use ${option('caFile')} instead`,
+    );
   }
   const ca = caFile !== undefined ? await sources.readFile(caFile) : undefined;
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new KtError('AD_CONFIG', `${caFile}: no PEM certificate in it`, { hint: 'give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----); convert DER with: openssl x509 -inform der -in ca.cer -out ca.pem' });
+    throw new KtError('AD_CONFIG', `${caFile}: no PEM certificate in it`, {
+      hint: 'give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----); convert DER with: openssl x509 -inform der -in ca.cer -out ca.pem',
+    });
   }
-  const base = { url: parsed.url, auth, baseDn: pick(options.baseDn, env, DIRECTORY_ENV.baseDn), caFile, ca, startTls, insecureTls };
+  const base = {
+    url: parsed.url,
+    auth,
+    baseDn: pick(options.baseDn, env, DIRECTORY_ENV.baseDn),
+    caFile,
+    ca,
+    startTls,
+    insecureTls,
+  };
   if (kerberosWanted) {
-    const kerberos = await kerberosCredentials(inputs, (principal) => bindPassword(options, sources, principal));
+    const kerberos = await kerberosCredentials(inputs, (principal) =>
+      bindPassword(options, sources, principal),
+    );
     return {
       ...base,
       bindDn: undefined,

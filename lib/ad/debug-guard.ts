@@ -33,8 +33,12 @@ export function ldaptsDebugOn(env: Readonly<Record<string, string | undefined>> 
 /** Throws, before anything is sent, when ldapts would log a password. */
 export function refuseLoggedPassword(env: Readonly<Record<string, string | undefined>> = {}): void {
   if (!ldaptsDebugOn(env)) return;
-  throw new KtError('AD_PASSWORD_LOGGED', 'refusing to send a password while NODE_DEBUG turns on ldapts logging: it would write the new password (UTF-16LE unicodePwd) to standard error (nothing was sent)', {
-    details: { nodeDebug: env['NODE_DEBUG'] ?? process.env['NODE_DEBUG'] ?? '' },
-    hint: 'unset NODE_DEBUG, or leave ldapts out of it (e.g. NODE_DEBUG=net,tls)',
-  });
+  throw new KtError(
+    'AD_PASSWORD_LOGGED',
+    'refusing to send a password while NODE_DEBUG turns on ldapts logging: it would write the new password (UTF-16LE unicodePwd) to standard error (nothing was sent)',
+    {
+      details: { nodeDebug: env['NODE_DEBUG'] ?? process.env['NODE_DEBUG'] ?? '' },
+      hint: 'unset NODE_DEBUG, or leave ldapts out of it (e.g. NODE_DEBUG=net,tls)',
+    },
+  );
 }

@@ -28,7 +28,12 @@ import type { AttrValue, DirEntry, Directory, DirectoryChange, SearchRequest } f
 const DEFAULT_PAGE_SIZE = 500;
 
 /** System CA bundles, as OpenSSL-based tools (ldapsearch, curl) find them. */
-const SYSTEM_CA_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/ca-bundle.pem', '/etc/ssl/cert.pem'];
+const SYSTEM_CA_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/ssl/cert.pem',
+];
 
 /**
  * Without --ca-file: Node's own CA list plus the system bundle, so a company CA installed with
@@ -46,12 +51,16 @@ function defaultCas(): string[] {
 }
 
 function toBuffer(value: AttrValue): Buffer | string {
-  return typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return typeof value === 'string'
+    ? value
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 function values(list: readonly AttrValue[]): Buffer[] | string[] {
   if (list.every((v) => typeof v === 'string')) return [...(list as readonly string[])];
-  return list.map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : (toBuffer(v) as Buffer)));
+  return list.map((v) =>
+    typeof v === 'string' ? Buffer.from(v, 'utf8') : (toBuffer(v) as Buffer),
+  );
 }
 
 /** An ldapts entry as our DirEntry: lower-case names, text values (and bytes for `binaryNames`). */
@@ -63,14 +72,23 @@ export function normalizeEntry(entry: Entry, binaryNames: readonly string[] = []
     if (name === 'dn') continue;
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.length === 0) continue;
-    if (wanted.has(name.toLowerCase())) binary[name.toLowerCase()] = list.map((v) => (typeof v === 'string' ? new TextEncoder().encode(v) : new Uint8Array(v)));
-    else attributes[name.toLowerCase()] = list.map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
+    if (wanted.has(name.toLowerCase()))
+      binary[name.toLowerCase()] = list.map((v) =>
+        typeof v === 'string' ? new TextEncoder().encode(v) : new Uint8Array(v),
+      );
+    else
+      attributes[name.toLowerCase()] = list.map((v) =>
+        typeof v === 'string' ? v : v.toString('utf8'),
+      );
   }
   return wanted.size > 0 ? { dn: entry.dn, attributes, binary } : { dn: entry.dn, attributes };
 }
 
 /** ldapts matches explicitBufferAttributes by the name the server returns: both usual spellings. */
-const bufferOption = (r: SearchRequest): object => (r.binaryAttributes?.length ? { explicitBufferAttributes: r.binaryAttributes.flatMap((n) => [n, n.toLowerCase()]) } : {});
+const bufferOption = (r: SearchRequest): object =>
+  r.binaryAttributes?.length
+    ? { explicitBufferAttributes: r.binaryAttributes.flatMap((n) => [n, n.toLowerCase()]) }
+    : {};
 
 /** How a session authenticated, in words (doctor and --debug-auth print it). */
 export interface DirectoryAuthInfo {
@@ -108,7 +126,8 @@ export class LdapDirectory implements Directory, AsyncDisposable {
 
   /** Connects (LDAPS, or LDAP + StartTLS), binds and reads the RootDSE. */
   static async open(config: DirectoryConfig): Promise<LdapDirectory> {
-    if (config.kerberos) return LdapDirectory.#openKerberos({ ...config, kerberos: config.kerberos });
+    if (config.kerberos)
+      return LdapDirectory.#openKerberos({ ...config, kerberos: config.kerberos });
     const url = parseLdapUrl(config.url);
     const tlsOptions: ConnectionOptions = {
       ca: config.ca ?? defaultCas(),
@@ -120,7 +139,10 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     const timing = { timeout: config.timeoutMs, connectTimeout: config.timeoutMs };
     // ldapts switches to TLS whenever tlsOptions are given, so an ldap:// client gets none:
     // its TLS options go to startTLS() instead.
-    const client = url.scheme === 'ldaps' ? new Client({ url: url.url, tlsOptions, ...timing }) : new Client({ url: url.url, ...timing });
+    const client =
+      url.scheme === 'ldaps'
+        ? new Client({ url: url.url, tlsOptions, ...timing })
+        : new Client({ url: url.url, ...timing });
     const dir = new LdapDirectory(client, config, url.scheme === 'ldaps' || config.startTls);
     try {
       if (config.startTls) {
@@ -140,13 +162,24 @@ export class LdapDirectory implements Directory, AsyncDisposable {
    * Kerberos: the SASL GSSAPI bind and its sealing are done on a socket of our own
    * (lib/node/sasl-socket.ts); ldapts is given that socket and sends its messages through it.
    */
-  static async #openKerberos(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<LdapDirectory> {
+  static async #openKerberos(
+    config: DirectoryConfig & { readonly kerberos: KerberosAuth },
+  ): Promise<LdapDirectory> {
     // createConnection hands over the bound socket, and binds anew when ldapts reconnects.
     const { conn, info, createConnection, socketError } = await openSealedConnection(config);
-    const client = new Client({ url: parseLdapUrl(config.url).url, timeout: config.timeoutMs, createConnection: createConnection as unknown as typeof netConnect });
+    const client = new Client({
+      url: parseLdapUrl(config.url).url,
+      timeout: config.timeoutMs,
+      createConnection: createConnection as unknown as typeof netConnect,
+    });
     const dir = new LdapDirectory(client, config, false);
     dir.#socketError = socketError;
-    dir.#auth = { method: 'kerberos', layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`, ...info, maxBuffer: conn.maxSize };
+    dir.#auth = {
+      method: 'kerberos',
+      layer: `SASL GSSAPI, sealed (${enctypeName(conn.enctype)})`,
+      ...info,
+      maxBuffer: conn.maxSize,
+    };
     try {
       await dir.#readRootDse();
     } catch (err) {
@@ -158,7 +191,13 @@ export class LdapDirectory implements Directory, AsyncDisposable {
 
   /** How this session authenticated (doctor, --debug-auth). */
   get auth(): DirectoryAuthInfo {
-    return this.#auth ?? { method: 'simple', layer: this.#tls ? 'TLS' : 'none (clear text)', client: this.#config.bindDn ?? '' };
+    return (
+      this.#auth ?? {
+        method: 'simple',
+        layer: this.#tls ? 'TLS' : 'none (clear text)',
+        client: this.#config.bindDn ?? '',
+      }
+    );
   }
 
   get url(): string {
@@ -188,15 +227,23 @@ export class LdapDirectory implements Directory, AsyncDisposable {
 
   async #readRootDse(): Promise<void> {
     // [MS-ADTS] 3.1.1.3.2: rootDSE attributes defaultNamingContext, configurationNamingContext, dnsHostName.
-    const [root] = await this.search({ base: '', scope: 'base', attributes: ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName'] });
+    const [root] = await this.search({
+      base: '',
+      scope: 'base',
+      attributes: ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName'],
+    });
     const first = (name: string): string | undefined => root?.attributes[name.toLowerCase()]?.[0];
     this.#configurationDn = first('configurationNamingContext');
     this.#serverName = first('dnsHostName');
     const base = this.#config.baseDn ?? first('defaultNamingContext');
     if (base === undefined) {
-      throw new KtError('AD_CONFIG', `${this.url} did not say its naming context (no defaultNamingContext in the RootDSE)`, {
-        remedy: remedy`give the search base with ${option('baseDn', 'DC=example,DC=com')} (or KEYTAB_BASE_DN)`,
-      });
+      throw new KtError(
+        'AD_CONFIG',
+        `${this.url} did not say its naming context (no defaultNamingContext in the RootDSE)`,
+        {
+          remedy: remedy`give the search base with ${option('baseDn', 'DC=example,DC=com')} (or KEYTAB_BASE_DN)`,
+        },
+      );
     }
     this.#baseDn = base;
   }
@@ -231,9 +278,13 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     if (this.#closed) throw new KtError('INTERNAL', 'the directory session is closed');
     // A Kerberos session is bound by the SASL exchange, not by ldapts: every connection ldapts
     // makes (the first, or again after a drop) is bound and sealed by createConnection.
-    const live = this.#auth?.method === 'kerberos' ? true : this.#client.isConnected && this.#client.isBound;
+    const live =
+      this.#auth?.method === 'kerberos' ? true : this.#client.isConnected && this.#client.isBound;
     if (!live) {
-      throw new KtError('AD_CONNECT', `the connection to ${this.url} was lost`, { hint: 'run the command again', details: { url: this.url } });
+      throw new KtError('AD_CONNECT', `the connection to ${this.url} was lost`, {
+        hint: 'run the command again',
+        details: { url: this.url },
+      });
     }
   }
 
@@ -278,12 +329,18 @@ export class LdapDirectory implements Directory, AsyncDisposable {
     assertSafeToSend(change, this.encrypted, this.url);
     if (carriesSecret(change)) refuseLoggedPassword();
     if (change.kind === 'add') {
-      const attributes = change.attributes.map((a) => new Attribute({ type: a.attribute, values: values(a.values) }));
+      const attributes = change.attributes.map(
+        (a) => new Attribute({ type: a.attribute, values: values(a.values) }),
+      );
       await this.#run('add', () => this.#client.add(change.dn, attributes), change.dn);
       return;
     }
     const changes = change.modifications.map(
-      (m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.attribute, values: values(m.values) }) }),
+      (m) =>
+        new Change({
+          operation: m.operation,
+          modification: new Attribute({ type: m.attribute, values: values(m.values) }),
+        }),
     );
     await this.#run('modify', () => this.#client.modify(change.dn, changes), change.dn);
   }
@@ -304,4 +361,5 @@ export class LdapDirectory implements Directory, AsyncDisposable {
 }
 
 /** Opens a bound session; see LdapDirectory.open. */
-export const openDirectory = (config: DirectoryConfig): Promise<LdapDirectory> => LdapDirectory.open(config);
+export const openDirectory = (config: DirectoryConfig): Promise<LdapDirectory> =>
+  LdapDirectory.open(config);

@@ -26,7 +26,10 @@ export async function readDomainNames(dir: Directory): Promise<DomainNames> {
       filter: filter`(&(objectClass=crossRef)(nCName=${dir.baseDn}))`,
       attributes: ['nETBIOSName', 'dnsRoot'],
     });
-    return { netbios: entry?.attributes['netbiosname']?.[0], dns: entry?.attributes['dnsroot']?.[0] ?? fromDn };
+    return {
+      netbios: entry?.attributes['netbiosname']?.[0],
+      dns: entry?.attributes['dnsroot']?.[0] ?? fromDn,
+    };
   } catch {
     // Not readable (rights, a base DN below the domain): the DNS name from the DN still checks.
     return { netbios: undefined, dns: fromDn };
@@ -39,8 +42,12 @@ export async function checkDomain(dir: Directory, domain: string, account: strin
   const wanted = domain.toLowerCase();
   if (wanted === names.netbios?.toLowerCase() || wanted === names.dns?.toLowerCase()) return;
   const known = [names.netbios, names.dns].filter((n): n is string => n !== undefined);
-  throw new KtError('AD_DOMAIN_MISMATCH', `${domain}\\${account}: the directory at ${dir.url} is the domain ${known.join(' (') + (known.length > 1 ? ')' : '')}, not ${domain}`, {
-    remedy: remedy`write ${names.netbios ?? names.dns ?? 'DOMAIN'}\\${account}, or just ${account}; for an account in another domain, point ${option('ldapUrl')} (or /target) at a DC of that domain`,
-    details: { domain, netbios: names.netbios ?? null, dns: names.dns ?? null },
-  });
+  throw new KtError(
+    'AD_DOMAIN_MISMATCH',
+    `${domain}\\${account}: the directory at ${dir.url} is the domain ${known.join(' (') + (known.length > 1 ? ')' : '')}, not ${domain}`,
+    {
+      remedy: remedy`write ${names.netbios ?? names.dns ?? 'DOMAIN'}\\${account}, or just ${account}; for an account in another domain, point ${option('ldapUrl')} (or /target) at a DC of that domain`,
+      details: { domain, netbios: names.netbios ?? null, dns: names.dns ?? null },
+    },
+  );
 }

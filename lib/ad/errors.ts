@@ -13,7 +13,8 @@ import type { KtErrorCode } from '../errors.js';
 import { advice, KEYTAB_SPELLING, option, remedy, renderRemedy } from '../remedy.js';
 import type { Advice, Remedy } from '../remedy.js';
 
-export type DirectoryOperation = 'connect' | 'starttls' | 'bind' | 'search' | 'add' | 'modify' | 'delete';
+export type DirectoryOperation =
+  'connect' | 'starttls' | 'bind' | 'search' | 'add' | 'modify' | 'delete';
 
 export interface ErrorContext {
   readonly operation?: DirectoryOperation;
@@ -47,15 +48,22 @@ export function errorFacts(err: unknown): ErrorFacts {
 }
 
 /** A bind failure in words; `hint` is the advice in the keytab CLI's spelling, `remedy` it as data. */
-export interface BindDataCode { readonly words: string; readonly hint: string; readonly remedy?: Remedy }
+export interface BindDataCode {
+  readonly words: string;
+  readonly hint: string;
+  readonly remedy?: Remedy;
+}
 
 const bindCode = (words: string, a: Advice): BindDataCode =>
-  typeof a === 'string' ? { words, hint: a } : { words, hint: renderRemedy(a, KEYTAB_SPELLING), remedy: a };
+  typeof a === 'string'
+    ? { words, hint: a }
+    : { words, hint: renderRemedy(a, KEYTAB_SPELLING), remedy: a };
 
 /**
  * The "data" sub-code of an AD bind failure (LDAP 49, "AcceptSecurityContext error, data 52e"):
  * Win32 error codes ([MS-ERREF] 2.2) in hex.
  */
+// prettier-ignore
 export const BIND_DATA_CODES: Readonly<Record<string, BindDataCode>> = Object.freeze({
   '525': bindCode('no such user', remedy`check ${option('bindDn')}: a DN (CN=...,DC=...) or user@domain`),
   '52e': bindCode('wrong password, or no such user', remedy`check the bind DN or UPN and the bind password (${option('bindPasswordFile')}, KEYTAB_BIND_PASSWORD_FILE)`),
@@ -95,7 +103,8 @@ const DIAGNOSTIC_RULES: readonly Rule[] = [
     // Samba, for host/X when another account has an alias of it (HTTP/X, cifs/X ...): no SPN named.
     test: /error in module samldb: Constraint violation during LDB_(MODIFY|ADD)/i,
     code: 'AD_SPN_DUPLICATE',
-    message: (_m, ctx) => `the directory refused the change${where(ctx)}: an SPN (or its host/ alias) is already registered on another account`,
+    message: (_m, ctx) =>
+      `the directory refused the change${where(ctx)}: an SPN (or its host/ alias) is already registered on another account`,
     hint: 'host/NAME covers HTTP/NAME, cifs/NAME and the other sPNMappings aliases: "keytab ad spn find host/NAME" shows the owner',
   },
   {
@@ -120,13 +129,15 @@ const DIAGNOSTIC_RULES: readonly Rule[] = [
   {
     test: /(?=[^]*(?:password|0000052D))[^]*too short/i,
     code: 'AD_PASSWORD_POLICY',
-    message: (_m, _ctx, f) => `the password is too short for the domain policy${lengthOf(f.message)}`,
+    message: (_m, _ctx, f) =>
+      `the password is too short for the domain policy${lengthOf(f.message)}`,
     hint: remedy`use a longer password, or ${option('random', undefined, '32 characters')}`,
   },
   {
     test: /(?=[^]*(?:password|0000052D))[^]*complexity/i,
     code: 'AD_PASSWORD_POLICY',
-    message: () => 'the password does not meet the complexity rules (three of: upper case, lower case, digit, symbol; not containing the account name)',
+    message: () =>
+      'the password does not meet the complexity rules (three of: upper case, lower case, digit, symbol; not containing the account name)',
     hint: remedy`add characters of the missing kinds, or use ${option('random')}`,
   },
   {
@@ -138,20 +149,23 @@ const DIAGNOSTIC_RULES: readonly Rule[] = [
   {
     test: /(?=[^]*(?:password|0000052D))[^]*too young/i,
     code: 'AD_PASSWORD_POLICY',
-    message: () => 'the password is too young to change (minimum password age): a user changing their own password must wait',
+    message: () =>
+      'the password is too young to change (minimum password age): a user changing their own password must wait',
     hint: 'reset it as an administrator (keytab ad setpass with an account allowed to reset passwords), or wait for minPwdAge',
   },
   {
     // Windows: "0000052D: SvcErr: DSID-..., problem 5003 (WILL_NOT_PERFORM)": no detail given.
     test: /^0000052D/i,
     code: 'AD_PASSWORD_POLICY',
-    message: () => 'the password does not meet the domain password policy (length, complexity, history or age)',
+    message: () =>
+      'the password does not meet the domain password policy (length, complexity, history or age)',
     hint: remedy`use a longer password with upper and lower case, digits and symbols, or ${option('random')}`,
   },
   {
     test: /can only be modified as system|system-only|systemOnly/i,
     code: 'AD_REFUSED',
-    message: (_m, ctx, f) => `the directory refused the change${where(ctx)}: the attribute is maintained by the directory itself (${f.message})`,
+    message: (_m, ctx, f) =>
+      `the directory refused the change${where(ctx)}: the attribute is maintained by the directory itself (${f.message})`,
     hint: 'msDS-KeyVersionNumber and similar attributes change only as a side effect (a password set raises the kvno)',
   },
 ];
@@ -162,11 +176,27 @@ function lengthOf(message: string): string {
 }
 
 const TLS_TRUST = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_CHAIN_TOO_LONG', 'INVALID_CA',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG',
+  'INVALID_CA',
 ]);
 const TLS_DATES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
-const NETWORK = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'EADDRNOTAVAIL']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+  'EADDRNOTAVAIL',
+]);
 
 function target(ctx: ErrorContext): string {
   return ctx.url ?? 'the directory';
@@ -181,86 +211,168 @@ function tlsHint(ctx: ErrorContext): Remedy {
 /** Socket, TLS and timeout failures (no LDAP result code). */
 function systemError(facts: ErrorFacts, ctx: ErrorContext, err: unknown): KtError | undefined {
   const code = facts.systemCode;
-  const opts = (hint: Advice, details: Record<string, string>) => ({ cause: err, ...advice(hint), details: { ...details, ...(ctx.url ? { url: ctx.url } : {}) } });
+  const opts = (hint: Advice, details: Record<string, string>) => ({
+    cause: err,
+    ...advice(hint),
+    details: { ...details, ...(ctx.url ? { url: ctx.url } : {}) },
+  });
   if (code !== undefined && TLS_TRUST.has(code)) {
-    return new KtError('AD_TLS', `TLS to ${target(ctx)} failed: the server's certificate is not trusted (${facts.message})`, opts(tlsHint(ctx), { reason: code }));
+    return new KtError(
+      'AD_TLS',
+      `TLS to ${target(ctx)} failed: the server's certificate is not trusted (${facts.message})`,
+      opts(tlsHint(ctx), { reason: code }),
+    );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new KtError('AD_TLS', `TLS to ${target(ctx)} failed: the certificate is not for this host name (${facts.message})`, opts(
-      remedy`connect by a name (or IP) the certificate lists in its subjectAltName, e.g. the DC's DNS name; ${option('caFile')} does not fix a name mismatch`,
-      { reason: code },
-    ));
+    return new KtError(
+      'AD_TLS',
+      `TLS to ${target(ctx)} failed: the certificate is not for this host name (${facts.message})`,
+      opts(
+        remedy`connect by a name (or IP) the certificate lists in its subjectAltName, e.g. the DC's DNS name; ${option('caFile')} does not fix a name mismatch`,
+        { reason: code },
+      ),
+    );
   }
   if (code !== undefined && TLS_DATES.has(code)) {
-    return new KtError('AD_TLS', `TLS to ${target(ctx)} failed: the server's certificate is outside its validity dates (${facts.message})`, opts('renew the DC certificate, or check this machine\'s clock', { reason: code }));
+    return new KtError(
+      'AD_TLS',
+      `TLS to ${target(ctx)} failed: the server's certificate is outside its validity dates (${facts.message})`,
+      opts("renew the DC certificate, or check this machine's clock", { reason: code }),
+    );
   }
-  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(facts.message)) {
-    return new KtError('AD_TLS', `TLS to ${target(ctx)} failed: the server did not answer with TLS (${facts.message})`, opts(
-      remedy`ldaps:// needs the LDAPS port (636); for port 389 use ldap:// with ${option('startTls')}`,
-      { reason: code ?? 'tls' },
-    ));
+  if (
+    code === 'EPROTO' ||
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    /wrong version number|packet length too long|unknown protocol/i.test(facts.message)
+  ) {
+    return new KtError(
+      'AD_TLS',
+      `TLS to ${target(ctx)} failed: the server did not answer with TLS (${facts.message})`,
+      opts(
+        remedy`ldaps:// needs the LDAPS port (636); for port 389 use ldap:// with ${option('startTls')}`,
+        { reason: code ?? 'tls' },
+      ),
+    );
   }
   if (code !== undefined && NETWORK.has(code)) {
-    return new KtError('AD_CONNECT', `cannot reach ${target(ctx)}: ${facts.message}`, opts(remedy`check the host and port of ${option('ldapUrl')} (LDAPS is 636, LDAP 389) and that the DC is up and reachable`, { reason: code }));
+    return new KtError(
+      'AD_CONNECT',
+      `cannot reach ${target(ctx)}: ${facts.message}`,
+      opts(
+        remedy`check the host and port of ${option('ldapUrl')} (LDAPS is 636, LDAP 389) and that the DC is up and reachable`,
+        { reason: code },
+      ),
+    );
   }
   if (code === 'ETIMEDOUT' || /Connection timeout|timed out/i.test(facts.message)) {
     const after = ctx.timeoutMs ? ` within ${Math.round(ctx.timeoutMs / 1000)} s` : '';
-    return new KtError('AD_TIMEOUT', `${target(ctx)} did not answer${after} (${ctx.operation ?? 'request'})`, opts(remedy`check the URL and the network path (firewalls often drop rather than refuse); raise ${option('timeout')} for a slow DC`, { reason: 'timeout' }));
+    return new KtError(
+      'AD_TIMEOUT',
+      `${target(ctx)} did not answer${after} (${ctx.operation ?? 'request'})`,
+      opts(
+        remedy`check the URL and the network path (firewalls often drop rather than refuse); raise ${option('timeout')} for a slow DC`,
+        { reason: 'timeout' },
+      ),
+    );
   }
   if (/Connection closed|Socket error|socket hang up/i.test(facts.message)) {
-    return new KtError('AD_CONNECT', `the connection to ${target(ctx)} was closed (${facts.message})`, opts('the server dropped the connection: retry; if it persists, check the server log', { reason: 'closed' }));
+    return new KtError(
+      'AD_CONNECT',
+      `the connection to ${target(ctx)} was closed (${facts.message})`,
+      opts('the server dropped the connection: retry; if it persists, check the server log', {
+        reason: 'closed',
+      }),
+    );
   }
   return undefined;
 }
 
 /** LDAP result codes (RFC 4511 appendix A) once the diagnostic rules had nothing to say. */
 function resultCodeError(rc: number, facts: ErrorFacts, ctx: ErrorContext, err: unknown): KtError {
-  const details = { ldapResultCode: rc, diagnostic: facts.message, ...(ctx.url ? { url: ctx.url } : {}), ...(ctx.dn ? { dn: ctx.dn } : {}) };
+  const details = {
+    ldapResultCode: rc,
+    diagnostic: facts.message,
+    ...(ctx.url ? { url: ctx.url } : {}),
+    ...(ctx.dn ? { dn: ctx.dn } : {}),
+  };
   const base = { cause: err, details };
   if (rc === 49) {
     const data = /data ([0-9a-f]+)/i.exec(facts.message)?.[1]?.toLowerCase();
     const known = data !== undefined ? BIND_DATA_CODES[data] : undefined;
     const who = ctx.bindDn ? ` as ${ctx.bindDn}` : '';
     const fix = known ?? BIND_DATA_CODES['52e'];
-    return new KtError('AD_BIND', `bind${who} to ${target(ctx)} failed: ${known ? known.words : 'invalid credentials'}${data ? ` (AD data ${data})` : ''}`, {
-      ...base,
-      ...advice(fix?.remedy ?? fix?.hint),
-    });
+    return new KtError(
+      'AD_BIND',
+      `bind${who} to ${target(ctx)} failed: ${known ? known.words : 'invalid credentials'}${data ? ` (AD data ${data})` : ''}`,
+      {
+        ...base,
+        ...advice(fix?.remedy ?? fix?.hint),
+      },
+    );
   }
   if (rc === 8 || rc === 13) {
-    return new KtError('AD_STRONG_AUTH_REQUIRED', `${target(ctx)} requires an encrypted connection ("${facts.message}")`, {
-      ...base,
-      remedy: remedy`bind with Kerberos, which signs and seals on port 389 (kinit admin@REALM, then ldap://HOST without ${option('auth', 'simple')}), or use ldaps://HOST (port 636) or ${option('startTls')}`,
-    });
+    return new KtError(
+      'AD_STRONG_AUTH_REQUIRED',
+      `${target(ctx)} requires an encrypted connection ("${facts.message}")`,
+      {
+        ...base,
+        remedy: remedy`bind with Kerberos, which signs and seals on port 389 (kinit admin@REALM, then ldap://HOST without ${option('auth', 'simple')}), or use ldaps://HOST (port 636) or ${option('startTls')}`,
+      },
+    );
   }
   if (rc === 50) {
-    return new KtError('AD_INSUFFICIENT_RIGHTS', `${ctx.bindDn ?? 'the bind account'} may not ${verb(ctx.operation)}${where(ctx)} (insufficient access rights: ${facts.message})`, {
-      ...base,
-      hint: 'bind as an account with the rights, or delegate them: "Reset password" and write access to servicePrincipalName, userPrincipalName, msDS-SupportedEncryptionTypes and userAccountControl on the service accounts\' OU',
-    });
+    return new KtError(
+      'AD_INSUFFICIENT_RIGHTS',
+      `${ctx.bindDn ?? 'the bind account'} may not ${verb(ctx.operation)}${where(ctx)} (insufficient access rights: ${facts.message})`,
+      {
+        ...base,
+        hint: 'bind as an account with the rights, or delegate them: "Reset password" and write access to servicePrincipalName, userPrincipalName, msDS-SupportedEncryptionTypes and userAccountControl on the service accounts\' OU',
+      },
+    );
   }
   if (rc === 32) {
-    return new KtError('AD_OBJECT_NOT_FOUND', `${ctx.dn ?? 'the object'} does not exist in ${target(ctx)} (${facts.message})`, {
-      ...base,
-      remedy: remedy`check the DN (${option('ou')}, ${option('baseDn')}); "keytab ad show NAME" finds an account by name`,
-    });
+    return new KtError(
+      'AD_OBJECT_NOT_FOUND',
+      `${ctx.dn ?? 'the object'} does not exist in ${target(ctx)} (${facts.message})`,
+      {
+        ...base,
+        remedy: remedy`check the DN (${option('ou')}, ${option('baseDn')}); "keytab ad show NAME" finds an account by name`,
+      },
+    );
   }
   if (rc === 68) {
-    return new KtError('AD_ACCOUNT_EXISTS', `${ctx.dn ?? 'the entry'} already exists`, { ...base, hint: 'choose another name, or use the existing account' });
+    return new KtError('AD_ACCOUNT_EXISTS', `${ctx.dn ?? 'the entry'} already exists`, {
+      ...base,
+      hint: 'choose another name, or use the existing account',
+    });
   }
   if (rc === 20) {
-    return new KtError('AD_REFUSED', `the value is already there${where(ctx)} (${facts.message})`, { ...base, hint: 'nothing to add' });
+    return new KtError('AD_REFUSED', `the value is already there${where(ctx)} (${facts.message})`, {
+      ...base,
+      hint: 'nothing to add',
+    });
   }
   if (rc === 3) {
-    return new KtError('AD_TIMEOUT', `${target(ctx)} gave up: time limit exceeded (${facts.message})`, { ...base, remedy: remedy`narrow the request, or raise ${option('timeout')}` });
+    return new KtError(
+      'AD_TIMEOUT',
+      `${target(ctx)} gave up: time limit exceeded (${facts.message})`,
+      { ...base, remedy: remedy`narrow the request, or raise ${option('timeout')}` },
+    );
   }
   if (rc === 34) {
-    return new KtError('AD_REFUSED', `invalid DN${ctx.dn ? ` ${ctx.dn}` : ''} (${facts.message})`, { ...base, hint: 'write a DN as CN=name,OU=unit,DC=example,DC=com' });
+    return new KtError('AD_REFUSED', `invalid DN${ctx.dn ? ` ${ctx.dn}` : ''} (${facts.message})`, {
+      ...base,
+      hint: 'write a DN as CN=name,OU=unit,DC=example,DC=com',
+    });
   }
-  return new KtError('AD_REFUSED', `${target(ctx)} refused to ${verb(ctx.operation)}${where(ctx)}: ${facts.message} (LDAP result ${rc})`, {
-    ...base,
-    remedy: remedy`run with ${option('debug')} for the details; the server log has more`,
-  });
+  return new KtError(
+    'AD_REFUSED',
+    `${target(ctx)} refused to ${verb(ctx.operation)}${where(ctx)}: ${facts.message} (LDAP result ${rc})`,
+    {
+      ...base,
+      remedy: remedy`run with ${option('debug')} for the details; the server log has more`,
+    },
+  );
 }
 
 const VERBS: Readonly<Record<DirectoryOperation, string>> = {
@@ -289,11 +401,20 @@ export function directoryError(err: unknown, ctx: ErrorContext = {}): KtError {
     return new KtError(rule.code, rule.message(m, ctx, facts), {
       cause: err,
       ...advice(hint),
-      details: { ldapResultCode: facts.resultCode, diagnostic: facts.message, ...(ctx.dn ? { dn: ctx.dn } : {}), ...(ctx.url ? { url: ctx.url } : {}) },
+      details: {
+        ldapResultCode: facts.resultCode,
+        diagnostic: facts.message,
+        ...(ctx.dn ? { dn: ctx.dn } : {}),
+        ...(ctx.url ? { url: ctx.url } : {}),
+      },
     });
   }
   if (facts.resultCode !== undefined) return resultCodeError(facts.resultCode, facts, ctx, err);
   const sys = systemError(facts, ctx, err);
   if (sys) return sys;
-  return new KtError('AD_CONNECT', `${target(ctx)}: ${facts.message}`, { cause: err, remedy: remedy`run with ${option('debug')} for the details`, details: ctx.url ? { url: ctx.url } : {} });
+  return new KtError('AD_CONNECT', `${target(ctx)}: ${facts.message}`, {
+    cause: err,
+    remedy: remedy`run with ${option('debug')} for the details`,
+    details: ctx.url ? { url: ctx.url } : {},
+  });
 }

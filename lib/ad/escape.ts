@@ -12,16 +12,23 @@ import { KtError } from '../errors.js';
  * including UTF-8, may stand as it is.
  */
 export function escapeFilterValue(value: string): string {
-  return value.replace(/[*()\\\u0000]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return value.replace(
+    /[*()\\\u0000]/g,
+    (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /**
  * A filter from a template whose interpolated values are escaped:
  * `filter\`(sAMAccountName=${name})\``. Only the values are escaped, never the template.
  */
-export function filter(strings: TemplateStringsArray, ...values: readonly (string | number)[]): string {
+export function filter(
+  strings: TemplateStringsArray,
+  ...values: readonly (string | number)[]
+): string {
   let out = strings[0] ?? '';
-  for (let i = 0; i < values.length; i++) out += escapeFilterValue(String(values[i])) + (strings[i + 1] ?? '');
+  for (let i = 0; i < values.length; i++)
+    out += escapeFilterValue(String(values[i])) + (strings[i + 1] ?? '');
   return out;
 }
 
@@ -70,7 +77,10 @@ export function parseDn(dn: string): Rdn[] {
   // Unescaped spaces at the end of a value are not part of it (RFC 2253 writers put spaces
   // after commas; RFC 4514 requires a value's own trailing space to be escaped).
   let looseSpaces = 0;
-  const invalid = (why: string): KtError => new KtError('INPUT_INVALID', `"${dn}" is not a distinguished name (${why})`, { hint: 'write it as CN=name,OU=unit,DC=example,DC=com' });
+  const invalid = (why: string): KtError =>
+    new KtError('INPUT_INVALID', `"${dn}" is not a distinguished name (${why})`, {
+      hint: 'write it as CN=name,OU=unit,DC=example,DC=com',
+    });
   const push = (): void => {
     if (!inValue) throw invalid('an RDN lacks "="');
     if (type.trim() === '') throw invalid('an RDN has no attribute type');
@@ -121,7 +131,9 @@ export function looksLikeDn(text: string): boolean {
 
 /** `CN=<escaped value>,<parent>`. */
 export function childDn(type: string, value: string, parent: string): string {
-  return parent === '' ? `${type}=${escapeDnValue(value)}` : `${type}=${escapeDnValue(value)},${parent}`;
+  return parent === ''
+    ? `${type}=${escapeDnValue(value)}`
+    : `${type}=${escapeDnValue(value)},${parent}`;
 }
 
 /**
@@ -130,7 +142,9 @@ export function childDn(type: string, value: string, parent: string): string {
  * `CN=web,CN=Users,DC=example,DC=test` -> `EXAMPLE.TEST`. Undefined when there are no DC= parts.
  */
 export function realmOfDn(dn: string): string | undefined {
-  const dcs = parseDn(dn).filter((r) => r.type.toLowerCase() === 'dc').map((r) => r.value);
+  const dcs = parseDn(dn)
+    .filter((r) => r.type.toLowerCase() === 'dc')
+    .map((r) => r.value);
   return dcs.length === 0 ? undefined : dcs.join('.').toUpperCase();
 }
 
@@ -143,5 +157,12 @@ export function firstRdnValue(dn: string): string | undefined {
 export function sameDn(a: string, b: string): boolean {
   const ra = parseDn(a);
   const rb = parseDn(b);
-  return ra.length === rb.length && ra.every((r, i) => r.type.toLowerCase() === rb[i]?.type.toLowerCase() && r.value.toLowerCase() === rb[i]?.value.toLowerCase());
+  return (
+    ra.length === rb.length &&
+    ra.every(
+      (r, i) =>
+        r.type.toLowerCase() === rb[i]?.type.toLowerCase() &&
+        r.value.toLowerCase() === rb[i]?.value.toLowerCase(),
+    )
+  );
 }

@@ -20,6 +20,7 @@ export interface BitInfo {
  * userAccountControl bits, [MS-ADTS] 2.2.16 "userAccountControl Bits" (and [MS-SAMR] 2.2.1.12
  * for USE_AES_KEYS). In bit order.
  */
+// prettier-ignore
 export const UAC_BITS: readonly BitInfo[] = Object.freeze([
   { bit: 0x1, name: 'SCRIPT', words: 'logon script runs' },
   { bit: 0x2, name: 'ACCOUNTDISABLE', words: 'disabled' },
@@ -69,6 +70,7 @@ export interface EnctypeBitInfo extends BitInfo {
  * attribute the DC's default decides: AES since the April 2026 update, RC4 before it and on
  * Samba (lib/ad/ticket-enctypes.ts).
  */
+// prettier-ignore
 export const ENCTYPE_BITS: readonly EnctypeBitInfo[] = Object.freeze([
   // A..E: the enctype table's `adBit`s (lib/crypto/enctypes.ts), in bit order.
   ...AD_ENCTYPES.map((e) => ({ bit: e.adBit, name: e.adName, words: e.name, enctype: e.id })),
@@ -89,7 +91,10 @@ const FEATURE_WORDS: Readonly<Record<string, number>> = Object.freeze({
   'resource-sid-compression-disabled': 0x80000,
 });
 
-function decodeBits<T extends BitInfo>(value: number, table: readonly T[]): { known: T[]; unknown: number } {
+function decodeBits<T extends BitInfo>(
+  value: number,
+  table: readonly T[],
+): { known: T[]; unknown: number } {
   const known = table.filter((b) => (value & b.bit) !== 0);
   const covered = known.reduce((m, b) => m | b.bit, 0);
   return { known, unknown: (value & ~covered) >>> 0 };
@@ -143,17 +148,26 @@ export interface EnctypeBitsSpec {
  * `claims`, `compound-identity`, `resource-sid-compression-disabled`), a raw mask (`0x18`), or
  * `default` alone (remove the attribute). Single DES needs allowWeak, as everywhere.
  */
-export function parseEnctypeBits(spec: string, options: { allowWeak?: boolean } = {}): EnctypeBitsSpec {
+export function parseEnctypeBits(
+  spec: string,
+  options: { allowWeak?: boolean } = {},
+): EnctypeBitsSpec {
   const tokens = spec.split(/[\s,]+/).filter((t) => t !== '');
-  if (tokens.length === 0) throw new KtError('USAGE', 'give the enctypes, e.g. aes256,aes128 (or "default" to remove the setting)');
-  if (tokens.length === 1 && tokens[0]?.toLowerCase() === 'default') return { value: undefined, warnings: [] };
+  if (tokens.length === 0)
+    throw new KtError(
+      'USAGE',
+      'give the enctypes, e.g. aes256,aes128 (or "default" to remove the setting)',
+    );
+  if (tokens.length === 1 && tokens[0]?.toLowerCase() === 'default')
+    return { value: undefined, warnings: [] };
   let value = 0;
   const warnings = new Set<string>();
   for (const token of tokens) {
     const lower = token.toLowerCase();
     if (/^0x[0-9a-f]+$/.test(lower)) {
       const mask = parseInt(lower, 16);
-      if (mask > 0xffffffff) throw new KtError('USAGE', `${token}: msDS-SupportedEncryptionTypes is a 32-bit value`);
+      if (mask > 0xffffffff)
+        throw new KtError('USAGE', `${token}: msDS-SupportedEncryptionTypes is a 32-bit value`);
       value |= mask;
       continue;
     }
@@ -165,14 +179,21 @@ export function parseEnctypeBits(spec: string, options: { allowWeak?: boolean } 
     for (const info of expandEnctypeList(token)) {
       const bit = enctypeBit(info.id);
       if (bit === undefined) {
-        throw new KtError('USAGE', `${info.name}: Active Directory has no msDS-SupportedEncryptionTypes bit for it`, {
-          hint: 'AD knows aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96, arcfour-hmac, des-cbc-md5 and des-cbc-crc',
-        });
+        throw new KtError(
+          'USAGE',
+          `${info.name}: Active Directory has no msDS-SupportedEncryptionTypes bit for it`,
+          {
+            hint: 'AD knows aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96, arcfour-hmac, des-cbc-md5 and des-cbc-crc',
+          },
+        );
       }
       if (info.weak && !options.allowWeak) {
-        throw new KtError('ENCTYPE_WEAK', `${info.name} is weak: ${info.policyNote ?? 'refused'}`, { remedy: remedy`leave it out; ${option('allowWeak')} if an old peer really needs it` });
+        throw new KtError('ENCTYPE_WEAK', `${info.name} is weak: ${info.policyNote ?? 'refused'}`, {
+          remedy: remedy`leave it out; ${option('allowWeak')} if an old peer really needs it`,
+        });
       }
-      for (const w of checkEnctypePolicy(info, { allowWeak: options.allowWeak === true })) warnings.add(w);
+      for (const w of checkEnctypePolicy(info, { allowWeak: options.allowWeak === true }))
+        warnings.add(w);
       value |= bit;
     }
   }
@@ -192,6 +213,7 @@ export interface AccountFlag {
 }
 
 /** The flags of `keytab ad flags`, by the names users type. */
+// prettier-ignore
 export const ACCOUNT_FLAGS: readonly AccountFlag[] = Object.freeze([
   { name: 'delegation', bit: UAC.TRUSTED_FOR_DELEGATION, words: 'trusted for delegation ("Trust this computer for delegation")' },
   { name: 'dont-expire', bit: UAC.DONT_EXPIRE_PASSWD, words: 'password never expires' },
@@ -210,15 +232,23 @@ export interface FlagChange {
  * accepted for `-name`, for shells and parsers that take `-name` for an option.
  */
 export function parseFlagChanges(tokens: readonly string[]): FlagChange[] {
-  if (tokens.length === 0) throw new KtError('USAGE', `give the flags to change, e.g. +dont-expire -disabled (flags: ${ACCOUNT_FLAGS.map((f) => f.name).join(', ')})`);
+  if (tokens.length === 0)
+    throw new KtError(
+      'USAGE',
+      `give the flags to change, e.g. +dont-expire -disabled (flags: ${ACCOUNT_FLAGS.map((f) => f.name).join(', ')})`,
+    );
   const seen = new Map<string, boolean>();
   return tokens.map((token) => {
     const m = /^([+\-~!]?)(.+)$/.exec(token.trim());
     const name = (m?.[2] ?? '').toLowerCase();
     const flag = ACCOUNT_FLAGS.find((f) => f.name === name);
-    if (!flag) throw new KtError('USAGE', `unknown flag "${token}"`, { hint: `use +NAME or -NAME with NAME one of ${ACCOUNT_FLAGS.map((f) => f.name).join(', ')}` });
+    if (!flag)
+      throw new KtError('USAGE', `unknown flag "${token}"`, {
+        hint: `use +NAME or -NAME with NAME one of ${ACCOUNT_FLAGS.map((f) => f.name).join(', ')}`,
+      });
     const on = m?.[1] === '' || m?.[1] === '+';
-    if (seen.has(flag.name) && seen.get(flag.name) !== on) throw new KtError('USAGE', `flag ${flag.name} is both set and cleared`);
+    if (seen.has(flag.name) && seen.get(flag.name) !== on)
+      throw new KtError('USAGE', `flag ${flag.name} is both set and cleared`);
     seen.set(flag.name, on);
     return { flag, on };
   });

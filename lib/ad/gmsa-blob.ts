@@ -53,8 +53,15 @@ function invalid(why: string, details: Record<string, number> = {}): KtError {
 }
 
 /** The NUL-terminated UTF-16LE string at `offset`, ending before `end`; a copy. */
-function wideString(blob: Uint8Array, view: DataView, offset: number, end: number, what: string): Uint8Array {
-  if (offset < HEADER || offset % 2 !== 0 || offset >= end) throw invalid(`the ${what} offset ${offset} is outside the blob`, { offset });
+function wideString(
+  blob: Uint8Array,
+  view: DataView,
+  offset: number,
+  end: number,
+  what: string,
+): Uint8Array {
+  if (offset < HEADER || offset % 2 !== 0 || offset >= end)
+    throw invalid(`the ${what} offset ${offset} is outside the blob`, { offset });
   for (let at = offset; at + 1 < end; at += 2) {
     if (view.getUint16(at, true) === 0) {
       if (at === offset) throw invalid(`the ${what} is empty`, { offset });
@@ -65,18 +72,26 @@ function wideString(blob: Uint8Array, view: DataView, offset: number, end: numbe
 }
 
 function interval(view: DataView, offset: number, length: number, what: string): bigint {
-  if (offset < HEADER || offset + 8 > length) throw invalid(`the ${what} offset ${offset} is outside the blob`, { offset, length });
+  if (offset < HEADER || offset + 8 > length)
+    throw invalid(`the ${what} offset ${offset} is outside the blob`, { offset, length });
   return view.getBigUint64(offset, true);
 }
 
 /** Parses an msDS-ManagedPassword value (GMSA_BLOB_INVALID, without any secret, when malformed). */
 export function parseManagedPassword(blob: Uint8Array): ManagedPassword {
-  if (blob.length < HEADER) throw invalid(`${blob.length} bytes, shorter than its ${HEADER}-byte header`, { length: blob.length });
+  if (blob.length < HEADER)
+    throw invalid(`${blob.length} bytes, shorter than its ${HEADER}-byte header`, {
+      length: blob.length,
+    });
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   const version = view.getUint16(0, true);
   if (version !== 1) throw invalid(`version ${version}, expected 1`, { version });
   const length = view.getUint32(4, true);
-  if (length > blob.length) throw invalid(`it declares ${length} bytes but ${blob.length} arrived`, { declared: length, length: blob.length });
+  if (length > blob.length)
+    throw invalid(`it declares ${length} bytes but ${blob.length} arrived`, {
+      declared: length,
+      length: blob.length,
+    });
   const currentAt = view.getUint16(8, true);
   const previousAt = view.getUint16(10, true);
   const queryAt = view.getUint16(12, true);
@@ -88,7 +103,10 @@ export function parseManagedPassword(blob: Uint8Array): ManagedPassword {
   const current = wideString(blob, view, currentAt, currentEnd, 'current password');
   let previous: Uint8Array | undefined;
   try {
-    previous = previousAt !== 0 ? wideString(blob, view, previousAt, queryAt, 'previous password') : undefined;
+    previous =
+      previousAt !== 0
+        ? wideString(blob, view, previousAt, queryAt, 'previous password')
+        : undefined;
   } catch (err) {
     wipe(current);
     throw err;
@@ -117,7 +135,10 @@ export interface ManagedPasswordSchedule {
   readonly upcoming: boolean;
 }
 
-export function passwordSchedule(value: Pick<ManagedPassword, 'queryInterval' | 'unchangedInterval'>, now: Date): ManagedPasswordSchedule {
+export function passwordSchedule(
+  value: Pick<ManagedPassword, 'queryInterval' | 'unchangedInterval'>,
+  now: Date,
+): ManagedPasswordSchedule {
   const at = (ticks: bigint): Date => new Date(now.getTime() + Number(ticks / TICKS_PER_MS));
   return {
     changesAt: at(value.queryInterval),

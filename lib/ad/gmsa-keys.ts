@@ -42,20 +42,30 @@ export function managedPasswordUtf8(units: Uint8Array): Uint8Array {
 }
 
 /** One key per enctype, in the order given, from the raw UTF-16LE password and the salt. */
-export async function managedPasswordKeys(units: Uint8Array, salt: Uint8Array, enctypes: readonly EnctypeInfo[]): Promise<Uint8Array[]> {
+export async function managedPasswordKeys(
+  units: Uint8Array,
+  salt: Uint8Array,
+  enctypes: readonly EnctypeInfo[],
+): Promise<Uint8Array[]> {
   const infos = enctypes.map((e) => derivableEnctype(e));
   const textual = infos.filter((e) => PASSWORD_FORM[e.family] === 'utf8-text');
   let derived: Uint8Array[] = [];
   if (textual.length > 0) {
     const password = managedPasswordUtf8(units);
     try {
-      derived = await stringToKeys(textual.map((e) => e.id), password, salt);
+      derived = await stringToKeys(
+        textual.map((e) => e.id),
+        password,
+        salt,
+      );
     } finally {
       wipe(password);
     }
   }
   const byId = new Map(textual.map((e, i) => [e.id, derived[i] as Uint8Array]));
-  const keys = infos.map((e) => (PASSWORD_FORM[e.family] === 'utf16-bytes' ? md4(units) : (byId.get(e.id) as Uint8Array).slice()));
+  const keys = infos.map((e) =>
+    PASSWORD_FORM[e.family] === 'utf16-bytes' ? md4(units) : (byId.get(e.id) as Uint8Array).slice(),
+  );
   wipe(...derived);
   return keys;
 }
@@ -76,7 +86,15 @@ export async function managedPasswordEntries(request: ManagedKeysRequest): Promi
   const keys = await managedPasswordKeys(request.password, request.salt, request.enctypes);
   const out: KeytabEntry[] = [];
   for (const principal of request.principals) {
-    request.enctypes.forEach((e, i) => out.push({ principal, timestamp: request.timestamp, kvno: request.kvno, enctype: e.id, key: (keys[i] as Uint8Array).slice() }));
+    request.enctypes.forEach((e, i) =>
+      out.push({
+        principal,
+        timestamp: request.timestamp,
+        kvno: request.kvno,
+        enctype: e.id,
+        key: (keys[i] as Uint8Array).slice(),
+      }),
+    );
   }
   wipe(...keys);
   return out;

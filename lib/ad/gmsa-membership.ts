@@ -23,6 +23,7 @@ const GENERIC_ALL = 0x10000000;
 const GRANTS_READ = READ_PROPERTY | GENERIC_READ | GENERIC_ALL;
 
 /** ACE types whose trustee is at a fixed place; object ACEs have flags that move it. */
+// prettier-ignore
 const ACE_KINDS: Readonly<Record<number, { readonly allow: boolean; readonly object: boolean }>> = Object.freeze({
   0x00: { allow: true, object: false },
   0x01: { allow: false, object: false },
@@ -47,7 +48,10 @@ export interface GmsaMembership {
 }
 
 function invalid(why: string): KtError {
-  return new KtError('INPUT_INVALID', `msDS-GroupMSAMembership is not a valid security descriptor: ${why}`);
+  return new KtError(
+    'INPUT_INVALID',
+    `msDS-GroupMSAMembership is not a valid security descriptor: ${why}`,
+  );
 }
 
 /** A SID's string form, S-1-5-21-...; `at` must leave room for it. */
@@ -57,12 +61,16 @@ export function sidToString(bytes: Uint8Array, at = 0): { sid: string; size: num
   const revision = view.getUint8(at);
   const count = view.getUint8(at + 1);
   const size = 8 + 4 * count;
-  if (revision !== 1 || count > 15 || at + size > bytes.length) throw invalid(`a SID at byte ${at} is malformed`);
+  if (revision !== 1 || count > 15 || at + size > bytes.length)
+    throw invalid(`a SID at byte ${at} is malformed`);
   const authority = view.getUint16(at + 2) * 2 ** 32 + view.getUint32(at + 4);
   const subs: number[] = [];
   for (let i = 0; i < count; i++) subs.push(view.getUint32(at + 8 + 4 * i, true));
   // [MS-DTYP] 2.4.2.1: the authority in decimal below 2^32, else in hex.
-  const auth = authority < 2 ** 32 ? String(authority) : `0x${authority.toString(16).toUpperCase().padStart(12, '0')}`;
+  const auth =
+    authority < 2 ** 32
+      ? String(authority)
+      : `0x${authority.toString(16).toUpperCase().padStart(12, '0')}`;
   return { sid: ['S', revision, auth, ...subs].join('-'), size };
 }
 
@@ -89,12 +97,14 @@ export function parseGmsaMembership(sd: Uint8Array): GmsaMembership {
   if (view.getUint8(0) !== 1) throw invalid(`revision ${view.getUint8(0)}`);
   const control = view.getUint16(2, true);
   const daclAt = view.getUint32(16, true);
-  if ((control & SE_DACL_PRESENT) === 0 || daclAt === 0) return { allowed: [], denied: [], aces: [] };
+  if ((control & SE_DACL_PRESENT) === 0 || daclAt === 0)
+    return { allowed: [], denied: [], aces: [] };
   if (daclAt + 8 > sd.length) throw invalid(`the DACL offset ${daclAt} is past the end`);
   const aclSize = view.getUint16(daclAt + 2, true);
   const count = view.getUint16(daclAt + 4, true);
   const aclEnd = daclAt + aclSize;
-  if (aclEnd > sd.length) throw invalid(`the DACL (${aclSize} bytes at ${daclAt}) runs past the end`);
+  if (aclEnd > sd.length)
+    throw invalid(`the DACL (${aclSize} bytes at ${daclAt}) runs past the end`);
   const aces: MembershipAce[] = [];
   let at = daclAt + 8;
   for (let i = 0; i < count; i++) {
@@ -115,7 +125,11 @@ export function parseGmsaMembership(sd: Uint8Array): GmsaMembership {
     }
     at += size;
   }
-  const granting = (allow: boolean): string[] => [...new Set(aces.filter((a) => a.allow === allow && (a.mask & GRANTS_READ) !== 0).map((a) => a.sid))];
+  const granting = (allow: boolean): string[] => [
+    ...new Set(
+      aces.filter((a) => a.allow === allow && (a.mask & GRANTS_READ) !== 0).map((a) => a.sid),
+    ),
+  ];
   return { allowed: granting(true), denied: granting(false), aces };
 }
 

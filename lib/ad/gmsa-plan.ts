@@ -41,15 +41,26 @@ export interface GmsaPlan {
   readonly kvnos: readonly number[];
 }
 
-const same = (a: KeytabEntry, b: KeytabEntry): boolean => samePrincipal(a.principal, b.principal) && a.kvno === b.kvno && a.enctype === b.enctype && bytesEqual(a.key, b.key);
+const same = (a: KeytabEntry, b: KeytabEntry): boolean =>
+  samePrincipal(a.principal, b.principal) &&
+  a.kvno === b.kvno &&
+  a.enctype === b.enctype &&
+  bytesEqual(a.key, b.key);
 
 /** The keytab already holds exactly these keys (same principal, kvno, enctype and key). */
-export function holdsAll(existing: readonly KeytabEntry[], wanted: readonly KeytabEntry[]): boolean {
+export function holdsAll(
+  existing: readonly KeytabEntry[],
+  wanted: readonly KeytabEntry[],
+): boolean {
   return wanted.every((w) => existing.some((e) => same(e, w)));
 }
 
 /** For each principal, the keytab's entries of its newest kvno below `kvno`. */
-function previousFromKeytab(targets: readonly KeytabEntry[], principals: readonly Principal[], kvno: number): KeytabEntry[] {
+function previousFromKeytab(
+  targets: readonly KeytabEntry[],
+  principals: readonly Principal[],
+  kvno: number,
+): KeytabEntry[] {
   const out: KeytabEntry[] = [];
   for (const p of principals) {
     const older = targets.filter((e) => samePrincipal(e.principal, p) && e.kvno < kvno);
@@ -61,7 +72,8 @@ function previousFromKeytab(targets: readonly KeytabEntry[], principals: readonl
 }
 
 export function planGmsaKeytab(request: GmsaPlanRequest): GmsaPlan {
-  const isTarget = (e: KeytabEntry): boolean => request.principals.some((p) => samePrincipal(p, e.principal));
+  const isTarget = (e: KeytabEntry): boolean =>
+    request.principals.some((p) => samePrincipal(p, e.principal));
   const targets = request.existing.filter(isTarget);
   const others = request.existing.filter((e) => !isTarget(e));
   const kvno = request.current[0]?.kvno ?? 0;
@@ -69,7 +81,14 @@ export function planGmsaKeytab(request: GmsaPlanRequest): GmsaPlan {
     const kvnos = [...new Set(targets.map((e) => e.kvno))].sort((a, b) => b - a);
     return { entries: request.existing, changed: false, added: [], removed: [], others, kvnos };
   }
-  const previous = request.refresh || request.withPrevious ? (request.previous.length ? request.previous : request.refresh ? previousFromKeytab(targets, request.principals, kvno) : []) : [];
+  const previous =
+    request.refresh || request.withPrevious
+      ? request.previous.length
+        ? request.previous
+        : request.refresh
+          ? previousFromKeytab(targets, request.principals, kvno)
+          : []
+      : [];
   const fresh = [...request.current, ...previous];
   const added = fresh.filter((f) => !targets.some((e) => same(e, f)));
   const removed = targets.filter((e) => !fresh.some((f) => same(e, f)));

@@ -17,16 +17,42 @@
  */
 import { concatBytes, fromUtf8, utf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
-import { decodeInteger, decodeTlv, derInteger, derOctetString, derSequence, encodeTlv, readTlv, TAG_CLASS } from '../krb5/der.js';
+import {
+  decodeInteger,
+  decodeTlv,
+  derInteger,
+  derOctetString,
+  derSequence,
+  encodeTlv,
+  readTlv,
+  TAG_CLASS,
+} from '../krb5/der.js';
 import type { Tlv } from '../krb5/der.js';
 
 export const SASL_LAYER = Object.freeze({ NONE: 1, INTEGRITY: 2, CONFIDENTIALITY: 4 } as const);
 export const LDAP_SUCCESS = 0;
 export const LDAP_SASL_BIND_IN_PROGRESS = 14;
 
-export function encodeSaslBindRequest(messageId: number, mechanism: string, credentials: Uint8Array | undefined): Uint8Array {
-  const sasl = encodeTlv(TAG_CLASS.CONTEXT, true, 3, concatBytes(derOctetString(utf8(mechanism)), credentials === undefined ? new Uint8Array(0) : derOctetString(credentials)));
-  const bind = encodeTlv(TAG_CLASS.APPLICATION, true, 0, concatBytes(derInteger(3), derOctetString(new Uint8Array(0)), sasl));
+export function encodeSaslBindRequest(
+  messageId: number,
+  mechanism: string,
+  credentials: Uint8Array | undefined,
+): Uint8Array {
+  const sasl = encodeTlv(
+    TAG_CLASS.CONTEXT,
+    true,
+    3,
+    concatBytes(
+      derOctetString(utf8(mechanism)),
+      credentials === undefined ? new Uint8Array(0) : derOctetString(credentials),
+    ),
+  );
+  const bind = encodeTlv(
+    TAG_CLASS.APPLICATION,
+    true,
+    0,
+    concatBytes(derInteger(3), derOctetString(new Uint8Array(0)), sasl),
+  );
   return derSequence([derInteger(messageId), bind]);
 }
 
@@ -52,7 +78,8 @@ export function decodeBindResponse(bytes: Uint8Array): BindResponse {
   };
   const messageId = decodeInteger(next(), 'messageID');
   const op = next();
-  if (op.tagClass !== TAG_CLASS.APPLICATION || op.tagNumber !== 1) throw bad(`expected a BindResponse, got [APPLICATION ${op.tagNumber}]`);
+  if (op.tagClass !== TAG_CLASS.APPLICATION || op.tagNumber !== 1)
+    throw bad(`expected a BindResponse, got [APPLICATION ${op.tagNumber}]`);
   let p = 0;
   const parts: Tlv[] = [];
   while (p < op.value.length) {
@@ -61,10 +88,21 @@ export function decodeBindResponse(bytes: Uint8Array): BindResponse {
     parts.push(t);
   }
   const [code, , diag] = parts;
-  if (code === undefined || code.tagNumber !== 10 || code.value.length === 0 || code.value.length > 4) throw bad('no resultCode');
+  if (
+    code === undefined ||
+    code.tagNumber !== 10 ||
+    code.value.length === 0 ||
+    code.value.length > 4
+  )
+    throw bad('no resultCode');
   const resultCode = code.value.reduce((n, b) => n * 256 + b, 0);
   const creds = parts.find((t) => t.tagClass === TAG_CLASS.CONTEXT && t.tagNumber === 7);
-  return { messageId, resultCode, diagnosticMessage: diag ? fromUtf8(diag.value) : '', serverSaslCreds: creds?.value };
+  return {
+    messageId,
+    resultCode,
+    diagnosticMessage: diag ? fromUtf8(diag.value) : '',
+    serverSaslCreds: creds?.value,
+  };
 }
 
 /**
@@ -86,7 +124,11 @@ export function berElementLength(buf: Uint8Array, max: number): number | undefin
 
 /** The server's security-layer offer (the unwrapped 4 octets). */
 export function parseLayerOffer(data: Uint8Array): { layers: number; maxSize: number } {
-  if (data.length !== 4) throw new KtError('AD_SASL', `the directory's security-layer offer has ${data.length} octets, not 4`);
+  if (data.length !== 4)
+    throw new KtError(
+      'AD_SASL',
+      `the directory's security-layer offer has ${data.length} octets, not 4`,
+    );
   return { layers: data[0]!, maxSize: (data[1]! << 16) | (data[2]! << 8) | data[3]! };
 }
 

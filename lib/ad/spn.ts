@@ -24,17 +24,23 @@ import type { Directory, DirectoryChange, WriteOptions, WriteResult } from './ty
  */
 export function validateSpn(text: string): string {
   const spn = text.trim();
-  const fail = (why: string, hint?: string): KtError => new KtError('AD_SPN_INVALID', `"${text}" is not a service principal name: ${why}`, { hint: hint ?? 'write it as service/host.example.com, e.g. HTTP/web.example.com', details: { spn: text } });
+  const fail = (why: string, hint?: string): KtError =>
+    new KtError('AD_SPN_INVALID', `"${text}" is not a service principal name: ${why}`, {
+      hint: hint ?? 'write it as service/host.example.com, e.g. HTTP/web.example.com',
+      details: { spn: text },
+    });
   if (spn === '') throw fail('it is empty');
   if (/[\s\u0000-\u001f]/.test(spn)) throw fail('it contains white space or control characters');
-  if (/(^|[^\\])@/.test(spn)) throw fail('an SPN has no realm', `drop the "@REALM": ${spn.replace(/@[^@]*$/, '')}`);
+  if (/(^|[^\\])@/.test(spn))
+    throw fail('an SPN has no realm', `drop the "@REALM": ${spn.replace(/@[^@]*$/, '')}`);
   const parts = spn.split('/');
   if (parts.length < 2) throw fail('it has no "/" between service and host');
   if (parts.length > 3) throw fail('it has more than three parts (service/host[:port]/name)');
   if (parts.some((p) => p === '')) throw fail('a part is empty');
   const hostPort = parts[1] as string;
   const m = /^(.+?)(?::(\d+))?$/.exec(hostPort);
-  if (!m || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) throw fail(`"${hostPort}" is not host or host:port`);
+  if (!m || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)))
+    throw fail(`"${hostPort}" is not host or host:port`);
   return spn;
 }
 
@@ -70,10 +76,18 @@ export function parseSpnMappings(values: readonly string[]): Map<string, string>
 export async function readSpnMappings(dir: Directory): Promise<Map<string, string>> {
   if (dir.configurationDn === undefined) return new Map();
   try {
-    const [entry] = await dir.search({ base: `CN=Directory Service,CN=Windows NT,CN=Services,${dir.configurationDn}`, scope: 'base', attributes: ['sPNMappings'] });
+    const [entry] = await dir.search({
+      base: `CN=Directory Service,CN=Windows NT,CN=Services,${dir.configurationDn}`,
+      scope: 'base',
+      attributes: ['sPNMappings'],
+    });
     return parseSpnMappings(entry?.attributes['spnmappings'] ?? []);
   } catch (err) {
-    if (err instanceof KtError && (err.code === 'AD_OBJECT_NOT_FOUND' || err.code === 'AD_INSUFFICIENT_RIGHTS')) return new Map();
+    if (
+      err instanceof KtError &&
+      (err.code === 'AD_OBJECT_NOT_FOUND' || err.code === 'AD_INSUFFICIENT_RIGHTS')
+    )
+      return new Map();
     throw err;
   }
 }
@@ -82,13 +96,19 @@ export async function readSpnMappings(dir: Directory): Promise<Map<string, strin
  * The SPNs whose owner would clash with `spn`: itself, and through sPNMappings `host/REST`
  * for an alias service (HTTP/REST), or every `alias/REST` for `host/REST`.
  */
-export function clashingSpns(spn: string, mappings: ReadonlyMap<string, string>): { spn: string; via: string | undefined }[] {
+export function clashingSpns(
+  spn: string,
+  mappings: ReadonlyMap<string, string>,
+): { spn: string; via: string | undefined }[] {
   const service = spnService(spn).toLowerCase();
   const rest = spnRest(spn);
   const out: { spn: string; via: string | undefined }[] = [{ spn, via: undefined }];
   const target = mappings.get(service);
-  if (target !== undefined) out.push({ spn: `${target}/${rest}`, via: `${target}/ covers ${spnService(spn)}/` });
-  for (const [alias, t] of mappings) if (t === service) out.push({ spn: `${alias}/${rest}`, via: `${spnService(spn)}/ covers ${alias}/` });
+  if (target !== undefined)
+    out.push({ spn: `${target}/${rest}`, via: `${target}/ covers ${spnService(spn)}/` });
+  for (const [alias, t] of mappings)
+    if (t === service)
+      out.push({ spn: `${alias}/${rest}`, via: `${spnService(spn)}/ covers ${alias}/` });
   return out;
 }
 
@@ -114,9 +134,16 @@ export interface SpnOwner {
  * Who holds an SPN (case-insensitively, as the directory matches it), and with aliases=true
  * (the default) who holds a clashing host/ alias. Searches the domain (base DN).
  */
-export async function findSpnOwners(dir: Directory, spn: string, options: { aliases?: boolean; mappings?: ReadonlyMap<string, string> } = {}): Promise<SpnOwner[]> {
+export async function findSpnOwners(
+  dir: Directory,
+  spn: string,
+  options: { aliases?: boolean; mappings?: ReadonlyMap<string, string> } = {},
+): Promise<SpnOwner[]> {
   const wanted = validateSpn(spn);
-  const mappings = options.aliases === false ? new Map<string, string>() : (options.mappings ?? (await readSpnMappings(dir)));
+  const mappings =
+    options.aliases === false
+      ? new Map<string, string>()
+      : (options.mappings ?? (await readSpnMappings(dir)));
   const candidates = clashingSpns(wanted, mappings);
   const entries = await dir.search({
     base: dir.baseDn,
@@ -129,7 +156,12 @@ export async function findSpnOwners(dir: Directory, spn: string, options: { alia
     for (const c of candidates) {
       const match = held.find((h) => h.toLowerCase() === c.spn.toLowerCase());
       if (match === undefined) continue;
-      out.push({ dn: e.dn, sAMAccountName: e.attributes['samaccountname']?.[0] ?? e.dn, spn: match, via: c.via === undefined ? undefined : aliasReason(wanted, match, mappings) });
+      out.push({
+        dn: e.dn,
+        sAMAccountName: e.attributes['samaccountname']?.[0] ?? e.dn,
+        spn: match,
+        via: c.via === undefined ? undefined : aliasReason(wanted, match, mappings),
+      });
     }
   }
   // The SPN itself first, then aliases; one line per (owner, spn).
@@ -144,17 +176,32 @@ function ownerText(o: SpnOwner): string {
  * Refuses (AD_SPN_DUPLICATE, naming the owner) when another account than `account` holds one
  * of the SPNs or a clashing alias: what setspn -S checks before it writes.
  */
-export async function checkSpnsFree(dir: Directory, account: Pick<AccountRecord, 'dn'> | undefined, spns: readonly string[]): Promise<void> {
+export async function checkSpnsFree(
+  dir: Directory,
+  account: Pick<AccountRecord, 'dn'> | undefined,
+  spns: readonly string[],
+): Promise<void> {
   if (spns.length === 0) return;
   const mappings = await readSpnMappings(dir);
   for (const spn of spns) {
-    const others = (await findSpnOwners(dir, spn, { mappings })).filter((o) => account === undefined || !sameDn(o.dn, account.dn));
+    const others = (await findSpnOwners(dir, spn, { mappings })).filter(
+      (o) => account === undefined || !sameDn(o.dn, account.dn),
+    );
     const [owner] = others;
     if (owner) {
-      throw new KtError('AD_SPN_DUPLICATE', `SPN ${spn} is already registered on ${ownerText(owner)}`, {
-        hint: `an SPN may belong to one account only: remove it there first (keytab ad spn remove ${owner.sAMAccountName} ${owner.spn}), or use another name`,
-        details: { spn, owner: owner.dn, ownerSpn: owner.spn, ...(owner.via ? { via: owner.via } : {}) },
-      });
+      throw new KtError(
+        'AD_SPN_DUPLICATE',
+        `SPN ${spn} is already registered on ${ownerText(owner)}`,
+        {
+          hint: `an SPN may belong to one account only: remove it there first (keytab ad spn remove ${owner.sAMAccountName} ${owner.spn}), or use another name`,
+          details: {
+            spn,
+            owner: owner.dn,
+            ownerSpn: owner.spn,
+            ...(owner.via ? { via: owner.via } : {}),
+          },
+        },
+      );
     }
   }
 }
@@ -168,7 +215,10 @@ export interface SpnPlan extends WriteResult {
 }
 
 /** Which SPNs an add would write (the others are already on the account, in any case). Pure. */
-export function planSpnAdd(account: Pick<AccountRecord, 'dn' | 'servicePrincipalName'>, spns: readonly string[]): { changes: DirectoryChange[]; added: string[]; unchanged: string[] } {
+export function planSpnAdd(
+  account: Pick<AccountRecord, 'dn' | 'servicePrincipalName'>,
+  spns: readonly string[],
+): { changes: DirectoryChange[]; added: string[]; unchanged: string[] } {
   const have = new Set(account.servicePrincipalName.map((s) => s.toLowerCase()));
   const added: string[] = [];
   const unchanged: string[] = [];
@@ -180,12 +230,23 @@ export function planSpnAdd(account: Pick<AccountRecord, 'dn' | 'servicePrincipal
       added.push(spn);
     }
   }
-  const changes: DirectoryChange[] = added.length ? [{ kind: 'modify', dn: account.dn, modifications: [{ operation: 'add', attribute: 'servicePrincipalName', values: added }] }] : [];
+  const changes: DirectoryChange[] = added.length
+    ? [
+        {
+          kind: 'modify',
+          dn: account.dn,
+          modifications: [{ operation: 'add', attribute: 'servicePrincipalName', values: added }],
+        },
+      ]
+    : [];
   return { changes, added, unchanged };
 }
 
 /** Which SPNs a remove would delete (matched case-insensitively, sent as stored). Pure. */
-export function planSpnRemove(account: Pick<AccountRecord, 'dn' | 'servicePrincipalName'>, spns: readonly string[]): { changes: DirectoryChange[]; removed: string[]; unchanged: string[] } {
+export function planSpnRemove(
+  account: Pick<AccountRecord, 'dn' | 'servicePrincipalName'>,
+  spns: readonly string[],
+): { changes: DirectoryChange[]; removed: string[]; unchanged: string[] } {
   const removed: string[] = [];
   const unchanged: string[] = [];
   for (const raw of spns) {
@@ -194,21 +255,53 @@ export function planSpnRemove(account: Pick<AccountRecord, 'dn' | 'servicePrinci
     if (held === undefined) unchanged.push(spn);
     else if (!removed.includes(held)) removed.push(held);
   }
-  const changes: DirectoryChange[] = removed.length ? [{ kind: 'modify', dn: account.dn, modifications: [{ operation: 'delete', attribute: 'servicePrincipalName', values: removed }] }] : [];
+  const changes: DirectoryChange[] = removed.length
+    ? [
+        {
+          kind: 'modify',
+          dn: account.dn,
+          modifications: [
+            { operation: 'delete', attribute: 'servicePrincipalName', values: removed },
+          ],
+        },
+      ]
+    : [];
   return { changes, removed, unchanged };
 }
 
 /** Adds SPNs to an account after checking that no other account holds them (setspn -S). */
-export async function addSpns(dir: Directory, account: AccountRecord, spns: readonly string[], options: WriteOptions = {}): Promise<SpnPlan> {
+export async function addSpns(
+  dir: Directory,
+  account: AccountRecord,
+  spns: readonly string[],
+  options: WriteOptions = {},
+): Promise<SpnPlan> {
   const plan = planSpnAdd(account, spns);
   await checkSpnsFree(dir, account, plan.added);
-  return { changes: plan.changes, added: plan.added, removed: [], unchanged: plan.unchanged, applied: await applyChanges(dir, plan.changes, options) };
+  return {
+    changes: plan.changes,
+    added: plan.added,
+    removed: [],
+    unchanged: plan.unchanged,
+    applied: await applyChanges(dir, plan.changes, options),
+  };
 }
 
 /** Removes SPNs from an account (those it does not hold are reported as unchanged). */
-export async function removeSpns(dir: Directory, account: AccountRecord, spns: readonly string[], options: WriteOptions = {}): Promise<SpnPlan> {
+export async function removeSpns(
+  dir: Directory,
+  account: AccountRecord,
+  spns: readonly string[],
+  options: WriteOptions = {},
+): Promise<SpnPlan> {
   const plan = planSpnRemove(account, spns);
-  return { changes: plan.changes, added: [], removed: plan.removed, unchanged: plan.unchanged, applied: await applyChanges(dir, plan.changes, options) };
+  return {
+    changes: plan.changes,
+    added: [],
+    removed: plan.removed,
+    unchanged: plan.unchanged,
+    applied: await applyChanges(dir, plan.changes, options),
+  };
 }
 
 export interface SpnHolder {
@@ -231,13 +324,17 @@ export interface SpnDuplicate {
  * domain can hold them (Samba's own provisioning gives dns-DC the DNS/ alias of the DC's
  * host/), so they are reported separately. Pure.
  */
-export function groupDuplicateSpns(holders: readonly SpnHolder[], mappings: ReadonlyMap<string, string> = new Map()): SpnDuplicate[] {
+export function groupDuplicateSpns(
+  holders: readonly SpnHolder[],
+  mappings: ReadonlyMap<string, string> = new Map(),
+): SpnDuplicate[] {
   const bySpn = new Map<string, SpnOwner[]>();
   for (const h of holders) {
     for (const spn of h.servicePrincipalName) {
       const key = spn.toLowerCase();
       const list = bySpn.get(key) ?? [];
-      if (!list.some((o) => sameDn(o.dn, h.dn))) list.push({ dn: h.dn, sAMAccountName: h.sAMAccountName, spn });
+      if (!list.some((o) => sameDn(o.dn, h.dn)))
+        list.push({ dn: h.dn, sAMAccountName: h.sAMAccountName, spn });
       bySpn.set(key, list);
     }
   }
@@ -254,15 +351,35 @@ export function groupDuplicateSpns(holders: readonly SpnHolder[], mappings: Read
       if (target !== service) continue;
       const aliasOwners = bySpn.get(`${alias}/${rest}`) ?? [];
       const others = aliasOwners.filter((a) => !hostOwners.some((h) => sameDn(h.dn, a.dn)));
-      if (others.length) out.push({ spn: (hostOwners[0] as SpnOwner).spn, kind: 'alias', owners: [...hostOwners, ...others.map((o) => ({ ...o, via: `${service}/ covers ${alias}/` }))] });
+      if (others.length)
+        out.push({
+          spn: (hostOwners[0] as SpnOwner).spn,
+          kind: 'alias',
+          owners: [
+            ...hostOwners,
+            ...others.map((o) => ({ ...o, via: `${service}/ covers ${alias}/` })),
+          ],
+        });
     }
   }
   return out.sort((a, b) => a.spn.toLowerCase().localeCompare(b.spn.toLowerCase()));
 }
 
 /** Every SPN held by more than one account in the domain (setspn -X); with aliases, host/ alias clashes too. */
-export async function findDuplicateSpns(dir: Directory, options: { aliases?: boolean } = {}): Promise<SpnDuplicate[]> {
-  const entries = await dir.search({ base: dir.baseDn, filter: '(servicePrincipalName=*)', attributes: ['sAMAccountName', 'servicePrincipalName'], paged: true });
-  const holders = entries.map((e) => ({ dn: e.dn, sAMAccountName: e.attributes['samaccountname']?.[0] ?? e.dn, servicePrincipalName: e.attributes['serviceprincipalname'] ?? [] }));
+export async function findDuplicateSpns(
+  dir: Directory,
+  options: { aliases?: boolean } = {},
+): Promise<SpnDuplicate[]> {
+  const entries = await dir.search({
+    base: dir.baseDn,
+    filter: '(servicePrincipalName=*)',
+    attributes: ['sAMAccountName', 'servicePrincipalName'],
+    paged: true,
+  });
+  const holders = entries.map((e) => ({
+    dn: e.dn,
+    sAMAccountName: e.attributes['samaccountname']?.[0] ?? e.dn,
+    servicePrincipalName: e.attributes['serviceprincipalname'] ?? [],
+  }));
   return groupDuplicateSpns(holders, options.aliases ? await readSpnMappings(dir) : new Map());
 }

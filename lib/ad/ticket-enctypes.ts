@@ -28,7 +28,11 @@ export const RC4_BIT = enctypeBit(RC4.id) ?? 0;
 /** The DC defaults for an account without msDS-SupportedEncryptionTypes. */
 export const DC_DEFAULTS = Object.freeze({
   /** DCs with the April 2026 update (CVE-2026-20833, KB5073381): AES-SHA1 only. */
-  current: { ticket: AES256, words: 'DCs with the April 2026 update (CVE-2026-20833, KB5073381) issue aes256-cts-hmac-sha1-96 tickets' },
+  current: {
+    ticket: AES256,
+    words:
+      'DCs with the April 2026 update (CVE-2026-20833, KB5073381) issue aes256-cts-hmac-sha1-96 tickets',
+  },
   /** Older DCs, and Samba 4.17: RC4. */
   legacy: { ticket: RC4, words: 'older DCs (and Samba) issue arcfour-hmac (RC4) tickets' },
 });
@@ -39,7 +43,12 @@ export type TicketEnctypes =
   | { readonly explicit: false; readonly current: EnctypeInfo; readonly legacy: EnctypeInfo };
 
 export function ticketEnctypes(bits: number | undefined): TicketEnctypes {
-  if (bits === undefined || (bits & ENCTYPE_BIT_MASK) === 0) return { explicit: false, current: DC_DEFAULTS.current.ticket, legacy: DC_DEFAULTS.legacy.ticket };
+  if (bits === undefined || (bits & ENCTYPE_BIT_MASK) === 0)
+    return {
+      explicit: false,
+      current: DC_DEFAULTS.current.ticket,
+      legacy: DC_DEFAULTS.legacy.ticket,
+    };
   return { explicit: true, bits, ticket: enctypesOfBits(bits)[0] };
 }
 
@@ -53,7 +62,11 @@ export interface TicketFit {
 
 export function ticketFit(bits: number | undefined, have: readonly EnctypeInfo[]): TicketFit {
   const tickets = ticketEnctypes(bits);
-  const needed = tickets.explicit ? (tickets.ticket ? [tickets.ticket] : []) : [tickets.current, tickets.legacy];
+  const needed = tickets.explicit
+    ? tickets.ticket
+      ? [tickets.ticket]
+      : []
+    : [tickets.current, tickets.legacy];
   const missing = needed.filter((n) => !have.some((h) => h.id === n.id));
   return { ok: missing.length === 0, missing, tickets };
 }
@@ -76,7 +89,12 @@ export const DC_DEFAULT_HOW_TO_TELL =
 export type TicketPlan =
   | { readonly kind: 'ok' }
   /** Write msDS-SupportedEncryptionTypes = bits first; then AD issues `ticket`, which `have` holds. */
-  | { readonly kind: 'set'; readonly bits: number; readonly ticket: EnctypeInfo; readonly reason: 'add-aes' | 'rc4-only' }
+  | {
+      readonly kind: 'set';
+      readonly bits: number;
+      readonly ticket: EnctypeInfo;
+      readonly reason: 'add-aes' | 'rc4-only';
+    }
   | { readonly kind: 'refuse'; readonly fit: TicketFit };
 
 /**
@@ -84,21 +102,32 @@ export type TicketPlan =
  * bits get them added (as Windows ktpass does); RC4-only keys make the account RC4-only only
  * when the user asked for it (allowRc4). Anything else that cannot work is refused.
  */
-export function planTicketEnctypes(bits: number | undefined, have: readonly EnctypeInfo[], options: { allowRc4: boolean }): TicketPlan {
+export function planTicketEnctypes(
+  bits: number | undefined,
+  have: readonly EnctypeInfo[],
+  options: { allowRc4: boolean },
+): TicketPlan {
   const hasAes = have.some((e) => ((enctypeBit(e.id) ?? 0) & AES_BITS) !== 0);
   if (hasAes && ((bits ?? 0) & AES_BITS) !== AES_BITS) {
     const next = (bits ?? RC4_BIT) | AES_BITS;
     const fit = ticketFit(next, have);
-    if (fit.ok && fit.tickets.explicit && fit.tickets.ticket) return { kind: 'set', bits: next, ticket: fit.tickets.ticket, reason: 'add-aes' };
+    if (fit.ok && fit.tickets.explicit && fit.tickets.ticket)
+      return { kind: 'set', bits: next, ticket: fit.tickets.ticket, reason: 'add-aes' };
   }
   const fit = ticketFit(bits, have);
   if (fit.ok) return { kind: 'ok' };
-  if (options.allowRc4 && have.some((e) => e.id === RC4.id)) return { kind: 'set', bits: RC4_BIT, ticket: RC4, reason: 'rc4-only' };
+  if (options.allowRc4 && have.some((e) => e.id === RC4.id))
+    return { kind: 'set', bits: RC4_BIT, ticket: RC4, reason: 'rc4-only' };
   return { kind: 'refuse', fit };
 }
 
 /** The refusal in words, without any command-line spelling (each front end adds its fixes). */
-export function ticketMismatchMessage(fit: TicketFit, account: string, have: readonly EnctypeInfo[], what: string): string {
+export function ticketMismatchMessage(
+  fit: TicketFit,
+  account: string,
+  have: readonly EnctypeInfo[],
+  what: string,
+): string {
   const holds = have.length ? have.map((e) => e.name).join(', ') : 'no keys';
   return `${what} would hold ${holds}, but ${describeTickets(fit.tickets, account)}; without ${fit.missing.map((e) => e.name).join(' and ')} keys the service cannot decrypt them`;
 }
@@ -110,6 +139,8 @@ export function ticketMismatchMessage(fit: TicketFit, account: string, have: rea
 export function unsetEnctypesWords(dn: string, enctypes: readonly number[]): string {
   const have = enctypes.flatMap((n) => enctypeById(n) ?? []);
   const { missing } = ticketFit(undefined, have);
-  const lacks = missing.length ? `; the keytab has no ${missing.map((e) => e.name).join(' or ')} key, so the service fails where those tickets are issued` : '';
+  const lacks = missing.length
+    ? `; the keytab has no ${missing.map((e) => e.name).join(' or ')} key, so the service fails where those tickets are issued`
+    : '';
   return `msDS-SupportedEncryptionTypes is not set on ${dn}: ${DC_DEFAULTS.current.words}, ${DC_DEFAULTS.legacy.words}${lacks}`;
 }

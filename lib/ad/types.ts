@@ -25,7 +25,11 @@ export interface NewAttribute {
 /** One LDAP request that changes the directory. */
 export type DirectoryChange =
   | { readonly kind: 'add'; readonly dn: string; readonly attributes: readonly NewAttribute[] }
-  | { readonly kind: 'modify'; readonly dn: string; readonly modifications: readonly Modification[] };
+  | {
+      readonly kind: 'modify';
+      readonly dn: string;
+      readonly modifications: readonly Modification[];
+    };
 
 /** An entry as read: attribute names in lower case, every value as text. */
 export interface DirEntry {

@@ -20,9 +20,20 @@ import type { SetPasswordResult } from '../ad/password.js';
 import { utf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { getServiceTicket, type KrbCredentials } from '../krb5/client.js';
-import { ccacheCredentials, findCredential, isExpired, principalText, requireTgt } from '../krb5/ccache.js';
+import {
+  ccacheCredentials,
+  findCredential,
+  isExpired,
+  principalText,
+  requireTgt,
+} from '../krb5/ccache.js';
 import { configValues, type Krb5Config } from '../krb5/config.js';
-import { adminChangepwTicket, changepwPrincipal, setPasswordAs, type KpasswdContext } from '../krb5/kpasswd.js';
+import {
+  adminChangepwTicket,
+  changepwPrincipal,
+  setPasswordAs,
+  type KpasswdContext,
+} from '../krb5/kpasswd.js';
 import { formatPrincipal, parsePrincipal } from '../principal.js';
 import { adminKeytabKeys } from '../node/directory-kerberos.js';
 import { readCcache } from '../node/ccache.js';
@@ -30,21 +41,36 @@ import type { CliContext } from './context.js';
 import { loadCliKrb5Config } from './kdc-options.js';
 import { cliKpasswdContext } from './kpasswd-options.js';
 
-type AdminTicket = (ctx: CliContext, kctx: KpasswdContext, config: Krb5Config | undefined) => Promise<KrbCredentials>;
+type AdminTicket = (
+  ctx: CliContext,
+  kctx: KpasswdContext,
+  config: Krb5Config | undefined,
+) => Promise<KrbCredentials>;
 
 /** The credentials of a simple bind as a Kerberos source: only a UPN with its password will do. */
 function simpleBindAuth(config: DirectoryConfig): KerberosAuth {
   const bindDn = config.bindDn ?? '';
   if (config.bindPassword === undefined || !/^[^=,]+@[^=,]+$/.test(bindDn)) {
-    throw new KtError('USAGE', '--kpasswd logs the admin in with Kerberos: give the bind name as a UPN (admin@example.com), not a DN, or use --auth kerberos (the ticket cache, or --admin-keytab)');
+    throw new KtError(
+      'USAGE',
+      '--kpasswd logs the admin in with Kerberos: give the bind name as a UPN (admin@example.com), not a DN, or use --auth kerberos (the ticket cache, or --admin-keytab)',
+    );
   }
   const [user, domain] = bindDn.split('@') as [string, string];
-  return { source: 'password', principal: `${user}@${domain.toUpperCase()}`, password: config.bindPassword };
+  return {
+    source: 'password',
+    principal: `${user}@${domain.toUpperCase()}`,
+    password: config.bindPassword,
+  };
 }
 
 function fromCcache(auth: Extract<KerberosAuth, { source: 'ccache' }>): AdminTicket {
   return async (ctx, kctx, config) => {
-    const loaded = await readCcache({ env: ctx.env, config, ...(auth.ccache !== undefined ? { name: auth.ccache } : {}) });
+    const loaded = await readCcache({
+      env: ctx.env,
+      config,
+      ...(auth.ccache !== undefined ? { name: auth.ccache } : {}),
+    });
     const { cache } = loaded;
     const now = new Date(ctx.now() * 1000);
     const realm = cache.defaultPrincipal.realm;
@@ -55,24 +81,35 @@ function fromCcache(auth: Extract<KerberosAuth, { source: 'ccache' }>): AdminTic
     const r = await getServiceTicket(kctx, tgt, service);
     if (r.ok) return r.credentials;
     const who = principalText(cache.defaultPrincipal);
-    throw new KtError('KRB_KDC_ERROR', `no kadmin/changepw ticket for ${who} from the TGT in ${loaded.name}: ${r.failure.message}`, {
-      details: { principal: who, ...(r.failure.errorName ? { error: r.failure.errorName } : {}) },
-      hint: `this KDC may issue kadmin/changepw tickets only from an AS exchange (a password or keytab): run kinit -S kadmin/changepw ${who}, or give --admin-keytab with --admin-principal`,
-    });
+    throw new KtError(
+      'KRB_KDC_ERROR',
+      `no kadmin/changepw ticket for ${who} from the TGT in ${loaded.name}: ${r.failure.message}`,
+      {
+        details: { principal: who, ...(r.failure.errorName ? { error: r.failure.errorName } : {}) },
+        hint: `this KDC may issue kadmin/changepw tickets only from an AS exchange (a password or keytab): run kinit -S kadmin/changepw ${who}, or give --admin-keytab with --admin-principal`,
+      },
+    );
   };
 }
 
 function fromKeytab(auth: Extract<KerberosAuth, { source: 'keytab' }>): AdminTicket {
   return async (_ctx, kctx) => {
-    return adminChangepwTicket(kctx, parsePrincipal(auth.principal), { keys: adminKeytabKeys(auth.keytab, auth.principal) });
+    return adminChangepwTicket(kctx, parsePrincipal(auth.principal), {
+      keys: adminKeytabKeys(auth.keytab, auth.principal),
+    });
   };
 }
 
 function fromPassword(auth: Extract<KerberosAuth, { source: 'password' }>): AdminTicket {
-  return (_ctx, kctx) => adminChangepwTicket(kctx, parsePrincipal(auth.principal), { password: auth.password });
+  return (_ctx, kctx) =>
+    adminChangepwTicket(kctx, parsePrincipal(auth.principal), { password: auth.password });
 }
 
-const SOURCES: { readonly [S in KerberosAuth['source']]: (auth: Extract<KerberosAuth, { source: S }>) => AdminTicket } = {
+const SOURCES: {
+  readonly [S in KerberosAuth['source']]: (
+    auth: Extract<KerberosAuth, { source: S }>,
+  ) => AdminTicket;
+} = {
   ccache: fromCcache,
   keytab: fromKeytab,
   password: fromPassword,
@@ -83,23 +120,56 @@ function adminTicketOf(auth: KerberosAuth): AdminTicket {
 }
 
 /** The realm's KDC from krb5.conf, else the DC of the LDAP URL. */
-function kdcOverride(config: Krb5Config | undefined, realm: string, url: string): string[] | undefined {
-  if (config !== undefined && configValues(config, ['realms', realm, 'kdc']).length > 0) return undefined;
+function kdcOverride(
+  config: Krb5Config | undefined,
+  realm: string,
+  url: string,
+): string[] | undefined {
+  if (config !== undefined && configValues(config, ['realms', realm, 'kdc']).length > 0)
+    return undefined;
   const host = parseLdapUrl(url).host;
   return [host.includes(':') ? `[${host}]` : host];
 }
 
-export async function setPasswordByKpasswd(ctx: CliContext, dir: Directory, config: DirectoryConfig, account: AccountRecord, password: string): Promise<SetPasswordResult> {
+export async function setPasswordByKpasswd(
+  ctx: CliContext,
+  dir: Directory,
+  config: DirectoryConfig,
+  account: AccountRecord,
+  password: string,
+): Promise<SetPasswordResult> {
   const auth = config.kerberos ?? simpleBindAuth(config);
   const loaded = loadCliKrb5Config(ctx);
   const kdc = kdcOverride(loaded.config, account.realm, config.url);
-  const kctx = cliKpasswdContext(ctx, { kdc, realm: undefined, tcp: false, timeout: undefined, 'dns-server': undefined, dns: false, 'kpasswd-server': undefined }, loaded.config);
+  const kctx = cliKpasswdContext(
+    ctx,
+    {
+      kdc,
+      realm: undefined,
+      tcp: false,
+      timeout: undefined,
+      'dns-server': undefined,
+      dns: false,
+      'kpasswd-server': undefined,
+    },
+    loaded.config,
+  );
   const ticket = await adminTicketOf(auth)(ctx, kctx, loaded.config);
   const target = parsePrincipal(`${account.sAMAccountName}@${account.realm}`);
   if (ticket.client.realm !== account.realm) {
-    throw new KtError('USAGE', `the admin's ticket is for realm ${ticket.client.realm}, the account ${formatPrincipal(target)} is in ${account.realm}`, { hint: 'use an admin of the account\'s domain' });
+    throw new KtError(
+      'USAGE',
+      `the admin's ticket is for realm ${ticket.client.realm}, the account ${formatPrincipal(target)} is in ${account.realm}`,
+      { hint: "use an admin of the account's domain" },
+    );
   }
   await setPasswordAs(kctx, ticket, target, utf8(password));
   const now = await rereadAccount(dir, account);
-  return { changes: [], applied: true, account: now, kvno: now.msDSKeyVersionNumber ?? 0, enabled: false };
+  return {
+    changes: [],
+    applied: true,
+    account: now,
+    kvno: now.msDSKeyVersionNumber ?? 0,
+    enabled: false,
+  };
 }

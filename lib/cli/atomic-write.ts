@@ -9,7 +9,18 @@
  * When this process holds the keytab lock on the target (lib/cli/lock.ts), the new file is
  * locked before the rename and the lock moves to it: see `heldLockFor`.
  */
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { KtError } from '../errors.js';
 import { heldLockFor } from './lock.js';
@@ -49,14 +60,20 @@ interface Previous {
 function previousOf(path: string, placeholder: boolean): Previous | undefined {
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
+    if (!st.isFile())
+      throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
     // The empty placeholder the lock created for a new keytab: the new file gets a new file's mode.
-    return placeholder && st.size === 0 ? undefined : { mode: st.mode & 0o770, uid: st.uid, gid: st.gid };
+    return placeholder && st.size === 0
+      ? undefined
+      : { mode: st.mode & 0o770, uid: st.uid, gid: st.gid };
   } catch (err) {
     if (err instanceof KtError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new KtError('FILE_WRITE', `${path}: ${(err as Error).message} while checking it`, { details: { path }, cause: err });
+    throw new KtError('FILE_WRITE', `${path}: ${(err as Error).message} while checking it`, {
+      details: { path },
+      cause: err,
+    });
   }
 }
 
@@ -77,12 +94,14 @@ export function writeFileAtomic(path: string, data: Uint8Array | Iterable<Uint8A
     fd = openSync(tmp, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600);
     for (const bytes of data instanceof Uint8Array ? [data] : batch(data)) {
       let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      while (written < bytes.length)
+        written += writeSync(fd, bytes, written, bytes.length - written);
     }
     fsyncSync(fd);
     lock?.adopt(fd);
     if (previous) {
-      if (typeof process.getuid === 'function' && process.getuid() === 0) fchownSync(fd, previous.uid, previous.gid);
+      if (typeof process.getuid === 'function' && process.getuid() === 0)
+        fchownSync(fd, previous.uid, previous.gid);
       fchmodSync(fd, previous.mode | 0o600);
     }
     renameSync(tmp, path);
@@ -104,7 +123,10 @@ export function writeFileAtomic(path: string, data: Uint8Array | Iterable<Uint8A
     throw new KtError('FILE_WRITE', `${path}: ${(err as Error).message}`, {
       details: { path },
       cause: err,
-      hint: (err as NodeJS.ErrnoException).code === 'EACCES' ? 'the folder must be writable: run as root or choose another -o path' : undefined,
+      hint:
+        (err as NodeJS.ErrnoException).code === 'EACCES'
+          ? 'the folder must be writable: run as root or choose another -o path'
+          : undefined,
     });
   }
   try {

@@ -44,6 +44,7 @@ export interface BatchRow {
 type Field = Exclude<keyof BatchRow, 'line'>;
 
 /** Field name (snake_case as documented) → row property and kind. */
+// prettier-ignore
 const FIELDS: Readonly<Record<string, FieldSpec<Field>>> = {
   principal: { key: 'principal', kind: 'string' },
   enctypes: { key: 'enctypes', kind: 'list' },
@@ -64,10 +65,18 @@ const FIELDS: Readonly<Record<string, FieldSpec<Field>>> = {
 const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function fail(line: number, message: string): never {
-  throw new KtError('INPUT_INVALID', `batch spec, ${line === 0 ? 'header' : `row ${line}`}: ${message}`);
+  throw new KtError(
+    'INPUT_INVALID',
+    `batch spec, ${line === 0 ? 'header' : `row ${line}`}: ${message}`,
+  );
 }
 
-function toRow<K extends string>(line: number, record: Readonly<Record<string, unknown>>, fields: Readonly<Record<string, FieldSpec<K>>>, required: readonly K[]): { line: number } & Partial<Record<K, string | number | boolean>> {
+function toRow<K extends string>(
+  line: number,
+  record: Readonly<Record<string, unknown>>,
+  fields: Readonly<Record<string, FieldSpec<K>>>,
+  required: readonly K[],
+): { line: number } & Partial<Record<K, string | number | boolean>> {
   const row: Record<string, unknown> = { line };
   for (const [rawName, value] of Object.entries(record)) {
     const name = camelToSnake(rawName.trim());
@@ -76,29 +85,35 @@ function toRow<K extends string>(line: number, record: Readonly<Record<string, u
     if (value === '' || value === null || value === undefined) continue;
     switch (field.kind) {
       case 'string':
-        if (typeof value !== 'string' && typeof value !== 'number') fail(line, `${name} must be text`);
+        if (typeof value !== 'string' && typeof value !== 'number')
+          fail(line, `${name} must be text`);
         row[field.key] = String(value);
         break;
       case 'list':
         if (Array.isArray(value)) row[field.key] = value.map(String).join(',');
-        else if (typeof value === 'string' || typeof value === 'number') row[field.key] = String(value).replace(/[;\s]+/g, ',');
+        else if (typeof value === 'string' || typeof value === 'number')
+          row[field.key] = String(value).replace(/[;\s]+/g, ',');
         else fail(line, `${name} must be a list of enctypes`);
         break;
       case 'number': {
         const n = typeof value === 'number' ? value : Number(String(value).trim());
-        if (!Number.isInteger(n) || n < 0) fail(line, `${name} must be a whole number, got "${String(value)}"`);
+        if (!Number.isInteger(n) || n < 0)
+          fail(line, `${name} must be a whole number, got "${String(value)}"`);
         row[field.key] = n;
         break;
       }
       case 'boolean': {
         const text = String(value).trim().toLowerCase();
-        if (!['true', 'false', '1', '0', 'yes', 'no'].includes(text)) fail(line, `${name} must be true or false`);
+        if (!['true', 'false', '1', '0', 'yes', 'no'].includes(text))
+          fail(line, `${name} must be true or false`);
         row[field.key] = ['true', '1', 'yes'].includes(text);
         break;
       }
     }
   }
-  for (const key of required) if (row[key] === undefined) fail(line, `${Object.keys(fields).find((n) => fields[n]?.key === key) ?? key} is missing`);
+  for (const key of required)
+    if (row[key] === undefined)
+      fail(line, `${Object.keys(fields).find((n) => fields[n]?.key === key) ?? key} is missing`);
   return row as { line: number } & Partial<Record<K, string | number | boolean>>;
 }
 
@@ -135,7 +150,11 @@ export function parseBatchSpec(text: string): BatchRow[] {
  * Rows from JSON (an array of objects, or {"entries": [...]}) or CSV with a header line,
  * checked against a field table; `#` lines and blank lines in CSV are skipped.
  */
-export function parseRows<K extends string>(text: string, fields: Readonly<Record<string, FieldSpec<K>>>, required: readonly K[]): ({ line: number } & Partial<Record<K, string | number | boolean>>)[] {
+export function parseRows<K extends string>(
+  text: string,
+  fields: Readonly<Record<string, FieldSpec<K>>>,
+  required: readonly K[],
+): ({ line: number } & Partial<Record<K, string | number | boolean>>)[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
     let data: unknown;
@@ -145,9 +164,14 @@ export function parseRows<K extends string>(text: string, fields: Readonly<Recor
       throw new KtError('INPUT_INVALID', `batch spec is not valid JSON: ${(err as Error).message}`);
     }
     const items = Array.isArray(data) ? data : (data as { entries?: unknown }).entries;
-    if (!Array.isArray(items)) throw new KtError('INPUT_INVALID', 'batch spec JSON must be an array of rows or {"entries": [...]}');
+    if (!Array.isArray(items))
+      throw new KtError(
+        'INPUT_INVALID',
+        'batch spec JSON must be an array of rows or {"entries": [...]}',
+      );
     return items.map((item, i) => {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(i + 1, 'each row must be an object');
+      if (typeof item !== 'object' || item === null || Array.isArray(item))
+        fail(i + 1, 'each row must be an object');
       return toRow(i + 1, item as Record<string, unknown>, fields, required);
     });
   }
@@ -160,8 +184,11 @@ export function parseRows<K extends string>(text: string, fields: Readonly<Recor
     const l = lines[i] as string;
     if (l.trim() === '' || l.startsWith('#')) continue;
     const cells = csvFields(l, i + 1);
-    if (cells.length !== header.length) fail(i + 1, `${cells.length} fields, the header has ${header.length}`);
-    rows.push(toRow(i + 1, Object.fromEntries(header.map((h, j) => [h, cells[j]])), fields, required));
+    if (cells.length !== header.length)
+      fail(i + 1, `${cells.length} fields, the header has ${header.length}`);
+    rows.push(
+      toRow(i + 1, Object.fromEntries(header.map((h, j) => [h, cells[j]])), fields, required),
+    );
   }
   return rows;
 }

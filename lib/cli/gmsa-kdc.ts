@@ -42,10 +42,16 @@ function loadConfig(ctx: CliContext): Krb5Config | undefined {
   }
 }
 
-function kdcOf(ctx: CliContext, realm: string, ldapUrl: string, given: string | undefined): { kdcs: string[] | undefined; config: Krb5Config | undefined; name: string } {
+function kdcOf(
+  ctx: CliContext,
+  realm: string,
+  ldapUrl: string,
+  given: string | undefined,
+): { kdcs: string[] | undefined; config: Krb5Config | undefined; name: string } {
   const config = loadConfig(ctx);
   if (given !== undefined) return { kdcs: [given], config, name: given };
-  if (config !== undefined && configValues(config, ['realms', realm, 'kdc']).length > 0) return { kdcs: undefined, config, name: `the KDCs of ${realm} in krb5.conf` };
+  if (config !== undefined && configValues(config, ['realms', realm, 'kdc']).length > 0)
+    return { kdcs: undefined, config, name: `the KDCs of ${realm} in krb5.conf` };
   const host = parseLdapUrl(ldapUrl).host;
   const kdc = isIP(host) === 6 ? `[${host}]:88` : `${host}:88`;
   return { kdcs: [kdc], config, name: kdc };
@@ -60,21 +66,41 @@ export async function checkSaltWithKdc(
   where: { ldapUrl: string; kdc: string | undefined; timeoutMs: number },
 ): Promise<SaltCheck> {
   const { kdcs, config, name } = kdcOf(ctx, client.realm, where.ldapUrl, where.kdc);
-  const unchecked = (note: string): SaltCheck => ({ result: 'unchecked', salt: ours.bytes, saltText: ours.text, note, kdc: name });
+  const unchecked = (note: string): SaltCheck => ({
+    result: 'unchecked',
+    salt: ours.bytes,
+    saltText: ours.text,
+    note,
+    kdc: name,
+  });
   const krb: KrbContext = {
-    transport: createNodeKdcTransport({ kdcs, config, useDns: false, timeoutMs: Math.min(where.timeoutMs, 10_000) }),
+    transport: createNodeKdcTransport({
+      kdcs,
+      config,
+      useDns: false,
+      timeoutMs: Math.min(where.timeoutMs, 10_000),
+    }),
     now: () => new Date(ctx.now() * 1000),
     random: (n) => new Uint8Array(randomBytes(n)),
   };
   let infos;
   try {
     const probe = await probeAsReq(krb, client, { enctypes });
-    if (probe.kind === 'error') return unchecked(`the KDC (${name}) answered ${probe.failure.message}`);
-    infos = probe.etypeInfo.filter((i) => i.saltSource === 'etype-info2' || i.saltSource === 'etype-info' || i.saltSource === 'pw-salt');
+    if (probe.kind === 'error')
+      return unchecked(`the KDC (${name}) answered ${probe.failure.message}`);
+    infos = probe.etypeInfo.filter(
+      (i) =>
+        i.saltSource === 'etype-info2' ||
+        i.saltSource === 'etype-info' ||
+        i.saltSource === 'pw-salt',
+    );
   } catch (err) {
     return unchecked(`no answer from the KDC (${name}): ${(err as Error).message}`);
   }
-  if (infos.length === 0) return unchecked(`the KDC (${name}) announced no salt for ${enctypes.map((e) => enctypeName(e)).join(', ')}`);
+  if (infos.length === 0)
+    return unchecked(
+      `the KDC (${name}) announced no salt for ${enctypes.map((e) => enctypeName(e)).join(', ')}`,
+    );
   const other = infos.find((i) => !bytesEqual(i.salt, ours.bytes));
   if (other) {
     return {
@@ -96,14 +122,41 @@ const SALTED = new Set(['aes-sha1', 'aes-sha2', 'camellia', 'des', 'des3']);
  * KDC's ETYPE-INFO2; a KDC that says otherwise wins (with a warning), and an unchecked salt is
  * said so too.
  */
-export async function gmsaSalt(ctx: CliContext, account: AccountRecord, enctypes: readonly EnctypeInfo[], where: { ldapUrl: string; kdc: string | undefined; timeoutMs: number; check?: boolean }): Promise<SaltCheck & { rule: string }> {
+export async function gmsaSalt(
+  ctx: CliContext,
+  account: AccountRecord,
+  enctypes: readonly EnctypeInfo[],
+  where: { ldapUrl: string; kdc: string | undefined; timeoutMs: number; check?: boolean },
+): Promise<SaltCheck & { rule: string }> {
   const ours = accountSalt(account, account.realm);
-  const salted = enctypes.filter((e) => e.family !== undefined && SALTED.has(e.family)).map((e) => e.id);
-  if (where.check === false) return { result: 'unchecked', salt: ours.bytes, saltText: ours.text, note: '--no-kdc-check', kdc: '', rule: ours.explanation };
-  if (salted.length === 0) return { result: 'unchecked', salt: ours.bytes, saltText: ours.text, note: 'no salted enctype asked for', kdc: '', rule: ours.explanation };
+  const salted = enctypes
+    .filter((e) => e.family !== undefined && SALTED.has(e.family))
+    .map((e) => e.id);
+  if (where.check === false)
+    return {
+      result: 'unchecked',
+      salt: ours.bytes,
+      saltText: ours.text,
+      note: '--no-kdc-check',
+      kdc: '',
+      rule: ours.explanation,
+    };
+  if (salted.length === 0)
+    return {
+      result: 'unchecked',
+      salt: ours.bytes,
+      saltText: ours.text,
+      note: 'no salted enctype asked for',
+      kdc: '',
+      rule: ours.explanation,
+    };
   const client = parsePrincipal(`${account.sAMAccountName}@${account.realm}`);
   const check = await checkSaltWithKdc(ctx, client, ours, salted, where);
   if (check.result === 'differs') warn(ctx, check.note ?? 'the KDC uses another salt');
-  if (check.result === 'unchecked') warn(ctx, `the salt "${ours.text}" (${ours.explanation}) was not cross-checked: ${check.note ?? ''}`);
+  if (check.result === 'unchecked')
+    warn(
+      ctx,
+      `the salt "${ours.text}" (${ours.explanation}) was not cross-checked: ${check.note ?? ''}`,
+    );
   return { ...check, rule: ours.explanation };
 }

@@ -41,7 +41,12 @@ export interface GmsaReport {
   readonly upcoming: boolean;
   readonly nextChange: string;
   readonly unchangedUntil: string;
-  readonly salt: { readonly text: string; readonly rule: string; readonly kdc: SaltCheck['result']; readonly note?: string };
+  readonly salt: {
+    readonly text: string;
+    readonly rule: string;
+    readonly kdc: SaltCheck['result'];
+    readonly note?: string;
+  };
   readonly principals: readonly string[];
   readonly enctypes: readonly string[];
   readonly keytab: {
@@ -59,7 +64,8 @@ export interface GmsaReport {
 /** ISO 8601 to the second (the intervals count from when the blob was read). */
 export const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-const json = (entries: readonly KeytabEntry[]): ReturnType<typeof jsonEntry>[] => entries.map((e) => jsonEntry(e, false));
+const json = (entries: readonly KeytabEntry[]): ReturnType<typeof jsonEntry>[] =>
+  entries.map((e) => jsonEntry(e, false));
 
 export function gmsaReport(input: GmsaReportInput): GmsaReport {
   const { account, plan, salt, schedule } = input;
@@ -73,7 +79,12 @@ export function gmsaReport(input: GmsaReportInput): GmsaReport {
     upcoming: schedule.upcoming,
     nextChange: isoSeconds(schedule.changesAt),
     unchangedUntil: isoSeconds(schedule.unchangedUntil),
-    salt: { text: salt.saltText, rule: salt.rule, kdc: salt.result, ...(salt.note !== undefined ? { note: salt.note } : {}) },
+    salt: {
+      text: salt.saltText,
+      rule: salt.rule,
+      kdc: salt.result,
+      ...(salt.note !== undefined ? { note: salt.note } : {}),
+    },
     principals: input.principals.map((p) => formatPrincipal(p)),
     enctypes: input.enctypes.map((e) => e.name),
     keytab: {
@@ -89,7 +100,10 @@ export function gmsaReport(input: GmsaReportInput): GmsaReport {
   };
 }
 
-function textLines(r: GmsaReport, plan: { added: readonly KeytabEntry[]; removed: readonly KeytabEntry[] }): string[] {
+function textLines(
+  r: GmsaReport,
+  plan: { added: readonly KeytabEntry[]; removed: readonly KeytabEntry[] },
+): string[] {
   const lines = [
     `${r.account} (${r.dn}): msDS-KeyVersionNumber ${r.upcoming ? r.kvno - 1 : r.kvno}${r.previousPassword ? ', previous password available' : ''}`,
     `salt: "${r.salt.text}" (${r.salt.rule}; ${r.salt.kdc === 'agrees' ? 'the KDC agrees' : r.salt.kdc === 'differs' ? "the KDC's" : 'not cross-checked'})`,
@@ -100,11 +114,17 @@ function textLines(r: GmsaReport, plan: { added: readonly KeytabEntry[]; removed
   } else {
     const verb = r.dryRun ? 'would add' : 'added';
     for (const e of plan.added) lines.push(`${verb}: ${describeEntry(e)}`);
-    for (const e of plan.removed) lines.push(`${r.dryRun ? 'would remove' : 'removed'}: ${describeEntry(e)}`);
-    if (plan.added.length === 0 && plan.removed.length === 0) lines.push('the keys are the same as before');
-    lines.push(`${r.dryRun ? 'dry run: nothing written; ' : ''}${k.name}: ${k.total} entries (kvno ${k.kvnos.join(', ')} of ${r.account}${k.kept ? `, ${k.kept} entries of other principals kept` : ''})`);
+    for (const e of plan.removed)
+      lines.push(`${r.dryRun ? 'would remove' : 'removed'}: ${describeEntry(e)}`);
+    if (plan.added.length === 0 && plan.removed.length === 0)
+      lines.push('the keys are the same as before');
+    lines.push(
+      `${r.dryRun ? 'dry run: nothing written; ' : ''}${k.name}: ${k.total} entries (kvno ${k.kvnos.join(', ')} of ${r.account}${k.kept ? `, ${k.kept} entries of other principals kept` : ''})`,
+    );
   }
-  lines.push(`AD changes the password next at ${r.nextChange}${r.refresh ? '; run --refresh again after that (a daily timer is enough)' : ''}`);
+  lines.push(
+    `AD changes the password next at ${r.nextChange}${r.refresh ? '; run --refresh again after that (a daily timer is enough)' : ''}`,
+  );
   return lines;
 }
 

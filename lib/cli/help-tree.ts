@@ -12,16 +12,24 @@ import { helpText } from './main.js';
 const UNWRAPPED = 1000;
 
 /** The subcommands listed in one help text, as words after `program ...path`. */
-export function listedSubcommands(help: string, program: string, path: readonly string[]): string[] {
+export function listedSubcommands(
+  help: string,
+  program: string,
+  path: readonly string[],
+): string[] {
   const section = /^Commands:\n((?: {2}.*\n?)*)/m.exec(help)?.[1] ?? '';
   const prefix = [program, ...path].join(' ') + ' ';
-  return section
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith(prefix))
-    .map((line) => (line.slice(prefix.length).split(/\s+/)[0] as string))
-    // `completion` is yargs' own command: it has no help of its own beyond its line in the list.
-    .filter((word) => /^[a-z][a-z0-9-]*$/.test(word) && !(path.length === 0 && word === 'completion'));
+  return (
+    section
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith(prefix))
+      .map((line) => line.slice(prefix.length).split(/\s+/)[0] as string)
+      // `completion` is yargs' own command: it has no help of its own beyond its line in the list.
+      .filter(
+        (word) => /^[a-z][a-z0-9-]*$/.test(word) && !(path.length === 0 && word === 'completion'),
+      )
+  );
 }
 
 export interface CommandHelp {
@@ -32,7 +40,11 @@ export interface CommandHelp {
 }
 
 /** Every command path, depth first in --help order, with its help at `width` columns. */
-export async function commandTree(ctx: CliContext, width: number, list: readonly CommandFactory[] = commands): Promise<CommandHelp[]> {
+export async function commandTree(
+  ctx: CliContext,
+  width: number,
+  list: readonly CommandFactory[] = commands,
+): Promise<CommandHelp[]> {
   const out: CommandHelp[] = [];
   const visit = async (path: readonly string[]): Promise<void> => {
     const subs = listedSubcommands(await helpText(ctx, path, UNWRAPPED, list), ctx.program, path);

@@ -23,14 +23,18 @@ export interface ExampleBook {
 const TOKEN = /^\s*\u0001(\d+)\u0001\s*$/;
 const token = (n: number): string => `\u0001${n}\u0001`;
 
-type ExampleFn = (command: string | readonly (readonly [string, (string | undefined)?])[], description?: string) => Argv;
+type ExampleFn = (
+  command: string | readonly (readonly [string, (string | undefined)?])[],
+  description?: string,
+) => Argv;
 
 /** Makes `parser.example(...)` (also in every command builder: yargs passes the same instance) record into a book. */
 export function collectExamples(parser: Argv): ExampleBook {
   const book: ExampleBook = { examples: [] };
   const original = parser.example.bind(parser) as ExampleFn;
   const record: ExampleFn = (command, description) => {
-    const pairs: readonly (readonly [string, (string | undefined)?])[] = typeof command === 'string' ? [[command, description]] : command;
+    const pairs: readonly (readonly [string, (string | undefined)?])[] =
+      typeof command === 'string' ? [[command, description]] : command;
     for (const [cmd, what] of pairs) {
       book.examples.push([cmd, what ?? '']);
       original(token(book.examples.length - 1), '');
@@ -58,7 +62,12 @@ export function wrapWords(text: string, width: number, indent: string): string[]
 }
 
 /** Replaces the example tokens in help text laid out by yargs with the examples themselves. */
-export function renderExamples(text: string, book: ExampleBook, program: string, width: number): string {
+export function renderExamples(
+  text: string,
+  book: ExampleBook,
+  program: string,
+  width: number,
+): string {
   return text
     .split('\n')
     .flatMap((line) => {

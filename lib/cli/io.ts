@@ -12,7 +12,13 @@ import { keytabVersion, parseKeytab } from '../keytab/decode.js';
 import { serializeKeytab } from '../keytab/encode.js';
 import type { Keytab } from '../keytab/types.js';
 import { emptyKeytab } from '../keytab/types.js';
-import { INPUT_BOUND, KEYTAB_MAX_BYTES, checkBound, readFdBounded, readFileBounded } from '../node/bounded-read.js';
+import {
+  INPUT_BOUND,
+  KEYTAB_MAX_BYTES,
+  checkBound,
+  readFdBounded,
+  readFileBounded,
+} from '../node/bounded-read.js';
 import type { BoundedFile, ReadBound } from '../node/bounded-read.js';
 import { batch, writeFileAtomic } from './atomic-write.js';
 import type { CliContext } from './context.js';
@@ -41,10 +47,17 @@ export function keytabLocation(ctx: CliContext, name: string | undefined): Keyta
   if (m) {
     type = (m[1] as string).toUpperCase();
     if (type !== 'FILE' && type !== 'WRFILE') {
-      throw new KtError('INPUT_INVALID', `keytab type ${m[1]}: is not supported: give a file path (or FILE:path)`, {
-        details: { keytab: given },
-        hint: type === 'MEMORY' || type === 'KEYRING' || type === 'KDB' ? 'export it to a file first, e.g. with kadmin ktadd' : undefined,
-      });
+      throw new KtError(
+        'INPUT_INVALID',
+        `keytab type ${m[1]}: is not supported: give a file path (or FILE:path)`,
+        {
+          details: { keytab: given },
+          hint:
+            type === 'MEMORY' || type === 'KEYRING' || type === 'KDB'
+              ? 'export it to a file first, e.g. with kadmin ktadd'
+              : undefined,
+        },
+      );
     }
     path = m[2] as string;
   }
@@ -55,7 +68,11 @@ export function keytabLocation(ctx: CliContext, name: string | undefined): Keyta
 
 function fsError(err: unknown, path: string, doing: string): KtError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new KtError('FILE_NOT_FOUND', `${path}: no such file`, { details: { path }, cause: err });
+  if (code === 'ENOENT')
+    return new KtError('FILE_NOT_FOUND', `${path}: no such file`, {
+      details: { path },
+      cause: err,
+    });
   if (code === 'EACCES' || code === 'EPERM') {
     return new KtError('FILE_ACCESS', `${path}: permission denied while ${doing}`, {
       details: { path },
@@ -63,8 +80,12 @@ function fsError(err: unknown, path: string, doing: string): KtError {
       hint: 'keytabs are usually readable by root only: run as root or as the service user',
     });
   }
-  if (code === 'EISDIR') return new KtError('FILE_ACCESS', `${path}: is a directory`, { details: { path }, cause: err });
-  return new KtError('FILE_ACCESS', `${path}: ${(err as Error).message} while ${doing}`, { details: { path }, cause: err });
+  if (code === 'EISDIR')
+    return new KtError('FILE_ACCESS', `${path}: is a directory`, { details: { path }, cause: err });
+  return new KtError('FILE_ACCESS', `${path}: ${(err as Error).message} while ${doing}`, {
+    details: { path },
+    cause: err,
+  });
 }
 
 /**
@@ -73,7 +94,10 @@ function fsError(err: unknown, path: string, doing: string): KtError {
  */
 export function keytabBound(ctx: CliContext, head = true): ReadBound {
   const given = ctx.env['KEYTAB_MAX_BYTES'];
-  const max = given !== undefined && /^\d+$/.test(given) && Number(given) > 0 ? Number(given) : KEYTAB_MAX_BYTES;
+  const max =
+    given !== undefined && /^\d+$/.test(given) && Number(given) > 0
+      ? Number(given)
+      : KEYTAB_MAX_BYTES;
   return {
     max,
     what: head ? 'keytab' : 'file',
@@ -83,7 +107,11 @@ export function keytabBound(ctx: CliContext, head = true): ReadBound {
 }
 
 /** A file's or standard input's bytes within `bound` (default: a file's size bound). */
-export async function readBytes(ctx: CliContext, loc: KeytabLocation, bound: ReadBound = keytabBound(ctx, false)): Promise<Uint8Array> {
+export async function readBytes(
+  ctx: CliContext,
+  loc: KeytabLocation,
+  bound: ReadBound = keytabBound(ctx, false),
+): Promise<Uint8Array> {
   if (loc.path !== '-') return readBytesSync(loc, bound);
   // The real standard input stops itself at the bound; this also bounds one that cannot.
   return checkBound(await ctx.stdin.readAll(bound), bound, 'standard input');
@@ -118,7 +146,10 @@ export async function readKeytab(ctx: CliContext, loc: KeytabLocation): Promise<
 }
 
 /** The keytab and the bytes it was read from, in one read (for a byte-exact restore). */
-export async function readKeytabAndBytes(ctx: CliContext, loc: KeytabLocation): Promise<{ keytab: Keytab; bytes: Uint8Array }> {
+export async function readKeytabAndBytes(
+  ctx: CliContext,
+  loc: KeytabLocation,
+): Promise<{ keytab: Keytab; bytes: Uint8Array }> {
   const bytes = await readKeytabBytes(ctx, loc);
   return { keytab: parseNamed(bytes, loc), bytes };
 }
@@ -140,10 +171,14 @@ export async function readKeytabForUpdate(ctx: CliContext, loc: KeytabLocation):
   }
   if (file.bytes.length === 0) {
     if (file.regular) return emptyKeytab();
-    throw new KtError('KEYTAB_BAD_VERSION', `${loc.path}: empty input (not a regular file, e.g. a pipe): not a keytab`, {
-      details: { path: loc.path, size: 0 },
-      hint: 'give the keytab file itself, or leave the input out to start a new keytab',
-    });
+    throw new KtError(
+      'KEYTAB_BAD_VERSION',
+      `${loc.path}: empty input (not a regular file, e.g. a pipe): not a keytab`,
+      {
+        details: { path: loc.path, size: 0 },
+        hint: 'give the keytab file itself, or leave the input out to start a new keytab',
+      },
+    );
   }
   return parseNamed(file.bytes, loc);
 }
@@ -153,12 +188,16 @@ function parseNamed(bytes: Uint8Array, loc: KeytabLocation): Keytab {
     return parseKeytab(bytes);
   } catch (err) {
     if (err instanceof KtError) {
-      throw new KtError(err.code, `${loc.path === '-' ? 'standard input' : loc.path}: ${err.message}`, {
-        details: { ...err.details, path: loc.path },
-        cause: err,
-        hint: err.hint,
-        remedy: err.remedy,
-      });
+      throw new KtError(
+        err.code,
+        `${loc.path === '-' ? 'standard input' : loc.path}: ${err.message}`,
+        {
+          details: { ...err.details, path: loc.path },
+          cause: err,
+          hint: err.hint,
+          remedy: err.remedy,
+        },
+      );
     }
     throw err;
   }
@@ -171,10 +210,16 @@ export function checkWritable(path: string): void {
     accessSync(dir, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new KtError('FILE_WRITE', code === 'ENOENT' ? `${dir}: no such folder for ${basename(path)}` : `${dir}: cannot write there (${code ?? 'error'})`, {
-      details: { path },
-      cause: err,
-    });
+    throw new KtError(
+      'FILE_WRITE',
+      code === 'ENOENT'
+        ? `${dir}: no such folder for ${basename(path)}`
+        : `${dir}: cannot write there (${code ?? 'error'})`,
+      {
+        details: { path },
+        cause: err,
+      },
+    );
   }
   checkRegularTarget(path);
 }
@@ -185,19 +230,28 @@ export function checkWritable(path: string): void {
  */
 export function checkRegularTarget(path: string): void {
   try {
-    if (!statSync(path).isFile()) throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
+    if (!statSync(path).isFile())
+      throw new KtError('FILE_WRITE', `${path}: not a regular file`, { details: { path } });
   } catch (err) {
     if (err instanceof KtError) throw err;
   }
 }
 
 /** Serializes and writes a keytab atomically (or to standard output for `-`). */
-export function writeKeytab(ctx: CliContext, loc: KeytabLocation, keytab: Pick<Keytab, 'entries'>): void {
+export function writeKeytab(
+  ctx: CliContext,
+  loc: KeytabLocation,
+  keytab: Pick<Keytab, 'entries'>,
+): void {
   writeKeytabBytes(ctx, loc, [serializeKeytab(keytab)]);
 }
 
 /** Writes a keytab given as pieces atomically (or to standard output for `-`). */
-export function writeKeytabBytes(ctx: CliContext, loc: KeytabLocation, chunks: Iterable<Uint8Array>): void {
+export function writeKeytabBytes(
+  ctx: CliContext,
+  loc: KeytabLocation,
+  chunks: Iterable<Uint8Array>,
+): void {
   if (loc.path === '-') {
     if (ctx.stdout.isTTY) {
       throw new KtError('INPUT_INVALID', 'refusing to write a binary keytab to a terminal', {

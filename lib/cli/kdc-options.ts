@@ -6,8 +6,22 @@
 import type { Argv } from 'yargs';
 import { KtError } from '../errors.js';
 import type { Krb5Config } from '../krb5/config.js';
-import { createKdcTransport, locateKdcs, type HostResolver, type KdcTarget, type KdcTransport, type LocateResult, type SrvResolver } from '../krb5/transport.js';
-import { krb5ConfigPaths, loadNodeKrb5Config, nodeHostResolver, nodeSocketIo, nodeSrvResolver } from '../node/krb5-transport.js';
+import {
+  createKdcTransport,
+  locateKdcs,
+  type HostResolver,
+  type KdcTarget,
+  type KdcTransport,
+  type LocateResult,
+  type SrvResolver,
+} from '../krb5/transport.js';
+import {
+  krb5ConfigPaths,
+  loadNodeKrb5Config,
+  nodeHostResolver,
+  nodeSocketIo,
+  nodeSrvResolver,
+} from '../node/krb5-transport.js';
 import type { CliContext } from './context.js';
 import { splitList } from './options.js';
 
@@ -21,16 +35,38 @@ export interface KdcArgs {
 }
 
 /** Default seconds to wait for one KDC's answer. */
+// prettier-ignore
 export const DEFAULT_KDC_TIMEOUT = 3;
 
 export function kdcOptions<T>(y: Argv<T>): Argv<T & KdcArgs> {
   return y
-    .option('kdc', { type: 'string', array: true, describe: 'KDC to ask: HOST, HOST:PORT, [IPv6]:PORT, tcp/HOST (repeatable; default: krb5.conf, then DNS SRV)' })
-    .option('realm', { type: 'string', describe: 'the realm (default: the keytab\'s, or default_realm)' })
+    .option('kdc', {
+      type: 'string',
+      array: true,
+      describe:
+        'KDC to ask: HOST, HOST:PORT, [IPv6]:PORT, tcp/HOST (repeatable; default: krb5.conf, then DNS SRV)',
+    })
+    .option('realm', {
+      type: 'string',
+      describe: "the realm (default: the keytab's, or default_realm)",
+    })
     .option('tcp', { type: 'boolean', default: false, describe: 'use TCP only (no UDP)' })
-    .option('timeout', { type: 'number', describe: `seconds to wait for each KDC (default ${DEFAULT_KDC_TIMEOUT})` })
-    .option('dns-server', { type: 'string', array: true, describe: 'ask this DNS server (IP[:PORT]) for SRV records and KDC names instead of the system resolver' })
-    .option('dns', { type: 'boolean', default: true, describe: 'look KDCs up as DNS SRV records; --no-dns uses only the listed KDCs (their host names are still resolved)' })
+    .option('timeout', {
+      type: 'number',
+      describe: `seconds to wait for each KDC (default ${DEFAULT_KDC_TIMEOUT})`,
+    })
+    .option('dns-server', {
+      type: 'string',
+      array: true,
+      describe:
+        'ask this DNS server (IP[:PORT]) for SRV records and KDC names instead of the system resolver',
+    })
+    .option('dns', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'look KDCs up as DNS SRV records; --no-dns uses only the listed KDCs (their host names are still resolved)',
+    })
     .group(['kdc', 'realm', 'tcp', 'timeout', 'dns-server', 'dns'], 'KDC:') as Argv<T & KdcArgs>;
 }
 
@@ -77,7 +113,11 @@ export function resolversOf(args: Pick<KdcArgs, 'dns' | 'dns-server' | 'timeout'
 
 function timeoutMs(args: Pick<KdcArgs, 'timeout'>): number {
   const t = args.timeout ?? DEFAULT_KDC_TIMEOUT;
-  if (!Number.isFinite(t) || t <= 0 || t > 600) throw new KtError('USAGE', `--timeout ${args.timeout}: give seconds, more than 0 and at most 600`);
+  if (!Number.isFinite(t) || t <= 0 || t > 600)
+    throw new KtError(
+      'USAGE',
+      `--timeout ${args.timeout}: give seconds, more than 0 and at most 600`,
+    );
   return Math.round(t * 1000);
 }
 
@@ -86,13 +126,23 @@ function timeoutMs(args: Pick<KdcArgs, 'timeout'>): number {
  * SRV), tried in order; the KDC that answered is asked first from then on, so a dead KDC in
  * the list costs one timeout, not one per request.
  */
-export function cliKdcTransport(args: KdcArgs, config: Krb5Config | undefined, resolvers: Resolvers = resolversOf(args)): KdcTransport {
+export function cliKdcTransport(
+  args: KdcArgs,
+  config: Krb5Config | undefined,
+  resolvers: Resolvers = resolversOf(args),
+): KdcTransport {
   const located = new Map<string, Promise<LocateResult>>();
   const preferred = new Map<string, KdcTarget>();
   const locate = async (realm: string): Promise<readonly KdcTarget[]> => {
     let found = located.get(realm);
     if (!found) {
-      found = locateKdcs(realm, { kdcs: splitList(args.kdc), config, srvResolver: resolvers.srvResolver, hostResolver: resolvers.hostResolver, dnsLookupKdc: args.dns ? undefined : false });
+      found = locateKdcs(realm, {
+        kdcs: splitList(args.kdc),
+        config,
+        srvResolver: resolvers.srvResolver,
+        hostResolver: resolvers.hostResolver,
+        dnsLookupKdc: args.dns ? undefined : false,
+      });
       located.set(realm, found);
     }
     const targets = (await found).targets;

@@ -16,16 +16,23 @@ export interface KpasswdArgs extends KdcArgs {
   'kpasswd-server': string[] | undefined;
 }
 
-export function kpasswdServerOption<T>(y: Argv<T>): Argv<T & { 'kpasswd-server': string[] | undefined }> {
+export function kpasswdServerOption<T>(
+  y: Argv<T>,
+): Argv<T & { 'kpasswd-server': string[] | undefined }> {
   return y.option('kpasswd-server', {
     type: 'string',
     array: true,
-    describe: 'kpasswd server: HOST[:PORT] (default: krb5.conf kpasswd_server, admin_server, DNS SRV _kpasswd, then the KDC on port 464)',
+    describe:
+      'kpasswd server: HOST[:PORT] (default: krb5.conf kpasswd_server, admin_server, DNS SRV _kpasswd, then the KDC on port 464)',
   }) as Argv<T & { 'kpasswd-server': string[] | undefined }>;
 }
 
 /** The clock, randomness, KDC transport and kpasswd transport of a command. */
-export function cliKpasswdContext(ctx: CliContext, args: KpasswdArgs, config: Krb5Config | undefined): KpasswdContext {
+export function cliKpasswdContext(
+  ctx: CliContext,
+  args: KpasswdArgs,
+  config: Krb5Config | undefined,
+): KpasswdContext {
   const resolvers = resolversOf(args);
   const seconds = args.timeout ?? DEFAULT_KDC_TIMEOUT;
   return {

@@ -26,7 +26,12 @@ function directoryArgs(ctx: CliContext, req: KtpassRequest): Parameters<typeof d
   };
   const bindAccount = ext('bind-dn') ?? (ctx.env[DIRECTORY_ENV.bindDn] || undefined);
   const scheme = bindAccount === undefined ? 'ldap' : 'ldaps';
-  const target = req.target === undefined ? undefined : req.target.includes('://') ? req.target : `${scheme}://${req.target}`;
+  const target =
+    req.target === undefined
+      ? undefined
+      : req.target.includes('://')
+        ? req.target
+        : `${scheme}://${req.target}`;
   return {
     'ldap-url': ext('ldap-url') ?? target,
     'bind-dn': ext('bind-dn'),
@@ -63,7 +68,10 @@ async function open(ctx: CliContext, req: KtpassRequest): Promise<KtpassDirector
     async apply(step, plan, password) {
       let kvno: number | undefined;
       if (step.op === 'map') {
-        await mapUser(dir, current(), plan.principal, { mapop: step.mapop, setUpn: step.upn !== undefined });
+        await mapUser(dir, current(), plan.principal, {
+          mapop: step.mapop,
+          setUpn: step.upn !== undefined,
+        });
       } else if (step.op === 'set-enctypes') {
         await setSupportedEnctypes(dir, current(), step.bits);
       } else if (step.op === 'desonly') {
@@ -81,5 +89,6 @@ async function open(ctx: CliContext, req: KtpassRequest): Promise<KtpassDirector
 
 export const ktpassDeps: KtpassDeps = {
   openDirectory: open,
-  randomPassword: (random, min, max) => randomPassword(random, { length: Math.max(min, Math.min(max, 32)) }),
+  randomPassword: (random, min, max) =>
+    randomPassword(random, { length: Math.max(min, Math.min(max, 32)) }),
 };

@@ -5,7 +5,16 @@
  * over: it is renamed aside first, so that of two processes seeing the same stale file only one
  * removes it.
  */
-import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KtError } from '../errors.js';
 import { processAlive } from './temp-files.js';
@@ -77,7 +86,11 @@ export async function poll(attempt: () => boolean, deadline: number): Promise<bo
 }
 
 /** Waits for the lock file of `path`; returns its release. */
-export async function acquireLockFile(path: string, timeoutMs: number, timedOut: () => KtError): Promise<() => void> {
+export async function acquireLockFile(
+  path: string,
+  timeoutMs: number,
+  timedOut: () => KtError,
+): Promise<() => void> {
   const file = lockFilePath(path);
   const attempt = (): boolean => {
     if (tryCreate(file)) return true;
@@ -88,7 +101,11 @@ export async function acquireLockFile(path: string, timeoutMs: number, timedOut:
   try {
     ok = await poll(attempt, Date.now() + timeoutMs);
   } catch (err) {
-    throw new KtError('FILE_WRITE', `${file}: cannot create the lock file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { details: { path }, cause: err });
+    throw new KtError(
+      'FILE_WRITE',
+      `${file}: cannot create the lock file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { details: { path }, cause: err },
+    );
   }
   if (!ok) throw timedOut();
   return () => {

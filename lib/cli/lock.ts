@@ -24,7 +24,15 @@
  * Without the addon, our writers exclude each other with a lock file (lib/cli/lock-file.ts),
  * which MIT does not know: see the README's security notes for what each case guarantees.
  */
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, statSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { KtError } from '../errors.js';
 import { LOCK, lockAddon } from '../node/lock-native.js';
@@ -70,15 +78,20 @@ export function lockTimeoutMs(ctx: CliContext): number {
   const raw = ctx.env['KEYTAB_LOCK_TIMEOUT'];
   if (raw === undefined || raw === '') return DEFAULT_LOCK_TIMEOUT_SECONDS * 1000;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new KtError('USAGE', `KEYTAB_LOCK_TIMEOUT=${raw}: give seconds (a number, 0 or more)`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new KtError('USAGE', `KEYTAB_LOCK_TIMEOUT=${raw}: give seconds (a number, 0 or more)`);
   return seconds * 1000;
 }
 
 export function lockedError(path: string, timeoutMs: number): KtError {
-  return new KtError('FILE_LOCKED', `${path}: another process holds the keytab lock (waited ${timeoutMs / 1000} s)`, {
-    details: { path, timeoutSeconds: timeoutMs / 1000 },
-    hint: 'another keytab, ktpass, ktutil or kadmin is changing this keytab: try again when it is done, or wait longer with KEYTAB_LOCK_TIMEOUT=SECONDS',
-  });
+  return new KtError(
+    'FILE_LOCKED',
+    `${path}: another process holds the keytab lock (waited ${timeoutMs / 1000} s)`,
+    {
+      details: { path, timeoutSeconds: timeoutMs / 1000 },
+      hint: 'another keytab, ktpass, ktutil or kadmin is changing this keytab: try again when it is done, or wait longer with KEYTAB_LOCK_TIMEOUT=SECONDS',
+    },
+  );
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -95,12 +108,27 @@ export function pollSync(attempt: () => boolean, deadline: number): boolean {
 function openError(err: unknown, path: string): KtError {
   const code = (err as NodeJS.ErrnoException).code;
   const dir = dirname(path);
-  if (code === 'ENOENT') return new KtError('FILE_WRITE', `${dir}: no such folder for ${basename(path)}`, { details: { path }, cause: err });
+  if (code === 'ENOENT')
+    return new KtError('FILE_WRITE', `${dir}: no such folder for ${basename(path)}`, {
+      details: { path },
+      cause: err,
+    });
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new KtError('FILE_WRITE', `${dir}: cannot write there (${code})`, { details: { path }, cause: err, hint: 'the folder must be writable: run as root or choose another path' });
+    return new KtError('FILE_WRITE', `${dir}: cannot write there (${code})`, {
+      details: { path },
+      cause: err,
+      hint: 'the folder must be writable: run as root or choose another path',
+    });
   }
-  if (code === 'EISDIR') return new KtError('FILE_WRITE', `${path}: not a regular file (a directory)`, { details: { path }, cause: err });
-  return new KtError('FILE_WRITE', `${path}: ${(err as Error).message}`, { details: { path }, cause: err });
+  if (code === 'EISDIR')
+    return new KtError('FILE_WRITE', `${path}: not a regular file (a directory)`, {
+      details: { path },
+      cause: err,
+    });
+  return new KtError('FILE_WRITE', `${path}: ${(err as Error).message}`, {
+    details: { path },
+    cause: err,
+  });
 }
 
 interface Opened {
@@ -118,10 +146,22 @@ function openTarget(path: string, create: boolean): Opened {
       opened = { fd: openSync(path, flags | constants.O_RDWR), created: false, writable: true };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && !create) throw new KtError('FILE_NOT_FOUND', `${path}: no such file`, { details: { path }, cause: err });
+      if (code === 'ENOENT' && !create)
+        throw new KtError('FILE_NOT_FOUND', `${path}: no such file`, {
+          details: { path },
+          cause: err,
+        });
       if (code === 'ENOENT') {
         try {
-          opened = { fd: openSync(path, flags | constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600), created: true, writable: true };
+          opened = {
+            fd: openSync(
+              path,
+              flags | constants.O_RDWR | constants.O_CREAT | constants.O_EXCL,
+              0o600,
+            ),
+            created: true,
+            writable: true,
+          };
         } catch (err2) {
           if ((err2 as NodeJS.ErrnoException).code === 'EEXIST') continue;
           throw openError(err2, path);
@@ -129,7 +169,11 @@ function openTarget(path: string, create: boolean): Opened {
       } else if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
         // Readable but not writable by us: lockable all the same (the rename needs the folder).
         try {
-          opened = { fd: openSync(path, flags | constants.O_RDONLY), created: false, writable: false };
+          opened = {
+            fd: openSync(path, flags | constants.O_RDONLY),
+            created: false,
+            writable: false,
+          };
         } catch {
           throw openError(err, path);
         }
@@ -169,7 +213,12 @@ function tryLockInode(addon: LockAddon, fd: number, flockTaken: { value: boolean
   return flockTaken.value && addon.ofdLock(fd, LOCK.shared);
 }
 
-async function lockNative(addon: LockAddon, path: string, options: LockOptions, timeoutMs: number): Promise<KeytabLock> {
+async function lockNative(
+  addon: LockAddon,
+  path: string,
+  options: LockOptions,
+  timeoutMs: number,
+): Promise<KeytabLock> {
   const deadline = Date.now() + timeoutMs;
   let opened: Opened;
   for (;;) {
@@ -181,7 +230,11 @@ async function lockNative(addon: LockAddon, path: string, options: LockOptions, 
       got = await poll(() => tryLockInode(addon, fd, flockTaken), deadline);
     } catch (err) {
       closeQuietly(fd);
-      throw new KtError('FILE_ACCESS', `${path}: cannot be locked here (${(err as NodeJS.ErrnoException).code ?? 'error'}): a filesystem without file locks?`, { details: { path }, cause: err });
+      throw new KtError(
+        'FILE_ACCESS',
+        `${path}: cannot be locked here (${(err as NodeJS.ErrnoException).code ?? 'error'}): a filesystem without file locks?`,
+        { details: { path }, cause: err },
+      );
     }
     if (!got) {
       closeQuietly(fd);
@@ -195,7 +248,8 @@ async function lockNative(addon: LockAddon, path: string, options: LockOptions, 
   const state: HeldLock = {
     createdTarget: opened.created,
     adopt(fd) {
-      if (!tryLockInode(addon, fd, { value: false })) throw new KtError('INTERNAL', `${path}: cannot lock the new file before renaming it`);
+      if (!tryLockInode(addon, fd, { value: false }))
+        throw new KtError('INTERNAL', `${path}: cannot lock the new file before renaming it`);
     },
     replaced(fd) {
       const old = current;
@@ -230,7 +284,11 @@ async function lockNative(addon: LockAddon, path: string, options: LockOptions, 
  */
 function retire(addon: LockAddon, old: Opened): void {
   try {
-    if (old.writable && fstatSync(old.fd).nlink === 0 && pollSync(() => addon.ofdLock(old.fd, LOCK.exclusive), Date.now() + RETIRE_WAIT_MS)) {
+    if (
+      old.writable &&
+      fstatSync(old.fd).nlink === 0 &&
+      pollSync(() => addon.ofdLock(old.fd, LOCK.exclusive), Date.now() + RETIRE_WAIT_MS)
+    ) {
       ftruncateSync(old.fd, 0);
     }
   } catch {
@@ -245,7 +303,11 @@ function retire(addon: LockAddon, old: Opened): void {
  * returns it held. Gives FILE_LOCKED when another process keeps it that long. `-` (standard
  * input/output) needs no lock.
  */
-export async function lockKeytab(ctx: CliContext, path: string, options: LockOptions): Promise<KeytabLock> {
+export async function lockKeytab(
+  ctx: CliContext,
+  path: string,
+  options: LockOptions,
+): Promise<KeytabLock> {
   if (path === '-') return { path, release: () => undefined, [Symbol.dispose]: () => undefined };
   const timeoutMs = lockTimeoutMs(ctx);
   const addon = lockAddon();
@@ -262,7 +324,12 @@ export async function lockKeytab(ctx: CliContext, path: string, options: LockOpt
 }
 
 /** Runs `fn` holding the keytab lock on `path` (no lock for `-`, standard input/output). */
-export async function withKeytabLock<T>(ctx: CliContext, path: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+export async function withKeytabLock<T>(
+  ctx: CliContext,
+  path: string,
+  options: LockOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
   if (path === '-') return fn();
   const lock = await lockKeytab(ctx, path, options);
   try {

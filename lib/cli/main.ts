@@ -18,11 +18,18 @@ import { reportError } from './report.js';
  * The parser for one run. `wantsHelp`: lay the help out for the terminal (yargs renders it
  * after every command just in case; unwrapped it costs little); a number: for that width.
  */
-export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = commands, wantsHelp: boolean | number = true): Argv {
-  const width = typeof wantsHelp === 'number' ? wantsHelp : wantsHelp ? helpWidth(ctx.stdout.columns) : null;
+export function buildParser(
+  ctx: CliContext,
+  list: readonly CommandFactory[] = commands,
+  wantsHelp: boolean | number = true,
+): Argv {
+  const width =
+    typeof wantsHelp === 'number' ? wantsHelp : wantsHelp ? helpWidth(ctx.stdout.columns) : null;
   let parser = yargs()
     .scriptName(ctx.program)
-    .usage(`Usage: ${ctx.program} <command> [options]\n\nKerberos keytabs on Linux: make, inspect, merge, prune and check them; map and rotate AD service accounts.`)
+    .usage(
+      `Usage: ${ctx.program} <command> [options]\n\nKerberos keytabs on Linux: make, inspect, merge, prune and check them; map and rotate AD service accounts.`,
+    )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors' })
     .strict()
     .demandCommand(1, 'give a command (the list: "keytab --help")')
@@ -33,7 +40,9 @@ export function buildParser(ctx: CliContext, list: readonly CommandFactory[] = c
     .version(false)
     .wrap(width)
     .fail(false)
-    .epilogue('Run "keytab <command> --help" for the options of a command. Exit status: 0 ok, 1 failure, 2 bad command line. "keytab --version" (or -V) shows the version and the crypto in use.');
+    .epilogue(
+      'Run "keytab <command> --help" for the options of a command. Exit status: 0 ok, 1 failure, 2 bad command line. "keytab --version" (or -V) shows the version and the crypto in use.',
+    );
   for (const make of list) parser = parser.command(withHandlerMark(make(ctx)));
   return parser;
 }
@@ -60,7 +69,12 @@ function withHandlerMark(module: CommandModule): CommandModule {
 }
 
 /** The help of a command path (e.g. ['ad', 'spn', 'add']) as --help prints it at `width` columns. */
-export async function helpText(ctx: CliContext, path: readonly string[], width: number, list: readonly CommandFactory[] = commands): Promise<string> {
+export async function helpText(
+  ctx: CliContext,
+  path: readonly string[],
+  width: number,
+  list: readonly CommandFactory[] = commands,
+): Promise<string> {
   const parser = buildParser(ctx, list, width);
   const book = collectExamples(parser);
   let output = '';
@@ -95,7 +109,8 @@ export async function main(ctx: CliContext, argv: readonly string[]): Promise<nu
     await parser.parseAsync(args, {}, (_err, _args, text) => {
       output = text;
     });
-    if (output && book) output = renderExamples(output, book, ctx.program, helpWidth(ctx.stdout.columns));
+    if (output && book)
+      output = renderExamples(output, book, ctx.program, helpWidth(ctx.stdout.columns));
     if (output) ctx.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
     return ctx.exitCode;
   } catch (err) {
@@ -103,7 +118,13 @@ export async function main(ctx: CliContext, argv: readonly string[]): Promise<nu
   }
 }
 
-function report(ctx: CliContext, caught: unknown, debug: boolean, argv: readonly string[], parser: Argv | undefined): number {
+function report(
+  ctx: CliContext,
+  caught: unknown,
+  debug: boolean,
+  argv: readonly string[],
+  parser: Argv | undefined,
+): number {
   const fromHandler = caught instanceof HandlerFailure;
   const err = fromHandler ? caught.inner : caught;
   if (!fromHandler && err instanceof Error && !(err instanceof KtError)) {
@@ -111,7 +132,9 @@ function report(ctx: CliContext, caught: unknown, debug: boolean, argv: readonly
     const p = ctx.program;
     const state = parser ? parseState(parser) : { commands: [], options: [] };
     const { message, helpPath } = usageReport(err.message, argv, state);
-    ctx.stderr.write(`${p}: ${message}\n${p}: run "${[p, ...helpPath, '--help'].join(' ')}" for usage\n`);
+    ctx.stderr.write(
+      `${p}: ${message}\n${p}: run "${[p, ...helpPath, '--help'].join(' ')}" for usage\n`,
+    );
     return EXIT_USAGE;
   }
   return reportError(ctx, err, debug);

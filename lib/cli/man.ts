@@ -23,7 +23,13 @@ const header = (name: string, version: string, summary: string): string =>
 /** keytab(1): the top-level help, then one section per command path. */
 export async function keytabManPage(ctx: CliContext, version: string): Promise<string> {
   const tree = await commandTree(ctx, MAN_WIDTH);
-  const parts = [header('keytab', version, 'Kerberos keytab toolkit for Linux: make, inspect, merge and repair keytabs; map and rotate AD service accounts')];
+  const parts = [
+    header(
+      'keytab',
+      version,
+      'Kerberos keytab toolkit for Linux: make, inspect, merge and repair keytabs; map and rotate AD service accounts',
+    ),
+  ];
   for (const { path, help } of tree) {
     parts.push(path.length === 0 ? '.SH SYNOPSIS\n' : `.SS "keytab ${path.join(' ')}"\n`);
     parts.push(`.nf\n${roffText(help)}\n.fi\n`);

@@ -45,7 +45,8 @@ export function processContext(program: string): CliContext {
     stdin: {
       isTTY: process.stdin.isTTY === true,
       // Bounded: `keytab list - < /dev/zero` stops at the version bytes, a huge input at the bound.
-      readAll: (bound = INPUT_BOUND) => readChunksBounded(process.stdin as AsyncIterable<Uint8Array>, bound, 'standard input'),
+      readAll: (bound = INPUT_BOUND) =>
+        readChunksBounded(process.stdin as AsyncIterable<Uint8Array>, bound, 'standard input'),
     },
     now: () => Math.floor(Date.now() / 1000),
     random: (n) => new Uint8Array(randomBytes(n)),
@@ -60,11 +61,15 @@ function versionText(): string {
   let version = 'unknown';
   const file = packageFile('package.json');
   try {
-    if (file) version = String((JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version);
+    if (file)
+      version = String((JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version);
   } catch {
     // an unreadable package.json only loses the number
   }
-  const sha1 = nativeSha1Backend() === 'sha-ni' ? 'SHA-NI addon (build/keytab_native.node)' : 'node:crypto (OpenSSL)';
+  const sha1 =
+    nativeSha1Backend() === 'sha-ni'
+      ? 'SHA-NI addon (build/keytab_native.node)'
+      : 'node:crypto (OpenSSL)';
   return [
     `keytab ${version}`,
     `node ${process.version}`,
@@ -74,7 +79,10 @@ function versionText(): string {
 }
 
 /** Entry point used by bin/: runs argv, sets the exit status, never calls process.exit. */
-export async function run(program: string, main: (ctx: CliContext, argv: readonly string[]) => Promise<number>): Promise<void> {
+export async function run(
+  program: string,
+  main: (ctx: CliContext, argv: readonly string[]) => Promise<number>,
+): Promise<void> {
   // PBKDF2 on the thread pool (the SHA-NI addon for HMAC-SHA1, else OpenSSL): the same keys as
   // the pure code, several times faster.
   useNativeCrypto();

@@ -21,13 +21,19 @@ export function enctypeFilter(values: readonly (string | number)[] | undefined):
     if (!/^-?\d+$/.test(v)) return resolveEnctype(v).id;
     const n = Number(v);
     if (n < -0x8000 || n > 0xffff) {
-      throw new KtError('USAGE', `-e ${v}: an enctype number is 16 bits (-32768 to 65535); no keytab entry can have it`);
+      throw new KtError(
+        'USAGE',
+        `-e ${v}: an enctype number is 16 bits (-32768 to 65535); no keytab entry can have it`,
+      );
     }
     return (n << 16) >> 16;
   });
 }
 
-export function kvnoList(values: readonly (string | number)[] | undefined, option = '--kvno'): number[] {
+export function kvnoList(
+  values: readonly (string | number)[] | undefined,
+  option = '--kvno',
+): number[] {
   return splitList(values).map((v) => {
     if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) {
       throw new KtError('USAGE', `${option} ${v}: a kvno is a whole number from 0 to 4294967295`);
@@ -40,7 +46,10 @@ export function kvnoList(values: readonly (string | number)[] | undefined, optio
 export function oneKvno(value: string | number, option = '--kvno'): number {
   const list = kvnoList([value], option);
   if (list.length !== 1) {
-    throw new KtError('USAGE', `${option} "${String(value)}": give one key version number, a whole number from 0 to 4294967295`);
+    throw new KtError(
+      'USAGE',
+      `${option} "${String(value)}": give one key version number, a whole number from 0 to 4294967295`,
+    );
   }
   return list[0] as number;
 }
@@ -67,11 +76,18 @@ function realmOf(text: string): string | undefined {
  * are case-sensitive, and an AD realm is always its DNS domain in upper case, so a lower-case
  * realm is almost always a typo that makes keys no KDC will match.
  */
-export function warnRealmCase(ctx: CliContext, values: readonly string[] | string | undefined, option = '-p'): void {
+export function warnRealmCase(
+  ctx: CliContext,
+  values: readonly string[] | string | undefined,
+  option = '-p',
+): void {
   for (const text of typeof values === 'string' ? [values] : (values ?? [])) {
     const realm = realmOf(text);
     if (realm === undefined || realm === realm.toUpperCase()) continue;
     const fixed = `${text.slice(0, text.length - realm.length)}${realm.toUpperCase()}`;
-    warn(ctx, `${option} ${text}: the realm ${realm} is not upper case; realm names are case-sensitive and AD realms are upper case: did you mean ${fixed}?`);
+    warn(
+      ctx,
+      `${option} ${text}: the realm ${realm} is not upper case; realm names are case-sensitive and AD realms are upper case: did you mean ${fixed}?`,
+    );
   }
 }

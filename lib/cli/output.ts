@@ -19,7 +19,8 @@ export function klistEnctype(id: number): string {
   return info && !info.deprecated ? info.name : `DEPRECATED:${enctypeName(id)}`;
 }
 
-export const KLIST_HEADER_TIMED = 'KVNO Timestamp         Principal\n---- ----------------- --------------------------------------------------------\n';
+export const KLIST_HEADER_TIMED =
+  'KVNO Timestamp         Principal\n---- ----------------- --------------------------------------------------------\n';
 
 /** Remembers the last answer: consecutive entries usually share principal and timestamp. */
 function memoLast<K, V>(fn: (k: K) => V): (k: K) => V {
@@ -39,7 +40,10 @@ function memoLast<K, V>(fn: (k: K) => V): (k: K) => V {
  * the pieces die young, large enough to keep system calls few. `add` returns true when it
  * has just written a chunk (a good time to wait for the pipe).
  */
-export function chunkedWriter(write: (chunk: string) => void): { add(text: string): boolean; end(): void } {
+export function chunkedWriter(write: (chunk: string) => void): {
+  add(text: string): boolean;
+  end(): void;
+} {
   let chunk = '';
   return {
     add(text) {
@@ -60,7 +64,15 @@ const encoder = new TextEncoder();
 const HEX_DIGITS = encoder.encode('0123456789abcdef');
 
 /** What klist prints for bytes of a name that need escaping (MIT krb5_unparse_name). */
-const NAME_ESCAPES: Readonly<Record<number, number>> = { 0x5c: 0x5c, 0x2f: 0x2f, 0x40: 0x40, 0x0a: 0x6e, 0x09: 0x74, 0x08: 0x62, 0x00: 0x30 };
+const NAME_ESCAPES: Readonly<Record<number, number>> = {
+  0x5c: 0x5c,
+  0x2f: 0x2f,
+  0x40: 0x40,
+  0x0a: 0x6e,
+  0x09: 0x74,
+  0x08: 0x62,
+  0x00: 0x30,
+};
 
 /**
  * Writes the entry lines of `klist -k -t -e [-K]` straight into 64 KB byte buffers, from the
@@ -113,7 +125,10 @@ export function klistWriter(write: (chunk: Uint8Array) => void): {
   };
   const putName = (v: RecordView): void => {
     const { bytes } = v;
-    const len = (at: number): number => (v.v1 ? (bytes[at] as number) | ((bytes[at + 1] as number) << 8) : ((bytes[at] as number) << 8) | (bytes[at + 1] as number));
+    const len = (at: number): number =>
+      v.v1
+        ? (bytes[at] as number) | ((bytes[at + 1] as number) << 8)
+        : ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
     const realmAt = v.nameStart + 2;
     const realmLength = len(realmAt);
     let at = realmAt + 2 + realmLength;
@@ -210,7 +225,10 @@ export function describeEntry(entry: KeytabEntry): string {
  * A plain-text table: a header row, then the rows, every column but the last padded to its
  * widest cell and separated by two spaces.
  */
-export function textTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function textTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const all = [headers, ...rows];
   const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
@@ -233,7 +251,10 @@ export const entryCount = (n: number): string => plural(n, 'entry', 'entries');
  * Whether to colour what goes to a stream: never with NO_COLOR (any value, no-color.org),
  * always with FORCE_COLOR (other than 0 or false), else only on a terminal.
  */
-export function colourWanted(env: Readonly<Record<string, string | undefined>>, stream: { readonly isTTY: boolean }): boolean {
+export function colourWanted(
+  env: Readonly<Record<string, string | undefined>>,
+  stream: { readonly isTTY: boolean },
+): boolean {
   const no = env['NO_COLOR'];
   if (no !== undefined && no !== '') return false;
   const force = env['FORCE_COLOR'];
@@ -241,14 +262,30 @@ export function colourWanted(env: Readonly<Record<string, string | undefined>>, 
   return stream.isTTY && env['TERM'] !== 'dumb';
 }
 
-const STATUS_COLOUR: Readonly<Record<string, string>> = Object.freeze({ OK: '32', INFO: '36', SKIP: '2', WARN: '33', FAIL: '1;31', ERROR: '1;31' });
+const STATUS_COLOUR: Readonly<Record<string, string>> = Object.freeze({
+  OK: '32',
+  INFO: '36',
+  SKIP: '2',
+  WARN: '33',
+  FAIL: '1;31',
+  ERROR: '1;31',
+});
 
 /** Colours the status word that opens each line of verify and doctor output (OK green, WARN yellow, FAIL/ERROR red). */
 export function colourStatus(text: string): string {
-  return text.replace(/^(OK|INFO|SKIP|WARN|FAIL|ERROR)\b/gm, (word) => `\u001b[${STATUS_COLOUR[word] ?? '0'}m${word}\u001b[0m`);
+  return text.replace(
+    /^(OK|INFO|SKIP|WARN|FAIL|ERROR)\b/gm,
+    (word) => `\u001b[${STATUS_COLOUR[word] ?? '0'}m${word}\u001b[0m`,
+  );
 }
 
 /** Status words coloured when standard output wants colour (a terminal, no NO_COLOR), else the text as it is. */
-export function paintStatus(ctx: { readonly env: Readonly<Record<string, string | undefined>>; readonly stdout: { readonly isTTY: boolean } }, text: string): string {
+export function paintStatus(
+  ctx: {
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly stdout: { readonly isTTY: boolean };
+  },
+  text: string,
+): string {
   return colourWanted(ctx.env, ctx.stdout) ? colourStatus(text) : text;
 }

@@ -24,16 +24,25 @@ export function hintText(err: KtError, dialect: ErrorDialect = KEYTAB_DIALECT): 
 }
 
 /** Writes the error and returns the exit status. */
-export function reportError(ctx: CliContext, err: unknown, debug: boolean, dialect: ErrorDialect = KEYTAB_DIALECT): number {
+export function reportError(
+  ctx: CliContext,
+  err: unknown,
+  debug: boolean,
+  dialect: ErrorDialect = KEYTAB_DIALECT,
+): number {
   const p = ctx.program;
   if (err instanceof KtError) {
-    ctx.stderr.write(`${p}: ${err.code === 'USAGE' ? dialect.usagePrefix : 'error: '}${err.messageIn(dialect.spelling)}\n`);
+    ctx.stderr.write(
+      `${p}: ${err.code === 'USAGE' ? dialect.usagePrefix : 'error: '}${err.messageIn(dialect.spelling)}\n`,
+    );
     const hint = hintText(err, dialect);
     if (hint) ctx.stderr.write(`${p}: hint: ${hint}\n`);
     if (debug) ctx.stderr.write(`${describeDebug(err)}\n`);
     return err.exitCode;
   }
-  ctx.stderr.write(`${p}: internal error: ${err instanceof Error ? err.message : String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  ctx.stderr.write(
+    `${p}: internal error: ${err instanceof Error ? err.message : String(err)}${debug ? '' : ' (run with --debug for details)'}\n`,
+  );
   if (debug) ctx.stderr.write(`${describeDebug(err)}\n`);
   return EXIT_FAILURE;
 }
@@ -44,7 +53,8 @@ export function describeDebug(err: unknown): string {
   let e: unknown = err;
   while (e instanceof Error) {
     parts.push(e.stack ?? e.message);
-    if (e instanceof KtError && Object.keys(e.details).length) parts.push(`details: ${JSON.stringify(e.details)}`);
+    if (e instanceof KtError && Object.keys(e.details).length)
+      parts.push(`details: ${JSON.stringify(e.details)}`);
     e = e.cause;
   }
   return parts.join('\ncaused by: ');

@@ -29,15 +29,26 @@ function uniqueNames(entries: readonly KeytabEntry[]): string[] {
   return [...new Set(entries.map((e) => formatPrincipal(e.principal)))];
 }
 
-export function accountTargets(entries: readonly KeytabEntry[], only: readonly Principal[], account: AccountRecord, mappings: ReadonlyMap<string, string>, keytab: string): AccountTargets {
+export function accountTargets(
+  entries: readonly KeytabEntry[],
+  only: readonly Principal[],
+  account: AccountRecord,
+  mappings: ReadonlyMap<string, string>,
+  keytab: string,
+): AccountTargets {
   const name = account.sAMAccountName;
-  const owns = (p: Pick<Principal, 'components' | 'realm'>): boolean => accountNameKind(p, account, mappings) !== undefined;
+  const owns = (p: Pick<Principal, 'components' | 'realm'>): boolean =>
+    accountNameKind(p, account, mappings) !== undefined;
   const foreign = only.filter((p) => !owns(p));
   if (foreign.length) {
-    throw new KtError('AD_NOT_ACCOUNT_PRINCIPAL', `${foreign.map(formatPrincipal).join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not ${name}'s (${describeAccountNames(account)}): nothing was changed`, {
-      hint: `name only principals of ${name} with -p, or the account that owns them with --account (keytab ad spn find SPN tells which)`,
-      details: { account: name, principals: foreign.map(formatPrincipal) },
-    });
+    throw new KtError(
+      'AD_NOT_ACCOUNT_PRINCIPAL',
+      `${foreign.map(formatPrincipal).join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not ${name}'s (${describeAccountNames(account)}): nothing was changed`,
+      {
+        hint: `name only principals of ${name} with -p, or the account that owns them with --account (keytab ad spn find SPN tells which)`,
+        details: { account: name, principals: foreign.map(formatPrincipal) },
+      },
+    );
   }
   const mine = entries.filter((e) => owns(e.principal));
   if (mine.length === 0) {
@@ -48,7 +59,9 @@ export function accountTargets(entries: readonly KeytabEntry[], only: readonly P
         ? `${keytab} holds no principal of ${name}: it has ${held.join(', ')}; ${name} has ${describeAccountNames(account)}. Nothing was changed`
         : `${keytab} is empty: nothing to rotate`,
       {
-        hint: held.length ? `give the account that owns these keys with --account (keytab ad spn find SPN tells which), or add ${name}'s keys first (keytab ad setpass ${name} -o KEYTAB)` : `write the account's keys first: keytab ad setpass ${name} --random -o KEYTAB`,
+        hint: held.length
+          ? `give the account that owns these keys with --account (keytab ad spn find SPN tells which), or add ${name}'s keys first (keytab ad setpass ${name} -o KEYTAB)`
+          : `write the account's keys first: keytab ad setpass ${name} --random -o KEYTAB`,
         details: { account: name, principals: held },
       },
     );
@@ -57,12 +70,23 @@ export function accountTargets(entries: readonly KeytabEntry[], only: readonly P
   for (const t of targets) {
     const fit = ticketFit(account.msDSSupportedEncryptionTypes, t.enctypes);
     if (!fit.ok) {
-      throw new KtError('AD_ENCTYPE_MISMATCH', `${ticketMismatchMessage(fit, name, t.enctypes, `${formatPrincipal(t.principal)} in ${keytab}`)}. Nothing was changed`, {
-        hint: fit.tickets.explicit
-          ? `write keys of the enctypes AD issues (they follow the account): keytab ad setpass ${name} --random -o KEYTAB`
-          : `say what ${name} supports, so that every DC issues the same tickets: keytab ad enctypes ${name} ${t.enctypes.filter((e) => enctypeBit(e.id) !== undefined).map((e) => e.name).join(',')}`,
-        details: { account: name, principal: formatPrincipal(t.principal), missing: fit.missing.map((e) => e.name) },
-      });
+      throw new KtError(
+        'AD_ENCTYPE_MISMATCH',
+        `${ticketMismatchMessage(fit, name, t.enctypes, `${formatPrincipal(t.principal)} in ${keytab}`)}. Nothing was changed`,
+        {
+          hint: fit.tickets.explicit
+            ? `write keys of the enctypes AD issues (they follow the account): keytab ad setpass ${name} --random -o KEYTAB`
+            : `say what ${name} supports, so that every DC issues the same tickets: keytab ad enctypes ${name} ${t.enctypes
+                .filter((e) => enctypeBit(e.id) !== undefined)
+                .map((e) => e.name)
+                .join(',')}`,
+          details: {
+            account: name,
+            principal: formatPrincipal(t.principal),
+            missing: fit.missing.map((e) => e.name),
+          },
+        },
+      );
     }
   }
   const others = uniqueNames(entries.filter((e) => !owns(e.principal)));

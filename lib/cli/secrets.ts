@@ -6,7 +6,12 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { utf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
-import { PASSWORD_MAX_BYTES, checkBound, formatSize, readFileBounded } from '../node/bounded-read.js';
+import {
+  PASSWORD_MAX_BYTES,
+  checkBound,
+  formatSize,
+  readFileBounded,
+} from '../node/bounded-read.js';
 import type { ReadBound } from '../node/bounded-read.js';
 import type { CliContext } from './context.js';
 import { isStdio, warn } from './context.js';
@@ -19,13 +24,32 @@ export interface SecretArgs {
 }
 
 /** Adds the password source options to a command. */
-export function secretOptions<T>(y: Argv<T>, group = 'Password (default: ask on the terminal, without echo):'): Argv<T & SecretArgs> {
+export function secretOptions<T>(
+  y: Argv<T>,
+  group = 'Password (default: ask on the terminal, without echo):',
+): Argv<T & SecretArgs> {
   return y
-    .option('password-file', { type: 'string', describe: 'read the password from this file (bytes as they are, at most 64 KiB; one trailing "\\n" or "\\r\\n" dropped; - = stdin)' })
-    .option('password-stdin', { type: 'boolean', default: false, describe: 'read the password from standard input' })
-    .option('password-env', { type: 'string', describe: 'read the password from this environment variable' })
-    .option('password', { type: 'string', describe: 'the password itself: visible to other users in ps and shell history, avoid' })
-    .group(['password-file', 'password-stdin', 'password-env', 'password'], group) as Argv<T & SecretArgs>;
+    .option('password-file', {
+      type: 'string',
+      describe:
+        'read the password from this file (bytes as they are, at most 64 KiB; one trailing "\\n" or "\\r\\n" dropped; - = stdin)',
+    })
+    .option('password-stdin', {
+      type: 'boolean',
+      default: false,
+      describe: 'read the password from standard input',
+    })
+    .option('password-env', {
+      type: 'string',
+      describe: 'read the password from this environment variable',
+    })
+    .option('password', {
+      type: 'string',
+      describe: 'the password itself: visible to other users in ps and shell history, avoid',
+    })
+    .group(['password-file', 'password-stdin', 'password-env', 'password'], group) as Argv<
+    T & SecretArgs
+  >;
 }
 
 /**
@@ -66,7 +90,11 @@ function secretFromBytes(ctx: CliContext, bytes: Uint8Array, source: string): Ui
 }
 
 /** A password file (or `-`: standard input), at most 64 KiB, without its line end. */
-export function readSecretFile(ctx: CliContext, path: string, what = 'password'): Promise<Uint8Array> | Uint8Array {
+export function readSecretFile(
+  ctx: CliContext,
+  path: string,
+  what = 'password',
+): Promise<Uint8Array> | Uint8Array {
   if (isStdio(path)) return readSecretStdin(ctx, what);
   const abs = resolve(ctx.cwd, path);
   let bytes: Uint8Array;
@@ -75,10 +103,14 @@ export function readSecretFile(ctx: CliContext, path: string, what = 'password')
   } catch (err) {
     if (err instanceof KtError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new KtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `${what} file ${abs}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, {
-      details: { path: abs },
-      cause: err,
-    });
+    throw new KtError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS',
+      `${what} file ${abs}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      {
+        details: { path: abs },
+        cause: err,
+      },
+    );
   }
   return secretFromBytes(ctx, bytes, `${what} file ${abs}`);
 }
@@ -92,7 +124,12 @@ async function readSecretStdin(ctx: CliContext, what: string): Promise<Uint8Arra
 
 /** How many of the password options were given. */
 export function secretSourceCount(args: SecretArgs): number {
-  return [args['password-file'] !== undefined, args['password-stdin'], args['password-env'] !== undefined, args.password !== undefined].filter(Boolean).length;
+  return [
+    args['password-file'] !== undefined,
+    args['password-stdin'],
+    args['password-env'] !== undefined,
+    args.password !== undefined,
+  ].filter(Boolean).length;
 }
 
 /** The question asked the second time (as ktpass asks it). */
@@ -102,12 +139,18 @@ export const CONFIRM_PROMPT = 'Type the password again: ';
  * Asks for a password on the terminal; with `confirm`, twice, and two different answers are
  * an error (a typo in a new password would otherwise be set, or made into keys, unnoticed).
  */
-export async function promptPassword(ctx: CliContext, prompt: string, confirm: boolean): Promise<string> {
+export async function promptPassword(
+  ctx: CliContext,
+  prompt: string,
+  confirm: boolean,
+): Promise<string> {
   const first = await ctx.promptSecret(prompt);
   if (!confirm) return first;
   const again = await ctx.promptSecret(CONFIRM_PROMPT);
   if (again !== first) {
-    throw new KtError('INPUT_INVALID', 'the two passwords typed differ; nothing was changed', { hint: 'run the command again and type the same password twice (or give --password-file FILE)' });
+    throw new KtError('INPUT_INVALID', 'the two passwords typed differ; nothing was changed', {
+      hint: 'run the command again and type the same password twice (or give --password-file FILE)',
+    });
   }
   return first;
 }
@@ -117,19 +160,31 @@ export async function promptPassword(ctx: CliContext, prompt: string, confirm: b
  * `prompt` is the question asked on a terminal when no source is given; `confirm` asks it
  * twice (a new password, or one that keys are made from).
  */
-export async function readPassword(ctx: CliContext, args: SecretArgs, prompt: string, options: { confirm?: boolean } = {}): Promise<Uint8Array> {
+export async function readPassword(
+  ctx: CliContext,
+  args: SecretArgs,
+  prompt: string,
+  options: { confirm?: boolean } = {},
+): Promise<Uint8Array> {
   if (secretSourceCount(args) > 1) {
-    throw new KtError('USAGE', 'give the password one way only: --password-file, --password-stdin, --password-env or --password');
+    throw new KtError(
+      'USAGE',
+      'give the password one way only: --password-file, --password-stdin, --password-env or --password',
+    );
   }
   if (args['password-file'] !== undefined) return readSecretFile(ctx, args['password-file']);
   if (args['password-stdin']) return readSecretStdin(ctx, 'password');
   if (args['password-env'] !== undefined) {
     const value = ctx.env[args['password-env']];
-    if (value === undefined) throw new KtError('INPUT_INVALID', `environment variable ${args['password-env']} is not set`);
+    if (value === undefined)
+      throw new KtError('INPUT_INVALID', `environment variable ${args['password-env']} is not set`);
     return utf8(value);
   }
   if (args.password !== undefined) {
-    warn(ctx, 'a password on the command line is visible to other users (ps) and kept in shell history; prefer --password-file or the prompt');
+    warn(
+      ctx,
+      'a password on the command line is visible to other users (ps) and kept in shell history; prefer --password-file or the prompt',
+    );
     return utf8(args.password);
   }
   if (!ctx.stdin.isTTY) {

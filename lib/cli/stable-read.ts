@@ -26,7 +26,11 @@ function sharedLock(addon: LockAddon, fd: number): boolean {
  * Reads the file at `path` with `readFd` under its shared lock, or, when it is not a regular
  * file (a FIFO, a device), with `readPath` as it comes. Errors as node:fs throws them.
  */
-export function readFileStable<T>(path: string, readFd: (fd: number) => T, readPath: (path: string) => T): T {
+export function readFileStable<T>(
+  path: string,
+  readFd: (fd: number) => T,
+  readPath: (path: string) => T,
+): T {
   const addon = lockAddon();
   for (let attempt = 1; ; attempt++) {
     const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);

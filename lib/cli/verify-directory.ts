@@ -7,7 +7,12 @@
  * auth diagnosis. The lookups go through lib/ad (ldapts), read-only.
  */
 import type { Argv } from 'yargs';
-import { ACCOUNT_ATTRIBUTES, accountFromEntry, findAccount, type AccountRecord } from '../ad/account.js';
+import {
+  ACCOUNT_ATTRIBUTES,
+  accountFromEntry,
+  findAccount,
+  type AccountRecord,
+} from '../ad/account.js';
 import { DIRECTORY_ENV, type DirectoryConfig } from '../ad/config.js';
 import { openDirectory, type LdapDirectory } from '../ad/directory.js';
 import { directoryError } from '../ad/errors.js';
@@ -19,7 +24,13 @@ import type { AccountDirectory, DirectoryAccountView } from '../verify/directory
 import type { CliContext } from './context.js';
 import { diagnoseDirectoryAuth, type DirectoryAuthFacts } from '../doctor/directory-auth.js';
 import type { VerifyCheck } from '../verify/types.js';
-import { configuredUrl, directoryAuthFacts, directoryConfig, directoryOptions, type DirectoryArgs } from './directory-options.js';
+import {
+  configuredUrl,
+  directoryAuthFacts,
+  directoryConfig,
+  directoryOptions,
+  type DirectoryArgs,
+} from './directory-options.js';
 
 const ENV = DIRECTORY_ENV;
 
@@ -61,14 +72,25 @@ function viewOf(a: AccountRecord): DirectoryAccountView {
  * The account behind a principal, looked up as a KDC would: the userPrincipalName, then a
  * servicePrincipalName (the name without the realm), then (one component) the sAMAccountName.
  */
-export async function accountForPrincipal(dir: Directory, principal: Principal): Promise<DirectoryAccountView | undefined> {
+export async function accountForPrincipal(
+  dir: Directory,
+  principal: Principal,
+): Promise<DirectoryAccountView | undefined> {
   const byUpn = await findAccount(dir, { by: 'upn', upn: formatPrincipal(principal) });
   if (byUpn) return viewOf(byUpn);
   const name = formatPrincipalName(principal);
   if (principal.components.length > 1) {
-    const entries = await dir.search({ base: dir.baseDn, filter: filter`(&(objectClass=user)(servicePrincipalName=${name}))`, attributes: ACCOUNT_ATTRIBUTES });
+    const entries = await dir.search({
+      base: dir.baseDn,
+      filter: filter`(&(objectClass=user)(servicePrincipalName=${name}))`,
+      attributes: ACCOUNT_ATTRIBUTES,
+    });
     if (entries.length > 1) {
-      throw new KtError('AD_ACCOUNT_AMBIGUOUS', `${entries.length} accounts carry the SPN ${name}: ${entries.map((e) => e.dn).join('; ')}`, { hint: 'a duplicate SPN: keytab ad spn duplicates' });
+      throw new KtError(
+        'AD_ACCOUNT_AMBIGUOUS',
+        `${entries.length} accounts carry the SPN ${name}: ${entries.map((e) => e.dn).join('; ')}`,
+        { hint: 'a duplicate SPN: keytab ad spn duplicates' },
+      );
     }
     const [entry] = entries;
     return entry ? viewOf(accountFromEntry(entry, principal.realm)) : undefined;
@@ -81,11 +103,18 @@ export async function accountForPrincipal(dir: Directory, principal: Principal):
  * Opens the directory when one is configured (flags, then KEYTAB_* variables). A directory
  * that cannot be opened does not stop the KDC checks: its lookups fail, and the checks say so.
  */
-export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs): Promise<OpenedDirectory> {
+export async function verifyDirectory(
+  ctx: CliContext,
+  args: VerifyDirectoryArgs,
+): Promise<OpenedDirectory> {
   const url = configuredLdapUrl(ctx, args);
   const baseDn = args['base-dn'] ?? (ctx.env[ENV.baseDn] || undefined);
   if (url === undefined) {
-    return { note: 'no directory configured: kvno and enctypes are not compared with the account', baseDn, close: async () => undefined };
+    return {
+      note: 'no directory configured: kvno and enctypes are not compared with the account',
+      baseDn,
+      close: async () => undefined,
+    };
   }
   let session: LdapDirectory | undefined;
   let config: DirectoryConfig | undefined;
@@ -111,7 +140,11 @@ export async function verifyDirectory(ctx: CliContext, args: VerifyDirectoryArgs
     namingContext: async () => {
       if (!open) return undefined;
       // [MS-ADTS] 3.1.1.3.2: the RootDSE names the domain's naming context (attribute names come lower-cased).
-      const [root] = await open.search({ base: '', scope: 'base', attributes: ['defaultNamingContext'] });
+      const [root] = await open.search({
+        base: '',
+        scope: 'base',
+        attributes: ['defaultNamingContext'],
+      });
       return root?.attributes['defaultnamingcontext']?.[0];
     },
   };
@@ -139,7 +172,10 @@ export function authCheck(facts: DirectoryAuthFacts | undefined): VerifyCheck | 
 }
 
 /** The checks with the auth line placed before the first directory check (or last, when there is none). */
-export function withAuthCheck(checks: readonly VerifyCheck[], auth: VerifyCheck | undefined): VerifyCheck[] {
+export function withAuthCheck(
+  checks: readonly VerifyCheck[],
+  auth: VerifyCheck | undefined,
+): VerifyCheck[] {
   if (!auth) return [...checks];
   const at = checks.findIndex((c) => c.check === 'directory');
   return at < 0 ? [...checks, auth] : [...checks.slice(0, at), auth, ...checks.slice(at)];

@@ -43,14 +43,19 @@ function unkeyed(names: Names, hash: (data: Uint8Array) => Uint8Array): Checksum
     aliases: Object.freeze([...names.aliases]),
     size: hash(new Uint8Array(0)).length,
     make: (_key: Uint8Array, _usage: number, data: Uint8Array) => hash(data),
-    verify: (_key: Uint8Array, _usage: number, data: Uint8Array, mac: Uint8Array) => bytesEqual(hash(data), mac),
+    verify: (_key: Uint8Array, _usage: number, data: Uint8Array, mac: Uint8Array) =>
+      bytesEqual(hash(data), mac),
   });
 }
 
 /** The mandatory checksum of an enctype, keyed with that enctype's keys. */
 function ofEnctype(names: Names, enctype: number): ChecksumTypeInfo {
   const info = enctypeById(enctype);
-  if (!info?.profile) throw new KtError('INTERNAL', `checksum ${names.id}: enctype ${enctype} has no encryption profile`);
+  if (!info?.profile)
+    throw new KtError(
+      'INTERNAL',
+      `checksum ${names.id}: enctype ${enctype} has no encryption profile`,
+    );
   const { size, make, verify } = info.profile.checksum;
   return Object.freeze({
     ...names,
@@ -76,6 +81,7 @@ function anyKey(names: Names, fns: ChecksumFunctions): ChecksumTypeInfo {
   });
 }
 
+// prettier-ignore
 export const CHECKSUM_TYPES: readonly ChecksumTypeInfo[] = Object.freeze([
   // RFC 3961 section 6.1.3: the modified CRC-32 (not zlib's).
   unkeyed({ id: 1, name: 'crc32', aliases: ['CRC32'] }, (data) => modCrc32(data)),
@@ -102,14 +108,18 @@ export const CHECKSUM_TYPES: readonly ChecksumTypeInfo[] = Object.freeze([
 
 const BY_ID = new Map(CHECKSUM_TYPES.map((c) => [c.id, c]));
 const BY_NAME = new Map<string, ChecksumTypeInfo>();
-for (const c of CHECKSUM_TYPES) for (const n of [c.name, ...c.aliases]) BY_NAME.set(n.toLowerCase(), c);
+for (const c of CHECKSUM_TYPES)
+  for (const n of [c.name, ...c.aliases]) BY_NAME.set(n.toLowerCase(), c);
 
 // Every enctype's mandatory checksum is in the table and takes that enctype's keys.
 for (const e of ENCTYPES) {
   if (e.checksumType === undefined) continue;
   const c = BY_ID.get(e.checksumType);
   if (!c?.keyLength || e.keyLength < c.keyLength.min || e.keyLength > c.keyLength.max) {
-    throw new KtError('INTERNAL', `enctype ${e.id}: mandatory checksum ${e.checksumType} is missing or takes other keys`);
+    throw new KtError(
+      'INTERNAL',
+      `enctype ${e.id}: mandatory checksum ${e.checksumType} is missing or takes other keys`,
+    );
   }
 }
 

@@ -81,10 +81,15 @@ export interface DerivableEnctype extends EnctypeInfo {
 }
 
 export function isDerivable(info: EnctypeInfo): info is DerivableEnctype {
-  return info.family !== undefined && info.stringToKey !== undefined && info.randomToKey !== undefined;
+  return (
+    info.family !== undefined && info.stringToKey !== undefined && info.randomToKey !== undefined
+  );
 }
 
-type RecordBase = Omit<EnctypeInfo, 'seedLength' | 'defaultIterations' | 'stringToKey' | 'randomToKey' | 'deriveKey' | 'profile'> & {
+type RecordBase = Omit<
+  EnctypeInfo,
+  'seedLength' | 'defaultIterations' | 'stringToKey' | 'randomToKey' | 'deriveKey' | 'profile'
+> & {
   readonly seedLength?: number;
 };
 
@@ -92,15 +97,22 @@ type RecordBase = Omit<EnctypeInfo, 'seedLength' | 'defaultIterations' | 'string
 function T(base: RecordBase, make?: FamilyFactory): EnctypeInfo {
   const aliases = Object.freeze([...base.aliases]);
   if (!make) {
-    if (base.seedLength === undefined) throw new KtError('INTERNAL', `enctype ${base.id}: no family and no seed length`);
+    if (base.seedLength === undefined)
+      throw new KtError('INTERNAL', `enctype ${base.id}: no family and no seed length`);
     return Object.freeze({ ...base, aliases, seedLength: base.seedLength });
   }
   const fns = make({ name: base.name, keyLength: base.keyLength });
   if (fns.family !== base.family) {
-    throw new KtError('INTERNAL', `enctype ${base.id}: the record says family ${String(base.family)}, its functions are ${fns.family}`);
+    throw new KtError(
+      'INTERNAL',
+      `enctype ${base.id}: the record says family ${String(base.family)}, its functions are ${fns.family}`,
+    );
   }
   if ((fns.profile === undefined) !== (base.checksumType === undefined)) {
-    throw new KtError('INTERNAL', `enctype ${base.id}: an encryption profile and a mandatory checksum type go together`);
+    throw new KtError(
+      'INTERNAL',
+      `enctype ${base.id}: an encryption profile and a mandatory checksum type go together`,
+    );
   }
   return Object.freeze({ ...base, ...fns, aliases });
 }
@@ -108,10 +120,12 @@ function T(base: RecordBase, make?: FamilyFactory): EnctypeInfo {
 const RFC6649_DES = 'single DES: 56-bit keys are broken (deprecated by RFC 6649)';
 const RFC6649_EXP = '40-bit export-grade RC4 (deprecated by RFC 6649)';
 const RFC8429_DES3 = 'triple DES is deprecated by RFC 8429 (64-bit blocks, no PBKDF2 stretching)';
-const RFC8429_RC4 = 'RC4-HMAC is deprecated by RFC 8429 (RC4 biases; the key is an unsalted MD4 of the password)';
+const RFC8429_RC4 =
+  'RC4-HMAC is deprecated by RFC 8429 (RC4 biases; the key is an unsalted MD4 of the password)';
 const PRE_STANDARD = 'pre-RFC 3961 enctype that was never standardised';
 
 /** Known enctypes in MIT's preference order of the table. */
+// prettier-ignore
 export const ENCTYPES: readonly EnctypeInfo[] = Object.freeze([
   T({ id: 1, name: 'des-cbc-crc', aliases: ['DES-CBC-CRC'], ktpassName: 'DES-CBC-CRC', adBit: 0x1, adName: 'DES-CBC-CRC', preference: 9, family: 'des', keyLength: 8, checksumType: 8, salted: true, weak: true, deprecated: true, policyNote: RFC6649_DES }, des({ integrity: 'crc32', checksum: 'md5', initialState: 'key' })),
   T({ id: 2, name: 'des-cbc-md4', aliases: [], preference: 11, family: 'des', keyLength: 8, checksumType: 3, salted: true, weak: true, deprecated: true, policyNote: RFC6649_DES }, des({ integrity: 'md4', checksum: 'md4', initialState: 'zero' })),
@@ -143,7 +157,9 @@ export type AdEnctype = EnctypeInfo & { readonly adBit: number; readonly adName:
  * single table lib/ad/flags.ts and lib/verify/directory.ts read.
  */
 export const AD_ENCTYPES: readonly AdEnctype[] = Object.freeze(
-  ENCTYPES.filter((e): e is AdEnctype => e.adBit !== undefined && e.adName !== undefined).sort((a, b) => a.adBit - b.adBit),
+  ENCTYPES.filter((e): e is AdEnctype => e.adBit !== undefined && e.adName !== undefined).sort(
+    (a, b) => a.adBit - b.adBit,
+  ),
 );
 
 export function enctypeById(id: number): EnctypeInfo | undefined {
@@ -162,6 +178,8 @@ export function resolveEnctype(spec: string | number): EnctypeInfo {
   if (found) return found;
   throw new KtError('ENCTYPE_UNKNOWN', `unknown encryption type "${text}"`, {
     details: { enctype: text },
-    hint: `valid names: ${ENCTYPES.filter((e) => e.family).map((e) => e.name).join(', ')} (or their numbers)`,
+    hint: `valid names: ${ENCTYPES.filter((e) => e.family)
+      .map((e) => e.name)
+      .join(', ')} (or their numbers)`,
   });
 }

@@ -54,7 +54,10 @@ export const POLICY_RULES: readonly PolicyRule[] = Object.freeze([
   },
   {
     name: 'low iteration count',
-    applies: (e, o) => e.defaultIterations !== undefined && o.iterations !== undefined && o.iterations < e.defaultIterations,
+    applies: (e, o) =>
+      e.defaultIterations !== undefined &&
+      o.iterations !== undefined &&
+      o.iterations < e.defaultIterations,
     action: 'refuse',
     code: 'S2K_BAD_PARAMS',
     message: (e, o) =>
@@ -86,7 +89,11 @@ export function checkEnctypePolicy(info: EnctypeInfo, options: PolicyOptions = {
     } else if (options.allowWeak) {
       warnings.push(`${message} (allowed: weak crypto is enabled)`);
     } else {
-      throw new KtError(rule.code, message, { details: { enctype: info.id, rule: rule.name }, hint: rule.hint, remedy: rule.remedy });
+      throw new KtError(rule.code, message, {
+        details: { enctype: info.id, rule: rule.name },
+        hint: rule.hint,
+        remedy: rule.remedy,
+      });
     }
   }
   return warnings;
@@ -121,24 +128,35 @@ export const ENCTYPE_GROUPS: Readonly<Record<'all' | 'ad', readonly string[]>> =
 
 /** The enctypes `select` keeps, strongest first (EnctypeInfo.preference; unranked ones left out). */
 export function byPreference(select: (e: EnctypeInfo) => boolean): EnctypeInfo[] {
-  return ENCTYPES.filter((e) => e.preference !== undefined && select(e)).sort((a, b) => (a.preference ?? 0) - (b.preference ?? 0));
+  return ENCTYPES.filter((e) => e.preference !== undefined && select(e)).sort(
+    (a, b) => (a.preference ?? 0) - (b.preference ?? 0),
+  );
 }
 
-const ids = (list: readonly EnctypeInfo[]): readonly number[] => Object.freeze(list.map((e) => e.id));
+const ids = (list: readonly EnctypeInfo[]): readonly number[] =>
+  Object.freeze(list.map((e) => e.id));
 
 /**
  * Offered after a deprecated enctype so that the KDC can choose a session key (MIT 1.20 answers
  * ETYPE_NOSUPP to an AS-REQ offering only des3 or rc4): the AES enctypes, strongest first
  * (18 17 20 19).
  */
-export const SESSION_ENCTYPES: readonly number[] = ids(byPreference((e) => e.family === 'aes-sha1' || e.family === 'aes-sha2'));
+export const SESSION_ENCTYPES: readonly number[] = ids(
+  byPreference((e) => e.family === 'aes-sha1' || e.family === 'aes-sha2'),
+);
 
 /** What a probing AS-REQ offers (doctor's KDC check, verify's clock check): AES-SHA1, which AD and MIT both issue (18 17). */
 export const PROBE_ENCTYPES: readonly number[] = ids(byPreference((e) => e.family === 'aes-sha1'));
 
 /** ktpass's `/crypto All`, in the order ktpass writes them (1 3 23 18 17; single DES included). */
 export const KTPASS_ALL: readonly number[] = ids(
-  ['des-cbc-crc', 'des-cbc-md5', 'arcfour-hmac', 'aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96'].map((n) => resolveEnctype(n)),
+  [
+    'des-cbc-crc',
+    'des-cbc-md5',
+    'arcfour-hmac',
+    'aes256-cts-hmac-sha1-96',
+    'aes128-cts-hmac-sha1-96',
+  ].map((n) => resolveEnctype(n)),
 );
 
 /** The one key ktpass makes when no /crypto is given (RC4-HMAC-NT, 23). */
@@ -174,6 +192,7 @@ export function expandEnctypeList(spec: string): EnctypeInfo[] {
 
 /** The enctypes `all` stands for, as records (derivable, not weak). */
 export function defaultEnctypes(): EnctypeInfo[] {
-  return ENCTYPE_GROUPS.all.map((name) => resolveEnctype(name)).filter((e) => isDerivable(e) && !e.weak);
+  return ENCTYPE_GROUPS.all
+    .map((name) => resolveEnctype(name))
+    .filter((e) => isDerivable(e) && !e.weak);
 }
-

@@ -36,7 +36,8 @@ export interface ChecksumOptions {
 }
 
 /** n bytes from `globalThis.crypto.getRandomValues` (Web Crypto; no node:crypto import). */
-export const webCryptoRandom: RandomSource = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+export const webCryptoRandom: RandomSource = (n) =>
+  globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 interface Profiled {
   readonly info: EnctypeInfo;
@@ -47,9 +48,13 @@ interface Profiled {
 function profiled(enctype: number | string, key: Uint8Array): Profiled {
   const info = resolveEnctype(enctype);
   if (!info.profile) {
-    throw new KtError('ENCTYPE_UNKNOWN', `etype ${info.id} (${info.name}) has no encryption profile here`, {
-      details: { enctype: info.id },
-    });
+    throw new KtError(
+      'ENCTYPE_UNKNOWN',
+      `etype ${info.id} (${info.name}) has no encryption profile here`,
+      {
+        details: { enctype: info.id },
+      },
+    );
   }
   bytesArgument(key, 'key');
   checkKeyLength(info.id, key);
@@ -57,20 +62,26 @@ function profiled(enctype: number | string, key: Uint8Array): Profiled {
 }
 
 function bytesArgument(value: unknown, what: string): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new KtError('INPUT_INVALID', `${what} must be a Uint8Array`);
+  if (!(value instanceof Uint8Array))
+    throw new KtError('INPUT_INVALID', `${what} must be a Uint8Array`);
 }
 
 /** Key usages are 32-bit unsigned numbers (RFC 3961 section 3; RFC 4120 section 7.5.1). */
 function checkUsage(usage: number): void {
   if (!Number.isInteger(usage) || usage < 0 || usage > 0xffffffff) {
-    throw new KtError('INPUT_INVALID', `key usage must be an integer 0..2^32-1, got ${usage}`, { details: { usage } });
+    throw new KtError('INPUT_INVALID', `key usage must be an integer 0..2^32-1, got ${usage}`, {
+      details: { usage },
+    });
   }
 }
 
 function randomBytes(random: RandomSource, n: number): Uint8Array {
   const bytes = random(n);
   if (!(bytes instanceof Uint8Array) || bytes.length !== n) {
-    throw new KtError('INTERNAL', `the random source returned ${bytes?.length} bytes, ${n} were asked`);
+    throw new KtError(
+      'INTERNAL',
+      `the random source returned ${bytes?.length} bytes, ${n} were asked`,
+    );
   }
   return bytes;
 }
@@ -91,14 +102,24 @@ export function encrypt(
   checkUsage(usage);
   bytesArgument(plaintext, 'plaintext');
   const options: EncryptOptions =
-    confounderOrOptions instanceof Uint8Array ? { confounder: confounderOrOptions } : (confounderOrOptions ?? {});
+    confounderOrOptions instanceof Uint8Array
+      ? { confounder: confounderOrOptions }
+      : (confounderOrOptions ?? {});
   const given = options.confounder;
-  if (given !== undefined && (!(given instanceof Uint8Array) || given.length !== profile.confounderLength)) {
-    throw new KtError('INPUT_INVALID', `${info.name} takes a ${profile.confounderLength}-byte confounder, got ${given?.length}`, {
-      details: { enctype: info.id, expected: profile.confounderLength },
-    });
+  if (
+    given !== undefined &&
+    (!(given instanceof Uint8Array) || given.length !== profile.confounderLength)
+  ) {
+    throw new KtError(
+      'INPUT_INVALID',
+      `${info.name} takes a ${profile.confounderLength}-byte confounder, got ${given?.length}`,
+      {
+        details: { enctype: info.id, expected: profile.confounderLength },
+      },
+    );
   }
-  const confounder = given ?? randomBytes(options.random ?? webCryptoRandom, profile.confounderLength);
+  const confounder =
+    given ?? randomBytes(options.random ?? webCryptoRandom, profile.confounderLength);
   try {
     return profile.encrypt(key, usage, plaintext, confounder);
   } finally {
@@ -110,7 +131,12 @@ export function encrypt(
  * RFC 3961 decrypt. Throws CRYPTO_INTEGRITY when the integrity check fails (a wrong key, kvno
  * or usage, or tampered data) and CRYPTO_BAD_CIPHERTEXT for a length no encryption produces.
  */
-export function decrypt(enctype: number | string, key: Uint8Array, usage: number, ciphertext: Uint8Array): Uint8Array {
+export function decrypt(
+  enctype: number | string,
+  key: Uint8Array,
+  usage: number,
+  ciphertext: Uint8Array,
+): Uint8Array {
   const { profile } = profiled(enctype, key);
   checkUsage(usage);
   bytesArgument(ciphertext, 'ciphertext');
@@ -118,16 +144,24 @@ export function decrypt(enctype: number | string, key: Uint8Array, usage: number
 }
 
 /** A checksum type and a key it accepts (unkeyed types take any key, including an empty one). */
-function keyedChecksum(cksumtype: number | string, key: Uint8Array, usage: number): ChecksumTypeInfo {
+function keyedChecksum(
+  cksumtype: number | string,
+  key: Uint8Array,
+  usage: number,
+): ChecksumTypeInfo {
   const info = resolveChecksumType(cksumtype);
   bytesArgument(key, 'key');
   checkUsage(usage);
   const range = info.keyLength;
   if (range && (key.length < range.min || key.length > range.max)) {
     const expected = range.min === range.max ? `${range.min}` : `${range.min} to ${range.max}`;
-    throw new KtError('KEY_BAD_LENGTH', `${info.name} (${info.id}) takes ${expected}-byte keys, got ${key.length}`, {
-      details: { cksumtype: info.id, got: key.length },
-    });
+    throw new KtError(
+      'KEY_BAD_LENGTH',
+      `${info.name} (${info.id}) takes ${expected}-byte keys, got ${key.length}`,
+      {
+        details: { cksumtype: info.id, got: key.length },
+      },
+    );
   }
   return info;
 }
@@ -163,9 +197,13 @@ export function verifyChecksum(
 export function checksumTypeFor(enctype: number | string): number {
   const info = resolveEnctype(enctype);
   if (info.checksumType === undefined) {
-    throw new KtError('ENCTYPE_UNKNOWN', `etype ${info.id} (${info.name}) has no checksum type here`, {
-      details: { enctype: info.id },
-    });
+    throw new KtError(
+      'ENCTYPE_UNKNOWN',
+      `etype ${info.id} (${info.name}) has no checksum type here`,
+      {
+        details: { enctype: info.id },
+      },
+    );
   }
   return info.checksumType;
 }
@@ -179,6 +217,10 @@ export function prf(enctype: number | string, key: Uint8Array, input: Uint8Array
 
 export function prfLength(enctype: number | string): number {
   const info = resolveEnctype(enctype);
-  if (!info.profile) throw new KtError('ENCTYPE_UNKNOWN', `etype ${info.id} (${info.name}) has no encryption profile here`);
+  if (!info.profile)
+    throw new KtError(
+      'ENCTYPE_UNKNOWN',
+      `etype ${info.id} (${info.name}) has no encryption profile here`,
+    );
   return info.profile.prfLength;
 }

@@ -21,7 +21,8 @@ import { desFixParity } from './primitives/des.js';
  * zeros, as in MIT's krb5int_nfold (the least common multiple is 0, so nothing is added).
  */
 export function nfold(input: Uint8Array, outBytes: number): Uint8Array {
-  if (!Number.isInteger(outBytes) || outBytes < 1) throw new KtError('INTERNAL', `n-fold: bad output size ${outBytes}`);
+  if (!Number.isInteger(outBytes) || outBytes < 1)
+    throw new KtError('INTERNAL', `n-fold: bad output size ${outBytes}`);
   const out = new Uint8Array(outBytes);
   const inBytes = input.length;
   if (inBytes === 0) return out;
@@ -37,7 +38,8 @@ export function nfold(input: Uint8Array, outBytes: number): Uint8Array {
     const rot = (13 * copy) % inBits;
     const first = (at % inBytes) * 8;
     let v = 0;
-    for (let k = 0; k < 8; k++) v = (v << 1) | bitAt((((first + k - rot) % inBits) + inBits) % inBits);
+    for (let k = 0; k < 8; k++)
+      v = (v << 1) | bitAt((((first + k - rot) % inBits) + inBits) % inBits);
     return v;
   };
 
@@ -79,7 +81,12 @@ export interface DerivationCipher {
  * The iteration is one CBC pass over n-fold(Constant) followed by zero blocks: with a zero IV,
  * CBC block i is E(Key, block i-1 XOR 0) = E(Key, K(i-1)).
  */
-export function dr(cipher: DerivationCipher, key: Uint8Array, constant: Uint8Array, seedBytes: number): Uint8Array {
+export function dr(
+  cipher: DerivationCipher,
+  key: Uint8Array,
+  constant: Uint8Array,
+  seedBytes: number,
+): Uint8Array {
   const blocks = Math.ceil(seedBytes / cipher.blockSize);
   const input = new Uint8Array(blocks * cipher.blockSize);
   input.set(nfold(constant, cipher.blockSize));
@@ -151,7 +158,8 @@ function sevenToEight(seed: Uint8Array, off: number): Uint8Array {
 
 /** DES random-to-key: 7 random bytes to an 8-byte key with parity (MIT k5_rand2key_des). */
 export function desRandomToKey(seed: Uint8Array): Uint8Array {
-  if (seed.length !== 7) throw new KtError('KEY_BAD_LENGTH', `DES random-to-key takes 7 bytes, got ${seed.length}`);
+  if (seed.length !== 7)
+    throw new KtError('KEY_BAD_LENGTH', `DES random-to-key takes 7 bytes, got ${seed.length}`);
   return sevenToEight(seed, 0);
 }
 
@@ -160,7 +168,8 @@ export function desRandomToKey(seed: Uint8Array): Uint8Array {
  * each turned into a DES key as above. Like MIT, no weak-key check here.
  */
 export function des3RandomToKey(seed: Uint8Array): Uint8Array {
-  if (seed.length !== 21) throw new KtError('KEY_BAD_LENGTH', `DES3 random-to-key takes 21 bytes, got ${seed.length}`);
+  if (seed.length !== 21)
+    throw new KtError('KEY_BAD_LENGTH', `DES3 random-to-key takes 21 bytes, got ${seed.length}`);
   const parts = [sevenToEight(seed, 0), sevenToEight(seed, 7), sevenToEight(seed, 14)];
   const out = concatBytes(...parts);
   wipe(...parts);
@@ -223,9 +232,13 @@ export interface SimplifiedProfileParams {
 
 /** CRYPTO_BAD_CIPHERTEXT with the numbers that show why. */
 export function badCiphertext(what: string, length: number, expected: string): KtError {
-  return new KtError('CRYPTO_BAD_CIPHERTEXT', `${what}: a ciphertext of ${length} bytes is impossible (${expected})`, {
-    details: { length, expected },
-  });
+  return new KtError(
+    'CRYPTO_BAD_CIPHERTEXT',
+    `${what}: a ciphertext of ${length} bytes is impossible (${expected})`,
+    {
+      details: { length, expected },
+    },
+  );
 }
 
 /** CRYPTO_INTEGRITY: the checksum or MAC in the ciphertext does not verify. */
@@ -261,7 +274,11 @@ export function simplifiedProfile(name: string, p: SimplifiedProfileParams): Enc
   const c = cipher.blockSize;
   const initialState = new Uint8Array(c);
   const macOf = (ki: Uint8Array, data: Uint8Array): Uint8Array => truncated(p.mac(ki, data), h);
-  const withKeys = <T>(baseKey: Uint8Array, usage: number, use: (ke: Uint8Array, ki: Uint8Array) => T): T => {
+  const withKeys = <T>(
+    baseKey: Uint8Array,
+    usage: number,
+    use: (ke: Uint8Array, ki: Uint8Array) => T,
+  ): T => {
     const ke = p.deriveKey(baseKey, usage, 'Ke');
     const ki = p.deriveKey(baseKey, usage, 'Ki');
     try {
@@ -271,7 +288,12 @@ export function simplifiedProfile(name: string, p: SimplifiedProfileParams): Enc
     }
   };
 
-  const encrypt = (baseKey: Uint8Array, usage: number, plaintext: Uint8Array, confounder: Uint8Array): Uint8Array =>
+  const encrypt = (
+    baseKey: Uint8Array,
+    usage: number,
+    plaintext: Uint8Array,
+    confounder: Uint8Array,
+  ): Uint8Array =>
     withKeys(baseKey, usage, (ke, ki) => {
       const length = c + plaintext.length;
       const padded = new Uint8Array(Math.ceil(length / cipher.padTo) * cipher.padTo);
@@ -340,7 +362,14 @@ export function simplifiedProfile(name: string, p: SimplifiedProfileParams): Enc
     },
   });
 
-  return Object.freeze({ confounderLength: c, encrypt, decrypt, checksum, prf: p.prf, prfLength: p.prfLength });
+  return Object.freeze({
+    confounderLength: c,
+    encrypt,
+    decrypt,
+    checksum,
+    prf: p.prf,
+    prfLength: p.prfLength,
+  });
 }
 
 /** For checksums that take no confounder: asking it for bytes is a bug. */

@@ -38,7 +38,12 @@ function checkLength(cipher: CbcCipher, length: number, what: string): void {
 }
 
 /** CBC-CTS encryption of `input` (at least one block) under `key` from `iv`. */
-export function ctsEncrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, input: Uint8Array): CtsResult {
+export function ctsEncrypt(
+  cipher: CbcCipher,
+  key: Uint8Array,
+  iv: Uint8Array,
+  input: Uint8Array,
+): CtsResult {
   const b = cipher.blockSize;
   checkLength(cipher, input.length, 'encryption');
   if (input.length === b) {
@@ -67,7 +72,12 @@ export function ctsEncrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, i
  * D(Cn) = (Pn || zeros) XOR C(n-1), so C(n-1) = C' || D(Cn)[d..] and Pn = D(Cn)[..d] XOR C'.
  * Then C1 .. C(n-1) decrypt as ordinary CBC from `iv`.
  */
-export function ctsDecrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, input: Uint8Array): CtsResult {
+export function ctsDecrypt(
+  cipher: CbcCipher,
+  key: Uint8Array,
+  iv: Uint8Array,
+  input: Uint8Array,
+): CtsResult {
   const b = cipher.blockSize;
   checkLength(cipher, input.length, 'decryption');
   if (input.length === b) return { output: cipher.decrypt(key, iv, input), nextIv: input.slice() };

@@ -9,7 +9,13 @@
  */
 import { toHex, utf8, wipe } from '../bytes.js';
 import { KtError } from '../errors.js';
-import { ENCTYPES, isDerivable, resolveEnctype, type DerivableEnctype, type EnctypeInfo } from './enctypes.js';
+import {
+  ENCTYPES,
+  isDerivable,
+  resolveEnctype,
+  type DerivableEnctype,
+  type EnctypeInfo,
+} from './enctypes.js';
 import type { Pbkdf2Function } from './families/types.js';
 import { MAX_ITERATIONS, pbkdf2 } from './primitives/pbkdf2.js';
 import type { KeyKind } from './rfc3961.js';
@@ -27,7 +33,9 @@ export function derivableEnctype(enctype: number | string | EnctypeInfo): Deriva
   if (isDerivable(info)) return info;
   throw new KtError('ENCTYPE_UNKNOWN', `etype ${info.id} (${info.name}) keys cannot be derived`, {
     details: { enctype: info.id },
-    hint: `derivable enctypes: ${ENCTYPES.filter(isDerivable).map((e) => e.name).join(', ')}`,
+    hint: `derivable enctypes: ${ENCTYPES.filter(isDerivable)
+      .map((e) => e.name)
+      .join(', ')}`,
   });
 }
 
@@ -35,9 +43,13 @@ export function derivableEnctype(enctype: number | string | EnctypeInfo): Deriva
 export function checkIterations(iterations: number | undefined): number | undefined {
   if (iterations === undefined) return undefined;
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-    throw new KtError('S2K_BAD_PARAMS', `iteration count must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`, {
-      details: { iterations },
-    });
+    throw new KtError(
+      'S2K_BAD_PARAMS',
+      `iteration count must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`,
+      {
+        details: { iterations },
+      },
+    );
   }
   return iterations;
 }
@@ -45,10 +57,16 @@ export function checkIterations(iterations: number | undefined): number | undefi
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** UTF-8 of a string (we own the copy), or the caller's bytes (we do not). */
-function asBytes(value: string | Uint8Array, what: 'password' | 'salt'): { bytes: Uint8Array; owned: boolean } {
+function asBytes(
+  value: string | Uint8Array,
+  what: 'password' | 'salt',
+): { bytes: Uint8Array; owned: boolean } {
   if (value instanceof Uint8Array) return { bytes: value, owned: false };
   if (typeof value !== 'string') {
-    throw new KtError(what === 'password' ? 'PASSWORD_INVALID' : 'SALT_INVALID', `${what} must be a string or a Uint8Array`);
+    throw new KtError(
+      what === 'password' ? 'PASSWORD_INVALID' : 'SALT_INVALID',
+      `${what} must be a string or a Uint8Array`,
+    );
   }
   // A lone surrogate has no UTF-8 form: TextEncoder would silently put U+FFFD in its place and
   // derive a key for a different password.
@@ -71,7 +89,10 @@ async function deriveOne(
   const key = await info.stringToKey(password, salt, iterations, run ? { pbkdf2: run } : undefined);
   if (key.length !== info.keyLength) {
     wipe(key);
-    throw new KtError('INTERNAL', `${info.name}: string-to-key made ${key.length} bytes, expected ${info.keyLength}`);
+    throw new KtError(
+      'INTERNAL',
+      `${info.name}: string-to-key made ${key.length} bytes, expected ${info.keyLength}`,
+    );
   }
   return key;
 }
@@ -151,9 +172,13 @@ export async function stringToKeys(
 export function randomToKey(enctype: number | string, seed: Uint8Array): Uint8Array {
   const info = derivableEnctype(enctype);
   if (!(seed instanceof Uint8Array) || seed.length !== info.seedLength) {
-    throw new KtError('KEY_BAD_LENGTH', `${info.name} random-to-key takes ${info.seedLength} bytes, got ${seed?.length}`, {
-      details: { enctype: info.id, expected: info.seedLength, got: seed?.length ?? null },
-    });
+    throw new KtError(
+      'KEY_BAD_LENGTH',
+      `${info.name} random-to-key takes ${info.seedLength} bytes, got ${seed?.length}`,
+      {
+        details: { enctype: info.id, expected: info.seedLength, got: seed?.length ?? null },
+      },
+    );
   }
   return info.randomToKey(seed);
 }
@@ -166,7 +191,10 @@ export function randomKey(enctype: number | string, random: (n: number) => Uint8
   const info = derivableEnctype(enctype);
   const seed = random(info.seedLength);
   if (!(seed instanceof Uint8Array) || seed.length !== info.seedLength) {
-    throw new KtError('INTERNAL', `the random source returned ${seed?.length} bytes, ${info.seedLength} were asked`);
+    throw new KtError(
+      'INTERNAL',
+      `the random source returned ${seed?.length} bytes, ${info.seedLength} were asked`,
+    );
   }
   try {
     return randomToKey(info.id, seed);
@@ -179,9 +207,13 @@ export function randomKey(enctype: number | string, random: (n: number) => Uint8
 export function checkKeyLength(enctype: number | string, key: Uint8Array): void {
   const info = resolveEnctype(enctype);
   if (key.length !== info.keyLength) {
-    throw new KtError('KEY_BAD_LENGTH', `${info.name} keys are ${info.keyLength} bytes, got ${key.length}`, {
-      details: { enctype: info.id, expected: info.keyLength, got: key.length },
-    });
+    throw new KtError(
+      'KEY_BAD_LENGTH',
+      `${info.name} keys are ${info.keyLength} bytes, got ${key.length}`,
+      {
+        details: { enctype: info.id, expected: info.keyLength, got: key.length },
+      },
+    );
   }
 }
 
@@ -189,12 +221,21 @@ export function checkKeyLength(enctype: number | string, key: Uint8Array): void 
  * Simplified-profile key derivation: Kc, Ke or Ki of a key usage (RFC 3961 section 5.3,
  * RFC 3962, RFC 6803 section 5, RFC 8009 section 5). DES3, AES and Camellia only.
  */
-export function deriveKey(enctype: number | string, baseKey: Uint8Array, usage: number, kind: KeyKind): Uint8Array {
+export function deriveKey(
+  enctype: number | string,
+  baseKey: Uint8Array,
+  usage: number,
+  kind: KeyKind,
+): Uint8Array {
   const info = derivableEnctype(enctype);
   if (!info.deriveKey) {
-    throw new KtError('ENCTYPE_UNKNOWN', `${info.name} (${info.id}) has no simplified-profile key derivation`, {
-      details: { enctype: info.id },
-    });
+    throw new KtError(
+      'ENCTYPE_UNKNOWN',
+      `${info.name} (${info.id}) has no simplified-profile key derivation`,
+      {
+        details: { enctype: info.id },
+      },
+    );
   }
   checkKeyLength(info.id, baseKey);
   return info.deriveKey(baseKey, usage, kind);

@@ -9,7 +9,13 @@
  */
 import { isKtError } from '../errors.js';
 import { realmConfig } from '../krb5/config.js';
-import { locateKdcs, type HostResolver, type KdcTarget, type KdcTransport, type SrvResolver } from '../krb5/transport.js';
+import {
+  locateKdcs,
+  type HostResolver,
+  type KdcTarget,
+  type KdcTransport,
+  type SrvResolver,
+} from '../krb5/transport.js';
 import type { Principal } from '../principal.js';
 import { command, option, remedy } from '../remedy.js';
 import { fixOf, whyOf } from '../report-line.js';
@@ -49,7 +55,14 @@ export interface DoctorOptions {
   readonly warnSkewSeconds?: number | undefined;
 }
 
-const SECTION_ORDER: readonly Section[] = ['krb5.conf', 'keytab', 'dns', 'kdc', 'clock', 'directory'];
+const SECTION_ORDER: readonly Section[] = [
+  'krb5.conf',
+  'keytab',
+  'dns',
+  'kdc',
+  'clock',
+  'directory',
+];
 
 /** Named in the probes when the keytab has no principal of the realm (any answer will do). */
 const PROBE_NAME = 'keytab-doctor-probe';
@@ -67,21 +80,67 @@ export async function runDoctor(deps: DoctorDeps, o: DoctorOptions): Promise<Doc
   if (o.directoryAuth) findings.push(...diagnoseDirectoryAuth(o.directoryAuth));
 
   if (realm === undefined) {
-    findings.push({ section: 'kdc', severity: 'error', what: 'realm', ...whyOf(remedy`no realm to check: no ${option('realm')}, no default_realm in krb5.conf, no keytab entry`), ...fixOf(remedy`give ${option('realm', 'REALM')}`) });
+    findings.push({
+      section: 'kdc',
+      severity: 'error',
+      what: 'realm',
+      ...whyOf(
+        remedy`no realm to check: no ${option('realm')}, no default_realm in krb5.conf, no keytab entry`,
+      ),
+      ...fixOf(remedy`give ${option('realm', 'REALM')}`),
+    });
   } else {
     const others = [...new Set(entries.map((e) => e.principal.realm))].filter((r) => r !== realm);
-    if (others.length > 0) findings.push({ section: 'keytab', severity: 'info', what: 'realms', why: `the keytab also has principals of ${others.join(', ')}; only ${realm} is checked`, ...fixOf(remedy`run ${command`keytab doctor ${option('realm', others[0])}`} for the others`) });
-    const listed = (o.kdcs?.length ?? 0) > 0 || (config ? (realmConfig(config, realm)?.kdc.length ?? 0) > 0 : false);
-    findings.push(...(await checkDns({ realm, srvResolver: deps.srvResolver, hostResolver: deps.hostResolver, kdcsListed: listed, skipped: o.dnsSkipped })));
+    if (others.length > 0)
+      findings.push({
+        section: 'keytab',
+        severity: 'info',
+        what: 'realms',
+        why: `the keytab also has principals of ${others.join(', ')}; only ${realm} is checked`,
+        ...fixOf(
+          remedy`run ${command`keytab doctor ${option('realm', others[0])}`} for the others`,
+        ),
+      });
+    const listed =
+      (o.kdcs?.length ?? 0) > 0 ||
+      (config ? (realmConfig(config, realm)?.kdc.length ?? 0) > 0 : false);
+    findings.push(
+      ...(await checkDns({
+        realm,
+        srvResolver: deps.srvResolver,
+        hostResolver: deps.hostResolver,
+        kdcsListed: listed,
+        skipped: o.dnsSkipped,
+      })),
+    );
 
     let targets: readonly KdcTarget[] = [];
     try {
-      const located = await locateKdcs(realm, { kdcs: o.kdcs, config, srvResolver: deps.srvResolver, hostResolver: deps.hostResolver, dnsLookupKdc: deps.srvResolver ? undefined : false });
+      const located = await locateKdcs(realm, {
+        kdcs: o.kdcs,
+        config,
+        srvResolver: deps.srvResolver,
+        hostResolver: deps.hostResolver,
+        dnsLookupKdc: deps.srvResolver ? undefined : false,
+      });
       targets = located.targets;
-      for (const p of located.problems) findings.push({ section: 'kdc', severity: 'warning', what: 'KDC list', why: p, fix: 'give KDCs as IP addresses, or fix their DNS names' });
+      for (const p of located.problems)
+        findings.push({
+          section: 'kdc',
+          severity: 'warning',
+          what: 'KDC list',
+          why: p,
+          fix: 'give KDCs as IP addresses, or fix their DNS names',
+        });
     } catch (e) {
       if (!isKtError(e) || e.code !== 'KDC_NOT_FOUND') throw e;
-      findings.push({ section: 'kdc', severity: 'error', what: `KDCs of ${realm}`, why: `${e.message}: kinit says "Cannot find KDC for realm"`, fix: e.hint ?? `list them in krb5.conf: [realms] ${realm} = { kdc = DC }` });
+      findings.push({
+        section: 'kdc',
+        severity: 'error',
+        what: `KDCs of ${realm}`,
+        why: `${e.message}: kinit says "Cannot find KDC for realm"`,
+        fix: e.hint ?? `list them in krb5.conf: [realms] ${realm} = { kdc = DC }`,
+      });
     }
     const keytabPrincipal = entries.find((e) => e.principal.realm === realm)?.principal;
     const client: Principal = keytabPrincipal ?? { components: [PROBE_NAME], realm, nameType: 1 };
@@ -99,8 +158,18 @@ export async function runDoctor(deps: DoctorDeps, o: DoctorOptions): Promise<Doc
     );
     // A bind that failed has its own finding (the cause and the fix): no lookups after it.
     const directory = o.directoryAuth?.failure ? undefined : deps.directory;
-    const note = o.directoryAuth?.failure ? 'the accounts were not compared: the bind failed (see the auth finding)' : o.directoryNote;
-    findings.push(...(await checkDirectory({ realm, directory, note, configuredBaseDn: o.configuredBaseDn, entries })));
+    const note = o.directoryAuth?.failure
+      ? 'the accounts were not compared: the bind failed (see the auth finding)'
+      : o.directoryNote;
+    findings.push(
+      ...(await checkDirectory({
+        realm,
+        directory,
+        note,
+        configuredBaseDn: o.configuredBaseDn,
+        entries,
+      })),
+    );
   }
   const ordered = SECTION_ORDER.flatMap((s) => findings.filter((x) => x.section === s));
   return { findings: ordered, ok: !ordered.some((x) => x.severity === 'error') };

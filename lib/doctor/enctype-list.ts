@@ -9,12 +9,15 @@ import { byPreference, ENCTYPE_GROUPS } from '../crypto/policy.js';
 
 /** The enctypes of the given families, in MIT's strongest-first order (EnctypeInfo.preference). */
 const ofFamilies = (...families: EnctypeFamily[]): readonly number[] =>
-  byPreference((e: EnctypeInfo) => e.family !== undefined && families.includes(e.family)).map((e) => e.id);
+  byPreference((e: EnctypeInfo) => e.family !== undefined && families.includes(e.family)).map(
+    (e) => e.id,
+  );
 
 /**
  * MIT's family names (lib/krb5/krb/init_ctx.c and krb5.conf(5)), by the enctypes they stand
  * for: each is an enctype family of the table, except `aes`, both AES families.
  */
+// prettier-ignore
 export const MIT_ENCTYPE_FAMILIES: Readonly<Record<string, readonly number[]>> = Object.freeze({
   des: ofFamilies('des'),
   des3: ofFamilies('des3'),

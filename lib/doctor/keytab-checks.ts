@@ -23,7 +23,15 @@ export interface KeytabView {
   /** Why it could not be read or parsed; `missing` when there is no such file. */
   readonly error?: { readonly message: string; readonly missing: boolean } | undefined;
   /** File mode bits, owner and group (from stat), with names when known. */
-  readonly stat?: { readonly mode: number; readonly uid: number; readonly gid: number; readonly owner?: string | undefined; readonly group?: string | undefined } | undefined;
+  readonly stat?:
+    | {
+        readonly mode: number;
+        readonly uid: number;
+        readonly gid: number;
+        readonly owner?: string | undefined;
+        readonly group?: string | undefined;
+      }
+    | undefined;
 }
 
 function f(finding: Omit<Finding, 'section'>): Finding {
@@ -38,9 +46,25 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
   const name = view.display;
   if (view.error) {
     if (view.error.missing && !view.explicit) {
-      out.push(f({ severity: 'info', what: name, why: 'no keytab there, so none was checked', ...fixOf(remedy`give one with ${option('keytab', 'FILE')}`) }));
+      out.push(
+        f({
+          severity: 'info',
+          what: name,
+          why: 'no keytab there, so none was checked',
+          ...fixOf(remedy`give one with ${option('keytab', 'FILE')}`),
+        }),
+      );
     } else {
-      out.push(f({ severity: 'error', what: name, why: view.error.message, fix: view.error.missing ? 'check the path' : 'keytab list shows what is readable; make the keytab again' }));
+      out.push(
+        f({
+          severity: 'error',
+          what: name,
+          why: view.error.message,
+          fix: view.error.missing
+            ? 'check the path'
+            : 'keytab list shows what is readable; make the keytab again',
+        }),
+      );
     }
     return out;
   }
@@ -75,10 +99,23 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
   }
   const entries = view.entries ?? [];
   if (entries.length === 0) {
-    out.push(f({ severity: 'warning', what: name, why: 'the keytab has no entries', fix: 'add keys with keytab add' }));
+    out.push(
+      f({
+        severity: 'warning',
+        what: name,
+        why: 'the keytab has no entries',
+        fix: 'add keys with keytab add',
+      }),
+    );
     return out;
   }
-  out.push(f({ severity: 'ok', what: name, why: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${plural(new Set(entries.map((e) => formatPrincipal(e.principal))).size, 'principal')}` }));
+  out.push(
+    f({
+      severity: 'ok',
+      what: name,
+      why: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${plural(new Set(entries.map((e) => formatPrincipal(e.principal))).size, 'principal')}`,
+    }),
+  );
 
   const byEnctype = new Map<number, KeytabEntry[]>();
   for (const e of entries) byEnctype.set(e.enctype, [...(byEnctype.get(e.enctype) ?? []), e]);
@@ -86,7 +123,14 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
     const info = enctypeById(enctype);
     const count = `${list.length} entr${list.length === 1 ? 'y' : 'ies'}`;
     if (!info) {
-      out.push(f({ severity: 'warning', what: `${name} ${enctypeName(enctype)}`, why: `${count} of an enctype this toolkit does not know`, fix: `keytab remove ${name.replace(/^FILE:/, '')} -e ${enctype} if nothing uses it` }));
+      out.push(
+        f({
+          severity: 'warning',
+          what: `${name} ${enctypeName(enctype)}`,
+          why: `${count} of an enctype this toolkit does not know`,
+          fix: `keytab remove ${name.replace(/^FILE:/, '')} -e ${enctype} if nothing uses it`,
+        }),
+      );
     } else if (info.weak) {
       out.push(
         f({
@@ -97,7 +141,14 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
         }),
       );
     } else if (info.deprecated) {
-      out.push(f({ severity: 'warning', what: `${name} ${info.name}`, why: `${count} with a deprecated enctype (${info.policyNote ?? 'deprecated'})`, fix: `when every peer does AES: keytab remove ${name.replace(/^FILE:/, '')} -e ${info.name}` }));
+      out.push(
+        f({
+          severity: 'warning',
+          what: `${name} ${info.name}`,
+          why: `${count} with a deprecated enctype (${info.policyNote ?? 'deprecated'})`,
+          fix: `when every peer does AES: keytab remove ${name.replace(/^FILE:/, '')} -e ${info.name}`,
+        }),
+      );
     }
   }
 
@@ -108,7 +159,9 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
         severity: 'warning',
         what: `${name} name type 0`,
         why: `${nt0.length} entr${nt0.length === 1 ? 'y has' : 'ies have'} name type 0 (KRB5_NT_UNKNOWN), what ktpass writes without /ptype: MIT ignores it, Java and some acceptors compare it and find no key`,
-        ...fixOf(remedy`make them again with name type 1 (${command`keytab add ${option('nameType', 'KRB5_NT_PRINCIPAL')}`}; ktpass /ptype KRB5_NT_PRINCIPAL)`),
+        ...fixOf(
+          remedy`make them again with name type 1 (${command`keytab add ${option('nameType', 'KRB5_NT_PRINCIPAL')}`}; ktpass /ptype KRB5_NT_PRINCIPAL)`,
+        ),
         details: { principals: [...new Set(nt0.map((e) => formatPrincipal(e.principal)))] },
       }),
     );
@@ -138,7 +191,14 @@ export function checkKeytabFile(view: KeytabView): Finding[] {
     );
   }
   if (sameKey.length > 0) {
-    out.push(f({ severity: 'warning', what: `${name} duplicates`, why: `the same entry more than once: ${[...new Set(sameKey)].join('; ')}`, fix: `keytab merge -o ${name.replace(/^FILE:/, '')} ${name.replace(/^FILE:/, '')} writes each entry once` }));
+    out.push(
+      f({
+        severity: 'warning',
+        what: `${name} duplicates`,
+        why: `the same entry more than once: ${[...new Set(sameKey)].join('; ')}`,
+        fix: `keytab merge -o ${name.replace(/^FILE:/, '')} ${name.replace(/^FILE:/, '')} writes each entry once`,
+      }),
+    );
   }
   return out;
 }

@@ -4,15 +4,31 @@ import type { RemedySpelling } from '../remedy.js';
 import { countOf, reportLine, spelled } from '../report-line.js';
 import type { DoctorReport, Finding, Severity } from './types.js';
 
-const LABEL: Readonly<Record<Severity, string>> = Object.freeze({ error: 'ERROR', warning: 'WARN', info: 'INFO', ok: 'OK' });
+const LABEL: Readonly<Record<Severity, string>> = Object.freeze({
+  error: 'ERROR',
+  warning: 'WARN',
+  info: 'INFO',
+  ok: 'OK',
+});
 
 /** `ERROR  kdc: KDC 10.0.0.1:88  — why; fix: fix`, the options named in `spelling` (default: the keytab CLI's). */
 export function findingLine(x: Finding, spelling: RemedySpelling = KEYTAB_SPELLING): string {
-  return reportLine(LABEL[x.severity], 5, `${x.section}: ${x.what}`, spelled(x.why, x.whyRemedy, spelling), spelled(x.fix, x.remedy, spelling));
+  return reportLine(
+    LABEL[x.severity],
+    5,
+    `${x.section}: ${x.what}`,
+    spelled(x.why, x.whyRemedy, spelling),
+    spelled(x.fix, x.remedy, spelling),
+  );
 }
 
-export function renderDoctorText(report: DoctorReport, spelling: RemedySpelling = KEYTAB_SPELLING): string {
-  const counts = (['error', 'warning'] as const).map((s) => countOf(report.findings.filter((x) => x.severity === s).length, s));
+export function renderDoctorText(
+  report: DoctorReport,
+  spelling: RemedySpelling = KEYTAB_SPELLING,
+): string {
+  const counts = (['error', 'warning'] as const).map((s) =>
+    countOf(report.findings.filter((x) => x.severity === s).length, s),
+  );
   return `${report.findings.map((x) => `${findingLine(x, spelling)}\n`).join('')}${report.ok ? 'no errors' : 'errors found'}: ${counts.join(', ')}\n`;
 }
 
@@ -25,9 +41,19 @@ export interface JsonFinding {
   details: NonNullable<Finding['details']>;
 }
 
-export function jsonDoctorReport(report: DoctorReport, spelling: RemedySpelling = KEYTAB_SPELLING): { findings: JsonFinding[]; ok: boolean } {
+export function jsonDoctorReport(
+  report: DoctorReport,
+  spelling: RemedySpelling = KEYTAB_SPELLING,
+): { findings: JsonFinding[]; ok: boolean } {
   return {
-    findings: report.findings.map((x) => ({ section: x.section, severity: x.severity, what: x.what, why: spelled(x.why, x.whyRemedy, spelling), fix: spelled(x.fix, x.remedy, spelling) ?? null, details: x.details ?? {} })),
+    findings: report.findings.map((x) => ({
+      section: x.section,
+      severity: x.severity,
+      what: x.what,
+      why: spelled(x.why, x.whyRemedy, spelling),
+      fix: spelled(x.fix, x.remedy, spelling) ?? null,
+      details: x.details ?? {},
+    })),
     ok: report.ok,
   };
 }

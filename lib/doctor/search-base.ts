@@ -16,7 +16,11 @@ export interface SearchBaseOptions {
   readonly directory?: AccountDirectory | undefined;
 }
 
-const normalDn = (dn: string): string => dn.toLowerCase().replace(/\s*,\s*/g, ',').replace(/\s*=\s*/g, '=');
+const normalDn = (dn: string): string =>
+  dn
+    .toLowerCase()
+    .replace(/\s*,\s*/g, ',')
+    .replace(/\s*=\s*/g, '=');
 
 /** True when `dn` is `base` or an entry below it (an OU of the domain). */
 export function dnWithin(dn: string, base: string): boolean {
@@ -26,7 +30,9 @@ export function dnWithin(dn: string, base: string): boolean {
 }
 
 /** The DC's defaultNamingContext, or undefined when there is no directory or it cannot say. */
-async function namingContextOf(directory: AccountDirectory | undefined): Promise<string | undefined> {
+async function namingContextOf(
+  directory: AccountDirectory | undefined,
+): Promise<string | undefined> {
   try {
     return await directory?.namingContext?.();
   } catch {
@@ -41,15 +47,24 @@ export async function checkSearchBase(o: SearchBaseOptions): Promise<Finding> {
   const derived = baseDnForDomain(domain);
   const context = await namingContextOf(o.directory);
   const right = context ?? derived;
-  const source = context !== undefined ? `${o.directory?.description ?? 'the directory'} says its defaultNamingContext is ${context}` : `the base of the domain ${domain} is ${derived}`;
-  const details = { derived, ...(context !== undefined ? { defaultNamingContext: context } : {}), ...(o.configuredBaseDn !== undefined ? { configured: o.configuredBaseDn } : {}) };
+  const source =
+    context !== undefined
+      ? `${o.directory?.description ?? 'the directory'} says its defaultNamingContext is ${context}`
+      : `the base of the domain ${domain} is ${derived}`;
+  const details = {
+    derived,
+    ...(context !== undefined ? { defaultNamingContext: context } : {}),
+    ...(o.configuredBaseDn !== undefined ? { configured: o.configuredBaseDn } : {}),
+  };
   if (o.configuredBaseDn !== undefined && !dnWithin(o.configuredBaseDn, right)) {
     return {
       section: 'directory',
       severity: 'error',
       what: 'LDAP search base',
       why: `the configured base "${o.configuredBaseDn}" is outside the domain: ${source}; searches there find none of its accounts (or another domain's), so keytab cannot find the accounts behind the keytab`,
-      ...fixOf(remedy`${option('baseDn', right)} (or KEYTAB_BASE_DN=${right}; or leave it out: the DC's defaultNamingContext is the default)`),
+      ...fixOf(
+        remedy`${option('baseDn', right)} (or KEYTAB_BASE_DN=${right}; or leave it out: the DC's defaultNamingContext is the default)`,
+      ),
       details,
     };
   }
@@ -64,5 +79,11 @@ export async function checkSearchBase(o: SearchBaseOptions): Promise<Finding> {
     };
   }
   const used = o.configuredBaseDn ?? right;
-  return { section: 'directory', severity: 'info', what: 'LDAP search base', why: `${used} for the domain ${domain}${context !== undefined ? ` (the DC's defaultNamingContext is ${context})` : ''}`, details };
+  return {
+    section: 'directory',
+    severity: 'info',
+    what: 'LDAP search base',
+    why: `${used} for the domain ${domain}${context !== undefined ? ` (the DC's defaultNamingContext is ${context})` : ''}`,
+    details,
+  };
 }

@@ -8,7 +8,9 @@ export type Severity = 'error' | 'warning' | 'info' | 'ok';
 /** Which part of the setup a finding is about. */
 export type Section = 'krb5.conf' | 'dns' | 'kdc' | 'clock' | 'keytab' | 'directory';
 
-export type FindingDetails = Readonly<Record<string, string | number | boolean | null | readonly string[] | readonly number[]>>;
+export type FindingDetails = Readonly<
+  Record<string, string | number | boolean | null | readonly string[] | readonly number[]>
+>;
 
 export interface Finding {
   readonly section: Section;

@@ -17,7 +17,14 @@ import { ByteReader, equalAt, fromUtf8, isValidUtf8 } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { NAME_TYPES } from '../principal.js';
 import type { Principal } from '../principal.js';
-import type { EntryWire, Keytab, KeytabEntry, KeytabHole, KeytabVersion, KeytabWarning } from './types.js';
+import type {
+  EntryWire,
+  Keytab,
+  KeytabEntry,
+  KeytabHole,
+  KeytabVersion,
+  KeytabWarning,
+} from './types.js';
 import { KEYTAB_V1, KEYTAB_V2 } from './types.js';
 
 /** MIT 1.20's v1 writer counts a name_type it does not write: its last record overruns by 4. */
@@ -65,11 +72,19 @@ export function parseKeytab(bytes: Uint8Array): Keytab {
   const holes: KeytabHole[] = [];
   const warnings: KeytabWarning[] = [];
   const own = bytes.slice();
-  for (const entry of readKeytabEntries(own, { hole: (h) => void holes.push(h), warning: (w) => void warnings.push(w) })) {
+  for (const entry of readKeytabEntries(own, {
+    hole: (h) => void holes.push(h),
+    warning: (w) => void warnings.push(w),
+  })) {
     entries.push(entry);
   }
   const version = keytabVersion(own);
-  const keytab: { version: KeytabVersion; entries: KeytabEntry[]; holes?: KeytabHole[]; warnings?: KeytabWarning[] } = { version, entries };
+  const keytab: {
+    version: KeytabVersion;
+    entries: KeytabEntry[];
+    holes?: KeytabHole[];
+    warnings?: KeytabWarning[];
+  } = { version, entries };
   if (holes.length > 0) keytab.holes = holes;
   if (warnings.length > 0) keytab.warnings = warnings;
   return keytab;
@@ -78,15 +93,23 @@ export function parseKeytab(bytes: Uint8Array): Keytab {
 /** Checks the header and returns the format version. */
 export function keytabVersion(bytes: Uint8Array): KeytabVersion {
   if (bytes.length < 2) {
-    throw new KtError('KEYTAB_BAD_VERSION', bytes.length === 0 ? 'empty file: not a keytab' : 'file too short to be a keytab (1 byte)', {
-      details: { offset: 0, size: bytes.length },
-    });
+    throw new KtError(
+      'KEYTAB_BAD_VERSION',
+      bytes.length === 0 ? 'empty file: not a keytab' : 'file too short to be a keytab (1 byte)',
+      {
+        details: { offset: 0, size: bytes.length },
+      },
+    );
   }
   const version = ((bytes[0] as number) << 8) | (bytes[1] as number);
   if (version !== KEYTAB_V1 && version !== KEYTAB_V2) {
-    throw new KtError('KEYTAB_BAD_VERSION', `not a keytab: format version 0x${version.toString(16).padStart(4, '0')} at byte 0 (expected 0x0502 or 0x0501)`, {
-      details: { offset: 0, version },
-    });
+    throw new KtError(
+      'KEYTAB_BAD_VERSION',
+      `not a keytab: format version 0x${version.toString(16).padStart(4, '0')} at byte 0 (expected 0x0502 or 0x0501)`,
+      {
+        details: { offset: 0, version },
+      },
+    );
   }
   return version;
 }
@@ -95,7 +118,10 @@ export function keytabVersion(bytes: Uint8Array): KeytabVersion {
  * Streams a keytab's entries without keeping them. Entries are views into `bytes`: the caller
  * must not change it while it uses them. The header is checked when iteration starts.
  */
-export function* readKeytabEntries(bytes: Uint8Array, events: KeytabReadEvents = {}): Generator<KeytabEntry, void, undefined> {
+export function* readKeytabEntries(
+  bytes: Uint8Array,
+  events: KeytabReadEvents = {},
+): Generator<KeytabEntry, void, undefined> {
   const state = newReadState();
   const cursor = recordCursor(bytes, events);
   while (cursor.next()) yield entryOf(cursor.view, state);
@@ -118,8 +144,23 @@ export function recordCursor(bytes: Uint8Array, events: KeytabReadEvents = {}): 
   const reader = new ByteReader(bytes, 2, bytes.length, v1);
   const warn = (offset: number, message: string): void => events.warning?.({ offset, message });
   const view: RecordView = {
-    bytes, v1, offset: 0, end: 0, nameStart: 0, nameEnd: 0, componentCount: 0, nameType: 0, timestamp: 0,
-    kvno8: 0, kvno32: null, kvno: 0, enctype: 0, keyStart: 0, keyLength: 0, trailerStart: 0, trailerLength: 0,
+    bytes,
+    v1,
+    offset: 0,
+    end: 0,
+    nameStart: 0,
+    nameEnd: 0,
+    componentCount: 0,
+    nameType: 0,
+    timestamp: 0,
+    kvno8: 0,
+    kvno32: null,
+    kvno: 0,
+    enctype: 0,
+    keyStart: 0,
+    keyLength: 0,
+    trailerStart: 0,
+    trailerLength: 0,
   };
   let done = false;
 
@@ -135,15 +176,23 @@ export function recordCursor(bytes: Uint8Array, events: KeytabReadEvents = {}): 
       if (length === 0) {
         // MIT and Heimdal stop at a zero length: space reserved but never written.
         const rest = bytes.subarray(reader.offset);
-        if (rest.some((b) => b !== 0)) warn(offset, `record length 0 at byte ${offset}: the ${rest.length} byte(s) after it were ignored`);
+        if (rest.some((b) => b !== 0))
+          warn(
+            offset,
+            `record length 0 at byte ${offset}: the ${rest.length} byte(s) after it were ignored`,
+          );
         break;
       }
       if (length < 0) {
         const size = -length;
         if (size > available) {
-          throw new KtError('KEYTAB_TRUNCATED', `hole at byte ${offset} claims ${size} bytes but only ${available} remain`, {
-            details: { offset, declared: size, available },
-          });
+          throw new KtError(
+            'KEYTAB_TRUNCATED',
+            `hole at byte ${offset} claims ${size} bytes but only ${available} remain`,
+            {
+              details: { offset, declared: size, available },
+            },
+          );
         }
         events.hole?.({ offset, size });
         reader.skip(size, 'hole');
@@ -152,11 +201,18 @@ export function recordCursor(bytes: Uint8Array, events: KeytabReadEvents = {}): 
       let end = reader.offset + length;
       if (length > available) {
         if (!(v1 && length - available <= V1_OVERCOUNT)) {
-          throw new KtError('KEYTAB_TRUNCATED', `record at byte ${offset} declares ${length} bytes but only ${available} remain`, {
-            details: { offset, declared: length, available },
-          });
+          throw new KtError(
+            'KEYTAB_TRUNCATED',
+            `record at byte ${offset} declares ${length} bytes but only ${available} remain`,
+            {
+              details: { offset, declared: length, available },
+            },
+          );
         }
-        warn(offset, `record at offset ${offset} declares ${length} bytes but only ${available} remain in the file`);
+        warn(
+          offset,
+          `record at offset ${offset} declares ${length} bytes but only ${available} remain in the file`,
+        );
         end = bytes.length;
       }
       const fileEnd = reader.limit(end);
@@ -183,16 +239,24 @@ function readRecord(r: ByteReader, view: RecordView): void {
   let count = r.u16('component count');
   if (v1) {
     if (count === 0) {
-      throw new KtError('KEYTAB_BAD_RECORD', `record at byte ${offset}: v1 component count 0 (it must include the realm)`, {
-        details: { offset },
-      });
+      throw new KtError(
+        'KEYTAB_BAD_RECORD',
+        `record at byte ${offset}: v1 component count 0 (it must include the realm)`,
+        {
+          details: { offset },
+        },
+      );
     }
     count -= 1;
   }
   if (count === 0) {
-    throw new KtError('KEYTAB_BAD_RECORD', `record at byte ${offset}: principal has zero components`, {
-      details: { offset },
-    });
+    throw new KtError(
+      'KEYTAB_BAD_RECORD',
+      `record at byte ${offset}: principal has zero components`,
+      {
+        details: { offset },
+      },
+    );
   }
   view.componentCount = count;
   r.skip(r.u16('realm length'), 'realm');
@@ -243,7 +307,12 @@ export function principalOf(view: RecordView, state: ReadState): Principal {
 function nameOf(view: RecordView, state: ReadState): NameCache {
   const { bytes, nameStart, nameEnd, nameType } = view;
   let name = state.last;
-  if (!(name && name.nameType === nameType && name.end - name.start === nameEnd - nameStart && equalAt(bytes, name.start, bytes, nameStart, nameEnd - nameStart))) {
+  if (!(
+    name &&
+    name.nameType === nameType &&
+    name.end - name.start === nameEnd - nameStart &&
+    equalAt(bytes, name.start, bytes, nameStart, nameEnd - nameStart)
+  )) {
     name = readName(bytes, nameStart + 2, view.componentCount, nameType, view.v1);
     name.start = nameStart;
     name.end = nameEnd;
@@ -260,7 +329,12 @@ function nameOf(view: RecordView, state: ReadState): NameCache {
 export function nameKeyOf(view: RecordView, state: ReadState): string {
   const { bytes, nameStart, nameEnd } = view;
   const last = state.lastKey;
-  if (last && last.end - last.start === nameEnd - nameStart && equalAt(bytes, last.start, bytes, nameStart, nameEnd - nameStart)) return last.key;
+  if (
+    last &&
+    last.end - last.start === nameEnd - nameStart &&
+    equalAt(bytes, last.start, bytes, nameStart, nameEnd - nameStart)
+  )
+    return last.key;
   // v2 stores the lengths big-endian: its name bytes are the key as they are. v1 (little-endian
   // lengths) is rewritten into the same form, so a v1 and a v2 file name a principal alike.
   let region = bytes.subarray(nameStart + 2, nameEnd);
@@ -291,7 +365,8 @@ export function entryOf(view: RecordView, state: ReadState): KeytabEntry {
     wire.trailer.length !== trailerLength ||
     !equalAt(wire.trailer, 0, bytes, trailerStart, trailerLength)
   ) {
-    const trailer = trailerLength === 0 ? EMPTY : bytes.subarray(trailerStart, trailerStart + trailerLength);
+    const trailer =
+      trailerLength === 0 ? EMPTY : bytes.subarray(trailerStart, trailerStart + trailerLength);
     if (name.rawName) {
       wire = { kvno8, kvno32, trailer, rawName: name.rawName };
     } else {
@@ -316,7 +391,13 @@ export function entryOf(view: RecordView, state: ReadState): KeytabEntry {
 }
 
 /** Decodes a name whose bounds were already checked: realm then `count` components. */
-function readName(bytes: Uint8Array, at: number, count: number, nameType: number, littleEndian: boolean): NameCache {
+function readName(
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  nameType: number,
+  littleEndian: boolean,
+): NameCache {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts: Uint8Array[] = [];
   for (let i = 0; i <= count; i++) {
@@ -330,7 +411,11 @@ function readName(bytes: Uint8Array, at: number, count: number, nameType: number
     start: 0,
     end: 0,
     nameType,
-    principal: Object.freeze({ components: Object.freeze(components.map(decodeText)), realm: decodeText(realm), nameType }),
+    principal: Object.freeze({
+      components: Object.freeze(components.map(decodeText)),
+      realm: decodeText(realm),
+      nameType,
+    }),
     rawName: text ? undefined : { realm, components },
   };
 }

@@ -28,9 +28,13 @@ export function serializeEntry(entry: KeytabEntry): Uint8Array {
 
 function check(value: number, max: number, what: string, entry: KeytabEntry, min = 0): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new KtError('KEYTAB_TOO_LARGE', `${what} ${value} cannot be stored in a keytab (${min}..${max})`, {
-      details: { field: what, value, min, max, realm: entry.principal.realm },
-    });
+    throw new KtError(
+      'KEYTAB_TOO_LARGE',
+      `${what} ${value} cannot be stored in a keytab (${min}..${max})`,
+      {
+        details: { field: what, value, min, max, realm: entry.principal.realm },
+      },
+    );
   }
 }
 
@@ -59,7 +63,9 @@ function writeEntry(w: ByteWriter, entry: KeytabEntry): void {
   check(entry.key.length, U16, 'key length', entry);
 
   const wire = entry.wire;
-  const keepWire = wire !== undefined && (wire.kvno32 !== null && wire.kvno32 !== 0 ? wire.kvno32 : wire.kvno8) === entry.kvno;
+  const keepWire =
+    wire !== undefined &&
+    (wire.kvno32 !== null && wire.kvno32 !== 0 ? wire.kvno32 : wire.kvno8) === entry.kvno;
   const kvno8 = keepWire ? wire.kvno8 : entry.kvno & 0xff;
   const kvno32 = keepWire ? wire.kvno32 : entry.kvno;
   const trailer = keepWire ? wire.trailer : undefined;

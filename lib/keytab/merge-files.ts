@@ -61,7 +61,10 @@ class IntColumn {
 
 const HEADER = Uint8Array.of(KEYTAB_V2 >> 8, KEYTAB_V2 & 0xff);
 
-export function mergeKeytabFiles(files: readonly KeytabFile[], options: { preferLast?: boolean } = {}): FileMergeResult {
+export function mergeKeytabFiles(
+  files: readonly KeytabFile[],
+  options: { preferLast?: boolean } = {},
+): FileMergeResult {
   // Per kept entry (a "slot"): its file, where its record is, and where its key is kept.
   const src = new IntColumn();
   const start = new IntColumn();
@@ -123,20 +126,42 @@ export function mergeKeytabFiles(files: readonly KeytabFile[], options: { prefer
         continue;
       }
       const keptBytes = replacedKeys.get(slot) ?? (held[src.get(slot)] as Uint8Array);
-      if (keyLength.get(slot) === view.keyLength && equalAt(keptBytes, keyAt.get(slot), bytes, view.keyStart, view.keyLength)) {
+      if (
+        keyLength.get(slot) === view.keyLength &&
+        equalAt(keptBytes, keyAt.get(slot), bytes, view.keyStart, view.keyLength)
+      ) {
         duplicates++;
         continue;
       }
       const kept = files[src.get(slot)] as KeytabFile;
       if (!options.preferLast) {
-        throw new KtError('MERGE_CONFLICT', `${name()} kvno ${view.kvno} enctype ${view.enctype} has different keys in ${kept.name} and ${file.name}`, {
-          details: { principal: name(), kvno: view.kvno, enctype: view.enctype, first: kept.name, second: file.name },
-          remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
-        });
+        throw new KtError(
+          'MERGE_CONFLICT',
+          `${name()} kvno ${view.kvno} enctype ${view.enctype} has different keys in ${kept.name} and ${file.name}`,
+          {
+            details: {
+              principal: name(),
+              kvno: view.kvno,
+              enctype: view.enctype,
+              first: kept.name,
+              second: file.name,
+            },
+            remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
+          },
+        );
       }
-      replaced.push({ principal: name(), kvno: view.kvno, enctype: view.enctype, from: kept.name, by: file.name });
+      replaced.push({
+        principal: name(),
+        kvno: view.kvno,
+        enctype: view.enctype,
+        from: kept.name,
+        by: file.name,
+      });
       // The later key takes the earlier entry's place.
-      encoded.set(slot, view.v1 ? serializeEntry(entryOf(view, state)) : bytes.subarray(view.offset, view.end));
+      encoded.set(
+        slot,
+        view.v1 ? serializeEntry(entryOf(view, state)) : bytes.subarray(view.offset, view.end),
+      );
       replacedKeys.set(slot, bytes);
       keyAt.set(slot, view.keyStart);
       keyLength.set(slot, view.keyLength);
@@ -148,7 +173,12 @@ export function mergeKeytabFiles(files: readonly KeytabFile[], options: { prefer
       indexFile(file, f);
     } catch (err) {
       if (!(err instanceof KtError) || err.code === 'MERGE_CONFLICT') throw err;
-      throw new KtError(err.code, `${file.name}: ${err.message}`, { details: { ...err.details, file: file.name }, cause: err, hint: err.hint, remedy: err.remedy });
+      throw new KtError(err.code, `${file.name}: ${err.message}`, {
+        details: { ...err.details, file: file.name },
+        cause: err,
+        hint: err.hint,
+        remedy: err.remedy,
+      });
     }
   });
 

@@ -26,7 +26,11 @@ export interface MergeResult {
   /** Entries dropped because an identical one was already taken. */
   readonly duplicates: number;
   /** Conflicts resolved in favour of the later source (only with preferLast). */
-  readonly replaced: readonly { readonly entry: KeytabEntry; readonly from: string; readonly by: string }[];
+  readonly replaced: readonly {
+    readonly entry: KeytabEntry;
+    readonly from: string;
+    readonly by: string;
+  }[];
 }
 
 /**
@@ -34,7 +38,10 @@ export interface MergeResult {
  * key is a MERGE_CONFLICT naming both sources, unless preferLast, where the later key takes the
  * earlier one's place.
  */
-export function mergeEntries(sources: readonly MergeSource[], options: { preferLast?: boolean } = {}): MergeResult {
+export function mergeEntries(
+  sources: readonly MergeSource[],
+  options: { preferLast?: boolean } = {},
+): MergeResult {
   const out: KeytabEntry[] = [];
   const seen = new Map<string, { index: number; from: string }>();
   const replaced: { entry: KeytabEntry; from: string; by: string }[] = [];
@@ -58,7 +65,13 @@ export function mergeEntries(sources: readonly MergeSource[], options: { preferL
           'MERGE_CONFLICT',
           `${formatPrincipal(entry.principal)} kvno ${entry.kvno} enctype ${entry.enctype} has different keys in ${prior.from} and ${source.name}`,
           {
-            details: { principal: formatPrincipal(entry.principal), kvno: entry.kvno, enctype: entry.enctype, first: prior.from, second: source.name },
+            details: {
+              principal: formatPrincipal(entry.principal),
+              kvno: entry.kvno,
+              enctype: entry.enctype,
+              first: prior.from,
+              second: source.name,
+            },
             remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
           },
         );
@@ -85,7 +98,8 @@ export interface EntryFilter {
 }
 
 export function matchesFilter(entry: KeytabEntry, filter: EntryFilter): boolean {
-  if (filter.principals?.length && !filter.principals.some((p) => matchesPrincipal(entry, p))) return false;
+  if (filter.principals?.length && !filter.principals.some((p) => matchesPrincipal(entry, p)))
+    return false;
   if (filter.kvnos?.length && !filter.kvnos.includes(entry.kvno)) return false;
   if (filter.enctypes?.length && !filter.enctypes.includes(entry.enctype)) return false;
   return true;
@@ -93,7 +107,11 @@ export function matchesFilter(entry: KeytabEntry, filter: EntryFilter): boolean 
 
 function matchesPrincipal(entry: KeytabEntry, p: PrincipalPattern): boolean {
   const c = entry.principal.components;
-  return (p.realm === undefined || p.realm === entry.principal.realm) && c.length === p.components.length && c.every((x, i) => x === p.components[i]);
+  return (
+    (p.realm === undefined || p.realm === entry.principal.realm) &&
+    c.length === p.components.length &&
+    c.every((x, i) => x === p.components[i])
+  );
 }
 
 /**
@@ -109,7 +127,8 @@ export function olderKvnoEntries(entries: readonly KeytabEntry[], keep: number):
     set.add(e.kvno);
   }
   const kept = new Map<string, Set<number>>();
-  for (const [p, set] of kvnos) kept.set(p, new Set([...set].sort((a, b) => b - a).slice(0, Math.max(0, keep))));
+  for (const [p, set] of kvnos)
+    kept.set(p, new Set([...set].sort((a, b) => b - a).slice(0, Math.max(0, keep))));
   return new Set(entries.filter((e) => !kept.get(formatPrincipal(e.principal))?.has(e.kvno)));
 }
 
@@ -153,7 +172,8 @@ export function diffEntries(a: readonly KeytabEntry[], b: readonly KeytabEntry[]
 export function maxKvno(entries: readonly KeytabEntry[], principal: string): number | undefined {
   let max: number | undefined;
   for (const e of entries) {
-    if (formatPrincipal(e.principal) === principal && (max === undefined || e.kvno > max)) max = e.kvno;
+    if (formatPrincipal(e.principal) === principal && (max === undefined || e.kvno > max))
+      max = e.kvno;
   }
   return max;
 }

@@ -101,8 +101,16 @@ const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const MIN_DATA = 4;
 const MIN_ADDRESS = 2 + MIN_DATA;
 
-function malformed(offset: number, message: string, details: Record<string, number | string> = {}): KtError {
-  return new KtError('CCACHE_MALFORMED', `credentials cache malformed at byte ${offset}: ${message}`, { details: { offset, ...details } });
+function malformed(
+  offset: number,
+  message: string,
+  details: Record<string, number | string> = {},
+): KtError {
+  return new KtError(
+    'CCACHE_MALFORMED',
+    `credentials cache malformed at byte ${offset}: ${message}`,
+    { details: { offset, ...details } },
+  );
 }
 
 /** Parses a whole FILE ccache. The bytes are copied once; keys and tickets are views into that copy. */
@@ -113,7 +121,9 @@ export function parseCcache(bytes: Uint8Array): Ccache {
   } catch (e) {
     // ByteReader reports short reads with the keytab code: say "credentials cache" instead.
     if (isKtError(e) && e.code === 'KEYTAB_TRUNCATED') {
-      throw new KtError('CCACHE_TRUNCATED', `credentials cache ${e.message}`, { details: e.details });
+      throw new KtError('CCACHE_TRUNCATED', `credentials cache ${e.message}`, {
+        details: e.details,
+      });
     }
     throw e;
   }
@@ -127,7 +137,12 @@ function parse(bytes: Uint8Array): Ccache {
   if (version === CCACHE_V4) {
     const length = r.u16('header length');
     const end = r.offset + length;
-    if (length > r.remaining) throw new KtError('CCACHE_TRUNCATED', `credentials cache header declares ${length} bytes but only ${r.remaining} remain`, { details: { offset: 2, declared: length, available: r.remaining } });
+    if (length > r.remaining)
+      throw new KtError(
+        'CCACHE_TRUNCATED',
+        `credentials cache header declares ${length} bytes but only ${r.remaining} remain`,
+        { details: { offset: 2, declared: length, available: r.remaining } },
+      );
     const fileEnd = r.limit(end);
     while (r.remaining > 0) {
       const at = r.offset;
@@ -135,7 +150,8 @@ function parse(bytes: Uint8Array): Ccache {
       const value = r.subarray(r.u16('header field length'), 'header field');
       headerFields.push({ tag, value });
       if (tag === TAG_KDC_OFFSET) {
-        if (value.length !== 8) throw malformed(at, `KDC time offset field has ${value.length} bytes (expected 8)`);
+        if (value.length !== 8)
+          throw malformed(at, `KDC time offset field has ${value.length} bytes (expected 8)`);
         const v = new DataView(value.buffer, value.byteOffset, 8);
         kdcOffset = { seconds: v.getInt32(0), microseconds: v.getInt32(4) };
       }
@@ -157,9 +173,15 @@ function parse(bytes: Uint8Array): Ccache {
 /** Checks the first two bytes; CCACHE_BAD_VERSION for anything but 0x0503 and 0x0504. */
 export function ccacheVersion(bytes: Uint8Array): CcacheVersion {
   if (bytes.length < 2) {
-    throw new KtError('CCACHE_BAD_VERSION', bytes.length === 0 ? 'empty file: not a credentials cache' : 'file too short to be a credentials cache (1 byte)', {
-      details: { offset: 0, size: bytes.length },
-    });
+    throw new KtError(
+      'CCACHE_BAD_VERSION',
+      bytes.length === 0
+        ? 'empty file: not a credentials cache'
+        : 'file too short to be a credentials cache (1 byte)',
+      {
+        details: { offset: 0, size: bytes.length },
+      },
+    );
   }
   const version = ((bytes[0] as number) << 8) | (bytes[1] as number);
   if (version === CCACHE_V3 || version === CCACHE_V4) return version;
@@ -170,7 +192,10 @@ export function ccacheVersion(bytes: Uint8Array): CcacheVersion {
     old
       ? `credentials cache format version ${hex} uses the writer's native byte order and is not supported (only 0x0503 and 0x0504)`
       : `not a credentials cache: format version ${hex} at byte 0 (expected 0x0504 or 0x0503)`,
-    { details: { offset: 0, version }, ...(old ? { hint: 'run kinit again: current MIT and Heimdal write version 4' } : {}) },
+    {
+      details: { offset: 0, version },
+      ...(old ? { hint: 'run kinit again: current MIT and Heimdal write version 4' } : {}),
+    },
   );
 }
 
@@ -178,9 +203,13 @@ function readData(r: ByteReader, what: string): Uint8Array {
   const at = r.offset;
   const length = r.u32(`${what} length`);
   if (length > r.remaining) {
-    throw new KtError('CCACHE_TRUNCATED', `credentials cache ${what} at byte ${at} declares ${length} bytes but only ${r.remaining} remain`, {
-      details: { offset: at, declared: length, available: r.remaining, field: what },
-    });
+    throw new KtError(
+      'CCACHE_TRUNCATED',
+      `credentials cache ${what} at byte ${at} declares ${length} bytes but only ${r.remaining} remain`,
+      {
+        details: { offset: at, declared: length, available: r.remaining, field: what },
+      },
+    );
   }
   return r.subarray(length, what);
 }
@@ -188,7 +217,10 @@ function readData(r: ByteReader, what: string): Uint8Array {
 function readCount(r: ByteReader, what: string, minSize: number): number {
   const at = r.offset;
   const count = r.u32(`${what} count`);
-  if (count * minSize > r.remaining) throw malformed(at, `${what} count ${count} cannot fit in the ${r.remaining} bytes left`, { count });
+  if (count * minSize > r.remaining)
+    throw malformed(at, `${what} count ${count} cannot fit in the ${r.remaining} bytes left`, {
+      count,
+    });
   return count;
 }
 
@@ -203,7 +235,14 @@ function readPrincipal(r: ByteReader, what: string): CcachePrincipal {
   const rawComponents: Uint8Array[] = [];
   for (let i = 0; i < count; i++) rawComponents.push(readData(r, `${what} component`));
   const validUtf8 = isValidUtf8(rawRealm) && rawComponents.every(isValidUtf8);
-  return { nameType, realm: text(rawRealm), components: rawComponents.map(text), rawRealm, rawComponents, validUtf8 };
+  return {
+    nameType,
+    realm: text(rawRealm),
+    components: rawComponents.map(text),
+    rawRealm,
+    rawComponents,
+    validUtf8,
+  };
 }
 
 function readEntry(r: ByteReader, version: CcacheVersion): CcacheEntry {
@@ -255,6 +294,17 @@ function date(seconds: number): Date {
 /** MIT's krb5_is_config_principal: realm X-CACHECONF:, first component krb5_ccache_conf_data. */
 function configOf(entry: CcacheEntry): CcacheConfigEntry | undefined {
   const { server } = entry;
-  if (server.realm !== CONFIG_REALM || server.components.length < 2 || server.components[0] !== CONFIG_NAME) return undefined;
-  return { offset: entry.offset, key: server.components[1] as string, principal: server.components[2], value: entry.ticket, text: text(entry.ticket) };
+  if (
+    server.realm !== CONFIG_REALM ||
+    server.components.length < 2 ||
+    server.components[0] !== CONFIG_NAME
+  )
+    return undefined;
+  return {
+    offset: entry.offset,
+    key: server.components[1] as string,
+    principal: server.components[2],
+    value: entry.ticket,
+    text: text(entry.ticket),
+  };
 }

@@ -12,15 +12,28 @@ import { decodeTicket, toPrincipalName, type EncKdcRepPart, type Ticket } from '
 import type { Ccache, CcacheConfigEntry, CcacheEntry, CcachePrincipal } from './ccache-format.js';
 
 export { CCACHE_V3, CCACHE_V4, ccacheVersion, parseCcache } from './ccache-format.js';
-export type { Ccache, CcacheConfigEntry, CcacheEntry, CcacheHeaderField, CcachePrincipal, CcacheVersion } from './ccache-format.js';
+export type {
+  Ccache,
+  CcacheConfigEntry,
+  CcacheEntry,
+  CcacheHeaderField,
+  CcachePrincipal,
+  CcacheVersion,
+} from './ccache-format.js';
 
 // --- lookups -----------------------------------------------------------------------------------------
 
 type Name = Pick<Principal, 'components' | 'realm'>;
 
 /** The value of a configuration entry (first match), optionally for one principal's text. */
-export function ccacheConfig(cache: Ccache, key: string, principal?: string): CcacheConfigEntry | undefined {
-  return cache.config.find((c) => c.key === key && (principal === undefined || c.principal === principal));
+export function ccacheConfig(
+  cache: Ccache,
+  key: string,
+  principal?: string,
+): CcacheConfigEntry | undefined {
+  return cache.config.find(
+    (c) => c.key === key && (principal === undefined || c.principal === principal),
+  );
 }
 
 /**
@@ -28,7 +41,11 @@ export function ccacheConfig(cache: Ccache, key: string, principal?: string): Cc
  * client is the cache's default principal, or `client` when given. Of several, the one that
  * lasts longest. Expired tickets are returned too: check endTime (see isExpired).
  */
-export function findCredential(cache: Ccache, server: Name, client: Name = cache.defaultPrincipal): CcacheEntry | undefined {
+export function findCredential(
+  cache: Ccache,
+  server: Name,
+  client: Name = cache.defaultPrincipal,
+): CcacheEntry | undefined {
   let best: CcacheEntry | undefined;
   for (const c of cache.credentials) {
     if (!samePrincipal(c.server, server) || !samePrincipal(c.client, client)) continue;
@@ -44,7 +61,10 @@ export function ccacheStartRealm(cache: Ccache): string {
 }
 
 /** The TGT krbtgt/REALM@REALM of the default principal; REALM defaults to ccacheStartRealm. */
-export function findTgt(cache: Ccache, realm: string = ccacheStartRealm(cache)): CcacheEntry | undefined {
+export function findTgt(
+  cache: Ccache,
+  realm: string = ccacheStartRealm(cache),
+): CcacheEntry | undefined {
   return findCredential(cache, { components: ['krbtgt', realm], realm });
 }
 
@@ -57,20 +77,32 @@ export function isExpired(entry: Pick<CcacheEntry, 'endTime'>, now: Date): boole
  * The TGT to use, or KtError: CCACHE_NO_TICKET when the cache has none for the realm,
  * CCACHE_EXPIRED (with the time) when it has expired at `now`.
  */
-export function requireTgt(cache: Ccache, now: Date, realm: string = ccacheStartRealm(cache)): CcacheEntry {
+export function requireTgt(
+  cache: Ccache,
+  now: Date,
+  realm: string = ccacheStartRealm(cache),
+): CcacheEntry {
   const who = principalText(cache.defaultPrincipal);
   const tgt = findTgt(cache, realm);
   if (!tgt) {
-    throw new KtError('CCACHE_NO_TICKET', `the credentials cache of ${who} holds no ticket-granting ticket krbtgt/${realm}@${realm}`, {
-      details: { realm, principal: who },
-      hint: `run kinit ${who}`,
-    });
+    throw new KtError(
+      'CCACHE_NO_TICKET',
+      `the credentials cache of ${who} holds no ticket-granting ticket krbtgt/${realm}@${realm}`,
+      {
+        details: { realm, principal: who },
+        hint: `run kinit ${who}`,
+      },
+    );
   }
   if (isExpired(tgt, now)) {
-    throw new KtError('CCACHE_EXPIRED', `the ticket-granting ticket of ${who} expired at ${tgt.endTime.toISOString()}`, {
-      details: { realm, principal: who, endTime: tgt.endTime.toISOString() },
-      hint: `run kinit ${who}`,
-    });
+    throw new KtError(
+      'CCACHE_EXPIRED',
+      `the ticket-granting ticket of ${who} expired at ${tgt.endTime.toISOString()}`,
+      {
+        details: { realm, principal: who, endTime: tgt.endTime.toISOString() },
+        hint: `run kinit ${who}`,
+      },
+    );
   }
   return tgt;
 }
@@ -94,15 +126,22 @@ export function ccacheCredentials(entry: CcacheEntry): KrbCredentials {
   try {
     ticket = decodeTicket(entry.ticket);
   } catch (e) {
-    throw new KtError('CCACHE_MALFORMED', `the ticket for ${principalText(entry.server)} in the credentials cache (entry at byte ${entry.offset}) is not a Kerberos ticket`, {
-      details: { offset: entry.offset },
-      cause: e,
-    });
+    throw new KtError(
+      'CCACHE_MALFORMED',
+      `the ticket for ${principalText(entry.server)} in the credentials cache (entry at byte ${entry.offset}) is not a Kerberos ticket`,
+      {
+        details: { offset: entry.offset },
+        cause: e,
+      },
+    );
   }
   const client = plain(entry.client);
   const server = plain(entry.server);
   const encPart: EncKdcRepPart = {
-    applicationTag: (entry.flags & TICKET_FLAGS.INITIAL) !== 0 ? APP_TAG.ENC_AS_REP_PART : APP_TAG.ENC_TGS_REP_PART,
+    applicationTag:
+      (entry.flags & TICKET_FLAGS.INITIAL) !== 0
+        ? APP_TAG.ENC_AS_REP_PART
+        : APP_TAG.ENC_TGS_REP_PART,
     key: { keytype: entry.sessionKey.enctype, keyvalue: entry.sessionKey.key },
     lastReq: [],
     nonce: 0,

@@ -10,7 +10,20 @@ import { KtError, isKtError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { defaultSalt as rfc4120Salt } from '../salt/rules.js';
 import { NT_STATUS, PA_TYPE, krbErrorInfo } from './constants.js';
-import { decodeEncKdcRepPart, decodeErrorData, decodeEtypeInfo, decodeEtypeInfo2, fromPrincipalName, saltText, type EncKdcRepPart, type EtypeInfoEntry, type KdcRep, type KrbError, type PaData, type Ticket } from './messages.js';
+import {
+  decodeEncKdcRepPart,
+  decodeErrorData,
+  decodeEtypeInfo,
+  decodeEtypeInfo2,
+  fromPrincipalName,
+  saltText,
+  type EncKdcRepPart,
+  type EtypeInfoEntry,
+  type KdcRep,
+  type KrbError,
+  type PaData,
+  type Ticket,
+} from './messages.js';
 import type { KdcAttempt, KdcProtocol, KdcResponse, KdcTarget, KdcTransport } from './transport.js';
 
 /** What the client depends on. */
@@ -94,7 +107,8 @@ export interface KrbCredentials {
   readonly encPart: EncKdcRepPart;
 }
 
-export type Outcome<T> = ({ readonly ok: true } & T) | { readonly ok: false; readonly failure: KdcFailure };
+export type Outcome<T> =
+  ({ readonly ok: true } & T) | { readonly ok: false; readonly failure: KdcFailure };
 
 // --- helpers -----------------------------------------------------------------------------------------
 
@@ -106,8 +120,15 @@ export function defaultSalt(principal: Pick<Principal, 'components' | 'realm'>):
 /** 31-bit nonce, as MIT sends (some KDCs mishandle nonces with the top bit set). */
 export function nonce(ctx: KrbContext): number {
   const b = ctx.random(4);
-  if (!(b instanceof Uint8Array) || b.length !== 4) throw new KtError('INTERNAL', 'the random source did not return 4 bytes');
-  return (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) & 0x7fffffff;
+  if (!(b instanceof Uint8Array) || b.length !== 4)
+    throw new KtError('INTERNAL', 'the random source did not return 4 bytes');
+  return (
+    (((b[0] as number) << 24) |
+      ((b[1] as number) << 16) |
+      ((b[2] as number) << 8) |
+      (b[3] as number)) &
+    0x7fffffff
+  );
 }
 
 /** A KerberosTime and its microseconds (KerberosTime has whole seconds; usec carries the rest). */
@@ -130,7 +151,11 @@ function iterationsOf(enctype: number, s2kparams: Uint8Array | undefined): numbe
   return info.defaultIterations;
 }
 
-export function etypeInfoOf(e: EtypeInfoEntry, source: KdcEtypeInfo['saltSource'], fallback: Uint8Array): KdcEtypeInfo {
+export function etypeInfoOf(
+  e: EtypeInfoEntry,
+  source: KdcEtypeInfo['saltSource'],
+  fallback: Uint8Array,
+): KdcEtypeInfo {
   const salt = e.salt ?? fallback;
   return {
     enctype: e.etype,
@@ -149,7 +174,11 @@ export function etypeInfoOf(e: EtypeInfoEntry, source: KdcEtypeInfo['saltSource'
  * requested enctypes. Entries whose salt is absent get the default salt. Padata a KDC encoded
  * wrongly is skipped rather than failing the exchange.
  */
-export function etypeInfoFromPadata(padata: readonly PaData[], client: Pick<Principal, 'components' | 'realm'>, requested: readonly number[] = []): KdcEtypeInfo[] {
+export function etypeInfoFromPadata(
+  padata: readonly PaData[],
+  client: Pick<Principal, 'components' | 'realm'>,
+  requested: readonly number[] = [],
+): KdcEtypeInfo[] {
   const fallback = defaultSalt(client);
   const find = (type: number): PaData | undefined => padata.find((p) => p.type === type);
   const info2 = find(PA_TYPE.PA_ETYPE_INFO2);
@@ -169,11 +198,18 @@ export function etypeInfoFromPadata(padata: readonly PaData[], client: Pick<Prin
     }
   }
   const pwSalt = find(PA_TYPE.PA_PW_SALT);
-  if (pwSalt) return requested.map((etype) => etypeInfoOf({ etype, salt: pwSalt.value }, 'pw-salt', fallback));
+  if (pwSalt)
+    return requested.map((etype) =>
+      etypeInfoOf({ etype, salt: pwSalt.value }, 'pw-salt', fallback),
+    );
   return [];
 }
 
-export function kdcFailure(error: KrbError, exchange: ExchangeInfo, etypeInfo: readonly KdcEtypeInfo[]): KdcFailure {
+export function kdcFailure(
+  error: KrbError,
+  exchange: ExchangeInfo,
+  etypeInfo: readonly KdcEtypeInfo[],
+): KdcFailure {
   const info = krbErrorInfo(error.errorCode);
   const data = error.eData !== undefined ? decodeErrorData(error.eData) : {};
   const nt = data.ntStatus !== undefined ? NT_STATUS[data.ntStatus] : undefined;
@@ -197,10 +233,22 @@ export function kdcFailure(error: KrbError, exchange: ExchangeInfo, etypeInfo: r
   };
 }
 
-export async function exchange(ctx: KrbContext, realm: string, request: Uint8Array): Promise<{ response: KdcResponse; info: ExchangeInfo }> {
+export async function exchange(
+  ctx: KrbContext,
+  realm: string,
+  request: Uint8Array,
+): Promise<{ response: KdcResponse; info: ExchangeInfo }> {
   const localTime = ctx.now();
   const response = await ctx.transport.send(realm, request);
-  return { response, info: { kdc: response.kdc, protocol: response.protocol, localTime, attempts: response.attempts } };
+  return {
+    response,
+    info: {
+      kdc: response.kdc,
+      protocol: response.protocol,
+      localTime,
+      attempts: response.attempts,
+    },
+  };
 }
 
 export function mismatch(message: string, details: Record<string, string | number> = {}): KtError {
@@ -234,4 +282,3 @@ export function openReply(rep: KdcRep, key: Uint8Array, usage: number): EncKdcRe
   }
   return decodeEncKdcRepPart(plain);
 }
-

@@ -8,9 +8,34 @@ import { defaultEnctypes } from '../crypto/policy.js';
 import { KtError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { KDC_OPTIONS, KEY_USAGE, MSG_TYPE, PA_TYPE } from './constants.js';
-import { decodeEncTicketPart, decodeKdcReply, encodeApReq, encodeAuthenticator, encodeKdcReq, encodeKdcReqBody, paPacRequest, toPrincipalName, type EncTicketPart, type KdcReqBody, type PaData, type Ticket } from './messages.js';
+import {
+  decodeEncTicketPart,
+  decodeKdcReply,
+  encodeApReq,
+  encodeAuthenticator,
+  encodeKdcReq,
+  encodeKdcReqBody,
+  paPacRequest,
+  toPrincipalName,
+  type EncTicketPart,
+  type KdcReqBody,
+  type PaData,
+  type Ticket,
+} from './messages.js';
 import type { KdcAttempt, KdcProtocol, KdcTarget } from './transport.js';
-import { credentialsFrom, exchange, kdcFailure, mismatch, nonce, openReply, splitTime, type KrbContext, type KrbCredentials, type KrbKey, type Outcome } from './client-core.js';
+import {
+  credentialsFrom,
+  exchange,
+  kdcFailure,
+  mismatch,
+  nonce,
+  openReply,
+  splitTime,
+  type KrbContext,
+  type KrbCredentials,
+  type KrbKey,
+  type Outcome,
+} from './client-core.js';
 
 // --- TGS exchange -----------------------------------------------------------------------------------------
 
@@ -53,13 +78,21 @@ export async function getServiceTicket(
     kdcOptions: options.kdcOptions ?? KDC_OPTIONS.RENEWABLE_OK,
     realm: service.realm,
     sname: toPrincipalName(service),
-    till: new Date(Math.floor(now.getTime() / 1000) * 1000 + (options.lifetimeSeconds ?? 36_000) * 1000),
+    till: new Date(
+      Math.floor(now.getTime() / 1000) * 1000 + (options.lifetimeSeconds ?? 36_000) * 1000,
+    ),
     nonce: nonce(ctx),
     etypes: options.enctypes ?? defaultEnctypes().map((e) => e.id),
   };
   const bodyBytes = encodeKdcReqBody(body);
   const session = tgt.sessionKey;
-  const cksum = checksum(checksumTypeFor(session.enctype), session.key, KEY_USAGE.TGS_REQ_AUTH_CKSUM, bodyBytes, { random: ctx.random });
+  const cksum = checksum(
+    checksumTypeFor(session.enctype),
+    session.key,
+    KEY_USAGE.TGS_REQ_AUTH_CKSUM,
+    bodyBytes,
+    { random: ctx.random },
+  );
   const t = splitTime(now);
   const authenticator = encodeAuthenticator({
     crealm: tgt.client.realm,
@@ -74,7 +107,9 @@ export async function getServiceTicket(
     ticketBytes: tgt.ticketBytes,
     authenticator: {
       etype: session.enctype,
-      cipher: encrypt(session.enctype, session.key, KEY_USAGE.TGS_REQ_AUTH, authenticator, { random: ctx.random }),
+      cipher: encrypt(session.enctype, session.key, KEY_USAGE.TGS_REQ_AUTH, authenticator, {
+        random: ctx.random,
+      }),
     },
   });
   const padata: PaData[] = [{ type: PA_TYPE.PA_TGS_REQ, value: apReq }];
@@ -90,10 +125,19 @@ export async function getServiceTicket(
   if (!part) {
     return {
       ok: false,
-      failure: { ...info, kind: 'reply-integrity', message: 'the TGS-REP did not decrypt with the TGT session key', etypeInfo: [] },
+      failure: {
+        ...info,
+        kind: 'reply-integrity',
+        message: 'the TGS-REP did not decrypt with the TGT session key',
+        etypeInfo: [],
+      },
     };
   }
-  if (part.nonce !== body.nonce >>> 0) throw mismatch(`TGS-REP nonce ${part.nonce} does not match the request's ${body.nonce}`, { sent: body.nonce, received: part.nonce });
+  if (part.nonce !== body.nonce >>> 0)
+    throw mismatch(`TGS-REP nonce ${part.nonce} does not match the request's ${body.nonce}`, {
+      sent: body.nonce,
+      received: part.nonce,
+    });
   const credentials = credentialsFrom(reply.rep, part);
   return {
     ok: true,
@@ -116,10 +160,15 @@ export async function getServiceTicket(
 export function decryptTicket(ticket: Ticket, key: KrbKey): EncTicketPart {
   const etype = ticket.encPart.etype;
   if (key.enctype !== etype) {
-    throw new KtError('KRB_ENCTYPE_MISMATCH', `the ticket is encrypted with ${enctypeName(etype)}, the key is ${enctypeName(key.enctype)}`, {
-      details: { ticketEnctype: etype, keyEnctype: key.enctype },
-    });
+    throw new KtError(
+      'KRB_ENCTYPE_MISMATCH',
+      `the ticket is encrypted with ${enctypeName(etype)}, the key is ${enctypeName(key.enctype)}`,
+      {
+        details: { ticketEnctype: etype, keyEnctype: key.enctype },
+      },
+    );
   }
-  return decodeEncTicketPart(decrypt(etype, key.key, KEY_USAGE.KDC_REP_TICKET, ticket.encPart.cipher));
+  return decodeEncTicketPart(
+    decrypt(etype, key.key, KEY_USAGE.KDC_REP_TICKET, ticket.encPart.cipher),
+  );
 }
-

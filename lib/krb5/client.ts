@@ -17,12 +17,52 @@ import { stringToKey } from '../crypto/string-to-key.js';
 import { KtError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { KDC_OPTIONS, KEY_USAGE, KRB_ERR, MSG_TYPE, PA_TYPE } from './constants.js';
-import { decodeErrorData, decodeKdcReply, encodeEncryptedData, encodeKdcReq, encodePaEncTsEnc, paPacRequest, tgsPrincipalName, toPrincipalName, type KdcRep, type KdcReqBody, type KrbError, type PaData } from './messages.js';
+import {
+  decodeErrorData,
+  decodeKdcReply,
+  encodeEncryptedData,
+  encodeKdcReq,
+  encodePaEncTsEnc,
+  paPacRequest,
+  tgsPrincipalName,
+  toPrincipalName,
+  type KdcRep,
+  type KdcReqBody,
+  type KrbError,
+  type PaData,
+} from './messages.js';
 import type { KdcAttempt, KdcProtocol, KdcTarget } from './transport.js';
-import { credentialsFrom, defaultSalt, etypeInfoOf, etypeInfoFromPadata, exchange, kdcTimeOf, kdcFailure, mismatch, nonce, openReply, splitTime, type ExchangeInfo, type KdcEtypeInfo, type KdcFailure, type KrbContext, type KrbCredentials, type KrbKey, type Outcome } from './client-core.js';
+import {
+  credentialsFrom,
+  defaultSalt,
+  etypeInfoOf,
+  etypeInfoFromPadata,
+  exchange,
+  kdcTimeOf,
+  kdcFailure,
+  mismatch,
+  nonce,
+  openReply,
+  splitTime,
+  type ExchangeInfo,
+  type KdcEtypeInfo,
+  type KdcFailure,
+  type KrbContext,
+  type KrbCredentials,
+  type KrbKey,
+  type Outcome,
+} from './client-core.js';
 
 export { defaultSalt, etypeInfoFromPadata } from './client-core.js';
-export type { ExchangeInfo, KdcEtypeInfo, KdcFailure, KrbContext, KrbCredentials, KrbKey, Outcome } from './client-core.js';
+export type {
+  ExchangeInfo,
+  KdcEtypeInfo,
+  KdcFailure,
+  KrbContext,
+  KrbCredentials,
+  KrbKey,
+  Outcome,
+} from './client-core.js';
 export { decryptTicket, getServiceTicket } from './client-tgs.js';
 export type { ServiceTicket, ServiceTicketOptions } from './client-tgs.js';
 
@@ -41,7 +81,12 @@ export interface AsRequestOptions {
   readonly includePac?: boolean | undefined;
 }
 
-function asBody(ctx: KrbContext, client: Principal, options: AsRequestOptions, etypes: readonly number[]): KdcReqBody {
+function asBody(
+  ctx: KrbContext,
+  client: Principal,
+  options: AsRequestOptions,
+  etypes: readonly number[],
+): KdcReqBody {
   const now = ctx.now();
   const service = options.service;
   return {
@@ -49,14 +94,21 @@ function asBody(ctx: KrbContext, client: Principal, options: AsRequestOptions, e
     cname: toPrincipalName(client),
     realm: client.realm,
     sname: service ? toPrincipalName(service) : tgsPrincipalName(client.realm),
-    till: new Date(Math.floor(now.getTime() / 1000) * 1000 + (options.lifetimeSeconds ?? 36_000) * 1000),
+    till: new Date(
+      Math.floor(now.getTime() / 1000) * 1000 + (options.lifetimeSeconds ?? 36_000) * 1000,
+    ),
     nonce: nonce(ctx),
     etypes,
   };
 }
 
-function asRequest(body: KdcReqBody, padata: readonly PaData[], options: AsRequestOptions): Uint8Array {
-  const pa = options.includePac === undefined ? padata : [...padata, paPacRequest(options.includePac)];
+function asRequest(
+  body: KdcReqBody,
+  padata: readonly PaData[],
+  options: AsRequestOptions,
+): Uint8Array {
+  const pa =
+    options.includePac === undefined ? padata : [...padata, paPacRequest(options.includePac)];
   return encodeKdcReq({ msgType: MSG_TYPE.AS_REQ, padata: pa, body });
 }
 
@@ -95,7 +147,11 @@ export type ProbeResult = ExchangeInfo &
  * usually KDC_ERR_PREAUTH_REQUIRED whose METHOD-DATA carries PA-ETYPE-INFO2, the salt and
  * iteration count the KDC uses for each offered enctype it has a key for (section 5.2.7.5).
  */
-export async function probeAsReq(ctx: KrbContext, client: Principal, options: AsRequestOptions = {}): Promise<ProbeResult> {
+export async function probeAsReq(
+  ctx: KrbContext,
+  client: Principal,
+  options: AsRequestOptions = {},
+): Promise<ProbeResult> {
   const etypes = options.enctypes ?? defaultEnctypes().map((e) => e.id);
   const body = asBody(ctx, client, options, etypes);
   const { response, info } = await exchange(ctx, client.realm, asRequest(body, [], options));
@@ -103,20 +159,37 @@ export async function probeAsReq(ctx: KrbContext, client: Principal, options: As
   if (reply.kind === 'tgs-rep') throw mismatch('the KDC answered an AS-REQ with a TGS-REP');
   if (reply.kind === 'as-rep') {
     let etypeInfo = etypeInfoFromPadata(reply.rep.padata, client, etypes);
-    if (etypeInfo.length === 0) etypeInfo = [etypeInfoOf({ etype: reply.rep.encPart.etype }, 'default', defaultSalt(client))];
+    if (etypeInfo.length === 0)
+      etypeInfo = [etypeInfoOf({ etype: reply.rep.encPart.etype }, 'default', defaultSalt(client))];
     return { ...info, kind: 'as-rep', etypeInfo, rep: reply.rep, nonce: body.nonce };
   }
   const error = reply.error;
-  const methodData = error.eData !== undefined ? (decodeErrorData(error.eData).methodData ?? []) : [];
+  const methodData =
+    error.eData !== undefined ? (decodeErrorData(error.eData).methodData ?? []) : [];
   const etypeInfo = etypeInfoFromPadata(methodData, client, etypes);
   if (error.errorCode === KRB_ERR.PREAUTH_REQUIRED) {
-    return { ...info, kind: 'preauth-required', etypeInfo, kdcTime: kdcTimeOf(error), error, padata: methodData };
+    return {
+      ...info,
+      kind: 'preauth-required',
+      etypeInfo,
+      kdcTime: kdcTimeOf(error),
+      error,
+      padata: methodData,
+    };
   }
-  return { ...info, kind: 'error', etypeInfo, kdcTime: kdcTimeOf(error), error, failure: kdcFailure(error, info, etypeInfo) };
+  return {
+    ...info,
+    kind: 'error',
+    etypeInfo,
+    kdcTime: kdcTimeOf(error),
+    error,
+    failure: kdcFailure(error, info, etypeInfo),
+  };
 }
 
 /** How to authenticate: keys (a keytab's) or a password (keys derived with the KDC's salts). */
-export type InitialSecret = { readonly keys: readonly KrbKey[] } | { readonly password: string | Uint8Array };
+export type InitialSecret =
+  { readonly keys: readonly KrbKey[] } | { readonly password: string | Uint8Array };
 
 export interface InitialTicketOptions extends AsRequestOptions {
   /** An earlier probe of the same principal, to skip the first round trip. */
@@ -136,12 +209,19 @@ export interface InitialTicket {
   readonly attempts?: readonly KdcAttempt[] | undefined;
 }
 
-async function keyFor(secret: InitialSecret, etypeInfo: KdcEtypeInfo | undefined, enctype: number, client: Principal): Promise<KrbKey | undefined> {
+async function keyFor(
+  secret: InitialSecret,
+  etypeInfo: KdcEtypeInfo | undefined,
+  enctype: number,
+  client: Principal,
+): Promise<KrbKey | undefined> {
   if ('keys' in secret) return secret.keys.find((k) => k.enctype === enctype);
   const info = enctypeById(enctype);
   if (!info?.profile || !info.stringToKey) return undefined;
   const salt = etypeInfo?.salt ?? defaultSalt(client);
-  const key = await stringToKey(enctype, secret.password, salt, { iterations: etypeInfo?.iterations });
+  const key = await stringToKey(enctype, secret.password, salt, {
+    iterations: etypeInfo?.iterations,
+  });
   return { enctype, key };
 }
 
@@ -168,7 +248,8 @@ export async function getInitialTicket(
   options: InitialTicketOptions = {},
 ): Promise<Outcome<InitialTicket>> {
   const etypes = offeredEnctypes(secret, options);
-  if ('keys' in secret && secret.keys.length === 0) throw new KtError('INPUT_INVALID', 'no keys given');
+  if ('keys' in secret && secret.keys.length === 0)
+    throw new KtError('INPUT_INVALID', 'no keys given');
   const probe = options.probe ?? (await probeAsReq(ctx, client, { ...options, enctypes: etypes }));
   if (probe.kind === 'error') return { ok: false, failure: probe.failure };
 
@@ -183,7 +264,10 @@ export async function getInitialTicket(
 
   // Pre-authentication: the first announced enctype we can serve (the KDC lists them in its
   // order of preference among the offered ones).
-  const announced = probe.etypeInfo.length > 0 ? probe.etypeInfo : etypes.map((etype) => etypeInfoOf({ etype }, 'default', defaultSalt(client)));
+  const announced =
+    probe.etypeInfo.length > 0
+      ? probe.etypeInfo
+      : etypes.map((etype) => etypeInfoOf({ etype }, 'default', defaultSalt(client)));
   let chosen: { info: KdcEtypeInfo; key: KrbKey } | undefined;
   for (const info of announced) {
     const key = await keyFor(secret, info, info.enctype, client);
@@ -192,25 +276,47 @@ export async function getInitialTicket(
       break;
     }
   }
-  if (!chosen) return { ok: false, failure: noKey(probe, announced.map((a) => a.enctype), secret) };
+  if (!chosen)
+    return {
+      ok: false,
+      failure: noKey(
+        probe,
+        announced.map((a) => a.enctype),
+        secret,
+      ),
+    };
 
   const now = splitTime(ctx.now());
   const ts = encodePaEncTsEnc({ patimestamp: now.time, pausec: now.usec });
-  const encTs = encrypt(chosen.key.enctype, chosen.key.key, KEY_USAGE.AS_REQ_PA_ENC_TIMESTAMP, ts, { random: ctx.random });
-  const padata: PaData[] = [{ type: PA_TYPE.PA_ENC_TIMESTAMP, value: encodeEncryptedData({ etype: chosen.key.enctype, cipher: encTs }) }];
+  const encTs = encrypt(chosen.key.enctype, chosen.key.key, KEY_USAGE.AS_REQ_PA_ENC_TIMESTAMP, ts, {
+    random: ctx.random,
+  });
+  const padata: PaData[] = [
+    {
+      type: PA_TYPE.PA_ENC_TIMESTAMP,
+      value: encodeEncryptedData({ etype: chosen.key.enctype, cipher: encTs }),
+    },
+  ];
   // Offer the chosen enctype first so the KDC encrypts the reply with the key we proved.
   const second = [chosen.key.enctype, ...etypes.filter((e) => e !== chosen.key.enctype)];
   const body = asBody(ctx, client, options, second);
   const { response, info } = await exchange(ctx, client.realm, asRequest(body, padata, options));
   const reply = decodeKdcReply(response.reply);
-  if (reply.kind === 'error') return { ok: false, failure: kdcFailure(reply.error, info, probe.etypeInfo) };
+  if (reply.kind === 'error')
+    return { ok: false, failure: kdcFailure(reply.error, info, probe.etypeInfo) };
   if (reply.kind === 'tgs-rep') throw mismatch('the KDC answered an AS-REQ with a TGS-REP');
   const rep = reply.rep;
   let key: KrbKey | undefined = chosen.key;
   if (rep.encPart.etype !== chosen.key.enctype) {
-    const replyInfo = etypeInfoFromPadata(rep.padata, client, second).find((e) => e.enctype === rep.encPart.etype);
+    const replyInfo = etypeInfoFromPadata(rep.padata, client, second).find(
+      (e) => e.enctype === rep.encPart.etype,
+    );
     key = await keyFor(secret, replyInfo, rep.encPart.etype, client);
-    if (!key) return { ok: false, failure: noKey({ ...info, etypeInfo: probe.etypeInfo }, [rep.encPart.etype], secret) };
+    if (!key)
+      return {
+        ok: false,
+        failure: noKey({ ...info, etypeInfo: probe.etypeInfo }, [rep.encPart.etype], secret),
+      };
   }
   return finishAs(rep, key, body.nonce, info, probe.etypeInfo, probe.kdcTime);
 }
@@ -220,7 +326,8 @@ function noKey(
   wanted: readonly number[],
   secret: InitialSecret,
 ): KdcFailure {
-  const names = (list: readonly number[]): string => [...new Set(list)].map((e) => enctypeName(e)).join(', ') || 'none';
+  const names = (list: readonly number[]): string =>
+    [...new Set(list)].map((e) => enctypeName(e)).join(', ') || 'none';
   return {
     kdc: exchangeInfo.kdc,
     protocol: exchangeInfo.protocol,
@@ -255,7 +362,11 @@ function finishAs(
       },
     };
   }
-  if (part.nonce !== sentNonce >>> 0) throw mismatch(`AS-REP nonce ${part.nonce} does not match the request's ${sentNonce}`, { sent: sentNonce, received: part.nonce });
+  if (part.nonce !== sentNonce >>> 0)
+    throw mismatch(`AS-REP nonce ${part.nonce} does not match the request's ${sentNonce}`, {
+      sent: sentNonce,
+      received: part.nonce,
+    });
   const credentials = credentialsFrom(rep, part);
   return {
     ok: true,
@@ -271,7 +382,10 @@ function finishAs(
 }
 
 /** The KDC's clock minus the local one, in seconds (positive: the KDC is ahead). */
-export function clockSkewSeconds(info: { readonly kdcTime?: Date | undefined; readonly localTime?: Date | undefined }): number | undefined {
+export function clockSkewSeconds(info: {
+  readonly kdcTime?: Date | undefined;
+  readonly localTime?: Date | undefined;
+}): number | undefined {
   if (info.kdcTime === undefined || info.localTime === undefined) return undefined;
   return Math.round((info.kdcTime.getTime() - info.localTime.getTime()) / 1000);
 }

@@ -173,7 +173,8 @@ export function includedirAccepts(name: string): boolean {
 }
 
 function readIncluded(state: ParseState, path: string, file: string, line: number): string {
-  if (!state.reader) throw syntaxError(file, line, `cannot include "${path}": no file reader was given`);
+  if (!state.reader)
+    throw syntaxError(file, line, `cannot include "${path}": no file reader was given`);
   let text: string | undefined;
   try {
     text = state.reader.readFile(path);
@@ -188,7 +189,8 @@ function readIncluded(state: ParseState, path: string, file: string, line: numbe
 }
 
 function parseInto(state: ParseState, text: string, file: string, depth: number): void {
-  if (depth > MAX_INCLUDE_DEPTH) throw syntaxError(file, 1, `includes nested more than ${MAX_INCLUDE_DEPTH} deep`);
+  if (depth > MAX_INCLUDE_DEPTH)
+    throw syntaxError(file, 1, `includes nested more than ${MAX_INCLUDE_DEPTH} deep`);
   if (state.active.includes(file)) throw syntaxError(file, 1, `"${file}" includes itself`);
   state.active.push(file);
   state.files.push(file);
@@ -208,15 +210,24 @@ function parseInto(state: ParseState, text: string, file: string, depth: number)
       } else if (kind === 'include') {
         parseInto(state, readIncluded(state, arg, file, lineNo), arg, depth + 1);
       } else {
-        if (!state.reader) throw syntaxError(file, lineNo, `cannot read directory "${arg}": no file reader was given`);
+        if (!state.reader)
+          throw syntaxError(
+            file,
+            lineNo,
+            `cannot read directory "${arg}": no file reader was given`,
+          );
         let names: readonly string[];
         try {
           names = state.reader.listDir(arg);
         } catch (cause) {
-          throw new KtError('KRB5_CONF_INVALID', `${file}:${lineNo}: cannot read included directory "${arg}"`, {
-            details: { file, line: lineNo, includedir: arg },
-            cause,
-          });
+          throw new KtError(
+            'KRB5_CONF_INVALID',
+            `${file}:${lineNo}: cannot read included directory "${arg}"`,
+            {
+              details: { file, line: lineNo, includedir: arg },
+              cause,
+            },
+          );
         }
         for (const name of [...names].filter(includedirAccepts).sort()) {
           const path = joinPath(arg, name);
@@ -232,11 +243,22 @@ function parseInto(state: ParseState, text: string, file: string, depth: number)
       const close = line.indexOf(']');
       if (close < 0) throw syntaxError(file, lineNo, `section header "${line}" has no closing "]"`);
       if (stack.length > 0) {
-        throw syntaxError(file, lineNo, `section "${line}" starts inside an unclosed "{" (opened at line ${stack[stack.length - 1]!.line})`);
+        throw syntaxError(
+          file,
+          lineNo,
+          `section "${line}" starts inside an unclosed "{" (opened at line ${stack[stack.length - 1]!.line})`,
+        );
       }
       const name = line.slice(1, close).trim();
       if (name === '') throw syntaxError(file, lineNo, 'empty section name');
-      section = { tag: name, children: [], final: line[close + 1] === '*', file, line: lineNo, source: state.source };
+      section = {
+        tag: name,
+        children: [],
+        final: line[close + 1] === '*',
+        file,
+        line: lineNo,
+        source: state.source,
+      };
       state.sections.push(section);
       continue;
     }
@@ -249,12 +271,19 @@ function parseInto(state: ParseState, text: string, file: string, depth: number)
     }
 
     if (!section) {
-      throw syntaxError(file, lineNo, `"${line.slice(0, 40)}" is outside any [section]`, 'start the file with a section header such as [libdefaults]');
+      throw syntaxError(
+        file,
+        lineNo,
+        `"${line.slice(0, 40)}" is outside any [section]`,
+        'start the file with a section header such as [libdefaults]',
+      );
     }
     const eq = line.indexOf('=');
-    if (eq < 0) throw syntaxError(file, lineNo, `expected "tag = value", found "${line.slice(0, 40)}"`);
+    if (eq < 0)
+      throw syntaxError(file, lineNo, `expected "tag = value", found "${line.slice(0, 40)}"`);
     let tag = line.slice(0, eq).trim();
-    if (tag === '' || /\s/.test(tag)) throw syntaxError(file, lineNo, `bad tag "${tag}" before "="`);
+    if (tag === '' || /\s/.test(tag))
+      throw syntaxError(file, lineNo, `bad tag "${tag}" before "="`);
     let final = false;
     if (tag.endsWith('*')) {
       final = true;
@@ -263,13 +292,28 @@ function parseInto(state: ParseState, text: string, file: string, depth: number)
     const rest = line.slice(eq + 1).trim();
     const parent = stack.length > 0 ? (stack[stack.length - 1] as MutableNode) : section;
     if (rest.startsWith('{')) {
-      if (rest.slice(1).trim() !== '') throw syntaxError(file, lineNo, 'text after "{" on the same line');
-      const group: MutableNode = { tag, children: [], final, file, line: lineNo, source: state.source };
+      if (rest.slice(1).trim() !== '')
+        throw syntaxError(file, lineNo, 'text after "{" on the same line');
+      const group: MutableNode = {
+        tag,
+        children: [],
+        final,
+        file,
+        line: lineNo,
+        source: state.source,
+      };
       (parent.children as MutableNode[]).push(group);
       stack.push(group);
     } else {
       const value = rest.startsWith('"') ? unquote(rest, file, lineNo) : rest;
-      (parent.children as MutableNode[]).push({ tag, value, final, file, line: lineNo, source: state.source });
+      (parent.children as MutableNode[]).push({
+        tag,
+        value,
+        final,
+        file,
+        line: lineNo,
+        source: state.source,
+      });
     }
   }
   if (stack.length > 0) {
@@ -296,7 +340,10 @@ function visible<T extends ConfigNode>(nodes: readonly T[], tag: string): T[] {
  * Every node at a path (section, subsection..., tag), in file order, merging repeated
  * sections and subsections as MIT does.
  */
-export function configNodes(config: Pick<Krb5Config, 'sections'>, path: readonly string[]): ConfigNode[] {
+export function configNodes(
+  config: Pick<Krb5Config, 'sections'>,
+  path: readonly string[],
+): ConfigNode[] {
   if (path.length === 0) return [];
   let level: ConfigNode[] = visible(config.sections, path[0] as string);
   for (const tag of path.slice(1)) {
@@ -308,14 +355,20 @@ export function configNodes(config: Pick<Krb5Config, 'sections'>, path: readonly
 }
 
 /** All values of a relation, in order (e.g. ['realms', 'EXAMPLE.COM', 'kdc']). */
-export function configValues(config: Pick<Krb5Config, 'sections'>, path: readonly string[]): string[] {
+export function configValues(
+  config: Pick<Krb5Config, 'sections'>,
+  path: readonly string[],
+): string[] {
   return configNodes(config, path)
     .map((n) => n.value)
     .filter((v): v is string => v !== undefined);
 }
 
 /** The first value of a relation. */
-export function configValue(config: Pick<Krb5Config, 'sections'>, path: readonly string[]): string | undefined {
+export function configValue(
+  config: Pick<Krb5Config, 'sections'>,
+  path: readonly string[],
+): string | undefined {
   return configValues(config, path)[0];
 }
 
@@ -339,7 +392,12 @@ export function parseDuration(text: string): number | undefined {
   if (hms) return Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3] ?? 0);
   const parts = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/.exec(t);
   if (parts && t !== '' && parts.slice(1).some((p) => p !== undefined)) {
-    const [d, h, m, s] = parts.slice(1).map((p) => Number(p ?? 0)) as [number, number, number, number];
+    const [d, h, m, s] = parts.slice(1).map((p) => Number(p ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     return d * 86400 + h * 3600 + m * 60 + s;
   }
   return undefined;
@@ -350,30 +408,49 @@ export function parseEnctypeList(text: string): string[] {
   return text.split(/[\s,]+/).filter((s) => s.length > 0);
 }
 
-function typed(sections: readonly ConfigNode[], files: readonly string[], modules: readonly string[]): Krb5Config {
+function typed(
+  sections: readonly ConfigNode[],
+  files: readonly string[],
+  modules: readonly string[],
+): Krb5Config {
   const warnings: ConfigWarning[] = [];
   const cfg = { sections };
-  const first = (key: string): ConfigNode | undefined => configNodes(cfg, ['libdefaults', key]).find((n) => n.value !== undefined);
+  const first = (key: string): ConfigNode | undefined =>
+    configNodes(cfg, ['libdefaults', key]).find((n) => n.value !== undefined);
   const str = (key: string): string | undefined => first(key)?.value;
   const bool = (key: string): boolean | undefined => {
     const n = first(key);
     if (n?.value === undefined) return undefined;
     const b = parseConfigBoolean(n.value);
-    if (b === undefined) warnings.push({ file: n.file, line: n.line, message: `${key} = "${n.value}" is not a boolean (yes/no, true/false)` });
+    if (b === undefined)
+      warnings.push({
+        file: n.file,
+        line: n.line,
+        message: `${key} = "${n.value}" is not a boolean (yes/no, true/false)`,
+      });
     return b;
   };
   const duration = (key: string): number | undefined => {
     const n = first(key);
     if (n?.value === undefined) return undefined;
     const d = parseDuration(n.value);
-    if (d === undefined) warnings.push({ file: n.file, line: n.line, message: `${key} = "${n.value}" is not a duration (e.g. 300, 5m, 1h)` });
+    if (d === undefined)
+      warnings.push({
+        file: n.file,
+        line: n.line,
+        message: `${key} = "${n.value}" is not a duration (e.g. 300, 5m, 1h)`,
+      });
     return d;
   };
   const int = (key: string): number | undefined => {
     const n = first(key);
     if (n?.value === undefined) return undefined;
     if (!/^\d+$/.test(n.value.trim())) {
-      warnings.push({ file: n.file, line: n.line, message: `${key} = "${n.value}" is not a number` });
+      warnings.push({
+        file: n.file,
+        line: n.line,
+        message: `${key} = "${n.value}" is not a number`,
+      });
       return undefined;
     }
     return Number(n.value.trim());
@@ -404,7 +481,11 @@ function typed(sections: readonly ConfigNode[], files: readonly string[], module
   for (const section of visible(sections, 'realms')) {
     for (const node of section.children ?? []) {
       if (node.children === undefined) {
-        warnings.push({ file: node.file, line: node.line, message: `[realms] ${node.tag} should be a "{ ... }" block` });
+        warnings.push({
+          file: node.file,
+          line: node.line,
+          message: `[realms] ${node.tag} should be a "{ ... }" block`,
+        });
         continue;
       }
       if (seen.has(node.tag)) continue;
@@ -428,7 +509,11 @@ function typed(sections: readonly ConfigNode[], files: readonly string[], module
   for (const section of visible(sections, 'domain_realm')) {
     for (const node of section.children ?? []) {
       if (node.value === undefined) {
-        warnings.push({ file: node.file, line: node.line, message: `[domain_realm] ${node.tag} should be "domain = REALM"` });
+        warnings.push({
+          file: node.file,
+          line: node.line,
+          message: `[domain_realm] ${node.tag} should be "domain = REALM"`,
+        });
         continue;
       }
       domainRealm.push({ domain: node.tag, realm: node.value, file: node.file, line: node.line });
@@ -441,7 +526,14 @@ function typed(sections: readonly ConfigNode[], files: readonly string[], module
 
 /** Parses one krb5.conf text (and what it includes). */
 export function parseKrb5Conf(text: string, options: ParseOptions = {}): Krb5Config {
-  const state: ParseState = { reader: options.reader, source: 0, sections: [], files: [], modules: [], active: [] };
+  const state: ParseState = {
+    reader: options.reader,
+    source: 0,
+    sections: [],
+    files: [],
+    modules: [],
+    active: [],
+  };
   parseInto(state, text, options.path ?? 'krb5.conf', 0);
   return typed(state.sections, state.files, state.modules);
 }
@@ -462,10 +554,14 @@ export function loadKrb5Config(paths: readonly string[], reader: ConfigReader): 
     parseInto({ reader, source, sections, files, modules, active: [] }, text, path, 0);
   });
   if (found === 0) {
-    throw new KtError('KRB5_CONF_INVALID', `no krb5.conf found (looked for ${paths.join(', ') || 'nothing'})`, {
-      details: { paths: [...paths] },
-      hint: 'set KRB5_CONFIG or create /etc/krb5.conf (keytab krb5conf prints one)',
-    });
+    throw new KtError(
+      'KRB5_CONF_INVALID',
+      `no krb5.conf found (looked for ${paths.join(', ') || 'nothing'})`,
+      {
+        details: { paths: [...paths] },
+        hint: 'set KRB5_CONFIG or create /etc/krb5.conf (keytab krb5conf prints one)',
+      },
+    );
   }
   return typed(sections, files, modules);
 }

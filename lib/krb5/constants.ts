@@ -199,7 +199,17 @@ export const NT_PRINCIPAL = 1;
 export const NT_SRV_INST = 2;
 
 /** HostAddress addr-type values (RFC 4120 section 7.5.3). */
-export const ADDR_TYPE = Object.freeze({ IPV4: 2, DIRECTIONAL: 3, CHAOSNET: 5, XNS: 6, ISO: 7, DECNET_PHASE_IV: 12, APPLETALK_DDP: 16, NETBIOS: 20, IPV6: 24 } as const);
+export const ADDR_TYPE = Object.freeze({
+  IPV4: 2,
+  DIRECTIONAL: 3,
+  CHAOSNET: 5,
+  XNS: 6,
+  ISO: 7,
+  DECNET_PHASE_IV: 12,
+  APPLETALK_DDP: 16,
+  NETBIOS: 20,
+  IPV6: 24,
+} as const);
 
 export interface KrbErrorInfo {
   readonly code: number;
@@ -219,6 +229,7 @@ function E(code: number, name: string, description: string, meaning: string): Kr
  * error-code values (RFC 4120 section 7.5.9; RFC 4556 PKINIT; RFC 6113 FAST; RFC 8636), with
  * what they usually mean for someone debugging a keytab or an AD account.
  */
+// prettier-ignore
 export const KRB_ERRORS: readonly KrbErrorInfo[] = Object.freeze([
   E(0, 'KDC_ERR_NONE', 'No error', 'No error.'),
   E(1, 'KDC_ERR_NAME_EXP', "Client's entry in database has expired", 'The client principal has expired in the KDC database.'),
@@ -303,7 +314,15 @@ const BY_CODE: ReadonlyMap<number, KrbErrorInfo> = new Map(KRB_ERRORS.map((e) =>
 
 /** The table entry of an error code; unknown codes get a generic entry. */
 export function krbErrorInfo(code: number): KrbErrorInfo {
-  return BY_CODE.get(code) ?? E(code, `KRB_ERROR_${code}`, `Unknown Kerberos error ${code}`, `The KDC answered with error code ${code}, which this toolkit does not know.`);
+  return (
+    BY_CODE.get(code) ??
+    E(
+      code,
+      `KRB_ERROR_${code}`,
+      `Unknown Kerberos error ${code}`,
+      `The KDC answered with error code ${code}, which this toolkit does not know.`,
+    )
+  );
 }
 
 /** Named error codes for code that branches on them. */
@@ -333,6 +352,7 @@ export const KRB_ERR = Object.freeze({
  * NTSTATUS values Windows and Samba KDCs put in KRB-ERROR e-data (KERB-EXT-ERROR, [MS-KILE]
  * 2.2.1 and 3.3.5.x) to say why an account cannot log on.
  */
+// prettier-ignore
 export const NT_STATUS: Readonly<Record<number, { readonly name: string; readonly meaning: string }>> = Object.freeze({
   0xc0000064: { name: 'STATUS_NO_SUCH_USER', meaning: 'the account does not exist' },
   0xc000006a: { name: 'STATUS_WRONG_PASSWORD', meaning: 'the password is wrong' },

@@ -8,7 +8,33 @@
  * error paths named `What.field-name`); a decoded record has every key of its table, undefined
  * where an OPTIONAL field is absent.
  */
-import { decodeBoolean, decodeFlags, decodeInt32, decodeMicroseconds, decodeOctetString, decodeString, decodeStringBytes, decodeTime, decodeUInt32, derApplication, derBoolean, derExplicit, derFlags, derGeneralString, derInteger, derOctetString, derSequence, derTime, field, optionalField, seqOf as seqOfDecoder, sequenceFields, unwrapApplication, type Fields, type Tlv } from './der.js';
+import {
+  decodeBoolean,
+  decodeFlags,
+  decodeInt32,
+  decodeMicroseconds,
+  decodeOctetString,
+  decodeString,
+  decodeStringBytes,
+  decodeTime,
+  decodeUInt32,
+  derApplication,
+  derBoolean,
+  derExplicit,
+  derFlags,
+  derGeneralString,
+  derInteger,
+  derOctetString,
+  derSequence,
+  derTime,
+  field,
+  optionalField,
+  seqOf as seqOfDecoder,
+  sequenceFields,
+  unwrapApplication,
+  type Fields,
+  type Tlv,
+} from './der.js';
 
 /** How one type is read and written. Method syntax on purpose: a table holds codecs of many types. */
 export interface Codec<T> {
@@ -16,21 +42,48 @@ export interface Codec<T> {
   encode(value: T): Uint8Array;
 }
 
-export const int32: Codec<number> = { decode: (t, w) => decodeInt32(t, w), encode: (n) => derInteger(n) };
+export const int32: Codec<number> = {
+  decode: (t, w) => decodeInt32(t, w),
+  encode: (n) => derInteger(n),
+};
 /** UInt32: negative Int32 senders are read as unsigned (see decodeUInt32), written unsigned. */
-export const uint32: Codec<number> = { decode: (t, w) => decodeUInt32(t, w), encode: (n) => derInteger(n >>> 0) };
-export const usec: Codec<number> = { decode: (t, w) => decodeMicroseconds(t, w), encode: (n) => derInteger(n) };
+export const uint32: Codec<number> = {
+  decode: (t, w) => decodeUInt32(t, w),
+  encode: (n) => derInteger(n >>> 0),
+};
+export const usec: Codec<number> = {
+  decode: (t, w) => decodeMicroseconds(t, w),
+  encode: (n) => derInteger(n),
+};
 export const time: Codec<Date> = { decode: (t, w) => decodeTime(t, w), encode: (d) => derTime(d) };
-export const octets: Codec<Uint8Array> = { decode: (t, w) => decodeOctetString(t, w), encode: (b) => derOctetString(b) };
-export const kstring: Codec<string> = { decode: (t, w) => decodeString(t, w), encode: (s) => derGeneralString(s) };
+export const octets: Codec<Uint8Array> = {
+  decode: (t, w) => decodeOctetString(t, w),
+  encode: (b) => derOctetString(b),
+};
+export const kstring: Codec<string> = {
+  decode: (t, w) => decodeString(t, w),
+  encode: (s) => derGeneralString(s),
+};
 /** A KerberosString kept as its octets (salts). */
-export const kstringBytes: Codec<Uint8Array> = { decode: (t, w) => decodeStringBytes(t, w), encode: (b) => derGeneralString(b) };
-export const flags: Codec<number> = { decode: (t, w) => decodeFlags(t, w), encode: (f) => derFlags(f) };
-export const boolean: Codec<boolean> = { decode: (t, w) => decodeBoolean(t, w), encode: (b) => derBoolean(b) };
+export const kstringBytes: Codec<Uint8Array> = {
+  decode: (t, w) => decodeStringBytes(t, w),
+  encode: (b) => derGeneralString(b),
+};
+export const flags: Codec<number> = {
+  decode: (t, w) => decodeFlags(t, w),
+  encode: (f) => derFlags(f),
+};
+export const boolean: Codec<boolean> = {
+  decode: (t, w) => decodeBoolean(t, w),
+  encode: (b) => derBoolean(b),
+};
 
 /** SEQUENCE OF T. */
 export function seqOf<T>(item: Codec<T>): Codec<T[]> {
-  return { decode: seqOfDecoder((t, w) => item.decode(t, w)), encode: (list) => derSequence(list.map((v) => item.encode(v))) };
+  return {
+    decode: seqOfDecoder((t, w) => item.decode(t, w)),
+    encode: (list) => derSequence(list.map((v) => item.encode(v))),
+  };
 }
 
 /** `[APPLICATION n] T` (explicit, as everywhere in RFC 4120). */
@@ -71,7 +124,8 @@ export function readFields<T>(f: Fields, table: FieldTable<T>): T {
   const out: Record<string, unknown> = {};
   for (const spec of table) {
     const decode = (t: Tlv, w: string): unknown => spec.codec.decode(t, w);
-    if (spec.optional === 'empty') out[spec.key] = optionalField(f, spec.tag, spec.name, decode) ?? [];
+    if (spec.optional === 'empty')
+      out[spec.key] = optionalField(f, spec.tag, spec.name, decode) ?? [];
     else if (spec.optional) out[spec.key] = optionalField(f, spec.tag, spec.name, decode);
     else out[spec.key] = field(f, spec.tag, spec.name, decode);
   }
@@ -82,12 +136,19 @@ export function readFields<T>(f: Fields, table: FieldTable<T>): T {
  * The `[tag] value` components of a table's fields (undefined for absent ones, which
  * derSequence skips). `raw` gives a field's encoding as it is (a ticket exactly as the KDC sent it).
  */
-export function writeFields<T>(table: FieldTable<T>, value: T, raw: Readonly<Record<number, Uint8Array | undefined>> = {}): (Uint8Array | undefined)[] {
+export function writeFields<T>(
+  table: FieldTable<T>,
+  value: T,
+  raw: Readonly<Record<number, Uint8Array | undefined>> = {},
+): (Uint8Array | undefined)[] {
   return table.map((spec) => {
     const given = raw[spec.tag];
     if (given !== undefined) return derExplicit(spec.tag, given);
     const v = value[spec.key] as unknown;
-    if (spec.optional === 'empty') return (v as readonly unknown[]).length > 0 ? derExplicit(spec.tag, spec.codec.encode(v)) : undefined;
+    if (spec.optional === 'empty')
+      return (v as readonly unknown[]).length > 0
+        ? derExplicit(spec.tag, spec.codec.encode(v))
+        : undefined;
     if (spec.optional && v === undefined) return undefined;
     return derExplicit(spec.tag, spec.codec.encode(v));
   });

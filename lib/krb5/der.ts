@@ -22,7 +22,12 @@ import { KtError } from '../errors.js';
 
 // --- tags -------------------------------------------------------------------------------------
 
-export const TAG_CLASS = Object.freeze({ UNIVERSAL: 0, APPLICATION: 1, CONTEXT: 2, PRIVATE: 3 } as const);
+export const TAG_CLASS = Object.freeze({
+  UNIVERSAL: 0,
+  APPLICATION: 1,
+  CONTEXT: 2,
+  PRIVATE: 3,
+} as const);
 export type TagClass = (typeof TAG_CLASS)[keyof typeof TAG_CLASS];
 
 /** Universal tag numbers of the types Kerberos uses (X.680 section 8.4). */
@@ -60,10 +65,18 @@ export interface Tlv {
 }
 
 /** KRB_BAD_MESSAGE at an offset, the only exception this module throws while decoding. */
-export function derError(offset: number, message: string, details: Record<string, string | number> = {}): KtError {
-  return new KtError('KRB_BAD_MESSAGE', `malformed Kerberos message at byte ${offset}: ${message}`, {
-    details: { offset, ...details },
-  });
+export function derError(
+  offset: number,
+  message: string,
+  details: Record<string, string | number> = {},
+): KtError {
+  return new KtError(
+    'KRB_BAD_MESSAGE',
+    `malformed Kerberos message at byte ${offset}: ${message}`,
+    {
+      details: { offset, ...details },
+    },
+  );
 }
 
 /** A readable name for a tag, for error messages: `[APPLICATION 30]`, `[2]`, `SEQUENCE`. */
@@ -71,7 +84,9 @@ export function tagName(tagClass: TagClass, tagNumber: number): string {
   if (tagClass === TAG_CLASS.APPLICATION) return `[APPLICATION ${tagNumber}]`;
   if (tagClass === TAG_CLASS.CONTEXT) return `[${tagNumber}]`;
   if (tagClass === TAG_CLASS.PRIVATE) return `[PRIVATE ${tagNumber}]`;
-  const name = (Object.keys(UNIVERSAL) as (keyof typeof UNIVERSAL)[]).find((k) => UNIVERSAL[k] === tagNumber);
+  const name = (Object.keys(UNIVERSAL) as (keyof typeof UNIVERSAL)[]).find(
+    (k) => UNIVERSAL[k] === tagNumber,
+  );
   return name ?? `[UNIVERSAL ${tagNumber}]`;
 }
 
@@ -106,16 +121,21 @@ export function readTlv(bytes: Uint8Array, at: number, end: number = bytes.lengt
     throw derError(base + at - 1, 'indefinite length is not allowed in DER');
   } else {
     const count = first & 0x7f;
-    if (count > MAX_LENGTH_OCTETS) throw derError(base + at - 1, `length field of ${count} octets is too long`);
+    if (count > MAX_LENGTH_OCTETS)
+      throw derError(base + at - 1, `length field of ${count} octets is too long`);
     if (count > end - at) throw derError(base + at, 'truncated length field');
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + (bytes[at++] as number);
   }
   if (length > end - at) {
-    throw derError(base + start, `${tagName(tagClass, tagNumber)} claims ${length} bytes, only ${end - at} left`, {
-      claimed: length,
-      available: end - at,
-    });
+    throw derError(
+      base + start,
+      `${tagName(tagClass, tagNumber)} claims ${length} bytes, only ${end - at} left`,
+      {
+        claimed: length,
+        available: end - at,
+      },
+    );
   }
   return {
     tagClass,
@@ -133,14 +153,18 @@ export function decodeTlv(bytes: Uint8Array, base = 0): Tlv {
   if (!(bytes instanceof Uint8Array)) throw derError(base, 'input is not a byte array');
   const tlv = readTlv(bytes, 0, bytes.length, base);
   if (tlv.raw.length !== bytes.length) {
-    throw derError(base + tlv.raw.length, `${bytes.length - tlv.raw.length} unexpected bytes after the message`);
+    throw derError(
+      base + tlv.raw.length,
+      `${bytes.length - tlv.raw.length} unexpected bytes after the message`,
+    );
   }
   return tlv;
 }
 
 /** The TLVs inside a constructed value, in order. */
 export function children(tlv: Tlv): Tlv[] {
-  if (!tlv.constructed) throw derError(tlv.offset, `${tagName(tlv.tagClass, tlv.tagNumber)} should be constructed`);
+  if (!tlv.constructed)
+    throw derError(tlv.offset, `${tagName(tlv.tagClass, tlv.tagNumber)} should be constructed`);
   const out: Tlv[] = [];
   let at = 0;
   while (at < tlv.value.length) {
@@ -171,7 +195,10 @@ export function unwrapApplication(tlv: Tlv, tagNumber: number, what: string): Tl
 function single(tlv: Tlv, what: string): Tlv {
   const inner = children(tlv);
   if (inner.length !== 1) {
-    throw derError(tlv.offset, `${what}: ${tagName(tlv.tagClass, tlv.tagNumber)} should hold exactly one value, holds ${inner.length}`);
+    throw derError(
+      tlv.offset,
+      `${what}: ${tagName(tlv.tagClass, tlv.tagNumber)} should hold exactly one value, holds ${inner.length}`,
+    );
   }
   return inner[0] as Tlv;
 }
@@ -193,7 +220,10 @@ export function sequenceFields(tlv: Tlv, what: string): Fields {
   let last = -1;
   for (const child of children(tlv)) {
     if (child.tagClass !== TAG_CLASS.CONTEXT) {
-      throw derError(child.offset, `${what}: expected a context tag, found ${tagName(child.tagClass, child.tagNumber)}`);
+      throw derError(
+        child.offset,
+        `${what}: expected a context tag, found ${tagName(child.tagClass, child.tagNumber)}`,
+      );
     }
     if (child.tagNumber <= last) {
       throw derError(child.offset, `${what}: field [${child.tagNumber}] out of order or repeated`);
@@ -205,9 +235,15 @@ export function sequenceFields(tlv: Tlv, what: string): Fields {
 }
 
 /** A required `[tag]` field, decoded by `decode`. */
-export function field<T>(fields: Fields, tag: number, name: string, decode: (tlv: Tlv, what: string) => T): T {
+export function field<T>(
+  fields: Fields,
+  tag: number,
+  name: string,
+  decode: (tlv: Tlv, what: string) => T,
+): T {
   const tlv = fields.byTag.get(tag);
-  if (tlv === undefined) throw derError(fields.sequence.offset, `${fields.what}: missing ${name} [${tag}]`);
+  if (tlv === undefined)
+    throw derError(fields.sequence.offset, `${fields.what}: missing ${name} [${tag}]`);
   return decode(tlv, `${fields.what}.${name}`);
 }
 
@@ -235,7 +271,8 @@ export function seqOf<T>(decode: (tlv: Tlv, what: string) => T): (tlv: Tlv, what
 
 function primitive(tlv: Tlv, tagNumber: number, what: string): Uint8Array {
   expectTag(tlv, TAG_CLASS.UNIVERSAL, tagNumber, what);
-  if (tlv.constructed) throw derError(tlv.offset, `${what}: constructed encoding is not allowed in DER`);
+  if (tlv.constructed)
+    throw derError(tlv.offset, `${what}: constructed encoding is not allowed in DER`);
   return tlv.value;
 }
 
@@ -250,7 +287,8 @@ function primitive(tlv: Tlv, tagNumber: number, what: string): Uint8Array {
 export function decodeInteger(tlv: Tlv, what = 'INTEGER'): number {
   const v = primitive(tlv, UNIVERSAL.INTEGER, what);
   if (v.length === 0) throw derError(tlv.offset, `${what}: empty INTEGER`);
-  if (v.length > 6) throw derError(tlv.offset, `${what}: INTEGER of ${v.length} octets is out of range`);
+  if (v.length > 6)
+    throw derError(tlv.offset, `${what}: INTEGER of ${v.length} octets is out of range`);
   let n = (v[0] as number) >= 0x80 ? (v[0] as number) - 256 : (v[0] as number);
   for (let i = 1; i < v.length; i++) n = n * 256 + (v[i] as number);
   return n;
@@ -259,7 +297,8 @@ export function decodeInteger(tlv: Tlv, what = 'INTEGER'): number {
 /** Int32 ::= INTEGER (-2147483648..2147483647). */
 export function decodeInt32(tlv: Tlv, what = 'Int32'): number {
   const n = decodeInteger(tlv, what);
-  if (n < -0x80000000 || n > 0x7fffffff) throw derError(tlv.offset, `${what}: ${n} is not an Int32`);
+  if (n < -0x80000000 || n > 0x7fffffff)
+    throw derError(tlv.offset, `${what}: ${n} is not an Int32`);
   return n;
 }
 
@@ -270,7 +309,8 @@ export function decodeInt32(tlv: Tlv, what = 'Int32'): number {
  */
 export function decodeUInt32(tlv: Tlv, what = 'UInt32'): number {
   const n = decodeInteger(tlv, what);
-  if (n < -0x80000000 || n > 0xffffffff) throw derError(tlv.offset, `${what}: ${n} is not a UInt32`);
+  if (n < -0x80000000 || n > 0xffffffff)
+    throw derError(tlv.offset, `${what}: ${n} is not a UInt32`);
   return n >>> 0;
 }
 
@@ -307,9 +347,13 @@ const STRING_TAGS: ReadonlySet<number> = new Set([
  */
 export function decodeStringBytes(tlv: Tlv, what = 'KerberosString'): Uint8Array {
   if (tlv.tagClass !== TAG_CLASS.UNIVERSAL || !STRING_TAGS.has(tlv.tagNumber)) {
-    throw derError(tlv.offset, `${what}: expected GeneralString, found ${tagName(tlv.tagClass, tlv.tagNumber)}`);
+    throw derError(
+      tlv.offset,
+      `${what}: expected GeneralString, found ${tagName(tlv.tagClass, tlv.tagNumber)}`,
+    );
   }
-  if (tlv.constructed) throw derError(tlv.offset, `${what}: constructed encoding is not allowed in DER`);
+  if (tlv.constructed)
+    throw derError(tlv.offset, `${what}: constructed encoding is not allowed in DER`);
   return tlv.value.slice();
 }
 
@@ -327,13 +371,17 @@ export function decodeFlags(tlv: Tlv, what = 'KerberosFlags'): number {
   const v = primitive(tlv, UNIVERSAL.BIT_STRING, what);
   if (v.length === 0) throw derError(tlv.offset, `${what}: empty BIT STRING`);
   const unused = v[0] as number;
-  if (unused > 7 || (v.length === 1 && unused !== 0)) throw derError(tlv.offset, `${what}: bad unused-bit count ${unused}`);
+  if (unused > 7 || (v.length === 1 && unused !== 0))
+    throw derError(tlv.offset, `${what}: bad unused-bit count ${unused}`);
   const data = v.subarray(1);
   const octets = [0, 0, 0, 0];
   for (let i = 0; i < 4 && i < data.length; i++) octets[i] = data[i] as number;
   // The unused low bits of the last octet are not flags (DER makes them zero anyway).
-  if (unused > 0 && data.length <= 4) octets[data.length - 1] = (octets[data.length - 1] as number) & ((0xff << unused) & 0xff);
-  const flags = (octets[0] as number) * 0x1000000 + (((octets[1] as number) << 16) | ((octets[2] as number) << 8) | (octets[3] as number));
+  if (unused > 0 && data.length <= 4)
+    octets[data.length - 1] = (octets[data.length - 1] as number) & ((0xff << unused) & 0xff);
+  const flags =
+    (octets[0] as number) * 0x1000000 +
+    (((octets[1] as number) << 16) | ((octets[2] as number) << 8) | (octets[3] as number));
   return flags >>> 0;
 }
 
@@ -352,12 +400,28 @@ export function decodeTime(tlv: Tlv, what = 'KerberosTime'): Date {
   }
   const m = TIME_RE.exec(text);
   if (!m) throw derError(tlv.offset, `${what}: "${text.slice(0, 32)}" is not YYYYMMDDHHMMSSZ`);
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, keeps the years 0..99 as they are.
   date.setUTCFullYear(y, mo - 1, d);
   date.setUTCHours(h, mi, Math.min(s, 59), 0); // a leap second (60) reads as 59
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60 || date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1) {
+  if (
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    h > 23 ||
+    mi > 59 ||
+    s > 60 ||
+    date.getUTCDate() !== d ||
+    date.getUTCMonth() !== mo - 1
+  ) {
     throw derError(tlv.offset, `${what}: "${text}" is not a valid date`);
   }
   return date;
@@ -373,7 +437,12 @@ function encodeLength(length: number): Uint8Array {
 }
 
 /** A TLV from its parts (definite length, minimal length octets). */
-export function encodeTlv(tagClass: TagClass, constructed: boolean, tagNumber: number, content: Uint8Array): Uint8Array {
+export function encodeTlv(
+  tagClass: TagClass,
+  constructed: boolean,
+  tagNumber: number,
+  content: Uint8Array,
+): Uint8Array {
   if (!Number.isInteger(tagNumber) || tagNumber < 0 || tagNumber >= 1 << 21) {
     throw new KtError('INTERNAL', `cannot encode tag number ${tagNumber}`);
   }
@@ -394,7 +463,8 @@ export function encodeTlv(tagClass: TagClass, constructed: boolean, tagNumber: n
  * UInt32: a UInt32 of 2^31 or more gets a leading 00 octet).
  */
 export function derInteger(value: number): Uint8Array {
-  if (!Number.isSafeInteger(value)) throw new KtError('INTERNAL', `cannot encode ${value} as an INTEGER`);
+  if (!Number.isSafeInteger(value))
+    throw new KtError('INTERNAL', `cannot encode ${value} as an INTEGER`);
   const octets: number[] = [];
   let n = value;
   for (;;) {
@@ -417,7 +487,12 @@ export function derOctetString(bytes: Uint8Array): Uint8Array {
 
 /** KerberosString (GeneralString) from text (UTF-8) or raw bytes. */
 export function derGeneralString(text: string | Uint8Array): Uint8Array {
-  return encodeTlv(TAG_CLASS.UNIVERSAL, false, UNIVERSAL.GENERAL_STRING, typeof text === 'string' ? utf8(text) : text);
+  return encodeTlv(
+    TAG_CLASS.UNIVERSAL,
+    false,
+    UNIVERSAL.GENERAL_STRING,
+    typeof text === 'string' ? utf8(text) : text,
+  );
 }
 
 /** KerberosFlags: a 32-bit BIT STRING (RFC 4120 section 5.2.8: "at least 32 bits"), as MIT sends. */
@@ -436,11 +511,17 @@ export function derTime(date: Date): Uint8Array {
   const ms = date.getTime();
   if (!Number.isFinite(ms)) throw new KtError('INTERNAL', 'cannot encode an invalid date');
   const y = date.getUTCFullYear();
-  if (y < 0 || y > 9999) throw new KtError('INTERNAL', `cannot encode the year ${y} as a KerberosTime`);
+  if (y < 0 || y > 9999)
+    throw new KtError('INTERNAL', `cannot encode the year ${y} as a KerberosTime`);
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   const text =
-    p(y, 4) + p(date.getUTCMonth() + 1) + p(date.getUTCDate()) +
-    p(date.getUTCHours()) + p(date.getUTCMinutes()) + p(date.getUTCSeconds()) + 'Z';
+    p(y, 4) +
+    p(date.getUTCMonth() + 1) +
+    p(date.getUTCDate()) +
+    p(date.getUTCHours()) +
+    p(date.getUTCMinutes()) +
+    p(date.getUTCSeconds()) +
+    'Z';
   return encodeTlv(TAG_CLASS.UNIVERSAL, false, UNIVERSAL.GENERALIZED_TIME, utf8(text));
 }
 
@@ -456,8 +537,14 @@ export function derSequence(parts: readonly (Uint8Array | undefined)[]): Uint8Ar
 
 /** `[n] EXPLICIT inner`; undefined stays undefined so OPTIONAL fields compose. */
 export function derExplicit(tagNumber: number, inner: Uint8Array): Uint8Array;
-export function derExplicit(tagNumber: number, inner: Uint8Array | undefined): Uint8Array | undefined;
-export function derExplicit(tagNumber: number, inner: Uint8Array | undefined): Uint8Array | undefined {
+export function derExplicit(
+  tagNumber: number,
+  inner: Uint8Array | undefined,
+): Uint8Array | undefined;
+export function derExplicit(
+  tagNumber: number,
+  inner: Uint8Array | undefined,
+): Uint8Array | undefined {
   return inner === undefined ? undefined : encodeTlv(TAG_CLASS.CONTEXT, true, tagNumber, inner);
 }
 

@@ -15,11 +15,18 @@ import { KtError } from '../errors.js';
 import { encodeTlv, TAG_CLASS } from './der.js';
 
 /** DER of the OID 1.2.840.113554.1.2.2 (the Kerberos V5 GSS-API mechanism). */
-export const KRB5_MECH_OID = Uint8Array.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02]);
+export const KRB5_MECH_OID = Uint8Array.from([
+  0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02,
+]);
 
 /** [APPLICATION 0] { mech OID, TOK_ID || body }. */
 export function frameMechToken(tokId: number, body: Uint8Array): Uint8Array {
-  return encodeTlv(TAG_CLASS.APPLICATION, true, 0, concatBytes(KRB5_MECH_OID, Uint8Array.from([tokId >> 8, tokId & 0xff]), body));
+  return encodeTlv(
+    TAG_CLASS.APPLICATION,
+    true,
+    0,
+    concatBytes(KRB5_MECH_OID, Uint8Array.from([tokId >> 8, tokId & 0xff]), body),
+  );
 }
 
 function bad(message: string): KtError {
@@ -28,7 +35,10 @@ function bad(message: string): KtError {
 
 /** The TOK_ID and body of a framed token that fills `token` exactly. */
 export function unframeMechToken(token: Uint8Array): { tokId: number; body: Uint8Array } {
-  if (token.length < 2 || token[0] !== 0x60) throw bad(`it starts with ${token.length ? `0x${token[0]!.toString(16)}` : 'nothing'}, not 0x60`);
+  if (token.length < 2 || token[0] !== 0x60)
+    throw bad(
+      `it starts with ${token.length ? `0x${token[0]!.toString(16)}` : 'nothing'}, not 0x60`,
+    );
   let at = 2;
   let length = token[1]!;
   if (length >= 0x80) {
@@ -38,9 +48,11 @@ export function unframeMechToken(token: Uint8Array): { tokId: number; body: Uint
     for (let i = 0; i < n; i++) length = length * 256 + token[2 + i]!;
     at += n;
   }
-  if (at + length !== token.length) throw bad(`it says ${length} octets and has ${token.length - at}`);
+  if (at + length !== token.length)
+    throw bad(`it says ${length} octets and has ${token.length - at}`);
   const oid = token.subarray(at, at + KRB5_MECH_OID.length);
-  if (oid.length !== KRB5_MECH_OID.length || !oid.every((b, i) => b === KRB5_MECH_OID[i])) throw bad('another mechanism than Kerberos V5');
+  if (oid.length !== KRB5_MECH_OID.length || !oid.every((b, i) => b === KRB5_MECH_OID[i]))
+    throw bad('another mechanism than Kerberos V5');
   at += KRB5_MECH_OID.length;
   if (token.length < at + 2) throw bad('no TOK_ID');
   return { tokId: (token[at]! << 8) | token[at + 1]!, body: token.subarray(at + 2) };

@@ -25,12 +25,27 @@ export interface WrapFormat {
   readonly name: string;
   /** Tokens carry the AcceptorSubkey flag: the acceptor's subkey always wins. */
   readonly acceptorSubkeyAlways: boolean;
-  readonly wrap: (state: WrapState, data: Uint8Array, conf: boolean, random: RandomSource) => Uint8Array;
+  readonly wrap: (
+    state: WrapState,
+    data: Uint8Array,
+    conf: boolean,
+    random: RandomSource,
+  ) => Uint8Array;
   readonly unwrap: (state: WrapState, token: Uint8Array) => { data: Uint8Array; sealed: boolean };
 }
 
-const RFC4121: WrapFormat = Object.freeze({ name: 'RFC 4121', acceptorSubkeyAlways: true, wrap, unwrap });
-const RFC4757: WrapFormat = Object.freeze({ name: 'RFC 4757 (RC4)', acceptorSubkeyAlways: false, wrap: wrapRc4, unwrap: unwrapRc4 });
+const RFC4121: WrapFormat = Object.freeze({
+  name: 'RFC 4121',
+  acceptorSubkeyAlways: true,
+  wrap,
+  unwrap,
+});
+const RFC4757: WrapFormat = Object.freeze({
+  name: 'RFC 4757 (RC4)',
+  acceptorSubkeyAlways: false,
+  wrap: wrapRc4,
+  unwrap: unwrapRc4,
+});
 
 const BY_FAMILY: Readonly<Record<EnctypeFamily, WrapFormat | undefined>> = Object.freeze({
   'aes-sha1': RFC4121,
@@ -46,16 +61,27 @@ export function wrapFormat(enctype: number): WrapFormat {
   const info = resolveEnctype(enctype);
   const format = info.family === undefined ? undefined : BY_FAMILY[info.family];
   if (format === undefined) {
-    throw new KtError('GSS_FAILURE', `the session key is ${info.name}: sealed LDAP here needs an AES or RC4 session key`, {
-      remedy: remedy`allow AES for the DC account and the admin (msDS-SupportedEncryptionTypes), or use LDAPS with ${option('auth', 'simple')}`,
-    });
+    throw new KtError(
+      'GSS_FAILURE',
+      `the session key is ${info.name}: sealed LDAP here needs an AES or RC4 session key`,
+      {
+        remedy: remedy`allow AES for the DC account and the admin (msDS-SupportedEncryptionTypes), or use LDAPS with ${option('auth', 'simple')}`,
+      },
+    );
   }
   return format;
 }
 
 /** The key that protects the tokens, and whether it is the acceptor's subkey. */
-export function tokenKey(initiatorSubkey: KrbKey, acceptorSubkey: KrbKey | undefined): { key: KrbKey; acceptorSubkey: boolean } {
+export function tokenKey(
+  initiatorSubkey: KrbKey,
+  acceptorSubkey: KrbKey | undefined,
+): { key: KrbKey; acceptorSubkey: boolean } {
   if (acceptorSubkey === undefined) return { key: initiatorSubkey, acceptorSubkey: false };
-  if (wrapFormat(acceptorSubkey.enctype).acceptorSubkeyAlways || acceptorSubkey.enctype !== initiatorSubkey.enctype) return { key: acceptorSubkey, acceptorSubkey: true };
+  if (
+    wrapFormat(acceptorSubkey.enctype).acceptorSubkeyAlways ||
+    acceptorSubkey.enctype !== initiatorSubkey.enctype
+  )
+    return { key: acceptorSubkey, acceptorSubkey: true };
   return { key: initiatorSubkey, acceptorSubkey: false };
 }

@@ -82,16 +82,33 @@ function seqBytes(seq: number): Uint8Array {
 }
 
 function sgnCksum(key: KrbKey, header: Uint8Array, plain: Uint8Array): Uint8Array {
-  return checksum(checksumTypeFor(key.enctype), key.key, WRAP_USAGE, concatBytes(header, plain)).subarray(0, CKSUM);
+  return checksum(
+    checksumTypeFor(key.enctype),
+    key.key,
+    WRAP_USAGE,
+    concatBytes(header, plain),
+  ).subarray(0, CKSUM);
 }
 
 /** GSS_Wrap: one framed token for `data`. `random` gives the 8-octet confounder. */
-export function wrapRc4(state: WrapState, data: Uint8Array, conf: boolean, random: RandomSource): Uint8Array {
+export function wrapRc4(
+  state: WrapState,
+  data: Uint8Array,
+  conf: boolean,
+  random: RandomSource,
+): Uint8Array {
   const { key } = state;
   const exp = exportGrade(key);
   const seq = Number(state.sendSeq & 0xffffffffn);
   state.sendSeq = BigInt((seq + 1) >>> 0);
-  const header = Uint8Array.of(TOK_WRAP >> 8, TOK_WRAP & 0xff, ...SGN_ALG_HMAC_MD5, ...(conf ? SEAL_ALG_RC4 : SEAL_ALG_NONE), 0xff, 0xff);
+  const header = Uint8Array.of(
+    TOK_WRAP >> 8,
+    TOK_WRAP & 0xff,
+    ...SGN_ALG_HMAC_MD5,
+    ...(conf ? SEAL_ALG_RC4 : SEAL_ALG_NONE),
+    0xff,
+    0xff,
+  );
   const plain = concatBytes(random(CONFOUNDER).subarray(0, CONFOUNDER), data, Uint8Array.of(1));
   const cksum = sgnCksum(key, header, plain);
   const kseq = rc4Key(key.key, exp, cksum);
@@ -108,13 +125,22 @@ export function wrapRc4(state: WrapState, data: Uint8Array, conf: boolean, rando
 }
 
 /** GSS_Unwrap of an acceptor's framed token: the data, and whether it was sealed. */
-export function unwrapRc4(state: WrapState, token: Uint8Array): { data: Uint8Array; sealed: boolean } {
+export function unwrapRc4(
+  state: WrapState,
+  token: Uint8Array,
+): { data: Uint8Array; sealed: boolean } {
   const { tokId, body } = unframeMechToken(token);
-  if (tokId !== TOK_WRAP) throw bad(`not an RFC 4757 wrap token (TOK_ID ${tokId.toString(16).padStart(4, '0')})`);
-  if (body.length < FIXED + 1) throw bad(`an RC4 wrap token body of ${body.length} octets (at least ${FIXED + 1})`);
-  if (body[0] !== SGN_ALG_HMAC_MD5[0] || body[1] !== SGN_ALG_HMAC_MD5[1]) throw bad(`SGN_ALG ${body[0]?.toString(16)} ${body[1]?.toString(16)} is not HMAC-MD5 (11 00)`);
+  if (tokId !== TOK_WRAP)
+    throw bad(`not an RFC 4757 wrap token (TOK_ID ${tokId.toString(16).padStart(4, '0')})`);
+  if (body.length < FIXED + 1)
+    throw bad(`an RC4 wrap token body of ${body.length} octets (at least ${FIXED + 1})`);
+  if (body[0] !== SGN_ALG_HMAC_MD5[0] || body[1] !== SGN_ALG_HMAC_MD5[1])
+    throw bad(`SGN_ALG ${body[0]?.toString(16)} ${body[1]?.toString(16)} is not HMAC-MD5 (11 00)`);
   const sealAlg = (body[2]! << 8) | body[3]!;
-  if (sealAlg !== 0x1000 && sealAlg !== 0xffff) throw bad(`SEAL_ALG ${sealAlg.toString(16).padStart(4, '0')} is neither RC4 (1000) nor none (ffff)`);
+  if (sealAlg !== 0x1000 && sealAlg !== 0xffff)
+    throw bad(
+      `SEAL_ALG ${sealAlg.toString(16).padStart(4, '0')} is neither RC4 (1000) nor none (ffff)`,
+    );
   if (body[4] !== 0xff || body[5] !== 0xff) throw bad('wrap token filler is not FF FF');
   const sealed = sealAlg === 0x1000;
   const { key } = state;
@@ -132,19 +158,36 @@ export function unwrapRc4(state: WrapState, token: Uint8Array): { data: Uint8Arr
     wipe(local, kcrypt);
   }
   if (!bytesEqual(sgnCksum(key, header, plain), cksum)) {
-    throw new KtError('GSS_INTEGRITY', `a${sealed ? ' sealed' : ' signed'} message from the server fails its checksum: tampered with, or another key`);
+    throw new KtError(
+      'GSS_INTEGRITY',
+      `a${sealed ? ' sealed' : ' signed'} message from the server fails its checksum: tampered with, or another key`,
+    );
   }
   const direction = seqPlain.subarray(4, 8);
   if (!bytesEqual(direction, FROM_ACCEPTOR)) {
-    throw new KtError('GSS_INTEGRITY', bytesEqual(direction, FROM_INITIATOR) ? 'a wrap token from the server says the initiator sent it: a reflected message' : 'a wrap token from the server has a garbled direction: tampered with');
+    throw new KtError(
+      'GSS_INTEGRITY',
+      bytesEqual(direction, FROM_INITIATOR)
+        ? 'a wrap token from the server says the initiator sent it: a reflected message'
+        : 'a wrap token from the server has a garbled direction: tampered with',
+    );
   }
   const pad = plain[plain.length - 1]!;
-  if (pad < 1 || pad > 8 || plain.length < CONFOUNDER + pad || !plain.subarray(plain.length - pad).every((b) => b === pad)) {
+  if (
+    pad < 1 ||
+    pad > 8 ||
+    plain.length < CONFOUNDER + pad ||
+    !plain.subarray(plain.length - pad).every((b) => b === pad)
+  ) {
     throw bad(`an RC4 wrap token with bad padding (${pad})`);
   }
   const seq = BigInt(new DataView(seqPlain.buffer, seqPlain.byteOffset, 4).getUint32(0));
   if (seq !== state.recvSeq) {
-    throw new KtError('GSS_SEQUENCE', `message number ${seq} from the server, expected ${state.recvSeq}: replayed, lost or reordered`, { details: { received: seq.toString(), expected: state.recvSeq.toString() } });
+    throw new KtError(
+      'GSS_SEQUENCE',
+      `message number ${seq} from the server, expected ${state.recvSeq}: replayed, lost or reordered`,
+      { details: { received: seq.toString(), expected: state.recvSeq.toString() } },
+    );
   }
   state.recvSeq = (seq + 1n) & 0xffffffffn;
   return { data: plain.slice(CONFOUNDER, plain.length - pad), sealed };

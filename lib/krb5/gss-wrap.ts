@@ -59,28 +59,50 @@ function header(flags: number, ec: number, rrc: number, seq: bigint): Uint8Array
 }
 
 /** GSS_Wrap: one token for `data`, sealed (encrypted) or only integrity-protected. */
-export function wrap(state: WrapState, data: Uint8Array, conf: boolean, random: RandomSource): Uint8Array {
+export function wrap(
+  state: WrapState,
+  data: Uint8Array,
+  conf: boolean,
+  random: RandomSource,
+): Uint8Array {
   const { key } = state;
   const flags = (conf ? FLAG_SEALED : 0) | (state.acceptorSubkey ? FLAG_ACCEPTOR_SUBKEY : 0);
   const seq = state.sendSeq;
   state.sendSeq = (seq + 1n) & 0xffffffffffffffffn;
   if (conf) {
     const h = header(flags, 0, 0, seq);
-    return concatBytes(h, encrypt(key.enctype, key.key, USAGE.INITIATOR_SEAL, concatBytes(data, h), { random }));
+    return concatBytes(
+      h,
+      encrypt(key.enctype, key.key, USAGE.INITIATOR_SEAL, concatBytes(data, h), { random }),
+    );
   }
   const type = checksumTypeFor(key.enctype);
-  const mac = checksum(type, key.key, USAGE.INITIATOR_SEAL, concatBytes(data, header(flags, 0, 0, seq)));
+  const mac = checksum(
+    type,
+    key.key,
+    USAGE.INITIATOR_SEAL,
+    concatBytes(data, header(flags, 0, 0, seq)),
+  );
   return concatBytes(header(flags, mac.length, 0, seq), data, mac);
 }
 
 /** GSS_Unwrap of an acceptor's token: the data, and whether it was sealed. */
 export function unwrap(state: WrapState, token: Uint8Array): { data: Uint8Array; sealed: boolean } {
-  if (token.length < HEADER) throw bad(`a wrap token of ${token.length} octets is shorter than its 16-octet header`);
-  if (token[0] !== 0x05 || token[1] !== 0x04) throw bad(`not an RFC 4121 wrap token (TOK_ID ${token[0]?.toString(16)} ${token[1]?.toString(16)})`);
+  if (token.length < HEADER)
+    throw bad(`a wrap token of ${token.length} octets is shorter than its 16-octet header`);
+  if (token[0] !== 0x05 || token[1] !== 0x04)
+    throw bad(
+      `not an RFC 4121 wrap token (TOK_ID ${token[0]?.toString(16)} ${token[1]?.toString(16)})`,
+    );
   const flags = token[2]!;
   if (token[3] !== 0xff) throw bad('wrap token filler is not FF');
-  if ((flags & FLAG_SENT_BY_ACCEPTOR) === 0) throw new KtError('GSS_INTEGRITY', 'a wrap token from the server says the initiator sent it: a reflected message');
-  if (((flags & FLAG_ACCEPTOR_SUBKEY) !== 0) !== state.acceptorSubkey) throw bad('wrap token protected with another key than the one agreed');
+  if ((flags & FLAG_SENT_BY_ACCEPTOR) === 0)
+    throw new KtError(
+      'GSS_INTEGRITY',
+      'a wrap token from the server says the initiator sent it: a reflected message',
+    );
+  if (((flags & FLAG_ACCEPTOR_SUBKEY) !== 0) !== state.acceptorSubkey)
+    throw bad('wrap token protected with another key than the one agreed');
   const ec = (token[4]! << 8) | token[5]!;
   const rrc = (token[6]! << 8) | token[7]!;
   const seq = new DataView(token.buffer, token.byteOffset, token.length).getBigUint64(8);
@@ -93,12 +115,24 @@ export function unwrap(state: WrapState, token: Uint8Array): { data: Uint8Array;
     try {
       plain = decrypt(key.enctype, key.key, USAGE.ACCEPTOR_SEAL, body);
     } catch (err) {
-      throw new KtError('GSS_INTEGRITY', 'a sealed message from the server does not decrypt: tampered with, or another key', { cause: err });
+      throw new KtError(
+        'GSS_INTEGRITY',
+        'a sealed message from the server does not decrypt: tampered with, or another key',
+        { cause: err },
+      );
     }
     if (plain.length < HEADER + ec) throw bad('sealed wrap token too short for its header copy');
     const copy = plain.subarray(plain.length - HEADER);
-    const expected = concatBytes(token.subarray(0, 6), Uint8Array.from([0, 0]), token.subarray(8, HEADER));
-    if (!copy.every((b, i) => b === expected[i])) throw new KtError('GSS_INTEGRITY', 'the header inside a sealed message differs from the one outside');
+    const expected = concatBytes(
+      token.subarray(0, 6),
+      Uint8Array.from([0, 0]),
+      token.subarray(8, HEADER),
+    );
+    if (!copy.every((b, i) => b === expected[i]))
+      throw new KtError(
+        'GSS_INTEGRITY',
+        'the header inside a sealed message differs from the one outside',
+      );
     data = plain.subarray(0, plain.length - HEADER - ec);
   } else {
     if (body.length < ec) throw bad('wrap token shorter than its checksum');
@@ -106,11 +140,18 @@ export function unwrap(state: WrapState, token: Uint8Array): { data: Uint8Array;
     const mac = body.subarray(body.length - ec);
     const signed = concatBytes(data, header(flags, 0, 0, seq));
     if (!verifyChecksum(checksumTypeFor(key.enctype), key.key, USAGE.ACCEPTOR_SEAL, signed, mac)) {
-      throw new KtError('GSS_INTEGRITY', 'a signed message from the server fails its checksum: tampered with, or another key');
+      throw new KtError(
+        'GSS_INTEGRITY',
+        'a signed message from the server fails its checksum: tampered with, or another key',
+      );
     }
   }
   if (seq !== state.recvSeq) {
-    throw new KtError('GSS_SEQUENCE', `message number ${seq} from the server, expected ${state.recvSeq}: replayed, lost or reordered`, { details: { received: seq.toString(), expected: state.recvSeq.toString() } });
+    throw new KtError(
+      'GSS_SEQUENCE',
+      `message number ${seq} from the server, expected ${state.recvSeq}: replayed, lost or reordered`,
+      { details: { received: seq.toString(), expected: state.recvSeq.toString() } },
+    );
   }
   state.recvSeq = (seq + 1n) & 0xffffffffffffffffn;
   return { data: new Uint8Array(data), sealed };

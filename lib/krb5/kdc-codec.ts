@@ -9,7 +9,15 @@
  * Pure, like messages.ts: decoders throw only KtError('KRB_BAD_MESSAGE') with the offset.
  */
 import { MSG_TYPE } from './constants.js';
-import { TAG_CLASS, decodeTlv, derApplication, derError, derSequence, tagName, type Tlv } from './der.js';
+import {
+  TAG_CLASS,
+  decodeTlv,
+  derApplication,
+  derError,
+  derSequence,
+  tagName,
+  type Tlv,
+} from './der.js';
 import { readFields, writeFields } from './der-codec.js';
 import {
   ENC_KDC_REP_PART_FIELDS,
@@ -26,7 +34,16 @@ import {
   paEncTsEnc,
   paPacRequest,
 } from './message-parts.js';
-import type { EncKdcRepPart, EncTicketPart, EtypeInfoEntry, KdcRep, KdcReq, KdcReqBody, PaEncTsEnc, PaPacRequest } from './message-types.js';
+import type {
+  EncKdcRepPart,
+  EncTicketPart,
+  EtypeInfoEntry,
+  KdcRep,
+  KdcReq,
+  KdcReqBody,
+  PaEncTsEnc,
+  PaPacRequest,
+} from './message-types.js';
 
 // --- decoders: what a KDC reads ---------------------------------------------------------------------
 
@@ -41,12 +58,27 @@ export function decodeKdcReqBody(bytes: Uint8Array): KdcReqBody {
  */
 export function decodeKdcReq(bytes: Uint8Array): KdcReq & { readonly bodyBytes: Uint8Array } {
   const outer = decodeTlv(bytes);
-  if (outer.tagClass !== TAG_CLASS.APPLICATION || (outer.tagNumber !== MSG_TYPE.AS_REQ && outer.tagNumber !== MSG_TYPE.TGS_REQ)) {
-    throw derError(outer.offset, `expected AS-REQ or TGS-REQ, found ${tagName(outer.tagClass, outer.tagNumber)}`);
+  if (
+    outer.tagClass !== TAG_CLASS.APPLICATION ||
+    (outer.tagNumber !== MSG_TYPE.AS_REQ && outer.tagNumber !== MSG_TYPE.TGS_REQ)
+  ) {
+    throw derError(
+      outer.offset,
+      `expected AS-REQ or TGS-REQ, found ${tagName(outer.tagClass, outer.tagNumber)}`,
+    );
   }
-  const f = messageFields(outer, outer.tagNumber, outer.tagNumber === MSG_TYPE.AS_REQ ? 'AS-REQ' : 'TGS-REQ', 1);
+  const f = messageFields(
+    outer,
+    outer.tagNumber,
+    outer.tagNumber === MSG_TYPE.AS_REQ ? 'AS-REQ' : 'TGS-REQ',
+    1,
+  );
   const msgType = expectMsgType(f, 2, [outer.tagNumber]) as KdcReq['msgType'];
-  return { msgType, ...(readFields(f, KDC_REQ_FIELDS) as Omit<KdcReq, 'msgType'>), bodyBytes: (f.byTag.get(4) as Tlv).raw.slice() };
+  return {
+    msgType,
+    ...(readFields(f, KDC_REQ_FIELDS) as Omit<KdcReq, 'msgType'>),
+    bodyBytes: (f.byTag.get(4) as Tlv).raw.slice(),
+  };
 }
 
 /** PA-ENC-TS-ENC from a decrypted PA-ENC-TIMESTAMP (trailing padding allowed). */
@@ -61,12 +93,21 @@ export function decodePaPacRequest(bytes: Uint8Array): PaPacRequest {
 // --- encoders: what a KDC writes --------------------------------------------------------------------
 
 /** AS-REP / TGS-REP. Uses ticketBytes when given. */
-export function encodeKdcRep(rep: Omit<KdcRep, 'ticketBytes'> & { readonly ticketBytes?: Uint8Array | undefined }): Uint8Array {
-  return encodeMessage(rep.msgType, 0, writeFields(KDC_REP_FIELDS, rep as KdcRep, { 5: rep.ticketBytes }));
+export function encodeKdcRep(
+  rep: Omit<KdcRep, 'ticketBytes'> & { readonly ticketBytes?: Uint8Array | undefined },
+): Uint8Array {
+  return encodeMessage(
+    rep.msgType,
+    0,
+    writeFields(KDC_REP_FIELDS, rep as KdcRep, { 5: rep.ticketBytes }),
+  );
 }
 
 export function encodeEncKdcRepPart(part: EncKdcRepPart): Uint8Array {
-  return derApplication(part.applicationTag, derSequence(writeFields(ENC_KDC_REP_PART_FIELDS, part)));
+  return derApplication(
+    part.applicationTag,
+    derSequence(writeFields(ENC_KDC_REP_PART_FIELDS, part)),
+  );
 }
 
 export function encodeEncTicketPart(part: EncTicketPart): Uint8Array {

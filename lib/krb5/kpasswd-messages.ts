@@ -20,8 +20,27 @@
 import { concatBytes } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { MSG_TYPE } from './constants.js';
-import { decodeInteger, decodeTlv, derApplication, derExplicit, derSequence, field, sequenceFields, unwrapApplication } from './der.js';
-import { fieldsOf, kstring, octets, readFields, time, uint32, usec, writeFields, type Codec } from './der-codec.js';
+import {
+  decodeInteger,
+  decodeTlv,
+  derApplication,
+  derExplicit,
+  derSequence,
+  field,
+  sequenceFields,
+  unwrapApplication,
+} from './der.js';
+import {
+  fieldsOf,
+  kstring,
+  octets,
+  readFields,
+  time,
+  uint32,
+  usec,
+  writeFields,
+  type Codec,
+} from './der-codec.js';
 import { decodeKrbError } from './messages.js';
 import { encodeMessage, encryptedData, hostAddress, principalName } from './message-parts.js';
 import type { EncryptedData, HostAddress, KrbError, PrincipalName } from './message-types.js';
@@ -35,6 +54,7 @@ export const KPASSWD_PORT = 464;
 const ENC_KRB_PRIV_PART = 28;
 
 /** Result codes (RFC 3244 section 2; 5-7 from the implementations: MIT, Heimdal, Windows). */
+// prettier-ignore
 export const KPASSWD_RESULTS: readonly { readonly code: number; readonly name: string; readonly meaning: string }[] = Object.freeze([
   { code: 0, name: 'KRB5_KPASSWD_SUCCESS', meaning: 'the password was changed' },
   { code: 1, name: 'KRB5_KPASSWD_MALFORMED', meaning: 'the server could not read the request' },
@@ -46,8 +66,18 @@ export const KPASSWD_RESULTS: readonly { readonly code: number; readonly name: s
   { code: 7, name: 'KRB5_KPASSWD_INITIAL_FLAG_NEEDED', meaning: 'the server wants an initial ticket (an AS exchange), not one from a TGT' },
 ]);
 
-export function kpasswdResultInfo(code: number): { readonly code: number; readonly name: string; readonly meaning: string } {
-  return KPASSWD_RESULTS.find((r) => r.code === code) ?? { code, name: `KPASSWD_RESULT_${code}`, meaning: 'an unknown result code' };
+export function kpasswdResultInfo(code: number): {
+  readonly code: number;
+  readonly name: string;
+  readonly meaning: string;
+} {
+  return (
+    KPASSWD_RESULTS.find((r) => r.code === code) ?? {
+      code,
+      name: `KPASSWD_RESULT_${code}`,
+      meaning: 'an unknown result code',
+    }
+  );
 }
 
 /** AD's password policy, as a SOFTERROR's result string carries it ([MS-KILE] 3.1.5.13? MIT chpw.c). */
@@ -74,7 +104,13 @@ export function decodeAdPolicy(data: Uint8Array): AdPolicyInfo | undefined {
   if (data.length !== AD_POLICY_LENGTH || data[0] !== 0 || data[1] !== 0) return undefined;
   const v = new DataView(data.buffer, data.byteOffset, data.length);
   const ticks = (at: number): number => Number(v.getBigUint64(at) / TICKS_PER_SECOND);
-  return { minLength: v.getUint32(2), history: v.getUint32(6), properties: v.getUint32(10), maxAgeSeconds: ticks(14), minAgeSeconds: ticks(22) };
+  return {
+    minLength: v.getUint32(2),
+    history: v.getUint32(6),
+    properties: v.getUint32(10),
+    maxAgeSeconds: ticks(14),
+    minAgeSeconds: ticks(22),
+  };
 }
 
 const DAY = 86_400;
@@ -92,9 +128,20 @@ function span(seconds: number): string {
 export function adPolicyWords(p: AdPolicyInfo): string[] {
   const out: string[] = [];
   if (p.minLength > 0) out.push(`the password must be at least ${p.minLength} characters long`);
-  if (p.properties & 1) out.push('the password must mix upper case, lower case, digits and symbols and not contain the account name');
-  if (p.history > 0) out.push(p.history === 1 ? 'the password must differ from the previous one' : `the password must differ from the previous ${p.history} passwords`);
-  if (p.minAgeSeconds > 0) out.push(`the password can be changed only once every ${span(p.minAgeSeconds)} (the domain's minimum password age)`);
+  if (p.properties & 1)
+    out.push(
+      'the password must mix upper case, lower case, digits and symbols and not contain the account name',
+    );
+  if (p.history > 0)
+    out.push(
+      p.history === 1
+        ? 'the password must differ from the previous one'
+        : `the password must differ from the previous ${p.history} passwords`,
+    );
+  if (p.minAgeSeconds > 0)
+    out.push(
+      `the password can be changed only once every ${span(p.minAgeSeconds)} (the domain's minimum password age)`,
+    );
   return out;
 }
 
@@ -113,17 +160,36 @@ export interface KpasswdResult {
 }
 
 /** result code (2) | result string. */
-export function decodeResult(data: Uint8Array, via: KpasswdResult['via'], error?: KrbError): KpasswdResult {
-  if (data.length < 2) throw new KtError('KRB_BAD_MESSAGE', `a kpasswd result of ${data.length} bytes (at least 2 expected)`);
+export function decodeResult(
+  data: Uint8Array,
+  via: KpasswdResult['via'],
+  error?: KrbError,
+): KpasswdResult {
+  if (data.length < 2)
+    throw new KtError(
+      'KRB_BAD_MESSAGE',
+      `a kpasswd result of ${data.length} bytes (at least 2 expected)`,
+    );
   const code = u16(data, 0);
   const rest = data.subarray(2);
   const info = kpasswdResultInfo(code);
   const adPolicy = decodeAdPolicy(rest);
   let text = '';
   if (adPolicy === undefined) {
-    text = new TextDecoder('utf-8', { fatal: false }).decode(rest).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    text = new TextDecoder('utf-8', { fatal: false })
+      .decode(rest)
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim();
   }
-  return { resultCode: code, resultName: info.name, meaning: info.meaning, text, adPolicy, via, ...(error ? { error } : {}) };
+  return {
+    resultCode: code,
+    resultName: info.name,
+    meaning: info.meaning,
+    text,
+    adPolicy,
+    via,
+    ...(error ? { error } : {}),
+  };
 }
 
 interface ChangePasswdData {
@@ -133,15 +199,32 @@ interface ChangePasswdData {
 }
 
 const cpw = fieldsOf<ChangePasswdData>();
-const CHANGE_PASSWD_FIELDS = [cpw(0, 'newpasswd', 'password', octets), cpw(1, 'targname', 'targname', principalName, true), cpw(2, 'targrealm', 'targrealm', kstring, true)];
+const CHANGE_PASSWD_FIELDS = [
+  cpw(0, 'newpasswd', 'password', octets),
+  cpw(1, 'targname', 'targname', principalName, true),
+  cpw(2, 'targrealm', 'targrealm', kstring, true),
+];
 
 /** ChangePasswdData for version 0xff80 (set-password when the target is given). */
-export function encodeChangePasswdData(password: Uint8Array, target?: { name: PrincipalName; realm: string }): Uint8Array {
-  return derSequence(writeFields(CHANGE_PASSWD_FIELDS, { password, targname: target?.name, targrealm: target?.realm }));
+export function encodeChangePasswdData(
+  password: Uint8Array,
+  target?: { name: PrincipalName; realm: string },
+): Uint8Array {
+  return derSequence(
+    writeFields(CHANGE_PASSWD_FIELDS, {
+      password,
+      targname: target?.name,
+      targrealm: target?.realm,
+    }),
+  );
 }
 
 /** The server's side of ChangePasswdData (fake servers in tests). */
-export function decodeChangePasswdData(bytes: Uint8Array): { password: Uint8Array; targname?: PrincipalName | undefined; targrealm?: string | undefined } {
+export function decodeChangePasswdData(bytes: Uint8Array): {
+  password: Uint8Array;
+  targname?: PrincipalName | undefined;
+  targrealm?: string | undefined;
+} {
   return readFields(sequenceFields(decodeTlv(bytes), 'ChangePasswdData'), CHANGE_PASSWD_FIELDS);
 }
 
@@ -154,9 +237,13 @@ export interface EncKrbPrivPart {
 }
 
 /** seq-number as read: any INTEGER, taken modulo 2^32; written as a UInt32. */
-const seqNumber: Codec<number> = { decode: (t, w) => decodeInteger(t, w) >>> 0, encode: uint32.encode };
+const seqNumber: Codec<number> = {
+  decode: (t, w) => decodeInteger(t, w) >>> 0,
+  encode: uint32.encode,
+};
 
 const priv = fieldsOf<EncKrbPrivPart>();
+// prettier-ignore
 const PRIV_PART_FIELDS = [
   priv(0, 'user-data', 'userData', octets),
   priv(1, 'timestamp', 'timestamp', time, true),
@@ -172,7 +259,13 @@ export function encodeEncKrbPrivPart(p: EncKrbPrivPart): Uint8Array {
 }
 
 export function decodeEncKrbPrivPart(plain: Uint8Array): EncKrbPrivPart {
-  return readFields(sequenceFields(unwrapApplication(decodeTlv(plain), ENC_KRB_PRIV_PART, 'EncKrbPrivPart'), 'EncKrbPrivPart'), PRIV_PART_READ);
+  return readFields(
+    sequenceFields(
+      unwrapApplication(decodeTlv(plain), ENC_KRB_PRIV_PART, 'EncKrbPrivPart'),
+      'EncKrbPrivPart',
+    ),
+    PRIV_PART_READ,
+  );
 }
 
 /** KRB-PRIV ::= [APPLICATION 21] SEQUENCE { pvno [0], msg-type [1], enc-part [3] EncryptedData } */
@@ -182,21 +275,44 @@ export function encodeKrbPriv(encPart: EncryptedData): Uint8Array {
 
 /** The enc-part of a KRB-PRIV (pvno and msg-type are not checked). */
 export function decodeKrbPriv(bytes: Uint8Array): EncryptedData {
-  const f = sequenceFields(unwrapApplication(decodeTlv(bytes), MSG_TYPE.KRB_PRIV, 'KRB-PRIV'), 'KRB-PRIV');
+  const f = sequenceFields(
+    unwrapApplication(decodeTlv(bytes), MSG_TYPE.KRB_PRIV, 'KRB-PRIV'),
+    'KRB-PRIV',
+  );
   return field(f, 3, 'enc-part', encryptedData.decode);
 }
 
 /** The 6-byte header and the two messages. */
-export function frameKpasswdRequest(version: number, apReq: Uint8Array, krbPriv: Uint8Array): Uint8Array {
+export function frameKpasswdRequest(
+  version: number,
+  apReq: Uint8Array,
+  krbPriv: Uint8Array,
+): Uint8Array {
   const length = 6 + apReq.length + krbPriv.length;
-  if (length > 0xffff || apReq.length > 0xffff) throw new KtError('INPUT_TOO_LARGE', `a kpasswd request of ${length} bytes does not fit its 16-bit length`);
-  const head = Uint8Array.from([length >> 8, length & 0xff, version >> 8, version & 0xff, apReq.length >> 8, apReq.length & 0xff]);
+  if (length > 0xffff || apReq.length > 0xffff)
+    throw new KtError(
+      'INPUT_TOO_LARGE',
+      `a kpasswd request of ${length} bytes does not fit its 16-bit length`,
+    );
+  const head = Uint8Array.from([
+    length >> 8,
+    length & 0xff,
+    version >> 8,
+    version & 0xff,
+    apReq.length >> 8,
+    apReq.length & 0xff,
+  ]);
   return concatBytes(head, apReq, krbPriv);
 }
 
 /** A reply split into its parts: AP-REP + KRB-PRIV, or a KRB-ERROR. */
 export type KpasswdReplyParts =
-  | { readonly kind: 'priv'; readonly version: number; readonly apRep: Uint8Array; readonly krbPriv: Uint8Array }
+  | {
+      readonly kind: 'priv';
+      readonly version: number;
+      readonly apRep: Uint8Array;
+      readonly krbPriv: Uint8Array;
+    }
   | { readonly kind: 'error'; readonly error: KrbError };
 
 const KRB_ERROR_TAG = 0x7e; // [APPLICATION 30], constructed
@@ -206,14 +322,21 @@ function bad(message: string): KtError {
 }
 
 export function splitKpasswdReply(reply: Uint8Array): KpasswdReplyParts {
-  if (reply.length > 0 && reply[0] === KRB_ERROR_TAG) return { kind: 'error', error: decodeKrbError(reply) };
+  if (reply.length > 0 && reply[0] === KRB_ERROR_TAG)
+    return { kind: 'error', error: decodeKrbError(reply) };
   if (reply.length < 6) throw bad(`${reply.length} bytes, shorter than its header`);
   const length = u16(reply, 0);
   const version = u16(reply, 2);
   const apLength = u16(reply, 4);
   if (length !== reply.length) throw bad(`announces ${length} bytes, has ${reply.length}`);
-  if (version !== KPASSWD_VERSION.CHANGE && version !== KPASSWD_VERSION.SET) throw bad(`unknown version 0x${version.toString(16)}`);
+  if (version !== KPASSWD_VERSION.CHANGE && version !== KPASSWD_VERSION.SET)
+    throw bad(`unknown version 0x${version.toString(16)}`);
   if (apLength === 0) return { kind: 'error', error: decodeKrbError(reply.subarray(6)) };
   if (6 + apLength > reply.length) throw bad(`an AP-REP of ${apLength} bytes does not fit`);
-  return { kind: 'priv', version, apRep: reply.subarray(6, 6 + apLength), krbPriv: reply.subarray(6 + apLength) };
+  return {
+    kind: 'priv',
+    version,
+    apRep: reply.subarray(6, 6 + apLength),
+    krbPriv: reply.subarray(6 + apLength),
+  };
 }

@@ -19,7 +19,14 @@ import { realmConfig } from './config.js';
 import { KPASSWD_PORT } from './kpasswd-messages.js';
 import type { HostAddress } from './messages.js';
 import { formatKdc, isIpAddress, locateKdcs, orderSrvRecords, parseKdcSpec } from './transport.js';
-import type { HostResolver, KdcProtocol, KdcSpec, LocateOptions, SrvRecord, SrvResolver } from './transport.js';
+import type {
+  HostResolver,
+  KdcProtocol,
+  KdcSpec,
+  LocateOptions,
+  SrvRecord,
+  SrvResolver,
+} from './transport.js';
 
 /** The sender's address for the KRB-PRIV's s-address. */
 export type LocalAddress = HostAddress;
@@ -36,7 +43,12 @@ export interface KpasswdTarget {
 
 /** One exchange over one protocol; the request is built once the local address is known. */
 export interface KpasswdIo {
-  exchange(target: KpasswdTarget, protocol: KdcProtocol, build: (local: LocalAddress | undefined) => Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  exchange(
+    target: KpasswdTarget,
+    protocol: KdcProtocol,
+    build: (local: LocalAddress | undefined) => Uint8Array,
+    timeoutMs: number,
+  ): Promise<Uint8Array>;
 }
 
 export interface KpasswdAttempt {
@@ -56,7 +68,10 @@ export interface KpasswdResponse {
 }
 
 export interface KpasswdTransport {
-  send(realm: string, build: (local: LocalAddress | undefined) => Uint8Array): Promise<KpasswdResponse>;
+  send(
+    realm: string,
+    build: (local: LocalAddress | undefined) => Uint8Array,
+  ): Promise<KpasswdResponse>;
 }
 
 export interface KpasswdLocateOptions extends LocateOptions {
@@ -70,21 +85,34 @@ export interface KpasswdLocateResult {
   readonly problems: readonly string[];
 }
 
-async function resolve(specs: readonly KdcSpec[], source: KpasswdSource, hostResolver: HostResolver | undefined, problems: string[]): Promise<KpasswdTarget[]> {
+async function resolve(
+  specs: readonly KdcSpec[],
+  source: KpasswdSource,
+  hostResolver: HostResolver | undefined,
+  problems: string[],
+): Promise<KpasswdTarget[]> {
   const out: KpasswdTarget[] = [];
   for (const spec of specs) {
     let addresses: readonly string[] = [];
     if (isIpAddress(spec.host)) addresses = [spec.host];
-    else if (!hostResolver) problems.push(`${spec.host}: a host name, and no resolver was given (use an IP address)`);
+    else if (!hostResolver)
+      problems.push(`${spec.host}: a host name, and no resolver was given (use an IP address)`);
     else {
       try {
         addresses = await hostResolver.resolveHost(spec.host);
       } catch (e) {
-        problems.push(`${spec.host}: cannot resolve (${e instanceof Error ? e.message : String(e)})`);
+        problems.push(
+          `${spec.host}: cannot resolve (${e instanceof Error ? e.message : String(e)})`,
+        );
       }
     }
     for (const address of addresses) {
-      if (!out.some((t) => t.address === address && t.port === spec.port && t.protocol === spec.protocol)) out.push({ address, port: spec.port, host: spec.host, protocol: spec.protocol, source });
+      if (
+        !out.some(
+          (t) => t.address === address && t.port === spec.port && t.protocol === spec.protocol,
+        )
+      )
+        out.push({ address, port: spec.port, host: spec.host, protocol: spec.protocol, source });
     }
   }
   return out;
@@ -103,7 +131,11 @@ function specs(lines: readonly string[], problems: string[], hostOnly = false): 
   return out;
 }
 
-async function srvSpecs(realm: string, resolver: SrvResolver, problems: string[]): Promise<KdcSpec[]> {
+async function srvSpecs(
+  realm: string,
+  resolver: SrvResolver,
+  problems: string[],
+): Promise<KdcSpec[]> {
   const out: KdcSpec[] = [];
   for (const protocol of ['udp', 'tcp'] as const) {
     const name = `_kpasswd._${protocol}.${realm}`;
@@ -113,30 +145,55 @@ async function srvSpecs(realm: string, resolver: SrvResolver, problems: string[]
     } catch (e) {
       problems.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    for (const r of orderSrvRecords(records)) out.push({ host: r.name.replace(/\.$/, ''), port: r.port, protocol });
+    for (const r of orderSrvRecords(records))
+      out.push({ host: r.name.replace(/\.$/, ''), port: r.port, protocol });
   }
   return out;
 }
 
 /** The kpasswd servers of a realm, in the order above; KDC_NOT_FOUND when none is known. */
-export async function locateKpasswd(realm: string, options: KpasswdLocateOptions = {}): Promise<KpasswdLocateResult> {
+export async function locateKpasswd(
+  realm: string,
+  options: KpasswdLocateOptions = {},
+): Promise<KpasswdLocateResult> {
   const problems: string[] = [];
-  const found = (source: KpasswdSource, targets: KpasswdTarget[]): KpasswdLocateResult | undefined => (targets.length ? { source, targets, problems } : undefined);
+  const found = (
+    source: KpasswdSource,
+    targets: KpasswdTarget[],
+  ): KpasswdLocateResult | undefined =>
+    targets.length ? { source, targets, problems } : undefined;
   if (options.servers !== undefined && options.servers.length > 0) {
-    const r = found('explicit', await resolve(specs(options.servers, problems), 'explicit', options.hostResolver, problems));
+    const r = found(
+      'explicit',
+      await resolve(specs(options.servers, problems), 'explicit', options.hostResolver, problems),
+    );
     if (r) return r;
-    throw new KtError('KDC_NOT_FOUND', remedy`no usable kpasswd server in ${option('kpasswdServer')}: ${problems.join('; ')}`, { details: { realm, problems } });
+    throw new KtError(
+      'KDC_NOT_FOUND',
+      remedy`no usable kpasswd server in ${option('kpasswdServer')}: ${problems.join('; ')}`,
+      { details: { realm, problems } },
+    );
   }
   const rc = options.config ? realmConfig(options.config, realm) : undefined;
   const steps: [KpasswdSource, () => Promise<KdcSpec[]>][] = [
     ['kpasswd_server', async () => specs(rc?.kpasswdServer ?? [], problems)],
     ['admin_server', async () => specs(rc?.adminServer ?? [], problems, true)],
-    ['dns-srv', async () => (options.srvResolver && (options.dnsLookupKdc ?? options.config?.libdefaults.dnsLookupKdc ?? true) ? srvSpecs(realm, options.srvResolver, problems) : [])],
+    [
+      'dns-srv',
+      async () =>
+        options.srvResolver &&
+        (options.dnsLookupKdc ?? options.config?.libdefaults.dnsLookupKdc ?? true)
+          ? srvSpecs(realm, options.srvResolver, problems)
+          : [],
+    ],
     [
       'kdc-host',
       async () => {
         try {
-          return (await locateKdcs(realm, options)).targets.map((t) => ({ host: t.address, port: KPASSWD_PORT }));
+          return (await locateKdcs(realm, options)).targets.map((t) => ({
+            host: t.address,
+            port: KPASSWD_PORT,
+          }));
         } catch (e) {
           problems.push(e instanceof Error ? e.message : String(e));
           return [];
@@ -148,10 +205,14 @@ export async function locateKpasswd(realm: string, options: KpasswdLocateOptions
     const r = found(source, await resolve(await list(), source, options.hostResolver, problems));
     if (r) return r;
   }
-  throw new KtError('KDC_NOT_FOUND', `no kpasswd server known for realm ${realm}${problems.length ? ` (${problems.join('; ')})` : ''}`, {
-    details: { realm, problems },
-    remedy: remedy`give ${option('kpasswdServer', 'HOST[:PORT]')}, or add "kpasswd_server = HOST" (or admin_server, or kdc) to [realms] ${realm} in krb5.conf`,
-  });
+  throw new KtError(
+    'KDC_NOT_FOUND',
+    `no kpasswd server known for realm ${realm}${problems.length ? ` (${problems.join('; ')})` : ''}`,
+    {
+      details: { realm, problems },
+      remedy: remedy`give ${option('kpasswdServer', 'HOST[:PORT]')}, or add "kpasswd_server = HOST" (or admin_server, or kdc) to [realms] ${realm} in krb5.conf`,
+    },
+  );
 }
 
 export interface KpasswdTransportOptions {
@@ -170,7 +231,11 @@ export function createKpasswdTransport(options: KpasswdTransportOptions): Kpassw
       const { targets } = await options.locate(realm);
       const attempts: KpasswdAttempt[] = [];
       for (const target of targets) {
-        const protocols: KdcProtocol[] = target.protocol ? [target.protocol] : options.tcpOnly ? ['tcp'] : ['udp', 'tcp'];
+        const protocols: KdcProtocol[] = target.protocol
+          ? [target.protocol]
+          : options.tcpOnly
+            ? ['tcp']
+            : ['udp', 'tcp'];
         for (const protocol of protocols) {
           const server = `${formatKdc(target)}/${protocol}`;
           try {
@@ -183,10 +248,14 @@ export function createKpasswdTransport(options: KpasswdTransportOptions): Kpassw
           }
         }
       }
-      throw new KtError('KDC_UNREACHABLE', `no kpasswd server of realm ${realm} answered (${attempts.map((a) => a.reason ?? a.server).join('; ') || 'nothing to try'})`, {
-        details: { realm, attempts: attempts.map((a) => a.reason ?? a.server) },
-        remedy: remedy`check that the kpasswd service runs and that UDP and TCP port 464 are open (or give ${option('kpasswdServer')})`,
-      });
+      throw new KtError(
+        'KDC_UNREACHABLE',
+        `no kpasswd server of realm ${realm} answered (${attempts.map((a) => a.reason ?? a.server).join('; ') || 'nothing to try'})`,
+        {
+          details: { realm, attempts: attempts.map((a) => a.reason ?? a.server) },
+          remedy: remedy`check that the kpasswd service runs and that UDP and TCP port 464 are open (or give ${option('kpasswdServer')})`,
+        },
+      );
     },
   };
 }

@@ -19,7 +19,16 @@ import { resolveEnctype } from '../crypto/enctypes.js';
 import { KtError, isKtError } from '../errors.js';
 import { formatPrincipal, parsePrincipal } from '../principal.js';
 import type { Principal } from '../principal.js';
-import { getInitialTicket, type InitialSecret, type InitialTicket, type KdcFailure, type KrbContext, type KrbCredentials, type KrbKey, type Outcome } from './client.js';
+import {
+  getInitialTicket,
+  type InitialSecret,
+  type InitialTicket,
+  type KdcFailure,
+  type KrbContext,
+  type KrbCredentials,
+  type KrbKey,
+  type Outcome,
+} from './client.js';
 import { KEY_USAGE, KRB_ERR, krbErrorInfo } from './constants.js';
 import { openApRep } from './gss-krb5.js';
 import {
@@ -73,23 +82,58 @@ interface Sent {
 }
 
 /** One request, built for the local address the socket got. */
-function buildRequest(ctx: KrbContext, ticket: KrbCredentials, version: number, userData: Uint8Array, local: LocalAddress | undefined, remember: (s: Sent) => void): Uint8Array {
+function buildRequest(
+  ctx: KrbContext,
+  ticket: KrbCredentials,
+  version: number,
+  userData: Uint8Array,
+  local: LocalAddress | undefined,
+  remember: (s: Sent) => void,
+): Uint8Array {
   const session = ticket.sessionKey;
   const subkey = randomSubkey(session.enctype, ctx.random);
   const r = ctx.random(4);
-  const seq = (((r[0] as number) << 24) | ((r[1] as number) << 16) | ((r[2] as number) << 8) | (r[3] as number)) & 0x3fffffff;
+  const seq =
+    (((r[0] as number) << 24) |
+      ((r[1] as number) << 16) |
+      ((r[2] as number) << 8) |
+      (r[3] as number)) &
+    0x3fffffff;
   const ms = ctx.now().getTime();
   const ctime = new Date(Math.floor(ms / 1000) * 1000);
   const cusec = (ms % 1000) * 1000;
-  const authenticator = encodeAuthenticator({ crealm: ticket.client.realm, cname: toPrincipalName(ticket.client), cusec, ctime, subkey: { keytype: subkey.enctype, keyvalue: subkey.key }, seqNumber: seq });
+  const authenticator = encodeAuthenticator({
+    crealm: ticket.client.realm,
+    cname: toPrincipalName(ticket.client),
+    cusec,
+    ctime,
+    subkey: { keytype: subkey.enctype, keyvalue: subkey.key },
+    seqNumber: seq,
+  });
   const apReq = encodeApReq({
     apOptions: 0,
     ticket: ticket.ticket,
     ticketBytes: ticket.ticketBytes,
-    authenticator: { etype: session.enctype, cipher: encrypt(session.enctype, session.key, KEY_USAGE.AP_REQ_AUTH, authenticator, { random: ctx.random }) },
+    authenticator: {
+      etype: session.enctype,
+      cipher: encrypt(session.enctype, session.key, KEY_USAGE.AP_REQ_AUTH, authenticator, {
+        random: ctx.random,
+      }),
+    },
   });
-  const priv = encodeEncKrbPrivPart({ userData, timestamp: ctime, usec: cusec, seqNumber: seq, sAddress: local });
-  const krbPriv = encodeKrbPriv({ etype: subkey.enctype, cipher: encrypt(subkey.enctype, subkey.key, KEY_USAGE.KRB_PRIV_ENC_PART, priv, { random: ctx.random }) });
+  const priv = encodeEncKrbPrivPart({
+    userData,
+    timestamp: ctime,
+    usec: cusec,
+    seqNumber: seq,
+    sAddress: local,
+  });
+  const krbPriv = encodeKrbPriv({
+    etype: subkey.enctype,
+    cipher: encrypt(subkey.enctype, subkey.key, KEY_USAGE.KRB_PRIV_ENC_PART, priv, {
+      random: ctx.random,
+    }),
+  });
   remember({ subkey, seq, ctime, cusec });
   return frameKpasswdRequest(version, apReq, krbPriv);
 }
@@ -102,11 +146,27 @@ function readReply(reply: Uint8Array, ticket: KrbCredentials, sent: Sent): Kpass
     if (e.eData !== undefined && e.eData.length >= 2) return decodeResult(e.eData, 'krb-error', e);
     const info = krbErrorInfo(e.errorCode);
     // No result in the e-data: a Kerberos error about the request itself (clock skew, replay).
-    return { resultCode: -1, resultName: info.name, meaning: info.description, text: e.eText ?? '', via: 'krb-error', error: e };
+    return {
+      resultCode: -1,
+      resultName: info.name,
+      meaning: info.description,
+      text: e.eText ?? '',
+      via: 'krb-error',
+      error: e,
+    };
   }
-  const rep = openApRep(parts.apRep, { sessionKey: ticket.sessionKey, subkey: sent.subkey, sendSeq: sent.seq, ctime: sent.ctime, cusec: sent.cusec, flags: 0 });
+  const rep = openApRep(parts.apRep, {
+    sessionKey: ticket.sessionKey,
+    subkey: sent.subkey,
+    sendSeq: sent.seq,
+    ctime: sent.ctime,
+    cusec: sent.cusec,
+    flags: 0,
+  });
   const enc = decodeKrbPriv(parts.krbPriv);
-  const keys = [rep.subkey, sent.subkey, ticket.sessionKey].filter((k): k is KrbKey => k !== undefined && k.enctype === enc.etype);
+  const keys = [rep.subkey, sent.subkey, ticket.sessionKey].filter(
+    (k): k is KrbKey => k !== undefined && k.enctype === enc.etype,
+  );
   for (const key of keys) {
     try {
       const plain = decrypt(enc.etype, key.key, KEY_USAGE.KRB_PRIV_ENC_PART, enc.cipher);
@@ -115,7 +175,10 @@ function readReply(reply: Uint8Array, ticket: KrbCredentials, sent: Sent): Kpass
       if (!isKtError(e) || e.code !== 'CRYPTO_INTEGRITY') throw e;
     }
   }
-  throw new KtError('KRB_BAD_MESSAGE', 'kpasswd reply: its KRB-PRIV decrypts with none of the session keys');
+  throw new KtError(
+    'KRB_BAD_MESSAGE',
+    'kpasswd reply: its KRB-PRIV decrypts with none of the session keys',
+  );
 }
 
 /** The refusal in words, with the domain's numbers when AD sent its policy. */
@@ -128,45 +191,71 @@ export function describeResult(result: KpasswdResult): string {
 
 function refusal(result: KpasswdResult, target: Principal): KtError {
   if (result.resultCode === 0) {
-    return new KtError('KPASSWD_REFUSED', `the password of ${formatPrincipal(target)} was not changed: the kpasswd server answered a KRB-ERROR that says success (${describeResult(result)}), and the KDC does not accept the new password`, {
-      details: { principal: formatPrincipal(target), resultCode: 0, result: result.resultName },
-      hint: 'try again; if it persists, the server is broken (see msktutil issue 228 for Windows Server 2025)',
-    });
+    return new KtError(
+      'KPASSWD_REFUSED',
+      `the password of ${formatPrincipal(target)} was not changed: the kpasswd server answered a KRB-ERROR that says success (${describeResult(result)}), and the KDC does not accept the new password`,
+      {
+        details: { principal: formatPrincipal(target), resultCode: 0, result: result.resultName },
+        hint: 'try again; if it persists, the server is broken (see msktutil issue 228 for Windows Server 2025)',
+      },
+    );
   }
   const policy = result.resultCode === 4;
   const skew = result.error?.errorCode === KRB_ERR.SKEW;
-  return new KtError(policy ? 'KPASSWD_POLICY' : skew ? 'KRB_CLOCK_SKEW' : 'KPASSWD_REFUSED', `the password of ${formatPrincipal(target)} was not changed: ${describeResult(result)}`, {
-    details: { principal: formatPrincipal(target), resultCode: result.resultCode, result: result.resultName },
-    hint: policy
-      ? 'choose a password the policy accepts, or wait out the minimum password age (an admin can relax the policy)'
-      : skew
-        ? 'the clocks of this host and the kpasswd server differ too much: synchronise them (chrony, ntpd, systemd-timesyncd)'
-        : result.resultCode === 5
-          ? 'the account may not change this password (for set-password: the admin lacks the right)'
-          : undefined,
-  });
+  return new KtError(
+    policy ? 'KPASSWD_POLICY' : skew ? 'KRB_CLOCK_SKEW' : 'KPASSWD_REFUSED',
+    `the password of ${formatPrincipal(target)} was not changed: ${describeResult(result)}`,
+    {
+      details: {
+        principal: formatPrincipal(target),
+        resultCode: result.resultCode,
+        result: result.resultName,
+      },
+      hint: policy
+        ? 'choose a password the policy accepts, or wait out the minimum password age (an admin can relax the policy)'
+        : skew
+          ? 'the clocks of this host and the kpasswd server differ too much: synchronise them (chrony, ntpd, systemd-timesyncd)'
+          : result.resultCode === 5
+            ? 'the account may not change this password (for set-password: the admin lacks the right)'
+            : undefined,
+    },
+  );
 }
 
 /** The AS exchange's refusal as an error: a stale key and clock skew are named. */
 export function initialTicketError(failure: KdcFailure, client: Principal, what: string): KtError {
   const name = formatPrincipal(client);
   if (failure.errorCode === KRB_ERR.PREAUTH_FAILED || failure.kind === 'reply-integrity') {
-    return new KtError('KRB_KEY_STALE', `${what}: the KDC refused the key of ${name} (${failure.message})`, {
-      details: { principal: name },
-      hint: 'the keytab\'s key is stale (the password changed elsewhere): re-key it with an admin first (keytab ad setpass, or kadmin ktadd), then rotate',
-    });
+    return new KtError(
+      'KRB_KEY_STALE',
+      `${what}: the KDC refused the key of ${name} (${failure.message})`,
+      {
+        details: { principal: name },
+        hint: "the keytab's key is stale (the password changed elsewhere): re-key it with an admin first (keytab ad setpass, or kadmin ktadd), then rotate",
+      },
+    );
   }
   if (failure.errorCode === KRB_ERR.SKEW) {
-    return new KtError('KRB_CLOCK_SKEW', `${what}: clock skew too great between this host and the KDC (${failure.message})`, {
-      details: { principal: name },
-      hint: 'synchronise the clock of this host with the KDC\'s (chrony, ntpd, systemd-timesyncd)',
-    });
+    return new KtError(
+      'KRB_CLOCK_SKEW',
+      `${what}: clock skew too great between this host and the KDC (${failure.message})`,
+      {
+        details: { principal: name },
+        hint: "synchronise the clock of this host with the KDC's (chrony, ntpd, systemd-timesyncd)",
+      },
+    );
   }
-  return new KtError('KRB_KDC_ERROR', `${what}: ${failure.message}`, { details: { principal: name, ...(failure.errorName ? { error: failure.errorName } : {}) } });
+  return new KtError('KRB_KDC_ERROR', `${what}: ${failure.message}`, {
+    details: { principal: name, ...(failure.errorName ? { error: failure.errorName } : {}) },
+  });
 }
 
 /** True when the KDC accepts the new password for the principal (an AS exchange). */
-export async function passwordWorks(ctx: KrbContext, principal: Principal, password: Uint8Array): Promise<boolean> {
+export async function passwordWorks(
+  ctx: KrbContext,
+  principal: Principal,
+  password: Uint8Array,
+): Promise<boolean> {
   const outcome = await getInitialTicket(ctx, principal, { password }, { lifetimeSeconds: 300 });
   return outcome.ok;
 }
@@ -175,19 +264,34 @@ export async function passwordWorks(ctx: KrbContext, principal: Principal, passw
  * Sends one kpasswd request (fresh AP-REQ per try) and decides: success proven by the reply,
  * success proven by an AS exchange with the new password, or a refusal (thrown, in words).
  */
-export async function runKpasswd(ctx: KpasswdContext, ticket: KrbCredentials, version: number, userData: Uint8Array, target: Principal, newPassword: Uint8Array): Promise<KpasswdSuccess> {
+export async function runKpasswd(
+  ctx: KpasswdContext,
+  ticket: KrbCredentials,
+  version: number,
+  userData: Uint8Array,
+  target: Principal,
+  newPassword: Uint8Array,
+): Promise<KpasswdSuccess> {
   let sent: Sent | undefined;
   let answer: { result: KpasswdResult; server: string; lostTries: number } | undefined;
   let failure: unknown;
   try {
-    const response = await ctx.kpasswd.send(ticket.server.realm, (local) => buildRequest(ctx, ticket, version, userData, local, (s) => (sent = s)));
-    answer = { result: readReply(response.reply, ticket, sent as Sent), server: response.server, lostTries: response.attempts.filter((a) => a.outcome === 'failed').length };
+    const response = await ctx.kpasswd.send(ticket.server.realm, (local) =>
+      buildRequest(ctx, ticket, version, userData, local, (s) => (sent = s)),
+    );
+    answer = {
+      result: readReply(response.reply, ticket, sent as Sent),
+      server: response.server,
+      lostTries: response.attempts.filter((a) => a.outcome === 'failed').length,
+    };
   } catch (e) {
     if (!isKtError(e)) throw e;
     failure = e;
   }
   const confirm = async (why: string): Promise<KpasswdSuccess | undefined> =>
-    (await passwordWorks(ctx, target, newPassword)) ? { result: answer?.result, proof: 'as-exchange', server: answer?.server, ambiguity: why } : undefined;
+    (await passwordWorks(ctx, target, newPassword))
+      ? { result: answer?.result, proof: 'as-exchange', server: answer?.server, ambiguity: why }
+      : undefined;
 
   if (answer === undefined) {
     // Nothing usable came back. If a request went out, the server may have acted on it.
@@ -198,7 +302,8 @@ export async function runKpasswd(ctx: KpasswdContext, ticket: KrbCredentials, ve
     throw failure;
   }
   const { result } = answer;
-  if (result.resultCode === 0 && result.via === 'krb-priv') return { result, proof: 'reply', server: answer.server };
+  if (result.resultCode === 0 && result.via === 'krb-priv')
+    return { result, proof: 'reply', server: answer.server };
   const why =
     result.resultCode === 0
       ? 'the server answered a KRB-ERROR that says success'
@@ -213,32 +318,69 @@ export async function runKpasswd(ctx: KpasswdContext, ticket: KrbCredentials, ve
 }
 
 /** An initial ticket for kadmin/changepw (AS exchange): the KDC's answer, refusal included. */
-export function changepwTicket(ctx: KrbContext, client: Principal, secret: InitialSecret): Promise<Outcome<InitialTicket>> {
-  return getInitialTicket(ctx, client, secret, { service: changepwPrincipal(client.realm), lifetimeSeconds: 300 });
+export function changepwTicket(
+  ctx: KrbContext,
+  client: Principal,
+  secret: InitialSecret,
+): Promise<Outcome<InitialTicket>> {
+  return getInitialTicket(ctx, client, secret, {
+    service: changepwPrincipal(client.realm),
+    lifetimeSeconds: 300,
+  });
 }
 
 /** Change-password (request version 1) with a kadmin/changepw ticket of the account itself. */
-export function changePasswordWith(ctx: KpasswdContext, ticket: KrbCredentials, newPassword: Uint8Array): Promise<KpasswdSuccess> {
+export function changePasswordWith(
+  ctx: KpasswdContext,
+  ticket: KrbCredentials,
+  newPassword: Uint8Array,
+): Promise<KpasswdSuccess> {
   return runKpasswd(ctx, ticket, KPASSWD_VERSION.CHANGE, newPassword, ticket.client, newPassword);
 }
 
 /** Change-password with one's own key: AS exchange for kadmin/changepw, then request version 1. */
-export async function changePassword(ctx: KpasswdContext, client: Principal, secret: InitialSecret, newPassword: Uint8Array): Promise<KpasswdSuccess> {
+export async function changePassword(
+  ctx: KpasswdContext,
+  client: Principal,
+  secret: InitialSecret,
+  newPassword: Uint8Array,
+): Promise<KpasswdSuccess> {
   const initial = await changepwTicket(ctx, client, secret);
-  if (!initial.ok) throw initialTicketError(initial.failure, client, `cannot get a kadmin/changepw ticket as ${formatPrincipal(client)}`);
+  if (!initial.ok)
+    throw initialTicketError(
+      initial.failure,
+      client,
+      `cannot get a kadmin/changepw ticket as ${formatPrincipal(client)}`,
+    );
   return changePasswordWith(ctx, initial.credentials, newPassword);
 }
 
 /** Set-password (RFC 3244) for another account, with an admin's kadmin/changepw ticket. */
-export async function setPasswordAs(ctx: KpasswdContext, adminTicket: KrbCredentials, target: Principal, newPassword: Uint8Array): Promise<KpasswdSuccess> {
-  const data = encodeChangePasswdData(newPassword, { name: toPrincipalName(target), realm: target.realm });
+export async function setPasswordAs(
+  ctx: KpasswdContext,
+  adminTicket: KrbCredentials,
+  target: Principal,
+  newPassword: Uint8Array,
+): Promise<KpasswdSuccess> {
+  const data = encodeChangePasswdData(newPassword, {
+    name: toPrincipalName(target),
+    realm: target.realm,
+  });
   return runKpasswd(ctx, adminTicket, KPASSWD_VERSION.SET, data, target, newPassword);
 }
 
 /** An admin's initial kadmin/changepw ticket from a password or keys (a keytab). */
-export async function adminChangepwTicket(ctx: KrbContext, admin: Principal, secret: InitialSecret): Promise<KrbCredentials> {
+export async function adminChangepwTicket(
+  ctx: KrbContext,
+  admin: Principal,
+  secret: InitialSecret,
+): Promise<KrbCredentials> {
   const initial = await changepwTicket(ctx, admin, secret);
-  if (!initial.ok) throw initialTicketError(initial.failure, admin, `cannot get a kadmin/changepw ticket as ${formatPrincipal(admin)}`);
+  if (!initial.ok)
+    throw initialTicketError(
+      initial.failure,
+      admin,
+      `cannot get a kadmin/changepw ticket as ${formatPrincipal(admin)}`,
+    );
   return initial.credentials;
 }
-

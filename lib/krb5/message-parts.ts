@@ -8,7 +8,19 @@
  * Pure. Decoders throw only KtError('KRB_BAD_MESSAGE') with the offset.
  */
 import { APP_TAG, KRB5_PVNO } from './constants.js';
-import { derApplication, derError, derExplicit as X, derInteger, derSequence, field, readTlv, sequenceFields, unwrapApplication, type Fields, type Tlv } from './der.js';
+import {
+  derApplication,
+  derError,
+  derExplicit as X,
+  derInteger,
+  derSequence,
+  field,
+  readTlv,
+  sequenceFields,
+  unwrapApplication,
+  type Fields,
+  type Tlv,
+} from './der.js';
 import {
   application,
   boolean,
@@ -26,7 +38,29 @@ import {
   type Codec,
   type FieldTable,
 } from './der-codec.js';
-import type { ApReq, Authenticator, AuthorizationDataEntry, Checksum, EncKdcRepPart, EncTicketPart, EncryptedData, EncryptionKey, EtypeInfoEntry, HostAddress, KdcRep, KdcReq, KdcReqBody, KrbError, LastReqEntry, PaData, PaEncTsEnc, PaPacRequest, PrincipalName, Ticket, TransitedEncoding } from './message-types.js';
+import type {
+  ApReq,
+  Authenticator,
+  AuthorizationDataEntry,
+  Checksum,
+  EncKdcRepPart,
+  EncTicketPart,
+  EncryptedData,
+  EncryptionKey,
+  EtypeInfoEntry,
+  HostAddress,
+  KdcRep,
+  KdcReq,
+  KdcReqBody,
+  KrbError,
+  LastReqEntry,
+  PaData,
+  PaEncTsEnc,
+  PaPacRequest,
+  PrincipalName,
+  Ticket,
+  TransitedEncoding,
+} from './message-types.js';
 
 /** An INTEGER that must hold `expected` (pvno, tkt-vno, authenticator-vno): "What.name is 4, expected 5". */
 export function fixedInt(expected: number): Codec<number> {
@@ -56,7 +90,10 @@ export function expectAuthenticatorVno(fields: Fields, tag: number): void {
 export function expectMsgType(fields: Fields, tag: number, expected: readonly number[]): number {
   const v = field(fields, tag, 'msg-type', int32.decode);
   if (!expected.includes(v)) {
-    throw derError(fields.sequence.offset, `${fields.what}.msg-type is ${v}, expected ${expected.join(' or ')}`);
+    throw derError(
+      fields.sequence.offset,
+      `${fields.what}.msg-type is ${v}, expected ${expected.join(' or ')}`,
+    );
   }
   return v;
 }
@@ -75,8 +112,19 @@ export function messageFields(outer: Tlv, tag: number, what: string, pvnoTag: nu
 }
 
 /** pvno, msg-type and the rest, as `[APPLICATION msgType] SEQUENCE` (pvno at tag firstTag). */
-export function encodeMessage(msgType: number, firstTag: number, rest: readonly (Uint8Array | undefined)[]): Uint8Array {
-  return derApplication(msgType, derSequence([X(firstTag, derInteger(KRB5_PVNO)), X(firstTag + 1, derInteger(msgType)), ...rest]));
+export function encodeMessage(
+  msgType: number,
+  firstTag: number,
+  rest: readonly (Uint8Array | undefined)[],
+): Uint8Array {
+  return derApplication(
+    msgType,
+    derSequence([
+      X(firstTag, derInteger(KRB5_PVNO)),
+      X(firstTag + 1, derInteger(msgType)),
+      ...rest,
+    ]),
+  );
 }
 
 // --- building blocks ------------------------------------------------------------------------------
@@ -87,7 +135,13 @@ export const principalName: Codec<PrincipalName> = record<PrincipalName>([
 ]);
 
 /** A `SEQUENCE { [0] Int32, [1] OCTET STRING }` shape (HostAddress, EncryptionKey, Checksum, ...). */
-function typedOctets<T>(typeName: string, typeKey: keyof T & string, valueName: string, valueKey: keyof T & string, typeTag = 0): Codec<T> {
+function typedOctets<T>(
+  typeName: string,
+  typeKey: keyof T & string,
+  valueName: string,
+  valueKey: keyof T & string,
+  typeTag = 0,
+): Codec<T> {
   return record<T>([
     { tag: typeTag, name: typeName, key: typeKey, codec: int32 as Codec<unknown> },
     { tag: typeTag + 1, name: valueName, key: valueKey, codec: octets as Codec<unknown> },
@@ -95,18 +149,36 @@ function typedOctets<T>(typeName: string, typeKey: keyof T & string, valueName: 
 }
 
 export const hostAddress = typedOctets<HostAddress>('addr-type', 'addrType', 'address', 'address');
-export const encryptionKey = typedOctets<EncryptionKey>('keytype', 'keytype', 'keyvalue', 'keyvalue');
+export const encryptionKey = typedOctets<EncryptionKey>(
+  'keytype',
+  'keytype',
+  'keyvalue',
+  'keyvalue',
+);
 export const checksum = typedOctets<Checksum>('cksumtype', 'cksumtype', 'checksum', 'checksum');
 export const paData = typedOctets<PaData>('padata-type', 'type', 'padata-value', 'value', 1);
-export const authorizationData = seqOf(typedOctets<AuthorizationDataEntry>('ad-type', 'adType', 'ad-data', 'adData'));
-export const transited = typedOctets<TransitedEncoding>('tr-type', 'trType', 'contents', 'contents');
+export const authorizationData = seqOf(
+  typedOctets<AuthorizationDataEntry>('ad-type', 'adType', 'ad-data', 'adData'),
+);
+export const transited = typedOctets<TransitedEncoding>(
+  'tr-type',
+  'trType',
+  'contents',
+  'contents',
+);
 export const hostAddresses = seqOf(hostAddress);
 export const methodData = seqOf(paData);
 
 const lastReqRow = fieldsOf<LastReqEntry>();
-export const lastReq = seqOf(record<LastReqEntry>([lastReqRow(0, 'lr-type', 'lrType', int32), lastReqRow(1, 'lr-value', 'lrValue', time)]));
+export const lastReq = seqOf(
+  record<LastReqEntry>([
+    lastReqRow(0, 'lr-type', 'lrType', int32),
+    lastReqRow(1, 'lr-value', 'lrValue', time),
+  ]),
+);
 
 const edRow = fieldsOf<EncryptedData>();
+// prettier-ignore
 export const encryptedData = record<EncryptedData>([
   edRow(0, 'etype', 'etype', int32),
   edRow(1, 'kvno', 'kvno', uint32, true),
@@ -114,6 +186,7 @@ export const encryptedData = record<EncryptedData>([
 ]);
 
 const ticketRow = fieldsOf<Ticket>();
+// prettier-ignore
 export const ticket: Codec<Ticket> = application(
   APP_TAG.TICKET,
   record<Ticket>([
@@ -127,6 +200,7 @@ export const ticket: Codec<Ticket> = application(
 // --- the fields of messages and their parts ----------------------------------------------------------
 
 const body = fieldsOf<KdcReqBody>();
+// prettier-ignore
 export const kdcReqBody = record<KdcReqBody>([
   body(0, 'kdc-options', 'kdcOptions', flags),
   body(1, 'cname', 'cname', principalName, true),
@@ -144,10 +218,14 @@ export const kdcReqBody = record<KdcReqBody>([
 
 /** KDC-REQ after pvno [1] and msg-type [2]; padata absent = empty. */
 const req = fieldsOf<KdcReq>();
-export const KDC_REQ_FIELDS: FieldTable<KdcReq> = [req(3, 'padata', 'padata', methodData, 'empty'), req(4, 'req-body', 'body', kdcReqBody)];
+export const KDC_REQ_FIELDS: FieldTable<KdcReq> = [
+  req(3, 'padata', 'padata', methodData, 'empty'),
+  req(4, 'req-body', 'body', kdcReqBody),
+];
 
 /** KDC-REP after pvno [0] and msg-type [1]. */
 const rep = fieldsOf<KdcRep>();
+// prettier-ignore
 export const KDC_REP_FIELDS: FieldTable<KdcRep> = [
   rep(2, 'padata', 'padata', methodData, 'empty'),
   rep(3, 'crealm', 'crealm', kstring),
@@ -158,6 +236,7 @@ export const KDC_REP_FIELDS: FieldTable<KdcRep> = [
 
 /** EncKDCRepPart; the APPLICATION tag (25 or 26) is the caller's. */
 const part = fieldsOf<EncKdcRepPart>();
+// prettier-ignore
 export const ENC_KDC_REP_PART_FIELDS: FieldTable<EncKdcRepPart> = [
   part(0, 'key', 'key', encryptionKey),
   part(1, 'last-req', 'lastReq', lastReq),
@@ -175,6 +254,7 @@ export const ENC_KDC_REP_PART_FIELDS: FieldTable<EncKdcRepPart> = [
 ];
 
 const tkt = fieldsOf<EncTicketPart>();
+// prettier-ignore
 export const encTicketPart: Codec<EncTicketPart> = application(
   APP_TAG.ENC_TICKET_PART,
   record<EncTicketPart>([
@@ -194,6 +274,7 @@ export const encTicketPart: Codec<EncTicketPart> = application(
 
 /** Authenticator after authenticator-vno [0]. */
 const auth = fieldsOf<Authenticator>();
+// prettier-ignore
 export const AUTHENTICATOR_FIELDS: FieldTable<Authenticator> = [
   auth(1, 'crealm', 'crealm', kstring),
   auth(2, 'cname', 'cname', principalName),
@@ -207,6 +288,7 @@ export const AUTHENTICATOR_FIELDS: FieldTable<Authenticator> = [
 
 /** AP-REQ after pvno [0] and msg-type [1]. */
 const ap = fieldsOf<ApReq>();
+// prettier-ignore
 export const AP_REQ_FIELDS: FieldTable<ApReq> = [
   ap(2, 'ap-options', 'apOptions', flags),
   ap(3, 'ticket', 'ticket', ticket),
@@ -215,6 +297,7 @@ export const AP_REQ_FIELDS: FieldTable<ApReq> = [
 
 /** KRB-ERROR after pvno [0] and msg-type [1]. */
 const err = fieldsOf<KrbError>();
+// prettier-ignore
 export const KRB_ERROR_FIELDS: FieldTable<KrbError> = [
   err(2, 'ctime', 'ctime', time, true),
   err(3, 'cusec', 'cusec', usec, true),
@@ -232,14 +315,25 @@ export const KRB_ERROR_FIELDS: FieldTable<KrbError> = [
 // --- pre-authentication data -------------------------------------------------------------------------
 
 const ts = fieldsOf<PaEncTsEnc>();
-export const paEncTsEnc = record<PaEncTsEnc>([ts(0, 'patimestamp', 'patimestamp', time), ts(1, 'pausec', 'pausec', usec, true)]);
+export const paEncTsEnc = record<PaEncTsEnc>([
+  ts(0, 'patimestamp', 'patimestamp', time),
+  ts(1, 'pausec', 'pausec', usec, true),
+]);
 
-export const paPacRequest = record<PaPacRequest>([fieldsOf<PaPacRequest>()(0, 'include-pac', 'includePac', boolean)]);
+export const paPacRequest = record<PaPacRequest>([
+  fieldsOf<PaPacRequest>()(0, 'include-pac', 'includePac', boolean),
+]);
 
 const info = fieldsOf<EtypeInfoEntry>();
 /** ETYPE-INFO2: the salt is a KerberosString. */
 export const etypeInfo2 = seqOf(
-  record<EtypeInfoEntry>([info(0, 'etype', 'etype', int32), info(1, 'salt', 'salt', kstringBytes, true), info(2, 's2kparams', 's2kparams', octets, true)]),
+  record<EtypeInfoEntry>([
+    info(0, 'etype', 'etype', int32),
+    info(1, 'salt', 'salt', kstringBytes, true),
+    info(2, 's2kparams', 's2kparams', octets, true),
+  ]),
 );
 /** ETYPE-INFO (old KDCs): the salt is an OCTET STRING. */
-export const etypeInfo = seqOf(record<EtypeInfoEntry>([info(0, 'etype', 'etype', int32), info(1, 'salt', 'salt', octets, true)]));
+export const etypeInfo = seqOf(
+  record<EtypeInfoEntry>([info(0, 'etype', 'etype', int32), info(1, 'salt', 'salt', octets, true)]),
+);

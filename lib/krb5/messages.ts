@@ -61,7 +61,27 @@ import {
   principalName,
   ticket,
 } from './message-parts.js';
-import type { ApReq, Authenticator, AuthorizationDataEntry, EncKdcRepPart, EncTicketPart, EncryptedData, EncryptionKey, ErrorData, EtypeInfoEntry, HostAddress, KdcRep, KdcReq, KdcReqBody, KrbError, PaData, PaEncTsEnc, PaPacRequest, PrincipalName, Ticket } from './message-types.js';
+import type {
+  ApReq,
+  Authenticator,
+  AuthorizationDataEntry,
+  EncKdcRepPart,
+  EncTicketPart,
+  EncryptedData,
+  EncryptionKey,
+  ErrorData,
+  EtypeInfoEntry,
+  HostAddress,
+  KdcRep,
+  KdcReq,
+  KdcReqBody,
+  KrbError,
+  PaData,
+  PaEncTsEnc,
+  PaPacRequest,
+  PrincipalName,
+  Ticket,
+} from './message-types.js';
 
 export type * from './message-types.js';
 export { decodePadded, expectMsgType, expectPvno } from './message-parts.js';
@@ -69,7 +89,9 @@ export { decodePadded, expectMsgType, expectPvno } from './message-parts.js';
 // --- conversions ----------------------------------------------------------------------------------
 
 /** The wire form of a Principal's name. */
-export function toPrincipalName(principal: Pick<Principal, 'components' | 'nameType'>): PrincipalName {
+export function toPrincipalName(
+  principal: Pick<Principal, 'components' | 'nameType'>,
+): PrincipalName {
   return { nameType: principal.nameType, nameString: [...principal.components] };
 }
 
@@ -90,7 +112,6 @@ export function tgsPrincipalName(realm: string): PrincipalName {
 export function principalNameText(name: PrincipalName): string {
   return name.nameString.join('/');
 }
-
 
 // --- building blocks --------------------------------------------------------------------------------
 
@@ -127,12 +148,15 @@ export function decodeTicket(bytes: Uint8Array): Ticket {
 }
 
 export const encodePrincipalName = (name: PrincipalName): Uint8Array => principalName.encode(name);
-export const encodeHostAddresses = (list: readonly HostAddress[]): Uint8Array => hostAddresses.encode([...list]);
+export const encodeHostAddresses = (list: readonly HostAddress[]): Uint8Array =>
+  hostAddresses.encode([...list]);
 export const encodeEncryptedData = (data: EncryptedData): Uint8Array => encryptedData.encode(data);
 export const encodeEncryptionKey = (key: EncryptionKey): Uint8Array => encryptionKey.encode(key);
 export const encodePaData = (pa: PaData): Uint8Array => paData.encode(pa);
-export const encodeMethodData = (list: readonly PaData[]): Uint8Array => methodData.encode([...list]);
-export const encodeAuthorizationData = (list: readonly AuthorizationDataEntry[]): Uint8Array => authorizationData.encode([...list]);
+export const encodeMethodData = (list: readonly PaData[]): Uint8Array =>
+  methodData.encode([...list]);
+export const encodeAuthorizationData = (list: readonly AuthorizationDataEntry[]): Uint8Array =>
+  authorizationData.encode([...list]);
 export const encodeTicket = (t: Ticket): Uint8Array => ticket.encode(t);
 export const encodeKdcReqBody = (body: KdcReqBody): Uint8Array => kdcReqBody.encode(body);
 export const encodePaEncTsEnc = (ts: PaEncTsEnc): Uint8Array => paEncTsEnc.encode(ts);
@@ -141,16 +165,31 @@ export const encodePaPacRequest = (req: PaPacRequest): Uint8Array => paPacReques
 // --- messages ------------------------------------------------------------------------------------------
 
 function decodeKdcRepTlv(outer: Tlv): KdcRep {
-  const f = messageFields(outer, outer.tagNumber, outer.tagNumber === MSG_TYPE.AS_REP ? 'AS-REP' : 'TGS-REP', 0);
+  const f = messageFields(
+    outer,
+    outer.tagNumber,
+    outer.tagNumber === MSG_TYPE.AS_REP ? 'AS-REP' : 'TGS-REP',
+    0,
+  );
   const msgType = expectMsgType(f, 1, [outer.tagNumber]) as KdcRep['msgType'];
-  return { msgType, ...(readFields(f, KDC_REP_FIELDS) as Omit<KdcRep, 'msgType'>), ticketBytes: (f.byTag.get(5) as Tlv).raw.slice() };
+  return {
+    msgType,
+    ...(readFields(f, KDC_REP_FIELDS) as Omit<KdcRep, 'msgType'>),
+    ticketBytes: (f.byTag.get(5) as Tlv).raw.slice(),
+  };
 }
 
 /** KDC-REP ::= SEQUENCE { pvno [0], msg-type [1], padata [2] OPTIONAL, crealm [3], cname [4], ticket [5], enc-part [6] } */
 export function decodeKdcRep(bytes: Uint8Array): KdcRep {
   const outer = decodeTlv(bytes);
-  if (outer.tagClass !== TAG_CLASS.APPLICATION || (outer.tagNumber !== MSG_TYPE.AS_REP && outer.tagNumber !== MSG_TYPE.TGS_REP)) {
-    throw derError(outer.offset, `expected AS-REP or TGS-REP, found ${tagName(outer.tagClass, outer.tagNumber)}`);
+  if (
+    outer.tagClass !== TAG_CLASS.APPLICATION ||
+    (outer.tagNumber !== MSG_TYPE.AS_REP && outer.tagNumber !== MSG_TYPE.TGS_REP)
+  ) {
+    throw derError(
+      outer.offset,
+      `expected AS-REP or TGS-REP, found ${tagName(outer.tagClass, outer.tagNumber)}`,
+    );
   }
   return decodeKdcRepTlv(outer);
 }
@@ -180,10 +219,15 @@ export function decodeKdcReply(bytes: Uint8Array): KdcReply {
   const outer = decodeTlv(bytes);
   if (outer.tagClass === TAG_CLASS.APPLICATION) {
     if (outer.tagNumber === MSG_TYPE.AS_REP) return { kind: 'as-rep', rep: decodeKdcRepTlv(outer) };
-    if (outer.tagNumber === MSG_TYPE.TGS_REP) return { kind: 'tgs-rep', rep: decodeKdcRepTlv(outer) };
-    if (outer.tagNumber === MSG_TYPE.KRB_ERROR) return { kind: 'error', error: decodeKrbErrorTlv(outer) };
+    if (outer.tagNumber === MSG_TYPE.TGS_REP)
+      return { kind: 'tgs-rep', rep: decodeKdcRepTlv(outer) };
+    if (outer.tagNumber === MSG_TYPE.KRB_ERROR)
+      return { kind: 'error', error: decodeKrbErrorTlv(outer) };
   }
-  throw derError(outer.offset, `expected AS-REP, TGS-REP or KRB-ERROR, found ${tagName(outer.tagClass, outer.tagNumber)}`);
+  throw derError(
+    outer.offset,
+    `expected AS-REP, TGS-REP or KRB-ERROR, found ${tagName(outer.tagClass, outer.tagNumber)}`,
+  );
 }
 
 /**
@@ -203,7 +247,10 @@ export function peekErrorCode(bytes: Uint8Array): number | undefined {
  * AS-REQ / TGS-REQ. `bodyBytes` lets the caller pass the req-body it already encoded (and
  * checksummed, for TGS-REQ) so the KDC sees exactly those bytes.
  */
-export function encodeKdcReq(req: KdcReq, bodyBytes: Uint8Array = encodeKdcReqBody(req.body)): Uint8Array {
+export function encodeKdcReq(
+  req: KdcReq,
+  bodyBytes: Uint8Array = encodeKdcReqBody(req.body),
+): Uint8Array {
   return encodeMessage(req.msgType, 1, writeFields(KDC_REQ_FIELDS, req, { 4: bodyBytes }));
 }
 
@@ -214,11 +261,17 @@ export function decodeEncKdcRepPart(plaintext: Uint8Array): EncKdcRepPart {
     outer.tagClass !== TAG_CLASS.APPLICATION ||
     (outer.tagNumber !== APP_TAG.ENC_AS_REP_PART && outer.tagNumber !== APP_TAG.ENC_TGS_REP_PART)
   ) {
-    throw derError(outer.offset, `expected EncASRepPart or EncTGSRepPart, found ${tagName(outer.tagClass, outer.tagNumber)}`);
+    throw derError(
+      outer.offset,
+      `expected EncASRepPart or EncTGSRepPart, found ${tagName(outer.tagClass, outer.tagNumber)}`,
+    );
   }
   const what = outer.tagNumber === APP_TAG.ENC_AS_REP_PART ? 'EncASRepPart' : 'EncTGSRepPart';
   const f = sequenceFields(unwrapApplication(outer, outer.tagNumber, what), what);
-  return { applicationTag: outer.tagNumber as EncKdcRepPart['applicationTag'], ...(readFields(f, ENC_KDC_REP_PART_FIELDS) as Omit<EncKdcRepPart, 'applicationTag'>) };
+  return {
+    applicationTag: outer.tagNumber as EncKdcRepPart['applicationTag'],
+    ...(readFields(f, ENC_KDC_REP_PART_FIELDS) as Omit<EncKdcRepPart, 'applicationTag'>),
+  };
 }
 
 /** EncTicketPart from a decrypted ticket enc-part (trailing padding allowed). */
@@ -229,13 +282,19 @@ export function decodeEncTicketPart(plaintext: Uint8Array): EncTicketPart {
 /** Authenticator from a decrypted AP-REQ authenticator (trailing padding allowed). */
 export function decodeAuthenticator(plaintext: Uint8Array): Authenticator {
   const what = 'Authenticator';
-  const f = sequenceFields(unwrapApplication(decodePadded(plaintext), APP_TAG.AUTHENTICATOR, what), what);
+  const f = sequenceFields(
+    unwrapApplication(decodePadded(plaintext), APP_TAG.AUTHENTICATOR, what),
+    what,
+  );
   expectAuthenticatorVno(f, 0);
   return readFields(f, AUTHENTICATOR_FIELDS);
 }
 
 export function encodeAuthenticator(a: Authenticator): Uint8Array {
-  return derApplication(APP_TAG.AUTHENTICATOR, derSequence([X(0, derInteger(KRB5_PVNO)), ...writeFields(AUTHENTICATOR_FIELDS, a)]));
+  return derApplication(
+    APP_TAG.AUTHENTICATOR,
+    derSequence([X(0, derInteger(KRB5_PVNO)), ...writeFields(AUTHENTICATOR_FIELDS, a)]),
+  );
 }
 
 /** AP-REQ ::= [APPLICATION 14] SEQUENCE { pvno [0], msg-type [1], ap-options [2], ticket [3], authenticator [4] } */

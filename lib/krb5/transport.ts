@@ -54,7 +54,9 @@ export interface KdcTarget {
 
 /** `10.0.0.1:88`, `[::1]:88`. */
 export function formatKdc(target: Pick<KdcTarget, 'address' | 'port'>): string {
-  return target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`;
+  return target.address.includes(':')
+    ? `[${target.address}]:${target.port}`
+    : `${target.address}:${target.port}`;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -104,7 +106,8 @@ export function parseKdcSpec(spec: string, defaultPort: number = KDC_PORT): KdcS
   const colons = rest.split(':').length - 1;
   if (colons > 1) {
     // A bare IPv6 address: no port possible without brackets.
-    if (!isIpAddress(rest)) throw badSpec(spec, 'put an IPv6 address in brackets: [2001:db8::1]:88');
+    if (!isIpAddress(rest))
+      throw badSpec(spec, 'put an IPv6 address in brackets: [2001:db8::1]:88');
     return { host: rest, port: defaultPort, protocol };
   }
   if (colons === 1) {
@@ -183,7 +186,13 @@ async function resolveSpecs(
   };
   for (const spec of specs) {
     if (isIpAddress(spec.host)) {
-      push({ address: spec.host, port: spec.port, host: spec.host, protocol: spec.protocol, source });
+      push({
+        address: spec.host,
+        port: spec.port,
+        host: spec.host,
+        protocol: spec.protocol,
+        source,
+      });
       continue;
     }
     if (!hostResolver) {
@@ -198,7 +207,8 @@ async function resolveSpecs(
       continue;
     }
     if (addresses.length === 0) problems.push(`${spec.host}: no address`);
-    for (const address of addresses) push({ address, port: spec.port, host: spec.host, protocol: spec.protocol, source });
+    for (const address of addresses)
+      push({ address, port: spec.port, host: spec.host, protocol: spec.protocol, source });
   }
   return out;
 }
@@ -209,19 +219,29 @@ async function resolveSpecs(
  * (only if dns_lookup_kdc allows and a resolver is given). Throws KDC_NOT_FOUND when nothing
  * usable remains; the problems met on the way are in the error's details.
  */
-export async function locateKdcs(realm: string, options: LocateOptions = {}): Promise<LocateResult> {
+export async function locateKdcs(
+  realm: string,
+  options: LocateOptions = {},
+): Promise<LocateResult> {
   const problems: string[] = [];
   const finish = (source: KdcSource, targets: KdcTarget[]): LocateResult => {
     if (targets.length === 0) {
-      throw new KtError('KDC_NOT_FOUND', `no usable KDC for realm ${realm} (${source}): ${problems.join('; ') || 'none listed'}`, {
-        details: { realm, source, problems },
-      });
+      throw new KtError(
+        'KDC_NOT_FOUND',
+        `no usable KDC for realm ${realm} (${source}): ${problems.join('; ') || 'none listed'}`,
+        {
+          details: { realm, source, problems },
+        },
+      );
     }
     return { source, targets, problems };
   };
   if (options.kdcs !== undefined && options.kdcs.length > 0) {
     const specs = options.kdcs.map((k) => parseKdcSpec(k));
-    return finish('explicit', await resolveSpecs(specs, 'explicit', options.hostResolver, problems));
+    return finish(
+      'explicit',
+      await resolveSpecs(specs, 'explicit', options.hostResolver, problems),
+    );
   }
   const lines = options.config ? (realmConfig(options.config, realm)?.kdc ?? []) : [];
   if (lines.length > 0) {
@@ -233,7 +253,10 @@ export async function locateKdcs(realm: string, options: LocateOptions = {}): Pr
         problems.push(e instanceof Error ? e.message : String(e));
       }
     }
-    return finish('krb5.conf', await resolveSpecs(specs, 'krb5.conf', options.hostResolver, problems));
+    return finish(
+      'krb5.conf',
+      await resolveSpecs(specs, 'krb5.conf', options.hostResolver, problems),
+    );
   }
   const dnsAllowed = options.dnsLookupKdc ?? options.config?.libdefaults.dnsLookupKdc ?? true;
   if (!dnsAllowed || !options.srvResolver) {
@@ -254,7 +277,8 @@ export async function locateKdcs(realm: string, options: LocateOptions = {}): Pr
       problems.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
       continue;
     }
-    for (const r of orderSrvRecords(records)) specs.push({ host: r.name.replace(/\.$/, ''), port: r.port, protocol });
+    for (const r of orderSrvRecords(records))
+      specs.push({ host: r.name.replace(/\.$/, ''), port: r.port, protocol });
   }
   return finish('dns-srv', await resolveSpecs(specs, 'dns-srv', options.hostResolver, problems));
 }
@@ -271,7 +295,8 @@ export interface SocketIo {
 
 /** RFC 4120 section 7.2.2 framing: 4-byte big-endian length, then the message. */
 export function frameTcp(message: Uint8Array): Uint8Array {
-  if (message.length > 0x7fffffff) throw new KtError('INTERNAL', 'message too large for TCP framing');
+  if (message.length > 0x7fffffff)
+    throw new KtError('INTERNAL', 'message too large for TCP framing');
   const out = new Uint8Array(4 + message.length);
   new DataView(out.buffer).setUint32(0, message.length);
   out.set(message, 4);
@@ -280,15 +305,26 @@ export function frameTcp(message: Uint8Array): Uint8Array {
 
 /** The length announced by a TCP frame header; KRB_BAD_MESSAGE if reserved or too large. */
 export function tcpFrameLength(header: Uint8Array, max: number = MAX_TCP_REPLY): number {
-  if (header.length < 4) throw new KtError('KRB_BAD_MESSAGE', 'TCP frame header shorter than 4 bytes', { details: { offset: 0 } });
+  if (header.length < 4)
+    throw new KtError('KRB_BAD_MESSAGE', 'TCP frame header shorter than 4 bytes', {
+      details: { offset: 0 },
+    });
   const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
   if (length & 0x80000000) {
-    throw new KtError('KRB_BAD_MESSAGE', 'TCP frame length has the reserved high bit set (not a Kerberos reply?)', {
-      details: { offset: 0, length },
-    });
+    throw new KtError(
+      'KRB_BAD_MESSAGE',
+      'TCP frame length has the reserved high bit set (not a Kerberos reply?)',
+      {
+        details: { offset: 0, length },
+      },
+    );
   }
   if (length > max) {
-    throw new KtError('KRB_BAD_MESSAGE', `TCP reply of ${length} bytes exceeds the ${max}-byte limit`, { details: { offset: 0, length, max } });
+    throw new KtError(
+      'KRB_BAD_MESSAGE',
+      `TCP reply of ${length} bytes exceeds the ${max}-byte limit`,
+      { details: { offset: 0, length, max } },
+    );
   }
   return length;
 }
@@ -345,8 +381,13 @@ export function createKdcTransport(options: KdcTransportOptions): KdcTransport {
   return {
     async send(realm, request) {
       const located = await options.locate(realm);
-      const targets = Array.isArray(located) ? (located as readonly KdcTarget[]) : (located as LocateResult).targets;
-      if (targets.length === 0) throw new KtError('KDC_NOT_FOUND', `no KDC known for realm ${realm}`, { details: { realm } });
+      const targets = Array.isArray(located)
+        ? (located as readonly KdcTarget[])
+        : (located as LocateResult).targets;
+      if (targets.length === 0)
+        throw new KtError('KDC_NOT_FOUND', `no KDC known for realm ${realm}`, {
+          details: { realm },
+        });
       const attempts: KdcAttempt[] = [];
       for (let pass = 0; pass < passes; pass++) {
         for (const target of targets) {
@@ -356,7 +397,10 @@ export function createKdcTransport(options: KdcTransportOptions): KdcTransport {
           if (first === 'udp' && options.tcpOnly === true) continue; // a udp/ entry under tcpOnly
           let reply: Uint8Array;
           try {
-            reply = first === 'udp' ? await options.io.sendUdp(target, request, timeoutMs) : await options.io.sendTcp(target, frameTcp(request), timeoutMs);
+            reply =
+              first === 'udp'
+                ? await options.io.sendUdp(target, request, timeoutMs)
+                : await options.io.sendTcp(target, frameTcp(request), timeoutMs);
           } catch (e) {
             attempts.push({ kdc, protocol: first, outcome: 'failed', reason: reasonOf(e) });
             continue;
@@ -383,10 +427,14 @@ export function createKdcTransport(options: KdcTransportOptions): KdcTransport {
         const why = a.reason ?? a.outcome;
         return why.startsWith(where) ? why : where + why;
       });
-      throw new KtError('KDC_UNREACHABLE', `no KDC of realm ${realm} answered (${summary.join('; ') || 'nothing to try'})`, {
-        details: { realm, attempts: summary },
-        remedy: remedy`check that the KDC runs and that UDP and TCP port 88 are open (or try ${option('tcp')})`,
-      });
+      throw new KtError(
+        'KDC_UNREACHABLE',
+        `no KDC of realm ${realm} answered (${summary.join('; ') || 'nothing to try'})`,
+        {
+          details: { realm, attempts: summary },
+          remedy: remedy`check that the KDC runs and that UDP and TCP port 88 are open (or try ${option('tcp')})`,
+        },
+      );
     },
   };
 }

@@ -27,9 +27,19 @@ export type KtpassToken =
   /** `/?`, `/h`, `-help`, `--help`, ... */
   | { readonly kind: 'help'; readonly text: string }
   /** `--name` or `--name=value`. */
-  | { readonly kind: 'extension'; readonly text: string; readonly name: string; readonly inline?: string | undefined }
+  | {
+      readonly kind: 'extension';
+      readonly text: string;
+      readonly name: string;
+      readonly inline?: string | undefined;
+    }
   /** `/name`, `-name`, `+name` (the name lowercased). */
-  | { readonly kind: 'option'; readonly text: string; readonly prefix: '/' | '-' | '+'; readonly name: string }
+  | {
+      readonly kind: 'option';
+      readonly text: string;
+      readonly prefix: '/' | '-' | '+';
+      readonly name: string;
+    }
   /** Anything else: a value, or a stray word. */
   | { readonly kind: 'word'; readonly text: string };
 
@@ -54,7 +64,12 @@ export function tokenizeKtpassArgv(argv: readonly string[]): KtpassToken[] {
     }
     if (!isOptionToken(text)) return { kind: 'word', text };
     const name = text.slice(1).toLowerCase();
-    return { kind: 'option', text, prefix: text[0] as '/' | '-' | '+', name: OPTION_ALIASES[name] ?? name };
+    return {
+      kind: 'option',
+      text,
+      prefix: text[0] as '/' | '-' | '+',
+      name: OPTION_ALIASES[name] ?? name,
+    };
   });
 }
 
@@ -70,13 +85,21 @@ function closest(name: string): string[] {
  */
 export function shellExpandedStar(what: string): KtError {
   // The words are not repeated: the first one is taken as a password.
-  return new KtError('USAGE', `${what}: the shell expanded an unquoted * into the names of the files in this folder; nothing was changed`, {
-    hint: "quote it so that ktpass asks for the password: /pass '*' (or give it with --password-file FILE)",
-  });
+  return new KtError(
+    'USAGE',
+    `${what}: the shell expanded an unquoted * into the names of the files in this folder; nothing was changed`,
+    {
+      hint: "quote it so that ktpass asks for the password: /pass '*' (or give it with --password-file FILE)",
+    },
+  );
 }
 
 /** The extensions that name where the password comes from, in the words of a usage error. */
-const PASSWORD_WAYS = ['/pass', '+rndpass', ...KTPASS_EXTENSIONS.filter((e) => e.password).map((e) => `--${e.name}`)];
+const PASSWORD_WAYS = [
+  '/pass',
+  '+rndpass',
+  ...KTPASS_EXTENSIONS.filter((e) => e.password).map((e) => `--${e.name}`),
+];
 const passwordWays = `${PASSWORD_WAYS.slice(0, -1).join(', ')} or ${PASSWORD_WAYS.at(-1) ?? ''}`;
 
 export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
@@ -89,30 +112,47 @@ export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as KtpassToken;
     /** The next word, taken (it is the value of the current token). */
-    const take = (): string | undefined => (i + 1 < tokens.length ? (tokens[++i] as KtpassToken).text : undefined);
+    const take = (): string | undefined =>
+      i + 1 < tokens.length ? (tokens[++i] as KtpassToken).text : undefined;
     const peek = (): string | undefined => tokens[i + 1]?.text;
 
     if (token.kind === 'help') {
       draft.help = true;
     } else if (token.kind === 'extension') {
       const ext = EXT_BY_NAME.get(token.name);
-      if (!ext) throw usage(`unknown option ${token.text}`, `our own options: ${KTPASS_EXTENSIONS.map((e) => `--${e.name}`).join(', ')}`);
+      if (!ext)
+        throw usage(
+          `unknown option ${token.text}`,
+          `our own options: ${KTPASS_EXTENSIONS.map((e) => `--${e.name}`).join(', ')}`,
+        );
       applyExtension(draft, ext, () => token.inline ?? take());
     } else if (token.kind === 'word') {
       if (lastValue?.kind === 'value' && lastValue.starValue) {
         let stray = 0;
-        while (i + stray < tokens.length && !isOptionToken((tokens[i + stray] as KtpassToken).text)) stray++;
-        throw shellExpandedStar(`/${lastValue.name} is followed by ${stray} stray word${stray === 1 ? '' : 's'}`);
+        while (i + stray < tokens.length && !isOptionToken((tokens[i + stray] as KtpassToken).text))
+          stray++;
+        throw shellExpandedStar(
+          `/${lastValue.name} is followed by ${stray} stray word${stray === 1 ? '' : 's'}`,
+        );
       }
-      throw usage(`unexpected argument "${token.text}"`, 'ktpass takes only options: /name value, +flag or -flag');
+      throw usage(
+        `unexpected argument "${token.text}"`,
+        'ktpass takes only options: /name value, +flag or -flag',
+      );
     } else {
       lastValue = undefined;
       const option = BY_NAME.get(token.name);
       if (!option) {
         const near = closest(token.name);
-        throw usage(`unknown option ${token.text}`, near.length ? `did you mean ${near.map((n) => `/${n}`).join(' or ')}? Run "ktpass /?" for all options` : undefined);
+        throw usage(
+          `unknown option ${token.text}`,
+          near.length
+            ? `did you mean ${near.map((n) => `/${n}`).join(' or ')}? Run "ktpass /?" for all options`
+            : undefined,
+        );
       }
-      if (option.kind !== 'toggle' && token.prefix === '+') throw usage(`${token.text}: /${option.name} is not a +/- switch`);
+      if (option.kind !== 'toggle' && token.prefix === '+')
+        throw usage(`${token.text}: /${option.name} is not a +/- switch`);
       if (!(option.kind === 'switch' && option.repeatable)) {
         if (seen.has(option.name)) throw usage(`/${option.name} is given twice`);
         seen.add(option.name);
@@ -121,13 +161,21 @@ export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
         // `+name` and `/name` switch it on, `-name` off.
         const on = token.prefix !== '-';
         const word = peek();
-        option.apply(draft, on, option.takesWord && on && word !== undefined && !isOptionToken(word) ? take() : undefined);
+        option.apply(
+          draft,
+          on,
+          option.takesWord && on && word !== undefined && !isOptionToken(word) ? take() : undefined,
+        );
       } else if (option.kind === 'switch') {
         const word = peek();
-        option.apply(draft, option.optionalValue && word !== undefined && /^\d+$/.test(word) ? take() : undefined);
+        option.apply(
+          draft,
+          option.optionalValue && word !== undefined && /^\d+$/.test(word) ? take() : undefined,
+        );
       } else {
         const value = take();
-        if (value === undefined) throw usage(`/${option.name} needs a value: ${option.value ?? ''}`);
+        if (value === undefined)
+          throw usage(`/${option.name} needs a value: ${option.value ?? ''}`);
         lastValue = option;
         option.apply(draft, value);
       }
@@ -136,7 +184,11 @@ export function normalizeKtpassArgv(argv: readonly string[]): KtpassRequest {
   return settle(draft);
 }
 
-function applyExtension(draft: KtpassDraft, ext: KtpassExtension, value: () => string | undefined): void {
+function applyExtension(
+  draft: KtpassDraft,
+  ext: KtpassExtension,
+  value: () => string | undefined,
+): void {
   const values = draft.extensions as Record<string, string | true>;
   if (ext.value === undefined) {
     values[ext.name] = true;
@@ -152,7 +204,11 @@ function settle(draft: KtpassDraft): KtpassRequest {
   for (const ext of KTPASS_EXTENSIONS) {
     const given = draft.extensions[ext.name];
     if (given === undefined || !ext.password) continue;
-    setRequestPassword(draft, ext.value === undefined ? ext.password() : ext.password(String(given)), passwordWays);
+    setRequestPassword(
+      draft,
+      ext.value === undefined ? ext.password() : ext.password(String(given)),
+      passwordWays,
+    );
   }
   if (draft.minpass !== undefined && draft.maxpass !== undefined && draft.minpass > draft.maxpass) {
     throw usage(`/minpass ${draft.minpass} is longer than /maxpass ${draft.maxpass}`);

@@ -75,10 +75,22 @@ export async function runKtpassPlan(run: KtpassRun, deps: KtpassRunDeps): Promis
   const { plan, password, timestamp, existing } = run;
   const { directory, out, say, note } = deps;
   const makeKeys = (kvno: number): Promise<KeytabEntry[]> =>
-    makeEntries({ principal: plan.principal, kvno, timestamp, enctypes: plan.enctypes, source: { kind: 'password', password, salt: plan.salt, iterations: plan.iterations } });
+    makeEntries({
+      principal: plan.principal,
+      kvno,
+      timestamp,
+      enctypes: plan.enctypes,
+      source: { kind: 'password', password, salt: plan.salt, iterations: plan.iterations },
+    });
   const writeOut = (entries: readonly KeytabEntry[]): readonly KeytabEntry[] => {
     if (!out) return entries;
-    const merged = mergeEntries([{ name: plan.in ?? 'in', entries: existing }, { name: 'new', entries }], { preferLast: true }).entries;
+    const merged = mergeEntries(
+      [
+        { name: plan.in ?? 'in', entries: existing },
+        { name: 'new', entries },
+      ],
+      { preferLast: true },
+    ).entries;
     out.write(serializeKeytab({ entries: merged }));
     return merged;
   };
@@ -93,7 +105,10 @@ export async function runKtpassPlan(run: KtpassRun, deps: KtpassRunDeps): Promis
     if (step.op !== 'set-password') {
       await directory.apply(step, plan, password);
       if (step.op === 'map') say(`Successfully mapped ${step.spn} to ${account.sAMAccountName}.`);
-      if (step.op === 'set-enctypes') note(`msDS-SupportedEncryptionTypes of ${account.sAMAccountName} set to 0x${step.bits.toString(16)}: ${step.why}`);
+      if (step.op === 'set-enctypes')
+        note(
+          `msDS-SupportedEncryptionTypes of ${account.sAMAccountName} set to 0x${step.bits.toString(16)}: ${step.why}`,
+        );
       continue;
     }
     // Stage the keys at the kvno AD will give them; undo it if the reset fails.

@@ -4,7 +4,13 @@
  * mistaken for a ktpass option. Each row knows how its value sets the request: the reader in
  * lib/ktpass/argv.ts only splits the words and hands them to the rows. Pure.
  */
-import type { KtpassDraft, KtpassExtensions, KtpassFlagName, KtpassPassword, KtpassValueName } from './request.js';
+import type {
+  KtpassDraft,
+  KtpassExtensions,
+  KtpassFlagName,
+  KtpassPassword,
+  KtpassValueName,
+} from './request.js';
 import { setRequestPassword, usage } from './request.js';
 
 interface OptionBase {
@@ -44,20 +50,41 @@ export type KtpassOptionKind = KtpassOption['kind'];
 
 /** A whole number in 0..2^32-1 (at least `min`), or a usage error naming the option. */
 export function wholeNumber(option: string, text: string | undefined, min = 0): number {
-  if (text === undefined || !/^\d+$/.test(text) || Number(text) > 0xffffffff || Number(text) < min) {
-    throw usage(`/${option} needs a whole number${min ? ` of at least ${min}` : ''}, got ${text === undefined ? 'nothing' : `"${text}"`}`);
+  if (
+    text === undefined ||
+    !/^\d+$/.test(text) ||
+    Number(text) > 0xffffffff ||
+    Number(text) < min
+  ) {
+    throw usage(
+      `/${option} needs a whole number${min ? ` of at least ${min}` : ''}, got ${text === undefined ? 'nothing' : `"${text}"`}`,
+    );
   }
   return Number(text);
 }
 
 /** A value option that stores the text as typed. */
-const text = (name: string, value: string, help: string, set: (d: KtpassDraft, v: string) => void): KtpassValueOption => ({ name, kind: 'value', value, help, apply: set });
+const text = (
+  name: string,
+  value: string,
+  help: string,
+  set: (d: KtpassDraft, v: string) => void,
+): KtpassValueOption => ({ name, kind: 'value', value, help, apply: set });
 
 /** A +/- toggle that stores on/off. */
-const toggle = (name: string, help: string, set: (d: KtpassDraft, on: boolean) => void): KtpassToggleOption => ({ name, kind: 'toggle', help, apply: (d, on) => set(d, on) });
+const toggle = (
+  name: string,
+  help: string,
+  set: (d: KtpassDraft, on: boolean) => void,
+): KtpassToggleOption => ({ name, kind: 'toggle', help, apply: (d, on) => set(d, on) });
 
 /** /minpass, /maxpass: a length that may be left out (then ktpass's default). */
-const length = (name: string, help: string, fallback: number, set: (d: KtpassDraft, n: number) => void): KtpassSwitchOption => ({
+const length = (
+  name: string,
+  help: string,
+  fallback: number,
+  set: (d: KtpassDraft, n: number) => void,
+): KtpassSwitchOption => ({
   name,
   kind: 'switch',
   optionalValue: true,
@@ -69,10 +96,17 @@ const length = (name: string, help: string, fallback: number, set: (d: KtpassDra
 function passValue(draft: KtpassDraft, value: string): void {
   if (draft.pass) throw usage('give the password one way: /pass or +rndpass');
   const word = value.toLowerCase();
-  if (word === '-rndpass') throw usage('/pass -rndpass: give a password, * to be asked, or +rndpass');
-  draft.pass = value === '*' ? { kind: 'prompt' } : word === '+rndpass' ? { kind: 'random' } : { kind: 'text', text: value };
+  if (word === '-rndpass')
+    throw usage('/pass -rndpass: give a password, * to be asked, or +rndpass');
+  draft.pass =
+    value === '*'
+      ? { kind: 'prompt' }
+      : word === '+rndpass'
+        ? { kind: 'random' }
+        : { kind: 'text', text: value };
 }
 
+// prettier-ignore
 export const KTPASS_OPTIONS: readonly KtpassOption[] = Object.freeze([
   text('out', 'file', 'keytab to write', (d, v) => (d.out = v)),
   text('in', 'file', 'keytab whose entries are kept: the new keys are appended to them (may equal /out)', (d, v) => (d.in = v)),
@@ -132,11 +166,15 @@ interface ValueRow {
 }
 
 /** A row of KTPASS_EXTENSIONS: a flag, or an option with a value. */
-export type KtpassExtension = (FlagRow & { readonly name: KtpassFlagName }) | (ValueRow & { readonly name: KtpassValueName });
+export type KtpassExtension =
+  (FlagRow & { readonly name: KtpassFlagName }) | (ValueRow & { readonly name: KtpassValueName });
 
-type ExtensionRows = { readonly [K in keyof KtpassExtensions]-?: K extends KtpassFlagName ? FlagRow : ValueRow };
+type ExtensionRows = {
+  readonly [K in keyof KtpassExtensions]-?: K extends KtpassFlagName ? FlagRow : ValueRow;
+};
 
 /** One row per field of KtpassExtensions (the type makes sure none is missing), in help order. */
+// prettier-ignore
 const EXTENSION_ROWS: ExtensionRows = {
   'dry-run': { help: 'print the plan (AD changes and files) and do nothing' },
   'show-keys': { help: 'print the keys in the keytab listing (ktpass prints them; we mask them)' },
@@ -160,4 +198,6 @@ const EXTENSION_ROWS: ExtensionRows = {
 };
 
 /** Our additions, all `--name`. */
-export const KTPASS_EXTENSIONS: readonly KtpassExtension[] = Object.freeze(Object.entries(EXTENSION_ROWS).map(([name, row]) => ({ name, ...row }) as KtpassExtension));
+export const KTPASS_EXTENSIONS: readonly KtpassExtension[] = Object.freeze(
+  Object.entries(EXTENSION_ROWS).map(([name, row]) => ({ name, ...row }) as KtpassExtension),
+);

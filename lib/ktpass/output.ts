@@ -22,6 +22,14 @@ export function ktpassEntryLine(entry: KeytabEntry, showKey: boolean): string {
   return `keysize ${keysize} ${formatPrincipal(entry.principal)} ptype ${ptype} vno ${entry.kvno} etype 0x${(entry.enctype & 0xffff).toString(16)} (${ktpassEtypeLabel(entry.enctype)}) keylength ${entry.key.length} (${key})`;
 }
 
-export function ktpassKeytabReport(path: string, entries: readonly KeytabEntry[], showKeys: boolean): string[] {
-  return [`Output keytab to ${path}:`, 'Keytab version: 0x502', ...entries.map((e) => ktpassEntryLine(e, showKeys))];
+export function ktpassKeytabReport(
+  path: string,
+  entries: readonly KeytabEntry[],
+  showKeys: boolean,
+): string[] {
+  return [
+    `Output keytab to ${path}:`,
+    'Keytab version: 0x502',
+    ...entries.map((e) => ktpassEntryLine(e, showKeys)),
+  ];
 }

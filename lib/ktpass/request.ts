@@ -39,7 +39,9 @@ export interface KtpassExtensions {
 }
 
 /** The extensions that are flags (the others carry a value). */
-export type KtpassFlagName = { [K in keyof KtpassExtensions]-?: KtpassExtensions[K] extends true | undefined ? K : never }[keyof KtpassExtensions];
+export type KtpassFlagName = {
+  [K in keyof KtpassExtensions]-?: KtpassExtensions[K] extends true | undefined ? K : never;
+}[keyof KtpassExtensions];
 export type KtpassValueName = Exclude<keyof KtpassExtensions, KtpassFlagName>;
 
 export interface KtpassRequest {
@@ -75,7 +77,14 @@ export type KtpassDraft = { -readonly [K in keyof KtpassRequest]: KtpassRequest[
 };
 
 export function emptyDraft(): KtpassDraft {
-  return { help: false, mapop: 'add', dumpsalt: false, setupn: true, setpass: true, extensions: {} };
+  return {
+    help: false,
+    mapop: 'add',
+    dumpsalt: false,
+    setupn: true,
+    setpass: true,
+    extensions: {},
+  };
 }
 
 export function usage(message: string, hint?: string): KtError {
@@ -83,7 +92,11 @@ export function usage(message: string, hint?: string): KtError {
 }
 
 /** Sets the password, refusing a second one (`ways` names the ways in the message). */
-export function setRequestPassword(draft: KtpassDraft, password: KtpassPassword, ways: string): void {
+export function setRequestPassword(
+  draft: KtpassDraft,
+  password: KtpassPassword,
+  ways: string,
+): void {
   if (draft.pass) throw usage(`give the password one way: ${ways}`);
   draft.pass = password;
 }

@@ -61,7 +61,12 @@ export class BoundedCollector {
         head.check(this.joined().subarray(0, head.length));
       } catch (err) {
         if (!(err instanceof KtError)) throw err;
-        throw new KtError(err.code, `${this.name}: ${err.message}`, { details: err.details, cause: err, hint: err.hint, remedy: err.remedy });
+        throw new KtError(err.code, `${this.name}: ${err.message}`, {
+          details: err.details,
+          cause: err,
+          hint: err.hint,
+          remedy: err.remedy,
+        });
       }
     }
   }
@@ -86,10 +91,14 @@ export class BoundedCollector {
 }
 
 function tooLarge(bound: ReadBound, name: string): KtError {
-  return new KtError('INPUT_TOO_LARGE', `${name}: more than ${formatSize(bound.max)}: too large for a ${bound.what}`, {
-    details: { max: bound.max },
-    hint: bound.hint,
-  });
+  return new KtError(
+    'INPUT_TOO_LARGE',
+    `${name}: more than ${formatSize(bound.max)}: too large for a ${bound.what}`,
+    {
+      details: { max: bound.max },
+      hint: bound.hint,
+    },
+  );
 }
 
 export function formatSize(bytes: number): string {
@@ -140,7 +149,11 @@ export function readFdBounded(fd: number, bound: ReadBound, name: string): Bound
 }
 
 /** Reads a stream of chunks within `bound`; stops reading (return()) at the first failure. */
-export async function readChunksBounded(chunks: AsyncIterable<Uint8Array>, bound: ReadBound, name: string): Promise<Uint8Array> {
+export async function readChunksBounded(
+  chunks: AsyncIterable<Uint8Array>,
+  bound: ReadBound,
+  name: string,
+): Promise<Uint8Array> {
   const collector = new BoundedCollector(bound, name);
   for await (const chunk of chunks) collector.push(chunk);
   return collector.finish();

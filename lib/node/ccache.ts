@@ -13,7 +13,14 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KtError, isKtError } from '../errors.js';
-import { ccacheStartRealm, findTgt, isExpired, parseCcache, principalText, type Ccache } from '../krb5/ccache.js';
+import {
+  ccacheStartRealm,
+  findTgt,
+  isExpired,
+  parseCcache,
+  principalText,
+  type Ccache,
+} from '../krb5/ccache.js';
 import { configValue, type Krb5Config } from '../krb5/config.js';
 
 /** Largest cache read (1 MiB): a kinit cache is a few KiB; anything larger is not one. */
@@ -66,9 +73,18 @@ const UNREADABLE: Readonly<Record<string, string>> = {
   MSLSA: 'in the Windows LSA',
 };
 
-function uidOf(value: number | undefined, fallback: (() => number) | undefined, token: string): string {
+function uidOf(
+  value: number | undefined,
+  fallback: (() => number) | undefined,
+  token: string,
+): string {
   const v = value ?? fallback?.();
-  if (v === undefined) throw new KtError('CCACHE_NAME_INVALID', `cannot expand ${token}: no user id on this platform`, { details: { token } });
+  if (v === undefined)
+    throw new KtError(
+      'CCACHE_NAME_INVALID',
+      `cannot expand ${token}: no user id on this platform`,
+      { details: { token } },
+    );
   return String(v);
 }
 
@@ -86,7 +102,10 @@ export function expandCcachePath(template: string, environment: CcacheEnvironmen
     TEMP: () => (env.TMPDIR !== undefined && env.TMPDIR !== '' ? env.TMPDIR : '/tmp'),
     null: () => '',
     username: () => {
-      if (environment.username === undefined) throw new KtError('CCACHE_NAME_INVALID', 'cannot expand %{username}: no user name given', { details: { token: '%{username}' } });
+      if (environment.username === undefined)
+        throw new KtError('CCACHE_NAME_INVALID', 'cannot expand %{username}: no user name given', {
+          details: { token: '%{username}' },
+        });
       return environment.username;
     },
   };
@@ -94,14 +113,23 @@ export function expandCcachePath(template: string, environment: CcacheEnvironmen
   let rest = template;
   for (let at = rest.indexOf('%{'); at >= 0; at = rest.indexOf('%{')) {
     const end = rest.indexOf('}', at);
-    if (end < 0) throw new KtError('CCACHE_NAME_INVALID', `credentials cache name "${template}": %{ without a closing }`, { details: { name: template } });
+    if (end < 0)
+      throw new KtError(
+        'CCACHE_NAME_INVALID',
+        `credentials cache name "${template}": %{ without a closing }`,
+        { details: { name: template } },
+      );
     const name = rest.slice(at + 2, end);
     const expand = Object.hasOwn(tokens, name) ? tokens[name] : undefined;
     if (!expand) {
-      throw new KtError('CCACHE_NAME_INVALID', `credentials cache name "${template}": unknown token %{${name}}`, {
-        details: { name: template, token: name },
-        hint: 'MIT knows %{uid}, %{euid}, %{USERID}, %{username}, %{TEMP} and %{null}',
-      });
+      throw new KtError(
+        'CCACHE_NAME_INVALID',
+        `credentials cache name "${template}": unknown token %{${name}}`,
+        {
+          details: { name: template, token: name },
+          hint: 'MIT knows %{uid}, %{euid}, %{USERID}, %{username}, %{TEMP} and %{null}',
+        },
+      );
     }
     out += rest.slice(0, at) + expand();
     rest = rest.slice(end + 1);
@@ -114,19 +142,29 @@ export function resolveCcacheName(environment: CcacheEnvironment = {}): CcacheNa
   const env = environment.env ?? process.env;
   const fromEnv = env.KRB5CCNAME;
   if (fromEnv !== undefined && fromEnv !== '') return { name: fromEnv, source: 'KRB5CCNAME' };
-  const conf = environment.config ? configValue(environment.config, ['libdefaults', 'default_ccache_name']) : undefined;
-  if (conf !== undefined && conf !== '') return { name: expandCcachePath(conf, environment), source: 'default_ccache_name' };
+  const conf = environment.config
+    ? configValue(environment.config, ['libdefaults', 'default_ccache_name'])
+    : undefined;
+  if (conf !== undefined && conf !== '')
+    return { name: expandCcachePath(conf, environment), source: 'default_ccache_name' };
   return { name: expandCcachePath(MIT_DEFAULT_CCACHE, environment), source: 'default' };
 }
 
 function unsupported(name: string, type: string, realm: string | undefined): KtError {
   const where = UNREADABLE[type];
   const fix = realm === undefined ? CCACHE_FIX : CCACHE_FIX.replace('REALM', realm);
-  const what = where === undefined ? `${type}: is not a credentials cache type keytab knows` : `${type}: caches live ${where}, which Node cannot read`;
-  return new KtError('CCACHE_UNSUPPORTED', `the ticket cache ${name} cannot be used: ${what}; run: ${fix}`, {
-    details: { name, type },
-    hint: 'keytab reads KRB5CCNAME too: export KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) in the shell that runs keytab',
-  });
+  const what =
+    where === undefined
+      ? `${type}: is not a credentials cache type keytab knows`
+      : `${type}: caches live ${where}, which Node cannot read`;
+  return new KtError(
+    'CCACHE_UNSUPPORTED',
+    `the ticket cache ${name} cannot be used: ${what}; run: ${fix}`,
+    {
+      details: { name, type },
+      hint: 'keytab reads KRB5CCNAME too: export KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) in the shell that runs keytab',
+    },
+  );
 }
 
 /**
@@ -138,7 +176,10 @@ export function parseCcacheName(name: string, realm?: string): CcacheLocation {
   const type = colon <= 1 ? 'FILE' : name.slice(0, colon);
   const residual = colon <= 1 ? name : name.slice(colon + 1);
   if (type !== 'FILE' && type !== 'DIR') throw unsupported(name, type, realm);
-  if (residual === '' || residual === ':') throw new KtError('CCACHE_NAME_INVALID', `credentials cache name "${name}" names no file`, { details: { name } });
+  if (residual === '' || residual === ':')
+    throw new KtError('CCACHE_NAME_INVALID', `credentials cache name "${name}" names no file`, {
+      details: { name },
+    });
   if (type === 'FILE') return { type: 'FILE', path: residual };
   if (!residual.startsWith(':')) return { type: 'DIR', dir: residual };
   const path = residual.slice(1);
@@ -150,7 +191,11 @@ function kinitHint(realm: string | undefined): string {
 }
 
 /** Reads at most MAX_CCACHE_BYTES of a regular file; undefined when it does not exist. */
-async function readBounded(path: string, name: string, realm: string | undefined): Promise<Uint8Array | undefined> {
+async function readBounded(
+  path: string,
+  name: string,
+  realm: string | undefined,
+): Promise<Uint8Array | undefined> {
   let handle: FileHandle;
   try {
     // O_NONBLOCK: a FIFO named as the cache must not hang the open (it is refused below).
@@ -158,19 +203,30 @@ async function readBounded(path: string, name: string, realm: string | undefined
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new KtError('FILE_ACCESS', `cannot open the ticket cache ${name}: ${code === 'EACCES' ? 'permission denied' : String(code ?? e)}`, {
-      details: { path, name },
-      cause: e,
-      hint: `caches are readable by their owner only: ${kinitHint(realm)} as this user`,
-    });
+    throw new KtError(
+      'FILE_ACCESS',
+      `cannot open the ticket cache ${name}: ${code === 'EACCES' ? 'permission denied' : String(code ?? e)}`,
+      {
+        details: { path, name },
+        cause: e,
+        hint: `caches are readable by their owner only: ${kinitHint(realm)} as this user`,
+      },
+    );
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new KtError('CCACHE_NAME_INVALID', `the ticket cache ${name} is not a file`, { details: { path, name } });
-    if (stat.size > MAX_CCACHE_BYTES) {
-      throw new KtError('CCACHE_TOO_LARGE', `the ticket cache ${name} has ${stat.size} bytes, more than the 1 MiB keytab reads: not a credentials cache`, {
-        details: { path, name, size: stat.size, limit: MAX_CCACHE_BYTES },
+    if (!stat.isFile())
+      throw new KtError('CCACHE_NAME_INVALID', `the ticket cache ${name} is not a file`, {
+        details: { path, name },
       });
+    if (stat.size > MAX_CCACHE_BYTES) {
+      throw new KtError(
+        'CCACHE_TOO_LARGE',
+        `the ticket cache ${name} has ${stat.size} bytes, more than the 1 MiB keytab reads: not a credentials cache`,
+        {
+          details: { path, name, size: stat.size, limit: MAX_CCACHE_BYTES },
+        },
+      );
     }
     const buffer = new Uint8Array(MAX_CCACHE_BYTES + 1);
     let length = 0;
@@ -179,7 +235,11 @@ async function readBounded(path: string, name: string, realm: string | undefined
       if (bytesRead === 0) break;
       length += bytesRead;
       if (length > MAX_CCACHE_BYTES) {
-        throw new KtError('CCACHE_TOO_LARGE', `the ticket cache ${name} grew past the 1 MiB keytab reads while being read`, { details: { path, name, limit: MAX_CCACHE_BYTES } });
+        throw new KtError(
+          'CCACHE_TOO_LARGE',
+          `the ticket cache ${name} grew past the 1 MiB keytab reads while being read`,
+          { details: { path, name, limit: MAX_CCACHE_BYTES } },
+        );
       }
     }
     return buffer.subarray(0, length);
@@ -193,16 +253,24 @@ function isCacheFileName(file: string): boolean {
   return file.startsWith('tkt') && !file.includes('/') && !file.includes('\0');
 }
 
-async function dirCacheFile(location: { dir: string; file?: string | undefined }, name: string, realm: string | undefined): Promise<string> {
+async function dirCacheFile(
+  location: { dir: string; file?: string | undefined },
+  name: string,
+  realm: string | undefined,
+): Promise<string> {
   if (location.file !== undefined) return location.file;
   const primary = await readBounded(join(location.dir, 'primary'), `${name} (primary)`, realm);
   // MIT: without a primary file the collection's default cache is "tkt".
   if (primary === undefined) return 'tkt';
   const file = new TextDecoder().decode(primary).split('\n')[0] ?? '';
   if (!isCacheFileName(file)) {
-    throw new KtError('CCACHE_MALFORMED', `${join(location.dir, 'primary')} names "${file.slice(0, 40)}", which is not a cache file of the collection (tkt...)`, {
-      details: { path: join(location.dir, 'primary'), name },
-    });
+    throw new KtError(
+      'CCACHE_MALFORMED',
+      `${join(location.dir, 'primary')} names "${file.slice(0, 40)}", which is not a cache file of the collection (tkt...)`,
+      {
+        details: { path: join(location.dir, 'primary'), name },
+      },
+    );
   }
   return file;
 }
@@ -212,9 +280,16 @@ async function dirCacheFile(location: { dir: string; file?: string | undefined }
  * Throws CCACHE_NOT_FOUND (with the kinit to run), CCACHE_UNSUPPORTED (KEYRING: and friends,
  * with the fix), CCACHE_TOO_LARGE, FILE_ACCESS, or the parser's CCACHE_* errors.
  */
-export async function readCcache(environment: CcacheEnvironment & { readonly name?: string | undefined } = {}): Promise<LoadedCcache> {
-  const { name: requested, source } = environment.name !== undefined ? { name: environment.name, source: 'given' as const } : resolveCcacheName(environment);
-  const realm = environment.config ? configValue(environment.config, ['libdefaults', 'default_realm']) : undefined;
+export async function readCcache(
+  environment: CcacheEnvironment & { readonly name?: string | undefined } = {},
+): Promise<LoadedCcache> {
+  const { name: requested, source } =
+    environment.name !== undefined
+      ? { name: environment.name, source: 'given' as const }
+      : resolveCcacheName(environment);
+  const realm = environment.config
+    ? configValue(environment.config, ['libdefaults', 'default_realm'])
+    : undefined;
   const location = parseCcacheName(requested, realm);
   let path: string;
   let name: string;
@@ -227,14 +302,24 @@ export async function readCcache(environment: CcacheEnvironment & { readonly nam
   }
   const bytes = await readBounded(path, name, realm);
   if (bytes === undefined) {
-    throw new KtError('CCACHE_NOT_FOUND', `no credentials cache ${name} (${path} does not exist; from ${sourceText(source)}): ${kinitHint(realm)}`, {
-      details: { path, name, source },
-    });
+    throw new KtError(
+      'CCACHE_NOT_FOUND',
+      `no credentials cache ${name} (${path} does not exist; from ${sourceText(source)}): ${kinitHint(realm)}`,
+      {
+        details: { path, name, source },
+      },
+    );
   }
   try {
     return { name, requested, source, path, cache: parseCcache(bytes) };
   } catch (e) {
-    if (isKtError(e)) throw new KtError(e.code, `${name}: ${e.message}`, { details: { ...e.details, path }, hint: e.hint ?? `run kinit admin@${realm ?? 'REALM'} again to rewrite it`, remedy: e.remedy, cause: e });
+    if (isKtError(e))
+      throw new KtError(e.code, `${name}: ${e.message}`, {
+        details: { ...e.details, path },
+        hint: e.hint ?? `run kinit admin@${realm ?? 'REALM'} again to rewrite it`,
+        remedy: e.remedy,
+        cause: e,
+      });
     throw e;
   }
 }

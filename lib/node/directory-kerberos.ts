@@ -48,13 +48,25 @@ function loadConfig(env: Readonly<Record<string, string | undefined>>): Krb5Conf
   }
 }
 
-function kdcContext(env: Readonly<Record<string, string | undefined>>, realm: string, dcHost: string, timeoutMs: number): { ctx: KrbContext; kdc: string } {
+function kdcContext(
+  env: Readonly<Record<string, string | undefined>>,
+  realm: string,
+  dcHost: string,
+  timeoutMs: number,
+): { ctx: KrbContext; kdc: string } {
   const config = loadConfig(env);
   const known = config !== undefined && configValues(config, ['realms', realm, 'kdc']).length > 0;
-  const kdcs = known ? undefined : [dcHost.includes(':') && isIP(dcHost) === 6 ? `[${dcHost}]:88` : `${dcHost}:88`];
+  const kdcs = known
+    ? undefined
+    : [dcHost.includes(':') && isIP(dcHost) === 6 ? `[${dcHost}]:88` : `${dcHost}:88`];
   return {
     ctx: {
-      transport: createNodeKdcTransport({ kdcs, config, useDns: false, timeoutMs: Math.min(timeoutMs, 10_000) }),
+      transport: createNodeKdcTransport({
+        kdcs,
+        config,
+        useDns: false,
+        timeoutMs: Math.min(timeoutMs, 10_000),
+      }),
       now: () => new Date(),
       random: (n) => new Uint8Array(randomBytes(n)),
     },
@@ -63,21 +75,42 @@ function kdcContext(env: Readonly<Record<string, string | undefined>>, realm: st
 }
 
 /** Why a KDC refused, by its error code: the `reason` in the error's details (doctor reads it), and the fix. */
-const REFUSALS: Readonly<Record<number, { readonly reason: string; readonly hint: (service: string | undefined) => string }>> = Object.freeze({
-  [KRB_ERR.SKEW]: { reason: 'clock-skew', hint: () => "this host's clock and the DC's differ by more than 5 minutes: sync the clock (chronyc makestep, timedatectl set-ntp true)" },
+const REFUSALS: Readonly<
+  Record<
+    number,
+    { readonly reason: string; readonly hint: (service: string | undefined) => string }
+  >
+> = Object.freeze({
+  [KRB_ERR.SKEW]: {
+    reason: 'clock-skew',
+    hint: () =>
+      "this host's clock and the DC's differ by more than 5 minutes: sync the clock (chronyc makestep, timedatectl set-ntp true)",
+  },
   [KRB_ERR.S_PRINCIPAL_UNKNOWN]: {
     reason: 'unknown-ldap-spn',
-    hint: (service) => `the DC has no SPN ${service ?? 'ldap/<host>'}: give the DC's own DNS name (its dnsHostName, e.g. dc1.example.com) with --ldap-host or in the URL`,
+    hint: (service) =>
+      `the DC has no SPN ${service ?? 'ldap/<host>'}: give the DC's own DNS name (its dnsHostName, e.g. dc1.example.com) with --ldap-host or in the URL`,
   },
-  [KRB_ERR.C_PRINCIPAL_UNKNOWN]: { reason: 'unknown-client', hint: () => 'no such account: check the admin principal (admin@REALM, the realm in capitals)' },
+  [KRB_ERR.C_PRINCIPAL_UNKNOWN]: {
+    reason: 'unknown-client',
+    hint: () => 'no such account: check the admin principal (admin@REALM, the realm in capitals)',
+  },
 });
 
 /** A KDC refusal in words, with the usual causes named. */
-function refusal(what: string, failure: KdcFailure, o: { hint?: string | undefined; reason?: string | undefined; service?: string | undefined } = {}): KtError {
+function refusal(
+  what: string,
+  failure: KdcFailure,
+  o: { hint?: string | undefined; reason?: string | undefined; service?: string | undefined } = {},
+): KtError {
   const known = failure.errorCode === undefined ? undefined : REFUSALS[failure.errorCode];
   const reason = known?.reason ?? o.reason;
   return new KtError('AD_SASL', `${what}: ${failure.message}`, {
-    details: { errorCode: failure.errorCode ?? 0, ...(reason !== undefined ? { reason } : {}), ...(o.service !== undefined ? { service: o.service } : {}) },
+    details: {
+      errorCode: failure.errorCode ?? 0,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(o.service !== undefined ? { service: o.service } : {}),
+    },
     hint: known?.hint(o.service) ?? o.hint,
   });
 }
@@ -85,18 +118,38 @@ function refusal(what: string, failure: KdcFailure, o: { hint?: string | undefin
 /** The newest keys of `principal` in an admin keytab (AD_CONFIG when it has none). */
 export function adminKeytabKeys(keytab: string, principalName: string): KrbKey[] {
   const principal = parsePrincipal(principalName);
-  const entries = parseKeytab(readFileBounded(keytab, { max: KEYTAB_MAX_BYTES, what: 'keytab' }).bytes).entries.filter((e) => samePrincipal(e.principal, principal));
-  if (entries.length === 0) throw new KtError('AD_CONFIG', `${keytab} has no keys for ${principalName}`, { hint: 'give the principal the admin keytab holds with --admin-principal (keytab list shows them)' });
+  const entries = parseKeytab(
+    readFileBounded(keytab, { max: KEYTAB_MAX_BYTES, what: 'keytab' }).bytes,
+  ).entries.filter((e) => samePrincipal(e.principal, principal));
+  if (entries.length === 0)
+    throw new KtError('AD_CONFIG', `${keytab} has no keys for ${principalName}`, {
+      hint: 'give the principal the admin keytab holds with --admin-principal (keytab list shows them)',
+    });
   const newest = Math.max(...entries.map((e) => e.kvno));
-  return entries.filter((e) => e.kvno === newest).map((e) => ({ enctype: e.enctype, key: e.key, kvno: e.kvno }));
+  return entries
+    .filter((e) => e.kvno === newest)
+    .map((e) => ({ enctype: e.enctype, key: e.key, kvno: e.kvno }));
 }
 
-async function tgtFrom(auth: KerberosAuth, env: Readonly<Record<string, string | undefined>>, dcHost: string, timeoutMs: number): Promise<{ tgt: KrbCredentials; ctx: KrbContext; kdc: string; from: string }> {
+async function tgtFrom(
+  auth: KerberosAuth,
+  env: Readonly<Record<string, string | undefined>>,
+  dcHost: string,
+  timeoutMs: number,
+): Promise<{ tgt: KrbCredentials; ctx: KrbContext; kdc: string; from: string }> {
   if (auth.source === 'ccache') {
-    const loaded = await readCcache({ env, config: loadConfig(env), ...(auth.ccache !== undefined ? { name: auth.ccache } : {}) });
+    const loaded = await readCcache({
+      env,
+      config: loadConfig(env),
+      ...(auth.ccache !== undefined ? { name: auth.ccache } : {}),
+    });
     const entry = requireTgt(loaded.cache, new Date());
     const realm = loaded.cache.defaultPrincipal.realm;
-    return { tgt: ccacheCredentials(entry), ...kdcContext(env, realm, dcHost, timeoutMs), from: loaded.name };
+    return {
+      tgt: ccacheCredentials(entry),
+      ...kdcContext(env, realm, dcHost, timeoutMs),
+      from: loaded.name,
+    };
   }
   const principal = parsePrincipal(auth.principal);
   const { ctx, kdc } = kdcContext(env, principal.realm, dcHost, timeoutMs);
@@ -106,15 +159,35 @@ async function tgtFrom(auth: KerberosAuth, env: Readonly<Record<string, string |
   if (!r.ok) {
     const preauth = r.failure.errorCode === KRB_ERR.PREAUTH_FAILED;
     throw refusal(`the KDC refused ${auth.principal}`, r.failure, {
-      hint: preauth ? (keys ? 'the admin keytab is stale (the password changed since): make it again' : 'wrong password for the admin account') : undefined,
+      hint: preauth
+        ? keys
+          ? 'the admin keytab is stale (the password changed since): make it again'
+          : 'wrong password for the admin account'
+        : undefined,
       reason: preauth ? (keys ? 'stale-admin-keytab' : 'wrong-password') : undefined,
     });
   }
-  return { tgt: r.credentials, ctx, kdc, from: auth.source === 'keytab' ? auth.keytab : auth.principal };
+  return {
+    tgt: r.credentials,
+    ctx,
+    kdc,
+    from: auth.source === 'keytab' ? auth.keytab : auth.principal,
+  };
 }
 
 /** The admin's TGT and a service ticket for ldap/<host>; `renew` asks for another one with the same TGT. */
-export async function ldapServiceTicket(auth: KerberosAuth, env: Readonly<Record<string, string | undefined>>, dcAddress: string, spnHost: string, timeoutMs: number): Promise<{ ticket: KrbCredentials; ctx: KrbContext; info: KerberosBindInfo; renew: () => Promise<KrbCredentials> }> {
+export async function ldapServiceTicket(
+  auth: KerberosAuth,
+  env: Readonly<Record<string, string | undefined>>,
+  dcAddress: string,
+  spnHost: string,
+  timeoutMs: number,
+): Promise<{
+  ticket: KrbCredentials;
+  ctx: KrbContext;
+  info: KerberosBindInfo;
+  renew: () => Promise<KrbCredentials>;
+}> {
   const { tgt, ctx, kdc, from } = await tgtFrom(auth, env, dcAddress, timeoutMs);
   const realm = tgt.client.realm;
   const service = parsePrincipal(`ldap/${spnHost.toLowerCase()}@${realm}`);
@@ -122,32 +195,62 @@ export async function ldapServiceTicket(auth: KerberosAuth, env: Readonly<Record
     const r = await getServiceTicket(ctx, tgt, service);
     if (!r.ok) {
       const expired = r.failure.errorCode === 32; /* KRB_AP_ERR_TKT_EXPIRED */
-      throw refusal(`no ticket for ${principalText(service)}`, r.failure, { service: principalText(service), ...(expired ? { hint: 'the Kerberos credentials expired while connected: run the command again (after kinit)' } : {}) });
+      throw refusal(`no ticket for ${principalText(service)}`, r.failure, {
+        service: principalText(service),
+        ...(expired
+          ? {
+              hint: 'the Kerberos credentials expired while connected: run the command again (after kinit)',
+            }
+          : {}),
+      });
     }
     return r.credentials;
   };
   const ticket = await renew();
-  return { ticket, ctx, renew, info: { source: auth.source, from, client: principalText(tgt.client), service: principalText(service), kdc } };
+  return {
+    ticket,
+    ctx,
+    renew,
+    info: {
+      source: auth.source,
+      from,
+      client: principalText(tgt.client),
+      service: principalText(service),
+      kdc,
+    },
+  };
 }
 
 /** The DC's host name for its SPN: given, the URL's when it is a name, else the RootDSE's dnsHostName. */
 async function spnHostOf(config: DirectoryConfig, host: string, port: number): Promise<string> {
   if (config.ldapHost !== undefined) return config.ldapHost;
   if (isIP(host) === 0) return host;
-  const client = new Client({ url: `ldap://${isIP(host) === 6 ? `[${host}]` : host}:${port}`, timeout: config.timeoutMs, connectTimeout: config.timeoutMs });
+  const client = new Client({
+    url: `ldap://${isIP(host) === 6 ? `[${host}]` : host}:${port}`,
+    timeout: config.timeoutMs,
+    connectTimeout: config.timeoutMs,
+  });
   try {
     const r = await client.search('', { scope: 'base', attributes: ['dnsHostName'] });
     const name = r.searchEntries[0]?.['dnsHostName'];
     if (typeof name === 'string' && name !== '') return name;
   } catch (err) {
-    throw new KtError('AD_CONNECT', `cannot read the DC's host name from ${host}:${port} (the RootDSE, before binding): ${(err as Error).message}`, {
-      hint: "give the DC's DNS name with --ldap-host dc1.example.com (its ldap/ SPN names it)",
-      cause: err,
-    });
+    throw new KtError(
+      'AD_CONNECT',
+      `cannot read the DC's host name from ${host}:${port} (the RootDSE, before binding): ${(err as Error).message}`,
+      {
+        hint: "give the DC's DNS name with --ldap-host dc1.example.com (its ldap/ SPN names it)",
+        cause: err,
+      },
+    );
   } finally {
     await client.unbind().catch(() => undefined);
   }
-  throw new KtError('AD_CONFIG', `${host} did not give its host name (no dnsHostName in the RootDSE)`, { hint: "give the DC's DNS name with --ldap-host dc1.example.com" });
+  throw new KtError(
+    'AD_CONFIG',
+    `${host} did not give its host name (no dnsHostName in the RootDSE)`,
+    { hint: "give the DC's DNS name with --ldap-host dc1.example.com" },
+  );
 }
 
 /**
@@ -155,11 +258,30 @@ async function spnHostOf(config: DirectoryConfig, host: string, port: number): P
  * createConnection: it hands over this connection, then binds anew whenever ldapts reconnects
  * (the same service ticket while it is valid for another minute, else a new one).
  */
-export async function openSealedConnection(config: DirectoryConfig & { readonly kerberos: KerberosAuth }): Promise<{ conn: SaslConnection; info: KerberosBindInfo; createConnection: () => SealedSocket; socketError: () => Error | undefined }> {
+export async function openSealedConnection(
+  config: DirectoryConfig & { readonly kerberos: KerberosAuth },
+): Promise<{
+  conn: SaslConnection;
+  info: KerberosBindInfo;
+  createConnection: () => SealedSocket;
+  socketError: () => Error | undefined;
+}> {
   const url = parseLdapUrl(config.url);
   const spnHost = await spnHostOf(config, url.host, url.port);
-  const { ticket, ctx, info, renew } = await ldapServiceTicket(config.kerberos, config.krb5Env ?? {}, url.host, spnHost, config.timeoutMs);
-  const base = { host: url.host, port: url.port, timeoutMs: config.timeoutMs, random: ctx.random, now: ctx.now };
+  const { ticket, ctx, info, renew } = await ldapServiceTicket(
+    config.kerberos,
+    config.krb5Env ?? {},
+    url.host,
+    spnHost,
+    config.timeoutMs,
+  );
+  const base = {
+    host: url.host,
+    port: url.port,
+    timeoutMs: config.timeoutMs,
+    random: ctx.random,
+    now: ctx.now,
+  };
   const conn = await openSaslGssapi({ ...base, ticket });
   let current = ticket;
   const connect = sealedConnector(conn.socket, async () => {

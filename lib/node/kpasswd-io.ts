@@ -11,7 +11,9 @@ import { MAX_TCP_REPLY, formatKdc, frameTcp } from '../krb5/transport.js';
 import { tcpExchange, udpExchange, type Exchange } from './socket-exchange.js';
 
 function unreachable(target: KpasswdTarget, protocol: string, reason: string): KtError {
-  return new KtError('KDC_UNREACHABLE', `${formatKdc(target)}/${protocol}: ${reason}`, { details: { server: formatKdc(target), protocol, reason } });
+  return new KtError('KDC_UNREACHABLE', `${formatKdc(target)}/${protocol}: ${reason}`, {
+    details: { server: formatKdc(target), protocol, reason },
+  });
 }
 
 function describe(e: unknown): string {
@@ -26,14 +28,19 @@ export function hostAddress(address: string | undefined): LocalAddress | undefin
   if (address === undefined) return undefined;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   const v4 = mapped ? mapped[1]! : address;
-  if (isIPv4(v4)) return { addrType: ADDR_TYPE.IPV4, address: Uint8Array.from(v4.split('.').map(Number)) };
+  if (isIPv4(v4))
+    return { addrType: ADDR_TYPE.IPV4, address: Uint8Array.from(v4.split('.').map(Number)) };
   if (!isIPv6(address)) return undefined;
   const plain = address.replace(/%.*$/, '');
-  const [head, tail] = plain.includes('::') ? (plain.split('::') as [string, string]) : [plain, undefined];
-  const groups = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
+  const [head, tail] = plain.includes('::')
+    ? (plain.split('::') as [string, string])
+    : [plain, undefined];
+  const groups = (s: string): number[] =>
+    s === '' ? [] : s.split(':').map((g) => parseInt(g, 16));
   const h = groups(head);
   const t = tail === undefined ? [] : groups(tail);
-  const all = tail === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  const all =
+    tail === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
   const out = new Uint8Array(16);
   all.forEach((g, i) => {
     out[2 * i] = g >> 8;
@@ -42,7 +49,11 @@ export function hostAddress(address: string | undefined): LocalAddress | undefin
   return { addrType: ADDR_TYPE.IPV6, address: out };
 }
 
-function exchange(target: KpasswdTarget, build: (local: LocalAddress | undefined) => Uint8Array, timeoutMs: number): Exchange {
+function exchange(
+  target: KpasswdTarget,
+  build: (local: LocalAddress | undefined) => Uint8Array,
+  timeoutMs: number,
+): Exchange {
   return {
     target,
     build: (local) => build(hostAddress(local)),
@@ -55,6 +66,9 @@ function exchange(target: KpasswdTarget, build: (local: LocalAddress | undefined
 export const nodeKpasswdIo: KpasswdIo = {
   exchange(target, protocol, build, timeoutMs) {
     if (protocol === 'udp') return udpExchange(exchange(target, build, timeoutMs));
-    return tcpExchange(exchange(target, (local) => frameTcp(build(local)), timeoutMs), MAX_TCP_REPLY);
+    return tcpExchange(
+      exchange(target, (local) => frameTcp(build(local)), timeoutMs),
+      MAX_TCP_REPLY,
+    );
   },
 };

@@ -27,7 +27,12 @@ import {
   type SrvResolver,
 } from '../krb5/transport.js';
 
-function unreachable(target: KdcTarget, protocol: string, reason: string, cause?: unknown): KtError {
+function unreachable(
+  target: KdcTarget,
+  protocol: string,
+  reason: string,
+  cause?: unknown,
+): KtError {
   return new KtError('KDC_UNREACHABLE', `${formatKdc(target)}/${protocol}: ${reason}`, {
     details: { kdc: formatKdc(target), protocol, reason },
     ...(cause !== undefined ? { cause } : {}),
@@ -88,14 +93,23 @@ export function nodeSrvResolver(options: NodeResolverOptions = {}): SrvResolver 
     async resolveSrv(name) {
       try {
         const records = await r.resolveSrv(name);
-        return records.map((x) => ({ name: x.name, port: x.port, priority: x.priority, weight: x.weight }));
+        return records.map((x) => ({
+          name: x.name,
+          port: x.port,
+          priority: x.priority,
+          weight: x.weight,
+        }));
       } catch (e) {
         const code = (e as { code?: unknown }).code;
         if (code === 'ENOTFOUND' || code === 'ENODATA') return [];
-        throw new KtError('KDC_NOT_FOUND', `DNS SRV lookup of ${name} failed: ${describeSocketError(e)}`, {
-          details: { name, code: typeof code === 'string' ? code : null },
-          cause: e,
-        });
+        throw new KtError(
+          'KDC_NOT_FOUND',
+          `DNS SRV lookup of ${name} failed: ${describeSocketError(e)}`,
+          {
+            details: { name, code: typeof code === 'string' ? code : null },
+            cause: e,
+          },
+        );
       }
     },
   };
@@ -118,7 +132,10 @@ export function nodeHostResolver(options: NodeResolverOptions = {}): HostResolve
   return {
     async resolveHost(name) {
       const [v4, v6] = await Promise.allSettled([r.resolve4(name), r.resolve6(name)]);
-      const out = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+      const out = [
+        ...(v4.status === 'fulfilled' ? v4.value : []),
+        ...(v6.status === 'fulfilled' ? v6.value : []),
+      ];
       if (out.length === 0 && v4.status === 'rejected') throw v4.reason;
       return out;
     },
@@ -171,7 +188,8 @@ export function createNodeKdcTransport(options: NodeKdcTransportOptions = {}): K
   const hostResolver = dns ? nodeHostResolver({ servers: options.dnsServers }) : undefined;
   return createKdcTransport({
     io: nodeSocketIo(),
-    locate: (realm) => locateKdcs(realm, { kdcs: options.kdcs, config: options.config, srvResolver, hostResolver }),
+    locate: (realm) =>
+      locateKdcs(realm, { kdcs: options.kdcs, config: options.config, srvResolver, hostResolver }),
     timeoutMs: options.timeoutMs,
     passes: options.passes,
     tcpOnly: options.tcpOnly,

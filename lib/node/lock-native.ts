@@ -23,11 +23,13 @@ let addon: LockAddon | null | undefined;
 export function lockAddon(): LockAddon | null {
   if (addon !== undefined) return addon;
   addon = null;
-  const file = process.env['KEYTAB_NATIVE_ADDON'] === '0' ? undefined : packageFile('build/keytab_lock.node');
+  const file =
+    process.env['KEYTAB_NATIVE_ADDON'] === '0' ? undefined : packageFile('build/keytab_lock.node');
   if (!file) return addon;
   try {
     const loaded = createRequire(import.meta.url)(file) as Partial<LockAddon>;
-    if (typeof loaded.ofdLock === 'function' && typeof loaded.flock === 'function') addon = loaded as LockAddon;
+    if (typeof loaded.ofdLock === 'function' && typeof loaded.flock === 'function')
+      addon = loaded as LockAddon;
   } catch {
     // Unloadable (built on another platform, say): the lock-file fallback.
   }

@@ -12,7 +12,12 @@
  */
 import { pbkdf2 as nodePbkdf2 } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { purePbkdf2, setPbkdf2Provider, type Pbkdf2Hash, type Pbkdf2Provider } from '../crypto/primitives/pbkdf2.js';
+import {
+  purePbkdf2,
+  setPbkdf2Provider,
+  type Pbkdf2Hash,
+  type Pbkdf2Provider,
+} from '../crypto/primitives/pbkdf2.js';
 import { packageFile } from './package-files.js';
 
 /** node:crypto validates the iteration count as a signed 32-bit integer. */
@@ -20,10 +25,17 @@ const NODE_MAX_ITERATIONS = 0x7fffffff;
 
 export const opensslPbkdf2: Pbkdf2Provider = Object.freeze({
   name: 'node:crypto',
-  derive(hash: Pbkdf2Hash, password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Promise<Uint8Array> {
+  derive(
+    hash: Pbkdf2Hash,
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    dkLen: number,
+  ): Promise<Uint8Array> {
     // Counts from 2^31 to 2^32-1 are legal in Kerberos but not in node:crypto: compute those
     // with the pure implementation rather than fail.
-    if (iterations > NODE_MAX_ITERATIONS) return purePbkdf2.derive(hash, password, salt, iterations, dkLen);
+    if (iterations > NODE_MAX_ITERATIONS)
+      return purePbkdf2.derive(hash, password, salt, iterations, dkLen);
     return new Promise((resolve, reject) => {
       nodePbkdf2(password, salt, iterations, dkLen, hash, (err, derived) => {
         if (err) {
@@ -44,7 +56,12 @@ export const opensslPbkdf2: Pbkdf2Provider = Object.freeze({
 interface NativeAddon {
   /** True when the CPU has the SHA extensions (the only case the addon computes anything). */
   readonly accelerated: boolean;
-  pbkdf2HmacSha1(password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Promise<Uint8Array>;
+  pbkdf2HmacSha1(
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    dkLen: number,
+  ): Promise<Uint8Array>;
 }
 
 let addon: NativeAddon | null | undefined;
@@ -53,7 +70,10 @@ let addon: NativeAddon | null | undefined;
 function loadAddon(): NativeAddon | null {
   if (addon !== undefined) return addon;
   addon = null;
-  const file = process.env['KEYTAB_NATIVE_ADDON'] === '0' ? undefined : packageFile('build/keytab_native.node');
+  const file =
+    process.env['KEYTAB_NATIVE_ADDON'] === '0'
+      ? undefined
+      : packageFile('build/keytab_native.node');
   if (!file) return addon;
   try {
     const loaded = createRequire(import.meta.url)(file) as NativeAddon;
@@ -71,7 +91,13 @@ export function nativeSha1Backend(): 'sha-ni' | 'node:crypto' {
 
 export const nativePbkdf2: Pbkdf2Provider = Object.freeze({
   name: 'native',
-  derive(hash: Pbkdf2Hash, password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Promise<Uint8Array> {
+  derive(
+    hash: Pbkdf2Hash,
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    dkLen: number,
+  ): Promise<Uint8Array> {
     const fast = hash === 'sha1' ? loadAddon() : null;
     return fast
       ? fast.pbkdf2HmacSha1(password, salt, iterations, dkLen)

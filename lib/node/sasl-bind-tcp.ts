@@ -10,7 +10,16 @@
  */
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { berElementLength, decodeBindResponse, encodeSaslBindRequest, layerChoice, LDAP_SASL_BIND_IN_PROGRESS, LDAP_SUCCESS, parseLayerOffer, SASL_LAYER } from '../ad/sasl-bind.js';
+import {
+  berElementLength,
+  decodeBindResponse,
+  encodeSaslBindRequest,
+  layerChoice,
+  LDAP_SASL_BIND_IN_PROGRESS,
+  LDAP_SUCCESS,
+  parseLayerOffer,
+  SASL_LAYER,
+} from '../ad/sasl-bind.js';
 import { concatBytes } from '../bytes.js';
 import type { RandomSource } from '../crypto/profiles.js';
 import { KtError } from '../errors.js';
@@ -58,7 +67,14 @@ export interface SaslCaptureContext {
 export interface SaslCaptureSink {
   recording(random: RandomSource): { random: RandomSource; drawn: () => Uint8Array[] };
   layerOffer(layers: number, maxSize: number): void;
-  token(t: { from: 'initiator' | 'acceptor'; phase: 'bind' | 'ldap'; token: Uint8Array; data: Uint8Array; sealed: boolean; random?: Uint8Array[] }): void;
+  token(t: {
+    from: 'initiator' | 'acceptor';
+    phase: 'bind' | 'ldap';
+    token: Uint8Array;
+    data: Uint8Array;
+    sealed: boolean;
+    random?: Uint8Array[];
+  }): void;
 }
 
 export type SaslCaptureFactory = (context: SaslCaptureContext) => SaslCaptureSink;
@@ -90,8 +106,18 @@ class FrameReader {
     this.#buf = concatBytes(this.#buf, new Uint8Array(d));
     this.#waiting?.();
   };
-  #onError = (e: Error): void => this.#fail(new KtError('AD_CONNECT', `the connection broke during the Kerberos bind: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { cause: e }));
-  #onClose = (): void => this.#fail(new KtError('AD_CONNECT', 'the directory closed the connection during the Kerberos bind'));
+  #onError = (e: Error): void =>
+    this.#fail(
+      new KtError(
+        'AD_CONNECT',
+        `the connection broke during the Kerberos bind: ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+        { cause: e },
+      ),
+    );
+  #onClose = (): void =>
+    this.#fail(
+      new KtError('AD_CONNECT', 'the directory closed the connection during the Kerberos bind'),
+    );
   #fail(e: Error): void {
     this.#error ??= e;
     this.#waiting?.(e);
@@ -106,7 +132,16 @@ class FrameReader {
         return out;
       }
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new KtError('AD_TIMEOUT', `the directory did not answer the Kerberos bind within ${timeoutMs / 1000} s`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new KtError(
+                'AD_TIMEOUT',
+                `the directory did not answer the Kerberos bind within ${timeoutMs / 1000} s`,
+              ),
+            ),
+          timeoutMs,
+        );
         this.#waiting = (err) => {
           clearTimeout(timer);
           this.#waiting = undefined;
@@ -130,7 +165,9 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<Sock
     const s = connect({ host, port });
     const timer = setTimeout(() => {
       s.destroy();
-      reject(new KtError('AD_TIMEOUT', `no answer from ${host}:${port} within ${timeoutMs / 1000} s`));
+      reject(
+        new KtError('AD_TIMEOUT', `no answer from ${host}:${port} within ${timeoutMs / 1000} s`),
+      );
     }, timeoutMs);
     s.once('connect', () => {
       clearTimeout(timer);
@@ -139,15 +176,23 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<Sock
     });
     s.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new KtError('AD_CONNECT', `cannot connect to ${host}:${port}: ${e.code ?? e.message}`, { cause: e }));
+      reject(
+        new KtError('AD_CONNECT', `cannot connect to ${host}:${port}: ${e.code ?? e.message}`, {
+          cause: e,
+        }),
+      );
     });
   });
 }
 
 function refused(step: string, r: { resultCode: number; diagnosticMessage: string }): KtError {
-  return new KtError('AD_SASL', `the directory refused the Kerberos bind (${step}): LDAP result ${r.resultCode}${r.diagnosticMessage ? ` "${r.diagnosticMessage}"` : ''}`, {
-    details: { resultCode: r.resultCode, diagnostic: r.diagnosticMessage },
-  });
+  return new KtError(
+    'AD_SASL',
+    `the directory refused the Kerberos bind (${step}): LDAP result ${r.resultCode}${r.diagnosticMessage ? ` "${r.diagnosticMessage}"` : ''}`,
+    {
+      details: { resultCode: r.resultCode, diagnostic: r.diagnosticMessage },
+    },
+  );
 }
 
 /** Connects, binds with SASL GSSAPI and negotiates confidentiality. */
@@ -162,21 +207,31 @@ export async function bindSaslGssapi(o: SaslGssapiOptions): Promise<BoundSasl> {
     };
     const answer = async (): Promise<ReturnType<typeof decodeBindResponse>> => {
       const r = decodeBindResponse(await reader.element(o.timeoutMs));
-      if (r.messageId !== id) throw new KtError('AD_SASL', `bind response ${r.messageId} for request ${id}`);
+      if (r.messageId !== id)
+        throw new KtError('AD_SASL', `bind response ${r.messageId} for request ${id}`);
       return r;
     };
     const { token, state: init } = initSecContext(o.ticket, { now: o.now(), random: o.random });
     send(token);
     const first = await answer();
-    if (first.resultCode !== LDAP_SASL_BIND_IN_PROGRESS || !first.serverSaslCreds) throw refused('the ticket', first);
+    if (first.resultCode !== LDAP_SASL_BIND_IN_PROGRESS || !first.serverSaslCreds)
+      throw refused('the ticket', first);
     const acc = acceptorToken(first.serverSaslCreds, init);
     if (acc.kind === 'error') {
       const info = krbErrorInfo(acc.error.errorCode);
-      throw new KtError('AD_SASL', `the directory refused the ticket: ${info.name} (${info.code}): ${info.description}${acc.error.eText ? ` ("${acc.error.eText}")` : ''}`);
+      throw new KtError(
+        'AD_SASL',
+        `the directory refused the ticket: ${info.name} (${info.code}): ${info.description}${acc.error.eText ? ` ("${acc.error.eText}")` : ''}`,
+      );
     }
     const chosen = tokenKey(init.subkey, acc.reply.subkey);
     const format = wrapFormat(chosen.key.enctype);
-    const state: WrapState = { key: chosen.key, acceptorSubkey: chosen.acceptorSubkey, sendSeq: BigInt(init.sendSeq), recvSeq: BigInt(acc.reply.recvSeq) };
+    const state: WrapState = {
+      key: chosen.key,
+      acceptorSubkey: chosen.acceptorSubkey,
+      sendSeq: BigInt(init.sendSeq),
+      recvSeq: BigInt(acc.reply.recvSeq),
+    };
     const capture = o.capture?.({
       service: principalText(o.ticket.server),
       sessionKey: init.sessionKey,
@@ -191,22 +246,48 @@ export async function bindSaslGssapi(o: SaslGssapiOptions): Promise<BoundSasl> {
     });
     send(new Uint8Array(0));
     const second = await answer();
-    if (second.resultCode !== LDAP_SASL_BIND_IN_PROGRESS || !second.serverSaslCreds) throw refused('the security layer', second);
+    if (second.resultCode !== LDAP_SASL_BIND_IN_PROGRESS || !second.serverSaslCreds)
+      throw refused('the security layer', second);
     const offerToken = format.unwrap(state, second.serverSaslCreds);
-    capture?.token({ from: 'acceptor', phase: 'bind', token: second.serverSaslCreds, data: offerToken.data, sealed: offerToken.sealed });
+    capture?.token({
+      from: 'acceptor',
+      phase: 'bind',
+      token: second.serverSaslCreds,
+      data: offerToken.data,
+      sealed: offerToken.sealed,
+    });
     const offer = parseLayerOffer(offerToken.data);
     capture?.layerOffer(offer.layers, offer.maxSize);
     if ((offer.layers & SASL_LAYER.CONFIDENTIALITY) === 0) {
-      throw new KtError('AD_SASL', `the directory offers no confidentiality layer (layers 0x${offer.layers.toString(16)}): refusing, as passwords must travel sealed`);
+      throw new KtError(
+        'AD_SASL',
+        `the directory offers no confidentiality layer (layers 0x${offer.layers.toString(16)}): refusing, as passwords must travel sealed`,
+      );
     }
     const choice = layerChoice(SASL_LAYER.CONFIDENTIALITY, MAX_MESSAGE);
     const rec = capture?.recording(o.random);
     const choiceToken = format.wrap(state, choice, false, rec?.random ?? o.random);
-    if (capture && rec) capture.token({ from: 'initiator', phase: 'bind', token: choiceToken, data: choice, sealed: false, random: rec.drawn() });
+    if (capture && rec)
+      capture.token({
+        from: 'initiator',
+        phase: 'bind',
+        token: choiceToken,
+        data: choice,
+        sealed: false,
+        random: rec.drawn(),
+      });
     send(choiceToken);
     const done = await answer();
     if (done.resultCode !== LDAP_SUCCESS) throw refused('the layer choice', done);
-    return { raw, state, format, random: o.random, maxSend: offer.maxSize || MAX_MESSAGE, pending: reader.detach(), capture };
+    return {
+      raw,
+      state,
+      format,
+      random: o.random,
+      maxSend: offer.maxSize || MAX_MESSAGE,
+      pending: reader.detach(),
+      capture,
+    };
   } catch (err) {
     raw.destroy();
     throw err;

@@ -105,7 +105,15 @@ export class SealedSocket extends Duplex {
     raw.on('data', (d: Buffer) => this.#onData(new Uint8Array(d)));
     raw.on('end', () => this.push(null));
     raw.on('close', () => this.destroy());
-    raw.on('error', (e: NodeJS.ErrnoException) => this.destroy(new KtError('AD_CONNECT', `the sealed connection to the directory broke: ${e.code ?? e.message}`, { cause: e })));
+    raw.on('error', (e: NodeJS.ErrnoException) =>
+      this.destroy(
+        new KtError(
+          'AD_CONNECT',
+          `the sealed connection to the directory broke: ${e.code ?? e.message}`,
+          { cause: e },
+        ),
+      ),
+    );
     raw.on('timeout', () => this.emit('timeout'));
     if (this.#timeout !== undefined) raw.setTimeout(this.#timeout);
     if (this.#keepAlive !== undefined) raw.setKeepAlive(...this.#keepAlive);
@@ -124,13 +132,21 @@ export class SealedSocket extends Duplex {
     try {
       while (this.#buf.length >= 4) {
         const len = new DataView(this.#buf.buffer, this.#buf.byteOffset, 4).getUint32(0);
-        if (len > MAX_MESSAGE) throw new KtError('GSS_BAD_TOKEN', `a sealed message of ${len} octets (at most ${MAX_MESSAGE})`);
+        if (len > MAX_MESSAGE)
+          throw new KtError(
+            'GSS_BAD_TOKEN',
+            `a sealed message of ${len} octets (at most ${MAX_MESSAGE})`,
+          );
         if (this.#buf.length < 4 + len) return;
         const token = this.#buf.subarray(4, 4 + len);
         this.#buf = this.#buf.subarray(4 + len);
         const { data, sealed } = b.format.unwrap(b.state, token);
         b.capture?.token({ from: 'acceptor', phase: 'ldap', token, data, sealed });
-        if (!sealed) throw new KtError('GSS_INTEGRITY', 'the directory sent an unsealed message on a sealed connection');
+        if (!sealed)
+          throw new KtError(
+            'GSS_INTEGRITY',
+            'the directory sent an unsealed message on a sealed connection',
+          );
         this.push(Buffer.from(data));
       }
     } catch (err) {
@@ -138,20 +154,39 @@ export class SealedSocket extends Duplex {
     }
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
     const b = this.#b;
     if (b === undefined) {
-      callback(new KtError('AD_CONNECT', 'a message for the directory before the Kerberos bind finished'));
+      callback(
+        new KtError('AD_CONNECT', 'a message for the directory before the Kerberos bind finished'),
+      );
       return;
     }
     if (chunk.length > b.maxSend) {
-      callback(new KtError('AD_SASL', `an LDAP message of ${chunk.length} octets is larger than the directory accepts (${b.maxSend})`));
+      callback(
+        new KtError(
+          'AD_SASL',
+          `an LDAP message of ${chunk.length} octets is larger than the directory accepts (${b.maxSend})`,
+        ),
+      );
       return;
     }
     const data = new Uint8Array(chunk);
     const rec = b.capture?.recording(b.random);
     const token = b.format.wrap(b.state, data, true, rec?.random ?? b.random);
-    if (b.capture && rec) b.capture.token({ from: 'initiator', phase: 'ldap', token, data, sealed: true, random: rec.drawn() });
+    if (b.capture && rec)
+      b.capture.token({
+        from: 'initiator',
+        phase: 'ldap',
+        token,
+        data,
+        sealed: true,
+        random: rec.drawn(),
+      });
     const len = new Uint8Array(4);
     new DataView(len.buffer).setUint32(0, token.length);
     b.raw.write(concatBytes(len, token), callback);
@@ -223,7 +258,14 @@ export class SealedSocket extends Duplex {
 }
 
 function describe(b: BoundSasl, socket: SealedSocket): SaslConnection {
-  return { socket, layer: 'confidentiality', enctype: b.state.key.enctype, acceptorSubkey: b.state.acceptorSubkey, format: b.format.name, maxSize: b.maxSend };
+  return {
+    socket,
+    layer: 'confidentiality',
+    enctype: b.state.key.enctype,
+    acceptorSubkey: b.state.acceptorSubkey,
+    format: b.format.name,
+    maxSize: b.maxSend,
+  };
 }
 
 /** Connects, binds with SASL GSSAPI and negotiates confidentiality. */
@@ -238,7 +280,10 @@ export async function openSaslGssapi(o: SaslGssapiOptions): Promise<SaslConnecti
  * the connection details and a valid ticket (it may throw a KtError, e.g. expired credentials:
  * the socket then reports it as its 'error').
  */
-export function sealedConnector(first: SealedSocket, options: () => Promise<SaslGssapiOptions>): () => SealedSocket {
+export function sealedConnector(
+  first: SealedSocket,
+  options: () => Promise<SaslGssapiOptions>,
+): () => SealedSocket {
   let unused: SealedSocket | undefined = first;
   return () => {
     const s = unused;

@@ -55,7 +55,10 @@ function settleOnce(
     if (err !== undefined) reject(err);
     else resolve(reply as Uint8Array);
   };
-  const timer = setTimeout(() => finish(x.fail(protocol, `timed out after ${x.timeoutMs} ms`)), x.timeoutMs);
+  const timer = setTimeout(
+    () => finish(x.fail(protocol, `timed out after ${x.timeoutMs} ms`)),
+    x.timeoutMs,
+  );
   return finish;
 }
 
@@ -63,15 +66,21 @@ function settleOnce(
 export function udpExchange(x: Exchange): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(x.target.address.includes(':') ? 'udp6' : 'udp4');
-    const finish = settleOnce(x, 'udp', () => {
-      socket.removeAllListeners('message');
-      socket.on('error', () => undefined);
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
-    }, resolve, reject);
+    const finish = settleOnce(
+      x,
+      'udp',
+      () => {
+        socket.removeAllListeners('message');
+        socket.on('error', () => undefined);
+        try {
+          socket.close();
+        } catch {
+          // already closed
+        }
+      },
+      resolve,
+      reject,
+    );
     socket.on('error', (e) => finish(x.fail('udp', x.describe(e), e)));
     socket.on('message', (msg) => finish(undefined, copy(msg)));
     socket.connect(x.target.port, x.target.address, () => {
@@ -96,13 +105,21 @@ export function tcpExchange(x: Exchange, maxReplyBytes: number): Promise<Uint8Ar
     const chunks: Uint8Array[] = [];
     let received = 0;
     let expected: number | undefined;
-    const finish = settleOnce(x, 'tcp', () => {
-      socket.removeAllListeners('data');
-      socket.on('error', () => undefined);
-      socket.destroy();
-    }, resolve, reject);
+    const finish = settleOnce(
+      x,
+      'tcp',
+      () => {
+        socket.removeAllListeners('data');
+        socket.on('error', () => undefined);
+        socket.destroy();
+      },
+      resolve,
+      reject,
+    );
     socket.on('error', (e) => finish(x.fail('tcp', x.describe(e), e)));
-    socket.on('end', () => finish(x.fail('tcp', 'connection closed before the whole reply arrived')));
+    socket.on('end', () =>
+      finish(x.fail('tcp', 'connection closed before the whole reply arrived')),
+    );
     socket.on('data', (data: Uint8Array) => {
       chunks.push(data);
       received += data.length;
@@ -116,7 +133,8 @@ export function tcpExchange(x: Exchange, maxReplyBytes: number): Promise<Uint8Ar
           return;
         }
       }
-      if (expected !== undefined && received >= 4 + expected) finish(undefined, copy(all.subarray(4, 4 + expected)));
+      if (expected !== undefined && received >= 4 + expected)
+        finish(undefined, copy(all.subarray(4, 4 + expected)));
     });
     socket.connect({ host: x.target.address, port: x.target.port }, () => {
       try {

@@ -30,7 +30,11 @@ function make(rule: SaltRuleName, text: string, explanation: string): Salt {
  * HTTP/web.example.com@EXAMPLE.COM -> "EXAMPLE.COMHTTPweb.example.com".
  */
 export function defaultSalt(principal: Pick<Principal, 'components' | 'realm'>): Salt {
-  return make('rfc4120', principal.realm + principal.components.join(''), 'RFC 4120 default: realm + name components, no separators');
+  return make(
+    'rfc4120',
+    principal.realm + principal.components.join(''),
+    'RFC 4120 default: realm + name components, no separators',
+  );
 }
 
 /** A salt given as text (MIT ktutil addent -s). */
@@ -41,11 +45,20 @@ export function explicitSalt(text: string): Salt {
 /** A salt given as hex, for salts that are not text. */
 export function explicitSaltHex(hex: string): Salt {
   const bytes = fromHex(hex, 'salt hex');
-  return { rule: 'explicit', bytes, text: new TextDecoder().decode(bytes), explanation: 'given explicitly (hex)' };
+  return {
+    rule: 'explicit',
+    bytes,
+    text: new TextDecoder().decode(bytes),
+    explanation: 'given explicitly (hex)',
+  };
 }
 
 function adRealm(realm: string): string {
-  if (realm === '') throw new KtError('SALT_INVALID', 'an Active Directory salt needs the realm (the domain in upper case)');
+  if (realm === '')
+    throw new KtError(
+      'SALT_INVALID',
+      'an Active Directory salt needs the realm (the domain in upper case)',
+    );
   return realm.toUpperCase();
 }
 
@@ -55,8 +68,13 @@ function adRealm(realm: string): string {
  * userPrincipalName. EXAMPLE.TEST + svc-web -> "EXAMPLE.TESTsvc-web".
  */
 export function adUserSalt(realm: string, samAccountName: string): Salt {
-  if (samAccountName === '') throw new KtError('SALT_INVALID', 'the AD user salt needs the account name (sAMAccountName)');
-  return make('ad-user', adRealm(realm) + samAccountName, 'Active Directory user without UPN ([MS-KILE] 3.1.1.2): REALM + sAMAccountName');
+  if (samAccountName === '')
+    throw new KtError('SALT_INVALID', 'the AD user salt needs the account name (sAMAccountName)');
+  return make(
+    'ad-user',
+    adRealm(realm) + samAccountName,
+    'Active Directory user without UPN ([MS-KILE] 3.1.1.2): REALM + sAMAccountName',
+  );
 }
 
 /**
@@ -69,7 +87,11 @@ export function adUpnSalt(realm: string, upn: string): Salt {
   const at = upn.lastIndexOf('@');
   const name = (at >= 0 ? upn.slice(0, at) : upn).replace(/\\(.)/g, '$1');
   if (name === '') throw new KtError('SALT_INVALID', `UPN "${upn}" has no name before "@"`);
-  return make('ad-upn', adRealm(realm) + name.split('/').join(''), 'Active Directory user with a UPN: REALM + UPN name part without "/"');
+  return make(
+    'ad-upn',
+    adRealm(realm) + name.split('/').join(''),
+    'Active Directory user with a UPN: REALM + UPN name part without "/"',
+  );
 }
 
 /**
@@ -79,8 +101,13 @@ export function adUpnSalt(realm: string, upn: string): Salt {
  */
 export function adComputerSalt(realm: string, computerName: string): Salt {
   const name = computerName.replace(/\$$/, '').toLowerCase();
-  if (name === '') throw new KtError('SALT_INVALID', 'the AD computer salt needs the computer name');
-  return make('ad-computer', `${adRealm(realm)}host${name}.${realm.toLowerCase()}`, 'Active Directory computer ([MS-KILE] 3.1.1.2): REALM + "host" + lower(name) + "." + lower(realm)');
+  if (name === '')
+    throw new KtError('SALT_INVALID', 'the AD computer salt needs the computer name');
+  return make(
+    'ad-computer',
+    `${adRealm(realm)}host${name}.${realm.toLowerCase()}`,
+    'Active Directory computer ([MS-KILE] 3.1.1.2): REALM + "host" + lower(name) + "." + lower(realm)',
+  );
 }
 
 /** How the user asked for a salt: at most one of these. */
@@ -96,15 +123,23 @@ export interface SaltChoice {
  * The salt for a principal under the chosen rule; without a choice, the RFC 4120 default.
  * The AD rules take the realm from the principal.
  */
-export function resolveSalt(principal: Pick<Principal, 'components' | 'realm'> | undefined, choice: SaltChoice): Salt {
-  const given = (Object.keys(choice) as (keyof SaltChoice)[]).filter((k) => choice[k] !== undefined);
+export function resolveSalt(
+  principal: Pick<Principal, 'components' | 'realm'> | undefined,
+  choice: SaltChoice,
+): Salt {
+  const given = (Object.keys(choice) as (keyof SaltChoice)[]).filter(
+    (k) => choice[k] !== undefined,
+  );
   if (given.length > 1) {
     throw new KtError('USAGE', `choose one salt rule, not ${given.length}: ${given.join(', ')}`);
   }
   if (choice.salt !== undefined) return explicitSalt(choice.salt);
   if (choice.saltHex !== undefined) return explicitSaltHex(choice.saltHex);
   if (!principal) {
-    throw new KtError('USAGE', remedy`give the principal (-p) or an explicit salt (${option('salt')} / ${option('saltHex')})`);
+    throw new KtError(
+      'USAGE',
+      remedy`give the principal (-p) or an explicit salt (${option('salt')} / ${option('saltHex')})`,
+    );
   }
   if (choice.adUser !== undefined) return adUserSalt(principal.realm, choice.adUser);
   if (choice.adUpn !== undefined) return adUpnSalt(principal.realm, choice.adUpn);

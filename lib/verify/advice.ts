@@ -102,18 +102,31 @@ export const SERVICE_ADVICE: Readonly<Record<number, AdviceFn>> = Object.freeze(
 });
 
 /** The advice for a refusal; unknown codes get the error table's own words. */
-export function adviceFor(table: Readonly<Record<number, AdviceFn>>, code: number | undefined, subject: AdviceSubject, fallbackMessage: string): Advice {
+export function adviceFor(
+  table: Readonly<Record<number, AdviceFn>>,
+  code: number | undefined,
+  subject: AdviceSubject,
+  fallbackMessage: string,
+): Advice {
   const fn = code === undefined ? undefined : table[code];
   if (fn) return fn(subject);
-  if (code === undefined) return { reason: fallbackMessage, fix: remedy`run again with ${option('debug')}, and check the KDC log` };
+  if (code === undefined)
+    return {
+      reason: fallbackMessage,
+      fix: remedy`run again with ${option('debug')}, and check the KDC log`,
+    };
   const info = krbErrorInfo(code);
-  return { reason: `${info.name} (${info.code}): ${info.meaning}`, fix: 'check the KDC log for this request' };
+  return {
+    reason: `${info.name} (${info.code}): ${info.meaning}`,
+    fix: 'check the KDC log for this request',
+  };
 }
 
 /**
  * NTSTATUS refinements AD and Samba put in KRB-ERROR e-data: they tell "disabled" from
  * "locked out" from "expired" where the Kerberos code alone (CLIENT_REVOKED) cannot.
  */
+// prettier-ignore
 export const NT_STATUS_ADVICE: Readonly<Record<number, Advice>> = Object.freeze({
   0xc0000072: { reason: 'the account is disabled (STATUS_ACCOUNT_DISABLED)', fix: 'enable it: clear bit 0x2 of userAccountControl (samba-tool user enable, Enable-ADAccount)' },
   0xc0000234: { reason: 'the account is locked out after too many bad passwords (STATUS_ACCOUNT_LOCKED_OUT)', fix: 'unlock it (Unlock-ADAccount, or set lockoutTime to 0), then find what keeps using the old password' },

@@ -18,7 +18,10 @@ export interface Skew {
 }
 
 /** Named in the clock probe: random, so it is never a real principal. */
-function nobody(realm: string, random: (n: number) => Uint8Array): { components: string[]; realm: string; nameType: number } {
+function nobody(
+  realm: string,
+  random: (n: number) => Uint8Array,
+): { components: string[]; realm: string; nameType: number } {
   return { components: [`keytab-clock-probe-${toHex(random(6))}`], realm, nameType: 1 };
 }
 
@@ -26,14 +29,20 @@ function nobody(realm: string, random: (n: number) => Uint8Array): { components:
  * The skew to the realm's KDC from a KRB-ERROR for a made-up principal, or undefined when the
  * KDC answered in a way that carries no time (or not at all: the other checks say so).
  */
-export async function probeKdcClock(ctx: KrbContext, realm: string): Promise<Skew & { readonly offsetMs: number } | undefined> {
+export async function probeKdcClock(
+  ctx: KrbContext,
+  realm: string,
+): Promise<(Skew & { readonly offsetMs: number }) | undefined> {
   try {
-    const result = await probeAsReq(ctx, nobody(realm, ctx.random), { enctypes: CLOCK_PROBE_ENCTYPES });
+    const result = await probeAsReq(ctx, nobody(realm, ctx.random), {
+      enctypes: CLOCK_PROBE_ENCTYPES,
+    });
     if (result.kind === 'as-rep') return undefined;
     const offsetMs = result.kdcTime.getTime() - result.localTime.getTime();
     return { kdc: formatKdc(result.kdc), seconds: Math.round(offsetMs / 1000), offsetMs };
   } catch (e) {
-    if (isKtError(e) && (e.code === 'KDC_UNREACHABLE' || e.code === 'KRB_BAD_MESSAGE')) return undefined;
+    if (isKtError(e) && (e.code === 'KDC_UNREACHABLE' || e.code === 'KRB_BAD_MESSAGE'))
+      return undefined;
     throw e;
   }
 }

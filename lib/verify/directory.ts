@@ -33,12 +33,15 @@ export interface AccountDirectory {
   namingContext?(): Promise<string | undefined>;
 }
 
-
 /**
  * msDS-SupportedEncryptionTypes bits ([MS-KILE] 2.2.7) and the enctypes they allow. Bits
  * above 0x1f (FAST, compound identity, claims, AES session keys) are not enctypes.
  */
-export const SUPPORTED_ENCTYPE_BITS: readonly { readonly bit: number; readonly enctype: number; readonly name: string }[] = Object.freeze(AD_ENCTYPES.map((e) => ({ bit: e.adBit, enctype: e.id, name: e.adName })));
+export const SUPPORTED_ENCTYPE_BITS: readonly {
+  readonly bit: number;
+  readonly enctype: number;
+  readonly name: string;
+}[] = Object.freeze(AD_ENCTYPES.map((e) => ({ bit: e.adBit, enctype: e.id, name: e.adName })));
 
 /** The enctype numbers an msDS-SupportedEncryptionTypes value allows. */
 export function enctypesOfSupportedBits(value: number): number[] {

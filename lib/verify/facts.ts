@@ -16,14 +16,25 @@ import type { KeyOrigin } from './salts.js';
 export interface KdcFacts {
   readonly realm: string;
   /** The first KDC that answered, how, and what was tried before it. */
-  readonly answered?: { readonly kdc: KdcTarget; readonly protocol: string; readonly attempts: readonly KdcAttempt[] } | undefined;
+  readonly answered?:
+    | {
+        readonly kdc: KdcTarget;
+        readonly protocol: string;
+        readonly attempts: readonly KdcAttempt[];
+      }
+    | undefined;
   /** Some reply was too big for UDP (KRB_ERR_RESPONSE_TOO_BIG) and came over TCP. */
   readonly tooBig: boolean;
 }
 
 /** What the KDC has for one enctype of a principal (an AS-REQ without pre-authentication). */
 export type EnctypeProbe =
-  | { readonly kind: 'ok'; readonly probe: ProbeResult; readonly info: KdcEtypeInfo; readonly offered: readonly number[] }
+  | {
+      readonly kind: 'ok';
+      readonly probe: ProbeResult;
+      readonly info: KdcEtypeInfo;
+      readonly offered: readonly number[];
+    }
   | { readonly kind: 'missing'; readonly announced: readonly KdcEtypeInfo[] }
   | { readonly kind: 'refused'; readonly failure: KdcFailure };
 
@@ -48,7 +59,12 @@ export interface PasswordFacts {
 
 /** The service ticket the KDC issued, and which of the keytab's keys decrypt it. */
 export type ServiceResult =
-  | { readonly kind: 'ticket'; readonly kvno: number | undefined; readonly enctype: number; readonly decrypts: ReadonlySet<KeytabEntry> }
+  | {
+      readonly kind: 'ticket';
+      readonly kvno: number | undefined;
+      readonly enctype: number;
+      readonly decrypts: ReadonlySet<KeytabEntry>;
+    }
   | { readonly kind: 'refused'; readonly failure: KdcFailure }
   | { readonly kind: 'no-tgt' };
 
@@ -57,7 +73,11 @@ export type PrincipalEvent =
   /** The password has expired; the keys were checked against kadmin/changepw. */
   | { readonly kind: 'expired'; readonly failure: KdcFailure }
   /** The name is an SPN of the account, not a client name; the keys were checked as `as`. */
-  | { readonly kind: 'not-a-client'; readonly as: Principal; readonly account: DirectoryAccountView }
+  | {
+      readonly kind: 'not-a-client';
+      readonly as: Principal;
+      readonly account: DirectoryAccountView;
+    }
   /** The KDC refuses the principal: its keys cannot be checked. */
   | { readonly kind: 'refused'; readonly failure: KdcFailure };
 

@@ -33,7 +33,14 @@ import type { Salt } from '../salt/rules.js';
 import { probeKdcClock, type Skew } from './clock.js';
 import type { AccountDirectory, DirectoryAccountView } from './directory.js';
 import { SESSION_ENCTYPES } from './enctype-names.js';
-import type { EnctypeProbe, KdcFacts, KeyResult, PasswordFacts, PrincipalEvent, ServiceResult } from './facts.js';
+import type {
+  EnctypeProbe,
+  KdcFacts,
+  KeyResult,
+  PasswordFacts,
+  PrincipalEvent,
+  ServiceResult,
+} from './facts.js';
 import { superseded } from './judge-keys.js';
 import { candidateSalts, enctypeUsesSalt, findKeyOrigin, type KeyOrigin } from './salts.js';
 
@@ -85,10 +92,19 @@ export interface Runner {
   readonly passwordKeys: Map<number, Promise<PasswordKey>>;
 }
 
-export function newRunner(deps: GatherDeps, realm: string, skews: Skew[], password: Uint8Array | undefined): Runner {
+export function newRunner(
+  deps: GatherDeps,
+  realm: string,
+  skews: Skew[],
+  password: Uint8Array | undefined,
+): Runner {
   const run: RealmRun = { realm, offsetMs: undefined, tgts: [], tooBig: false };
   const raw: KrbContext = { transport: deps.transport, now: deps.now, random: deps.random };
-  const corrected: KrbContext = { transport: deps.transport, random: deps.random, now: () => new Date(deps.now().getTime() + (run.offsetMs ?? 0)) };
+  const corrected: KrbContext = {
+    transport: deps.transport,
+    random: deps.random,
+    now: () => new Date(deps.now().getTime() + (run.offsetMs ?? 0)),
+  };
   return { skews, run, password, raw, corrected, passwordKeys: new Map() };
 }
 
@@ -97,7 +113,16 @@ export function groupByPrincipal(entries: readonly KeytabEntry[]): PrincipalRun[
   for (const e of entries) {
     let pr = runs.find((x) => samePrincipal(x.principal, e.principal));
     if (!pr) {
-      pr = { principal: e.principal, name: formatPrincipal(e.principal), entries: [], client: e.principal, probes: new Map(), results: new Map(), passwordChecks: new Map(), events: [] };
+      pr = {
+        principal: e.principal,
+        name: formatPrincipal(e.principal),
+        entries: [],
+        client: e.principal,
+        probes: new Map(),
+        results: new Map(),
+        passwordChecks: new Map(),
+        events: [],
+      };
       runs.push(pr);
     }
     (pr.entries as KeytabEntry[]).push(e);
@@ -106,7 +131,10 @@ export function groupByPrincipal(entries: readonly KeytabEntry[]): PrincipalRun[
 }
 
 /** Looks up each principal's account; on a failed lookup forgets them all and returns the error. */
-export async function lookUpAccounts(dir: AccountDirectory, runs: readonly PrincipalRun[]): Promise<{ readonly failed: unknown } | undefined> {
+export async function lookUpAccounts(
+  dir: AccountDirectory,
+  runs: readonly PrincipalRun[],
+): Promise<{ readonly failed: unknown } | undefined> {
   for (const pr of runs) {
     try {
       pr.account = await dir.findAccount(pr.principal);
@@ -122,18 +150,32 @@ const isTgt = (c: KrbCredentials): boolean => c.server.components[0] === 'krbtgt
 
 // --- probing -----------------------------------------------------------------------------------------
 
-function noteExchange(r: Runner, p: { kdc?: KdcTarget | undefined; protocol?: string | undefined; attempts?: readonly KdcAttempt[] | undefined }): void {
+function noteExchange(
+  r: Runner,
+  p: {
+    kdc?: KdcTarget | undefined;
+    protocol?: string | undefined;
+    attempts?: readonly KdcAttempt[] | undefined;
+  },
+): void {
   if (p.attempts?.some((a) => a.outcome === 'response-too-big')) r.run.tooBig = true;
-  if (!r.run.answered && p.kdc !== undefined && p.protocol !== undefined) r.run.answered = { kdc: p.kdc, protocol: p.protocol, attempts: p.attempts ?? [] };
+  if (!r.run.answered && p.kdc !== undefined && p.protocol !== undefined)
+    r.run.answered = { kdc: p.kdc, protocol: p.protocol, attempts: p.attempts ?? [] };
 }
 
-async function probe(r: Runner, client: Principal, enctypes: readonly number[], service: Principal | undefined): Promise<ProbeResult> {
+async function probe(
+  r: Runner,
+  client: Principal,
+  enctypes: readonly number[],
+  service: Principal | undefined,
+): Promise<ProbeResult> {
   const result = await probeAsReq(r.raw, client, { enctypes, service });
   noteExchange(r, result);
   if (result.kind !== 'as-rep') {
     const seconds = Math.round((result.kdcTime.getTime() - result.localTime.getTime()) / 1000);
     r.skews.push({ kdc: formatKdc(result.kdc), seconds });
-    if (r.run.offsetMs === undefined) r.run.offsetMs = result.kdcTime.getTime() - result.localTime.getTime();
+    if (r.run.offsetMs === undefined)
+      r.run.offsetMs = result.kdcTime.getTime() - result.localTime.getTime();
   } else if (r.run.offsetMs === undefined) {
     // No pre-authentication: the AS-REP hides the KDC's time; ask for it another way.
     const clock = await probeKdcClock(r.raw, client.realm);
@@ -146,7 +188,12 @@ async function probe(r: Runner, client: Principal, enctypes: readonly number[], 
 }
 
 /** What the KDC has for one enctype of a principal. */
-async function probeEnctype(r: Runner, client: Principal, enctype: number, service: Principal | undefined): Promise<EnctypeProbe> {
+async function probeEnctype(
+  r: Runner,
+  client: Principal,
+  enctype: number,
+  service: Principal | undefined,
+): Promise<EnctypeProbe> {
   let result = await probe(r, client, [enctype], service);
   let offered: readonly number[] = [enctype];
   if (result.kind === 'error' && result.error.errorCode === KRB_ERR.ETYPE_NOSUPP) {
@@ -172,7 +219,11 @@ function changepwPrincipal(realm: string): Principal {
 }
 
 /** Probes each enctype; false when the KDC refuses the principal as a whole. */
-async function probePrincipal(r: Runner, pr: PrincipalRun, checkable: readonly number[]): Promise<boolean> {
+async function probePrincipal(
+  r: Runner,
+  pr: PrincipalRun,
+  checkable: readonly number[],
+): Promise<boolean> {
   for (const enctype of checkable) {
     let p = await probeEnctype(r, pr.client, enctype, pr.asService);
     if (p.kind === 'refused' && pr.probes.size === 0) {
@@ -183,9 +234,17 @@ async function probePrincipal(r: Runner, pr: PrincipalRun, checkable: readonly n
         pr.events.push({ kind: 'expired', failure: p.failure });
         pr.asService = changepwPrincipal(pr.principal.realm);
         p = await probeEnctype(r, pr.client, enctype, pr.asService);
-      } else if (code === KRB_ERR.C_PRINCIPAL_UNKNOWN && pr.account !== undefined && samePrincipal(pr.client, pr.principal)) {
+      } else if (
+        code === KRB_ERR.C_PRINCIPAL_UNKNOWN &&
+        pr.account !== undefined &&
+        samePrincipal(pr.client, pr.principal)
+      ) {
         // AD: the name is an SPN of the account, not a UPN: check the keys as the account.
-        const sam: Principal = { components: [pr.account.sAMAccountName], realm: pr.principal.realm, nameType: 1 };
+        const sam: Principal = {
+          components: [pr.account.sAMAccountName],
+          realm: pr.principal.realm,
+          nameType: 1,
+        };
         pr.events.push({ kind: 'not-a-client', as: sam, account: pr.account });
         pr.client = sam;
         p = await probeEnctype(r, pr.client, enctype, pr.asService);
@@ -202,14 +261,33 @@ async function probePrincipal(r: Runner, pr: PrincipalRun, checkable: readonly n
 
 // --- the keys ----------------------------------------------------------------------------------------
 
-type Authenticated = { readonly result: KeyResult; readonly credentials?: KrbCredentials | undefined };
+type Authenticated = {
+  readonly result: KeyResult;
+  readonly credentials?: KrbCredentials | undefined;
+};
 
-async function authenticate(r: Runner, pr: PrincipalRun, enctype: number, key: Uint8Array, kvno: number | undefined, p: Extract<EnctypeProbe, { kind: 'ok' }>): Promise<Authenticated> {
-  const out = await getInitialTicket(r.corrected, pr.client, { keys: [{ enctype, key, kvno }] }, { enctypes: p.offered, probe: p.probe, service: pr.asService });
+async function authenticate(
+  r: Runner,
+  pr: PrincipalRun,
+  enctype: number,
+  key: Uint8Array,
+  kvno: number | undefined,
+  p: Extract<EnctypeProbe, { kind: 'ok' }>,
+): Promise<Authenticated> {
+  const out = await getInitialTicket(
+    r.corrected,
+    pr.client,
+    { keys: [{ enctype, key, kvno }] },
+    { enctypes: p.offered, probe: p.probe, service: pr.asService },
+  );
   noteExchange(r, out.ok ? out : out.failure);
   if (out.ok) return { result: { kind: 'accepted', info: p.info }, credentials: out.credentials };
   const f = out.failure;
-  if (f.kind === 'reply-integrity' || (f.kind === 'kdc-error' && f.errorCode === KRB_ERR.PREAUTH_FAILED)) return { result: { kind: 'rejected', failure: f, info: p.info } };
+  if (
+    f.kind === 'reply-integrity' ||
+    (f.kind === 'kdc-error' && f.errorCode === KRB_ERR.PREAUTH_FAILED)
+  )
+    return { result: { kind: 'rejected', failure: f, info: p.info } };
   return { result: { kind: 'refused', failure: f } };
 }
 
@@ -229,7 +307,9 @@ async function checkKeys(r: Runner, pr: PrincipalRun): Promise<void> {
     }
     // The same key under several kvnos (a reset to the same password) is asked about once.
     const same = done.find((d) => d.enctype === entry.enctype && bytesEqual(d.key, entry.key));
-    const out = same ? { result: same.result, credentials: undefined } : await authenticate(r, pr, entry.enctype, entry.key, entry.kvno, p);
+    const out = same
+      ? { result: same.result, credentials: undefined }
+      : await authenticate(r, pr, entry.enctype, entry.key, entry.kvno, p);
     if (!same) done.push({ enctype: entry.enctype, key: entry.key, result: out.result });
     pr.results.set(entry, out.result);
     if (out.credentials && isTgt(out.credentials)) {
@@ -240,12 +320,18 @@ async function checkKeys(r: Runner, pr: PrincipalRun): Promise<void> {
 }
 
 /** The password's key under the KDC's salt, and whether the KDC takes it (once per enctype). */
-function passwordKey(r: Runner, pr: PrincipalRun, p: Extract<EnctypeProbe, { kind: 'ok' }>): Promise<PasswordKey> {
+function passwordKey(
+  r: Runner,
+  pr: PrincipalRun,
+  p: Extract<EnctypeProbe, { kind: 'ok' }>,
+): Promise<PasswordKey> {
   const password = r.password as Uint8Array;
   const cached = r.passwordKeys.get(p.info.enctype);
   if (cached) return cached;
   const work = (async () => {
-    const key = await stringToKey(p.info.enctype, password, p.info.salt, { iterations: p.info.iterations });
+    const key = await stringToKey(p.info.enctype, password, p.info.salt, {
+      iterations: p.info.iterations,
+    });
     const out = await authenticate(r, pr, p.info.enctype, key, undefined, p);
     if (out.credentials) {
       if (isTgt(out.credentials)) r.run.tgts.push(out.credentials);
@@ -276,23 +362,47 @@ export async function forgetPasswordKeys(r: Runner): Promise<void> {
 }
 
 /** What the password shows about a rejected key: the same key, another salt's, or neither. */
-async function checkWithPassword(r: Runner, pr: PrincipalRun, entry: KeytabEntry, p: Extract<EnctypeProbe, { kind: 'ok' }>): Promise<PasswordFacts> {
+async function checkWithPassword(
+  r: Runner,
+  pr: PrincipalRun,
+  entry: KeytabEntry,
+  p: Extract<EnctypeProbe, { kind: 'ok' }>,
+): Promise<PasswordFacts> {
   const password = r.password as Uint8Array;
   const info = p.info;
   const pw = await passwordKey(r, pr, p);
   if (pw.credentials && isTgt(pw.credentials)) pr.tgt ??= pw.credentials;
   if (bytesEqual(pw.key, entry.key)) return { accepted: pw.accepted, sameKey: true };
   if (!enctypeUsesSalt(entry.enctype)) return { accepted: pw.accepted, sameKey: false };
-  const hints = pr.account ? { sAMAccountName: pr.account.sAMAccountName, userPrincipalName: pr.account.userPrincipalName } : {};
+  const hints = pr.account
+    ? { sAMAccountName: pr.account.sAMAccountName, userPrincipalName: pr.account.userPrincipalName }
+    : {};
   const defaultIterations = enctypeById(entry.enctype)?.defaultIterations;
   const candidates: KeyOrigin[] = candidateSalts(pr.principal, hints)
-    .filter((s) => !bytesEqual(s.bytes, info.salt) || (info.iterations !== undefined && info.iterations !== defaultIterations))
+    .filter(
+      (s) =>
+        !bytesEqual(s.bytes, info.salt) ||
+        (info.iterations !== undefined && info.iterations !== defaultIterations),
+    )
     .map((salt) => ({ salt }));
-  if (info.iterations !== undefined && defaultIterations !== undefined && info.iterations !== defaultIterations) {
-    const kdcSalt: Salt = { rule: 'explicit', bytes: info.salt, text: info.saltText, explanation: `the KDC's salt at the default ${defaultIterations} iterations, not the KDC's ${info.iterations}` };
+  if (
+    info.iterations !== undefined &&
+    defaultIterations !== undefined &&
+    info.iterations !== defaultIterations
+  ) {
+    const kdcSalt: Salt = {
+      rule: 'explicit',
+      bytes: info.salt,
+      text: info.saltText,
+      explanation: `the KDC's salt at the default ${defaultIterations} iterations, not the KDC's ${info.iterations}`,
+    };
     candidates.unshift({ salt: kdcSalt, iterations: defaultIterations });
   }
-  return { accepted: pw.accepted, sameKey: false, origin: await findKeyOrigin(entry.enctype, password, entry.key, candidates) };
+  return {
+    accepted: pw.accepted,
+    sameKey: false,
+    origin: await findKeyOrigin(entry.enctype, password, entry.key, candidates),
+  };
 }
 
 // --- service ticket ----------------------------------------------------------------------------------
@@ -302,20 +412,36 @@ function decrypts(ticket: KrbCredentials['ticket'], entry: KeytabEntry): boolean
     decryptTicket(ticket, { enctype: entry.enctype, key: entry.key, kvno: entry.kvno });
     return true;
   } catch (e) {
-    if (isKtError(e) && (e.code === 'CRYPTO_INTEGRITY' || e.code === 'KRB_ENCTYPE_MISMATCH' || e.code === 'KRB_BAD_MESSAGE')) return false;
+    if (
+      isKtError(e) &&
+      (e.code === 'CRYPTO_INTEGRITY' ||
+        e.code === 'KRB_ENCTYPE_MISMATCH' ||
+        e.code === 'KRB_BAD_MESSAGE')
+    )
+      return false;
     throw e;
   }
 }
 
 /** A service ticket, and which of `entries` (those of its enctype) decrypt it. */
-export async function askServiceTicket(r: Runner, service: Principal, tgt: KrbCredentials | undefined, entries: readonly KeytabEntry[]): Promise<ServiceResult> {
+export async function askServiceTicket(
+  r: Runner,
+  service: Principal,
+  tgt: KrbCredentials | undefined,
+  entries: readonly KeytabEntry[],
+): Promise<ServiceResult> {
   if (!tgt) return { kind: 'no-tgt' };
   const out = await getServiceTicket(r.corrected, tgt, service);
   noteExchange(r, out.ok ? out : out.failure);
   if (!out.ok) return { kind: 'refused', failure: out.failure };
   const ticket = out.credentials.ticket;
   const good = entries.filter((e) => e.enctype === out.ticketEnctype && decrypts(ticket, e));
-  return { kind: 'ticket', kvno: out.ticketKvno, enctype: out.ticketEnctype, decrypts: new Set(good) };
+  return {
+    kind: 'ticket',
+    kvno: out.ticketKvno,
+    enctype: out.ticketEnctype,
+    decrypts: new Set(good),
+  };
 }
 
 // --- one principal -------------------------------------------------------------------------------
@@ -325,10 +451,17 @@ export async function askServiceTicket(r: Runner, service: Principal, tgt: KrbCr
  * got one, its service ticket (unless `service` is asked for instead), and the password's word
  * on each rejected key.
  */
-export async function gatherPrincipal(r: Runner, pr: PrincipalRun, service: Principal | undefined): Promise<void> {
+export async function gatherPrincipal(
+  r: Runner,
+  pr: PrincipalRun,
+  service: Principal | undefined,
+): Promise<void> {
   await forgetPasswordKeys(r);
-  const checkable = [...new Set(pr.entries.map((e) => e.enctype))].filter((e) => enctypeById(e)?.profile !== undefined);
-  for (const e of pr.entries) if (!checkable.includes(e.enctype)) pr.results.set(e, { kind: 'uncheckable' });
+  const checkable = [...new Set(pr.entries.map((e) => e.enctype))].filter(
+    (e) => enctypeById(e)?.profile !== undefined,
+  );
+  for (const e of pr.entries)
+    if (!checkable.includes(e.enctype)) pr.results.set(e, { kind: 'uncheckable' });
   if (checkable.length > 0 && (await probePrincipal(r, pr, checkable))) await checkKeys(r, pr);
   // The service ticket: with the principal's own TGT, else its password's, else any of the realm's.
   if (!service) {
@@ -341,7 +474,8 @@ export async function gatherPrincipal(r: Runner, pr: PrincipalRun, service: Prin
   if (r.password === undefined) return;
   for (const entry of pr.entries) {
     const p = pr.probes.get(entry.enctype);
-    if (pr.results.get(entry)?.kind !== 'rejected' || p?.kind !== 'ok' || superseded(pr, entry)) continue;
+    if (pr.results.get(entry)?.kind !== 'rejected' || p?.kind !== 'ok' || superseded(pr, entry))
+      continue;
     pr.passwordChecks.set(entry, await checkWithPassword(r, pr, entry, p));
   }
 }

@@ -31,14 +31,19 @@ export function failureDetails(f: KdcFailure): CheckDetails {
 }
 
 /** Advice for a refusal, refined by the NTSTATUS AD puts in the error (disabled vs locked out). */
-function clientAdvice(f: KdcFailure, subject: { principal: string; realm: string; enctype?: string | undefined }): Advice {
+function clientAdvice(
+  f: KdcFailure,
+  subject: { principal: string; realm: string; enctype?: string | undefined },
+): Advice {
   const base = adviceFor(CLIENT_ADVICE, f.errorCode, subject, f.message);
   const nt = f.ntStatus !== undefined ? NT_STATUS_ADVICE[f.ntStatus] : undefined;
   return nt ? { reason: `${base.reason}: ${nt.reason}`, fix: nt.fix } : base;
 }
 
 function hintsOf(account: DirectoryAccountView | undefined): SaltHints {
-  return account ? { sAMAccountName: account.sAMAccountName, userPrincipalName: account.userPrincipalName } : {};
+  return account
+    ? { sAMAccountName: account.sAMAccountName, userPrincipalName: account.userPrincipalName }
+    : {};
 }
 
 function saltWords(info: KdcEtypeInfo, principal: Principal, hints: SaltHints): string {
@@ -56,13 +61,17 @@ export function kdcSalt(pr: Pick<PrincipalFacts, 'probes' | 'principal'> | undef
   if (!pr) return NO_SALT;
   for (const p of pr.probes.values()) {
     if (p.kind !== 'ok' || !enctypeUsesSalt(p.info.enctype)) continue;
-    return p.info.saltText !== defaultSalt(pr.principal).text ? saltOptionOf(p.info.saltText) : NO_SALT;
+    return p.info.saltText !== defaultSalt(pr.principal).text
+      ? saltOptionOf(p.info.saltText)
+      : NO_SALT;
   }
   return NO_SALT;
 }
 
 /** kdcSalt in the keytab CLI's words (` --salt 'X'`, or nothing). */
-export const kdcSaltOption = (pr: Pick<PrincipalFacts, 'probes' | 'principal'> | undefined): string => adviceIn(kdcSalt(pr));
+export const kdcSaltOption = (
+  pr: Pick<PrincipalFacts, 'probes' | 'principal'> | undefined,
+): string => adviceIn(kdcSalt(pr));
 
 /** No salt option: the KDC uses the default salt. */
 export const NO_SALT: Remedy = { parts: [] };
@@ -71,11 +80,19 @@ export const NO_SALT: Remedy = { parts: [] };
 export const saltOptionOf = (salt: string): Remedy => remedy` ${option('salt', `'${salt}'`)}`;
 
 /** A newer kvno the KDC accepts makes this entry's key a superseded one. */
-export function superseded(pr: Pick<PrincipalFacts, 'entries' | 'results'>, entry: KeytabEntry): KeytabEntry | undefined {
+export function superseded(
+  pr: Pick<PrincipalFacts, 'entries' | 'results'>,
+  entry: KeytabEntry,
+): KeytabEntry | undefined {
   return pr.entries.find((e) => e.kvno > entry.kvno && pr.results.get(e)?.kind === 'accepted');
 }
 
-function addCommand(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, extra: Remedy): CommandRemedy {
+function addCommand(
+  n: Naming,
+  pr: PrincipalFacts,
+  entry: KeytabEntry,
+  extra: Remedy,
+): CommandRemedy {
   const kvno = pr.kdcKvno ?? entry.kvno;
   return command`keytab add ${n.keytabName ?? 'KEYTAB'} -p ${pr.name} -k ${kvno} -e ${label(entry.enctype)}${extra} ${option('replace')}`;
 }
@@ -95,9 +112,22 @@ function eventLine(pr: PrincipalFacts, ev: PrincipalEvent): VerifyCheck {
     };
   }
   const advice = clientAdvice(ev.failure, subject);
-  if (ev.kind === 'expired') return { ...base, status: 'FAIL', reason: advice.reason, ...fixOf(advice.fix), details: { ...failureDetails(ev.failure), keysCheckedWith: 'kadmin/changepw' } };
+  if (ev.kind === 'expired')
+    return {
+      ...base,
+      status: 'FAIL',
+      reason: advice.reason,
+      ...fixOf(advice.fix),
+      details: { ...failureDetails(ev.failure), keysCheckedWith: 'kadmin/changepw' },
+    };
   const keys = pr.entries.map((e) => `kvno ${e.kvno} ${label(e.enctype)}`);
-  return { ...base, status: 'FAIL', reason: `${advice.reason}; its keys cannot be checked`, ...fixOf(advice.fix), details: { ...failureDetails(ev.failure), keys } };
+  return {
+    ...base,
+    status: 'FAIL',
+    reason: `${advice.reason}; its keys cannot be checked`,
+    ...fixOf(advice.fix),
+    details: { ...failureDetails(ev.failure), keys },
+  };
 }
 
 /** The lines about the principal as a whole (expired, not a client name, refused). */
@@ -107,11 +137,27 @@ export function principalLines(pr: PrincipalFacts): VerifyCheck[] {
 
 // --- one key -----------------------------------------------------------------------------------------
 
-function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result: Extract<KeyResult, { kind: 'rejected' }>): VerifyCheck {
-  const base = { check: 'key' as const, what: `${pr.name} kvno ${entry.kvno} ${label(entry.enctype)}`, principal: pr.name, kvno: entry.kvno, enctype: label(entry.enctype) };
+function rejectedLine(
+  n: Naming,
+  pr: PrincipalFacts,
+  entry: KeytabEntry,
+  result: Extract<KeyResult, { kind: 'rejected' }>,
+): VerifyCheck {
+  const base = {
+    check: 'key' as const,
+    what: `${pr.name} kvno ${entry.kvno} ${label(entry.enctype)}`,
+    principal: pr.name,
+    kvno: entry.kvno,
+    enctype: label(entry.enctype),
+  };
   const info = result.info;
   const hints = hintsOf(pr.account);
-  const details: Record<string, string | number | boolean | null> = { ...failureDetails(result.failure), kdcSalt: info.saltText, kdcSaltSource: info.saltSource, iterations: info.iterations ?? null };
+  const details: Record<string, string | number | boolean | null> = {
+    ...failureDetails(result.failure),
+    kdcSalt: info.saltText,
+    kdcSaltSource: info.saltSource,
+    iterations: info.iterations ?? null,
+  };
   const kdcSaltWords = saltWords(info, pr.principal, hints);
   const salted = enctypeUsesSalt(entry.enctype);
   const saltOption = salted ? saltOptionOf(info.saltText) : NO_SALT;
@@ -123,32 +169,45 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
       ...base,
       status: 'WARN',
       reason: `superseded: the KDC refuses this key, and the keytab's newer kvno ${newer.kvno} works: an old key, useful only for service tickets issued before the password change`,
-      ...fixOf(remedy`remove it once those tickets have expired (10 hours by default): ${command`keytab remove ${n.keytabName ?? 'KEYTAB'} -p ${pr.name} ${option('kvno', String(entry.kvno))}`}`),
+      ...fixOf(
+        remedy`remove it once those tickets have expired (10 hours by default): ${command`keytab remove ${n.keytabName ?? 'KEYTAB'} -p ${pr.name} ${option('kvno', String(entry.kvno))}`}`,
+      ),
       details,
     };
   }
 
   const pw = pr.passwordChecks.get(entry);
   if (!pw) {
-    const what2 = salted ? 'made from a wrong password, with a wrong salt, or before a password change' : 'made from a wrong password or before a password change (RC4 keys have no salt)';
+    const what2 = salted
+      ? 'made from a wrong password, with a wrong salt, or before a password change'
+      : 'made from a wrong password or before a password change (RC4 keys have no salt)';
     return {
       ...base,
       status: 'FAIL',
       reason: `the KDC refuses this key (KDC_ERR_PREAUTH_FAILED; kinit -k: "Preauthentication failed while getting initial credentials"): the keytab was ${what2}; the KDC uses ${kdcSaltWords}`,
-      ...fixOf(remedy`run verify again with ${option('passwordFile', 'FILE')} (the account's password) to tell which; or make the key again with the KDC's salt: ${addCommand(n, pr, entry, saltOption)}`),
+      ...fixOf(
+        remedy`run verify again with ${option('passwordFile', 'FILE')} (the account's password) to tell which; or make the key again with the KDC's salt: ${addCommand(n, pr, entry, saltOption)}`,
+      ),
       details,
     };
   }
 
   const fileName = n.passwordFileName ?? 'the password file';
-  const remake = addCommand(n, pr, entry, remedy`${saltOption} ${option('passwordFile', n.passwordFileName ?? 'FILE')}`);
+  const remake = addCommand(
+    n,
+    pr,
+    entry,
+    remedy`${saltOption} ${option('passwordFile', n.passwordFileName ?? 'FILE')}`,
+  );
   details.passwordAccepted = pw.accepted;
   if (pw.sameKey) {
     return {
       ...base,
       status: 'FAIL',
       reason: `wrong password: the key is the password in ${fileName} under the KDC's ${kdcSaltWords}, and the KDC refuses it: that password is not the account's current one (it was changed after the keytab was made)`,
-      ...fixOf(remedy`make the keytab from the current password (or reset it, then make the keytab): ${remake}`),
+      ...fixOf(
+        remedy`make the keytab from the current password (or reset it, then make the keytab): ${remake}`,
+      ),
       details,
     };
   }
@@ -158,12 +217,20 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
     details.keytabSaltRule = origin.salt.rule;
     const adStyle = info.saltText !== defaultSalt(pr.principal).text;
     const madeWith = `the key is the password's key with salt "${origin.salt.text}" (${origin.salt.explanation})`;
-    const accountName = info.saltText.startsWith(pr.principal.realm.toUpperCase()) ? info.saltText.slice(pr.principal.realm.length) : undefined;
+    const accountName = info.saltText.startsWith(pr.principal.realm.toUpperCase())
+      ? info.saltText.slice(pr.principal.realm.length)
+      : undefined;
     const adFix = adStyle
       ? remedy`on AD the salt is fixed when the password is set: the UPN was set after the password. Either make the keytab with the account's salt: ${remake}${accountName ? remedy` (${option('adUser', accountName)} gives the same salt)` : ''}, or reset the password now that the UPN is set, then make the keytab again with the new kvno`
       : remedy`make the key with the KDC's salt: ${remake}`;
     if (pw.accepted) {
-      return { ...base, status: 'FAIL', reason: `wrong salt: ${madeWith}, but the KDC uses ${kdcSaltWords}; the password itself is right (the KDC accepts it with its own salt)`, ...fixOf(adFix), details };
+      return {
+        ...base,
+        status: 'FAIL',
+        reason: `wrong salt: ${madeWith}, but the KDC uses ${kdcSaltWords}; the password itself is right (the KDC accepts it with its own salt)`,
+        ...fixOf(adFix),
+        details,
+      };
     }
     return {
       ...base,
@@ -173,7 +240,11 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
       details,
     };
   }
-  const tried = salted ? `; no known salt rule gives this key from it (tried ${candidateSalts(pr.principal, hints).map((s) => `"${s.text}"`).join(', ')})` : '';
+  const tried = salted
+    ? `; no known salt rule gives this key from it (tried ${candidateSalts(pr.principal, hints)
+        .map((s) => `"${s.text}"`)
+        .join(', ')})`
+    : '';
   if (pw.accepted) {
     return {
       ...base,
@@ -192,8 +263,20 @@ function rejectedLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result:
   };
 }
 
-function keyLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result: KeyResult, anyAccepted: boolean): VerifyCheck | undefined {
-  const base = { check: 'key' as const, what: `${pr.name} kvno ${entry.kvno} ${label(entry.enctype)}`, principal: pr.name, kvno: entry.kvno, enctype: label(entry.enctype) };
+function keyLine(
+  n: Naming,
+  pr: PrincipalFacts,
+  entry: KeytabEntry,
+  result: KeyResult,
+  anyAccepted: boolean,
+): VerifyCheck | undefined {
+  const base = {
+    check: 'key' as const,
+    what: `${pr.name} kvno ${entry.kvno} ${label(entry.enctype)}`,
+    principal: pr.name,
+    kvno: entry.kvno,
+    enctype: label(entry.enctype),
+  };
   switch (result.kind) {
     case 'accepted': {
       const kvno0 = entry.kvno === 0 ? '; kvno 0 is a wildcard only for MIT acceptors' : '';
@@ -201,23 +284,59 @@ function keyLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result: KeyR
         ...base,
         status: entry.kvno === 0 ? 'WARN' : 'OK',
         reason: `the KDC accepts this key (${saltWords(result.info, pr.principal, hintsOf(pr.account))})${pr.asService ? ', checked against kadmin/changepw because the password has expired' : ''}${kvno0}`,
-        ...(entry.kvno === 0 ? fixOf(remedy`write it with the account's kvno: ${addCommand(n, pr, entry, enctypeUsesSalt(entry.enctype) ? kdcSalt(pr) : NO_SALT)}`) : {}),
-        details: { kdcSalt: result.info.saltText, kdcSaltSource: result.info.saltSource, iterations: result.info.iterations ?? null },
+        ...(entry.kvno === 0
+          ? fixOf(
+              remedy`write it with the account's kvno: ${addCommand(n, pr, entry, enctypeUsesSalt(entry.enctype) ? kdcSalt(pr) : NO_SALT)}`,
+            )
+          : {}),
+        details: {
+          kdcSalt: result.info.saltText,
+          kdcSaltSource: result.info.saltSource,
+          iterations: result.info.iterations ?? null,
+        },
       };
     }
     case 'rejected':
       return rejectedLine(n, pr, entry, result);
     case 'missing': {
-      const instead = result.announced.length > 0 ? ` (it offers ${result.announced.map((a) => label(a.enctype)).join(', ')} instead)` : '';
-      const advice = adviceFor(CLIENT_ADVICE, KRB_ERR.ETYPE_NOSUPP, { principal: pr.name, realm: pr.principal.realm, enctype: label(entry.enctype) }, '');
-      return { ...base, status: anyAccepted ? 'WARN' : 'FAIL', reason: `${advice.reason}${instead}${anyAccepted ? ': this key is never used, the others are' : ''}`, ...fixOf(advice.fix) };
+      const instead =
+        result.announced.length > 0
+          ? ` (it offers ${result.announced.map((a) => label(a.enctype)).join(', ')} instead)`
+          : '';
+      const advice = adviceFor(
+        CLIENT_ADVICE,
+        KRB_ERR.ETYPE_NOSUPP,
+        { principal: pr.name, realm: pr.principal.realm, enctype: label(entry.enctype) },
+        '',
+      );
+      return {
+        ...base,
+        status: anyAccepted ? 'WARN' : 'FAIL',
+        reason: `${advice.reason}${instead}${anyAccepted ? ': this key is never used, the others are' : ''}`,
+        ...fixOf(advice.fix),
+      };
     }
     case 'refused': {
-      const advice = clientAdvice(result.failure, { principal: pr.name, realm: pr.principal.realm, enctype: label(entry.enctype) });
-      return { ...base, status: 'FAIL', reason: advice.reason, ...fixOf(advice.fix), details: failureDetails(result.failure) };
+      const advice = clientAdvice(result.failure, {
+        principal: pr.name,
+        realm: pr.principal.realm,
+        enctype: label(entry.enctype),
+      });
+      return {
+        ...base,
+        status: 'FAIL',
+        reason: advice.reason,
+        ...fixOf(advice.fix),
+        details: failureDetails(result.failure),
+      };
     }
     case 'uncheckable':
-      return { ...base, status: 'WARN', reason: `${label(entry.enctype)} is not an enctype this toolkit can encrypt with, so this key cannot be checked`, fix: 'remove the entry if no peer uses this enctype' };
+      return {
+        ...base,
+        status: 'WARN',
+        reason: `${label(entry.enctype)} is not an enctype this toolkit can encrypt with, so this key cannot be checked`,
+        fix: 'remove the entry if no peer uses this enctype',
+      };
     case 'not-checked':
       return undefined;
   }
@@ -226,5 +345,8 @@ function keyLine(n: Naming, pr: PrincipalFacts, entry: KeytabEntry, result: KeyR
 /** One line per keytab key of the principal (none for keys not checked: the principal was refused). */
 export function keyLines(n: Naming, pr: PrincipalFacts): VerifyCheck[] {
   const anyAccepted = [...pr.results.values()].some((x) => x.kind === 'accepted');
-  return pr.entries.flatMap((entry) => keyLine(n, pr, entry, pr.results.get(entry) ?? { kind: 'not-checked' }, anyAccepted) ?? []);
+  return pr.entries.flatMap(
+    (entry) =>
+      keyLine(n, pr, entry, pr.results.get(entry) ?? { kind: 'not-checked' }, anyAccepted) ?? [],
+  );
 }

@@ -43,21 +43,39 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
   const { service, result, byName, account } = q;
   const salt = q.salt ?? NO_SALT;
   const name = formatPrincipal(service);
-  const base = { check: 'service-ticket' as const, what: `${name} service ticket`, principal: name };
+  const base = {
+    check: 'service-ticket' as const,
+    what: `${name} service ticket`,
+    principal: name,
+  };
   const kt = n.keytabName ?? 'KEYTAB';
   if (result.kind === 'no-tgt') {
     return {
       ...base,
       status: 'SKIP',
-      reason: 'not checked: no key of this realm got a ticket-granting ticket (see the lines above)',
-      ...fixOf(remedy`fix the keys first, or give ${option('passwordFile')} with the account's password`),
+      reason:
+        'not checked: no key of this realm got a ticket-granting ticket (see the lines above)',
+      ...fixOf(
+        remedy`fix the keys first, or give ${option('passwordFile')} with the account's password`,
+      ),
     };
   }
   if (result.kind === 'refused') {
-    const advice = adviceFor(SERVICE_ADVICE, result.failure.errorCode, { principal: name, realm: service.realm }, result.failure.message);
+    const advice = adviceFor(
+      SERVICE_ADVICE,
+      result.failure.errorCode,
+      { principal: name, realm: service.realm },
+      result.failure.message,
+    );
     // A user principal that is not a service is normal for a client keytab.
     const status: CheckStatus = q.explicit || service.components.length > 1 ? 'FAIL' : 'WARN';
-    return { ...base, status, reason: advice.reason, ...fixOf(advice.fix), details: failureDetails(result.failure) };
+    return {
+      ...base,
+      status,
+      reason: advice.reason,
+      ...fixOf(advice.fix),
+      details: failureDetails(result.failure),
+    };
   }
   const tKvno = result.kvno;
   const tEnc = result.enctype;
@@ -93,7 +111,9 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
       ...base,
       status: 'FAIL',
       reason: `missing enctype: ${ticketWords}, and the keytab has no ${label(tEnc)} key for it (only ${list}): the service cannot decrypt its tickets (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} found in keytab but not with enctype ${label(tEnc)}")${kvnoNote}`,
-      ...fixOf(remedy`add the ${label(tEnc)} key: ${command`keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)}${enctypeUsesSalt(tEnc) ? salt : NO_SALT}`} (from the current password)`),
+      ...fixOf(
+        remedy`add the ${label(tEnc)} key: ${command`keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'} -e ${label(tEnc)}${enctypeUsesSalt(tEnc) ? salt : NO_SALT}`} (from the current password)`,
+      ),
       details,
     };
   }
@@ -101,8 +121,12 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
     byName.length === 0
       ? `; but the keytab has no entry named ${name}: acceptors that look the key up by the ticket's name fail ("No key table entry found")`
       : '';
-  const withKvno = (kvno: number): { kvno: number; enctype: string } => ({ kvno, enctype: label(tEnc) });
-  const exact = sameEnctype.find((e) => e.kvno === tKvno) ?? (tKvno === undefined ? sameEnctype[0] : undefined);
+  const withKvno = (kvno: number): { kvno: number; enctype: string } => ({
+    kvno,
+    enctype: label(tEnc),
+  });
+  const exact =
+    sameEnctype.find((e) => e.kvno === tKvno) ?? (tKvno === undefined ? sameEnctype[0] : undefined);
   if (exact) {
     if (result.decrypts.has(exact)) {
       return {
@@ -110,7 +134,10 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
         status: byName.length === 0 ? 'WARN' : 'OK',
         ...withKvno(exact.kvno),
         reason: `${ticketWords}; it decrypts with the keytab's kvno ${exact.kvno} ${label(tEnc)} key (what kvno -k checks)${nameNote}`,
-        fix: byName.length === 0 ? `add entries named ${name} (keytab add ${kt} -p ${name} ...)` : undefined,
+        fix:
+          byName.length === 0
+            ? `add entries named ${name} (keytab add ${kt} -p ${name} ...)`
+            : undefined,
         details,
       };
     }
@@ -119,7 +146,9 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
       status: 'FAIL',
       ...withKvno(exact.kvno),
       reason: `${ticketWords}, but the keytab's kvno ${exact.kvno} ${label(tEnc)} key does not decrypt it (MIT acceptors: "Request ticket server ${name} kvno ${exact.kvno} enctype ${label(tEnc)} found in keytab but cannot decrypt ticket"; others: "Wrong principal in request", "Decrypt integrity check failed"): the keytab's key under the current kvno is not the service's (made from another password, or with another salt)`,
-      ...fixOf(remedy`make the keytab again from the current password: ${command`keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${list.replace(/, /g, ',')}${salt} ${option('passwordFile', 'FILE')} ${option('replace')}`}`),
+      ...fixOf(
+        remedy`make the keytab again from the current password: ${command`keytab add ${kt} -p ${name} -k ${exact.kvno} -e ${list.replace(/, /g, ',')}${salt} ${option('passwordFile', 'FILE')} ${option('replace')}`}`,
+      ),
       details,
     };
   }
@@ -131,7 +160,9 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
       status: 'WARN',
       ...withKvno(0),
       reason: `${ticketWords}; the keytab's entry has kvno 0, which MIT acceptors take as "any kvno", and its key decrypts the ticket; Java, Heimdal and Windows acceptors look for kvno ${tKvno} and fail`,
-      ...fixOf(remedy`write the entries with kvno ${String(tKvno)}: ${command`keytab add ${kt} -p ${name} -k ${String(tKvno)}${salt} ...`}`),
+      ...fixOf(
+        remedy`write the entries with kvno ${String(tKvno)}: ${command`keytab add ${kt} -p ${name} -k ${String(tKvno)}${salt} ...`}`,
+      ),
       details,
     };
   }
@@ -147,9 +178,11 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
           ? ` (to the same password, or the keytab was written with a wrong -k: the kvno ${newest.kvno} key still decrypts the ticket, only the number is stale)`
           : '') +
         `; acceptors fail with "Request ticket server ${name} kvno ${tKvno} not found in keytab; keytab is likely out of date"`,
-      ...fixOf(keyStillGood
-        ? remedy`write the same keys with kvno ${tKvno}: ${command`keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt} ${option('passwordFile', 'FILE')}`} (the same password)`
-        : remedy`make the keytab from the current password with kvno ${tKvno}: ${command`keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt}`} (MIT: kadmin -q "ktadd -k FILE -norandkey ${name}")`),
+      ...fixOf(
+        keyStillGood
+          ? remedy`write the same keys with kvno ${tKvno}: ${command`keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt} ${option('passwordFile', 'FILE')}`} (the same password)`
+          : remedy`make the keytab from the current password with kvno ${tKvno}: ${command`keytab add ${kt} -p ${name} -k ${tKvno} -e ${list.replace(/, /g, ',')}${salt}`} (MIT: kadmin -q "ktadd -k FILE -norandkey ${name}")`,
+      ),
       details,
     };
   }
@@ -158,7 +191,9 @@ export function serviceTicketLine(n: Naming, q: TicketQuestion): VerifyCheck {
     status: 'FAIL',
     ...withKvno(newest.kvno),
     reason: `the keytab's kvno ${newest.kvno} is ahead of the KDC's ${tKvno ?? '(none)'}: it was made for a password change that did not happen, or has not reached this KDC yet (MIT acceptors: "Request ticket server ${name} kvno ${tKvno ?? 0} not found in keytab; ticket is likely out of date")`,
-    ...fixOf(remedy`check the account's kvno (msDS-KeyVersionNumber, or kadmin getprinc) and make the keytab for it: ${command`keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'}${salt} ...`}`),
+    ...fixOf(
+      remedy`check the account's kvno (msDS-KeyVersionNumber, or kadmin getprinc) and make the keytab for it: ${command`keytab add ${kt} -p ${name} -k ${tKvno ?? 'KVNO'}${salt} ...`}`,
+    ),
     details,
   };
 }

@@ -6,7 +6,13 @@ import type { VerifyCheck, VerifyReport } from './types.js';
 
 /** `FAIL  what  — reason; fix: fix`, the options named in `spelling` (default: the keytab CLI's). */
 export function checkLine(c: VerifyCheck, spelling: RemedySpelling = KEYTAB_SPELLING): string {
-  return reportLine(c.status, 4, c.what, spelled(c.reason, c.reasonRemedy, spelling), spelled(c.fix, c.remedy, spelling));
+  return reportLine(
+    c.status,
+    4,
+    c.what,
+    spelled(c.reason, c.reasonRemedy, spelling),
+    spelled(c.fix, c.remedy, spelling),
+  );
 }
 
 /**
@@ -16,14 +22,24 @@ export function checkLine(c: VerifyCheck, spelling: RemedySpelling = KEYTAB_SPEL
 export function summaryLine(report: VerifyReport): string {
   const failed = report.checks.filter((c) => c.status === 'FAIL').length;
   const warned = report.checks.filter((c) => c.status === 'WARN').length;
-  if (failed > 0 || !report.ok) return `verify: ${count(failed, 'error')}, ${count(warned, 'warning')}`;
-  const working = [...new Set(report.checks.filter((c) => c.check === 'key' && c.status === 'OK' && c.principal !== undefined).map((c) => c.principal as string))];
+  if (failed > 0 || !report.ok)
+    return `verify: ${count(failed, 'error')}, ${count(warned, 'warning')}`;
+  const working = [
+    ...new Set(
+      report.checks
+        .filter((c) => c.check === 'key' && c.status === 'OK' && c.principal !== undefined)
+        .map((c) => c.principal as string),
+    ),
+  ];
   const works = working.length ? `, the keytab works for ${working.join(', ')}` : '';
   return `verify: OK${works}${warned ? ` (${count(warned, 'warning')})` : ''}`;
 }
 
 /** One line per check, then the summary line. */
-export function renderText(report: VerifyReport, spelling: RemedySpelling = KEYTAB_SPELLING): string {
+export function renderText(
+  report: VerifyReport,
+  spelling: RemedySpelling = KEYTAB_SPELLING,
+): string {
   return `${report.checks.map((c) => `${checkLine(c, spelling)}\n`).join('')}${summaryLine(report)}\n`;
 }
 
@@ -40,7 +56,10 @@ export interface JsonCheck {
   details: NonNullable<VerifyCheck['details']>;
 }
 
-export function jsonReport(report: VerifyReport, spelling: RemedySpelling = KEYTAB_SPELLING): { checks: JsonCheck[]; ok: boolean } {
+export function jsonReport(
+  report: VerifyReport,
+  spelling: RemedySpelling = KEYTAB_SPELLING,
+): { checks: JsonCheck[]; ok: boolean } {
   return {
     checks: report.checks.map((c) => ({
       principal: c.principal ?? null,

@@ -43,29 +43,61 @@ function tryRule(make: () => Salt): Salt | undefined {
  * directory, `guesses` (default on) adds the AD user rule with the host's first label as the
  * account name, a common way of naming service accounts.
  */
-export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'>, hints: SaltHints = {}, options: { guesses?: boolean } = {}): Salt[] {
+export function candidateSalts(
+  principal: Pick<Principal, 'components' | 'realm'>,
+  hints: SaltHints = {},
+  options: { guesses?: boolean } = {},
+): Salt[] {
   const out: Salt[] = [];
   const add = (salt: Salt | undefined, alsoName = false): void => {
     if (!salt) return;
     const at = out.findIndex((o) => bytesEqual(o.bytes, salt.bytes));
     if (at < 0) out.push(salt);
     // The directory's UPN giving the default salt: say both, an AD reader looks for the UPN rule.
-    else if (alsoName) out[at] = { ...(out[at] as Salt), explanation: `${(out[at] as Salt).explanation}; also ${salt.explanation} (the account's UPN)` };
+    else if (alsoName)
+      out[at] = {
+        ...(out[at] as Salt),
+        explanation: `${(out[at] as Salt).explanation}; also ${salt.explanation} (the account's UPN)`,
+      };
   };
   add(defaultSalt(principal));
-  if (hints.userPrincipalName !== undefined) add(tryRule(() => adUpnSalt(principal.realm, hints.userPrincipalName as string)), true);
+  if (hints.userPrincipalName !== undefined)
+    add(
+      tryRule(() => adUpnSalt(principal.realm, hints.userPrincipalName as string)),
+      true,
+    );
   add(tryRule(() => adUpnSalt(principal.realm, formatPrincipalName(principal))));
   const sam = hints.sAMAccountName;
-  if (sam !== undefined) add(tryRule(() => (sam.endsWith('$') ? adComputerSalt(principal.realm, sam) : adUserSalt(principal.realm, sam))));
-  else if (principal.components.length === 1) add(tryRule(() => adUserSalt(principal.realm, principal.components[0] as string)));
+  if (sam !== undefined)
+    add(
+      tryRule(() =>
+        sam.endsWith('$') ? adComputerSalt(principal.realm, sam) : adUserSalt(principal.realm, sam),
+      ),
+    );
+  else if (principal.components.length === 1)
+    add(tryRule(() => adUserSalt(principal.realm, principal.components[0] as string)));
   const [service, host] = principal.components;
   // A service account is often named after its host (HTTP/web.example.com -> svc "web"): a guess.
-  if (options.guesses !== false && sam === undefined && principal.components.length === 2 && host !== undefined && host.includes('.')) {
+  if (
+    options.guesses !== false &&
+    sam === undefined &&
+    principal.components.length === 2 &&
+    host !== undefined &&
+    host.includes('.')
+  ) {
     const label = host.split('.')[0] as string;
     const guess = tryRule(() => adUserSalt(principal.realm, label));
-    if (guess) add({ ...guess, explanation: `AD user rule with the sAMAccountName guessed from the host: REALM + "${label}"` });
+    if (guess)
+      add({
+        ...guess,
+        explanation: `AD user rule with the sAMAccountName guessed from the host: REALM + "${label}"`,
+      });
   }
-  if (principal.components.length === 2 && service?.toLowerCase() === 'host' && host !== undefined) {
+  if (
+    principal.components.length === 2 &&
+    service?.toLowerCase() === 'host' &&
+    host !== undefined
+  ) {
     add(tryRule(() => adComputerSalt(principal.realm, host.split('.')[0] as string)));
   }
   const lower = principal.realm.toLowerCase() + principal.components.join('');
@@ -73,7 +105,8 @@ export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'
     rule: 'explicit',
     bytes: utf8(lower),
     text: lower,
-    explanation: 'the RFC 4120 default with the realm in lower case (the realm was typed in lower case when the keytab was made)',
+    explanation:
+      'the RFC 4120 default with the realm in lower case (the realm was typed in lower case when the keytab was made)',
   });
   return out;
 }
@@ -82,8 +115,14 @@ export function candidateSalts(principal: Pick<Principal, 'components' | 'realm'
  * Names the rule that gives a salt, for messages: "RFC 4120 default: ...", or for a salt no
  * rule gives, what it looks like (on AD, REALM + an account name).
  */
-export function describeSalt(saltText: string, principal: Pick<Principal, 'components' | 'realm'>, hints: SaltHints = {}): string {
-  const rule = candidateSalts(principal, hints, { guesses: false }).find((s) => s.text === saltText);
+export function describeSalt(
+  saltText: string,
+  principal: Pick<Principal, 'components' | 'realm'>,
+  hints: SaltHints = {},
+): string {
+  const rule = candidateSalts(principal, hints, { guesses: false }).find(
+    (s) => s.text === saltText,
+  );
   if (rule) return rule.explanation;
   const realm = principal.realm.toUpperCase();
   if (saltText.startsWith(realm) && saltText.length > realm.length) {
@@ -110,7 +149,9 @@ export async function findKeyOrigin(
   candidates: readonly KeyOrigin[],
 ): Promise<KeyOrigin | undefined> {
   for (const c of candidates) {
-    const derived = await stringToKey(enctype, password, c.salt.bytes, { iterations: c.iterations });
+    const derived = await stringToKey(enctype, password, c.salt.bytes, {
+      iterations: c.iterations,
+    });
     const same = bytesEqual(derived, key);
     wipe(derived);
     if (same) return c;

@@ -9,9 +9,11 @@ export type CheckStatus = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
  * What a check is about: the KDC, a principal as a whole, one keytab key, the service ticket
  * (what `kvno -k` checks), the directory's account, the clock, or the configuration.
  */
-export type CheckName = 'kdc' | 'principal' | 'key' | 'service-ticket' | 'directory' | 'clock' | 'config';
+export type CheckName =
+  'kdc' | 'principal' | 'key' | 'service-ticket' | 'directory' | 'clock' | 'config';
 
-export type CheckDetailValue = string | number | boolean | null | readonly string[] | readonly number[];
+export type CheckDetailValue =
+  string | number | boolean | null | readonly string[] | readonly number[];
 export type CheckDetails = Readonly<Record<string, CheckDetailValue>>;
 
 export interface VerifyCheck {

@@ -17,9 +17,25 @@ import type { KeytabEntry } from '../keytab/types.js';
 import { samePrincipal, type Principal } from '../principal.js';
 import type { Skew } from './clock.js';
 import type { Naming } from './facts.js';
-import { askServiceTicket, forgetPasswordKeys, gatherPrincipal, groupByPrincipal, lookUpAccounts, newRunner, type GatherDeps, type PrincipalRun } from './gather.js';
+import {
+  askServiceTicket,
+  forgetPasswordKeys,
+  gatherPrincipal,
+  groupByPrincipal,
+  lookUpAccounts,
+  newRunner,
+  type GatherDeps,
+  type PrincipalRun,
+} from './gather.js';
 import { kdcSalt, keyLines, principalLines } from './judge-keys.js';
-import { clockLine, directoryLines, kdcLine, lookupFailedLine, noDirectoryLine, unreachableLine } from './judge-run.js';
+import {
+  clockLine,
+  directoryLines,
+  kdcLine,
+  lookupFailedLine,
+  noDirectoryLine,
+  unreachableLine,
+} from './judge-run.js';
 import { serviceTicketLine } from './judge-ticket.js';
 import type { VerifyCheck, VerifyReport } from './types.js';
 
@@ -46,22 +62,55 @@ export interface VerifyOptions extends Naming {
 }
 
 /** The lines of one principal, once its facts are gathered. */
-function principalChecks(options: VerifyOptions, pr: PrincipalRun, directory: string | undefined): VerifyCheck[] {
+function principalChecks(
+  options: VerifyOptions,
+  pr: PrincipalRun,
+  directory: string | undefined,
+): VerifyCheck[] {
   const lines = [...principalLines(pr), ...keyLines(options, pr)];
-  if (pr.service) lines.push(serviceTicketLine(options, { service: pr.principal, result: pr.service, byName: pr.entries, fallback: [], account: pr.account, explicit: false, salt: kdcSalt(pr) }));
-  if (directory !== undefined) lines.push(...directoryLines(options, { name: pr.name, entries: pr.entries, account: pr.account, directory, salt: kdcSalt(pr) }));
+  if (pr.service)
+    lines.push(
+      serviceTicketLine(options, {
+        service: pr.principal,
+        result: pr.service,
+        byName: pr.entries,
+        fallback: [],
+        account: pr.account,
+        explicit: false,
+        salt: kdcSalt(pr),
+      }),
+    );
+  if (directory !== undefined)
+    lines.push(
+      ...directoryLines(options, {
+        name: pr.name,
+        entries: pr.entries,
+        account: pr.account,
+        directory,
+        salt: kdcSalt(pr),
+      }),
+    );
   return lines;
 }
 
 /** Runs every check for the entries; never throws for a KDC's answer, only for broken input. */
-export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Promise<VerifyReport> {
+export async function verifyKeytab(
+  deps: VerifyDeps,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
   const checks: VerifyCheck[] = [];
   const runs = groupByPrincipal(options.entries);
   const skews: Skew[] = [];
   const lookup = deps.directory ? await lookUpAccounts(deps.directory, runs) : undefined;
-  if (deps.directory && lookup) checks.push(lookupFailedLine(deps.directory.description, lookup.failed));
+  if (deps.directory && lookup)
+    checks.push(lookupFailedLine(deps.directory.description, lookup.failed));
   const directory = deps.directory && !lookup ? deps.directory.description : undefined;
-  const realms = [...new Set([...runs.map((r) => r.principal.realm), ...(options.service ? [options.service.realm] : [])])];
+  const realms = [
+    ...new Set([
+      ...runs.map((r) => r.principal.realm),
+      ...(options.service ? [options.service.realm] : []),
+    ]),
+  ];
   for (const realm of realms) {
     const r = newRunner(deps, realm, skews, options.password);
     const mine = runs.filter((p) => p.principal.realm === realm);
@@ -77,19 +126,48 @@ export async function verifyKeytab(deps: VerifyDeps, options: VerifyOptions): Pr
         const service = options.service;
         const byName = options.entries.filter((e) => samePrincipal(e.principal, service));
         const fallback = options.entries.filter((e) => e.principal.realm === realm);
-        const result = await askServiceTicket(r, service, r.run.tgts[0], byName.length > 0 ? byName : fallback);
+        const result = await askServiceTicket(
+          r,
+          service,
+          r.run.tgts[0],
+          byName.length > 0 ? byName : fallback,
+        );
         const own = mine.find((p) => samePrincipal(p.principal, service));
-        lines.push(serviceTicketLine(options, { service, result, byName, fallback, account: own?.account, explicit: true, salt: kdcSalt(own) }));
+        lines.push(
+          serviceTicketLine(options, {
+            service,
+            result,
+            byName,
+            fallback,
+            account: own?.account,
+            explicit: true,
+            salt: kdcSalt(own),
+          }),
+        );
       }
       await forgetPasswordKeys(r);
       checks.push(kdcLine(r.run), ...lines);
     } catch (e) {
       if (!isKtError(e) || (e.code !== 'KDC_UNREACHABLE' && e.code !== 'KDC_NOT_FOUND')) throw e;
       if (r.run.answered) checks.push(kdcLine(r.run));
-      checks.push(...lines, unreachableLine(realm, e, pending.map((p) => p.name)));
+      checks.push(
+        ...lines,
+        unreachableLine(
+          realm,
+          e,
+          pending.map((p) => p.name),
+        ),
+      );
     }
   }
-  if (options.directoryNote !== undefined && !deps.directory) checks.push(noDirectoryLine(options.directoryNote));
-  checks.push(clockLine(skews, options.allowedSkewSeconds ?? DEFAULT_ALLOWED_SKEW, options.warnSkewSeconds ?? DEFAULT_WARN_SKEW));
+  if (options.directoryNote !== undefined && !deps.directory)
+    checks.push(noDirectoryLine(options.directoryNote));
+  checks.push(
+    clockLine(
+      skews,
+      options.allowedSkewSeconds ?? DEFAULT_ALLOWED_SKEW,
+      options.warnSkewSeconds ?? DEFAULT_WARN_SKEW,
+    ),
+  );
   return { checks, ok: !checks.some((c) => c.status === 'FAIL') };
 }

@@ -2,15 +2,29 @@
  * Error mapping from the objects ldapts 8.2.0 threw against Samba 4.17.12 (Debian 12, Node 20),
  * rebuilt here with the same classes and messages, and Node's own socket/TLS errors.
  */
-import { ConstraintViolationError, InsufficientAccessError, InvalidCredentialsError, NoSuchObjectError, StrongAuthRequiredError, TypeOrValueExistsError, UnwillingToPerformError, AlreadyExistsError } from 'ldapts';
+import {
+  ConstraintViolationError,
+  InsufficientAccessError,
+  InvalidCredentialsError,
+  NoSuchObjectError,
+  StrongAuthRequiredError,
+  TypeOrValueExistsError,
+  UnwillingToPerformError,
+  AlreadyExistsError,
+} from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { BIND_DATA_CODES, directoryError, errorFacts } from '../../lib/ad/errors.js';
 import { KtError } from '../../lib/errors.js';
 
-const ctx = { url: 'ldaps://127.0.0.1:636', bindDn: 'Administrator@example.test', dn: 'CN=svc,CN=Users,DC=example,DC=test' };
+const ctx = {
+  url: 'ldaps://127.0.0.1:636',
+  bindDn: 'Administrator@example.test',
+  dn: 'CN=svc,CN=Users,DC=example,DC=test',
+};
 const sys = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
 /** [thrown object, operation, expected code, words the message must contain, words the hint must contain] */
+// prettier-ignore
 const CASES: [string, Error, 'bind' | 'modify' | 'add' | 'search' | 'connect', string, RegExp, RegExp][] = [
   ['duplicate SPN', new ConstraintViolationError('0000202F: samldb: spn[http/PROBE1.example.test] would cause a conflict'), 'modify', 'AD_SPN_DUPLICATE', /SPN http\/PROBE1\.example\.test is already registered on another account/, /spn find/],
   ['host/ alias clash (Samba names no SPN)', new ConstraintViolationError('error in module samldb: Constraint violation during LDB_MODIFY (19)'), 'modify', 'AD_SPN_DUPLICATE', /host\/ alias/, /host\/NAME covers HTTP\/NAME/],
@@ -55,8 +69,22 @@ describe('directoryError: every AD failure in words, with a fix', () => {
     });
   }
   it('AD bind data codes become words (Windows sends them; Samba says 52e for all)', () => {
-    for (const [data, words] of [['525', 'no such user'], ['530', 'not permitted at this time'], ['531', 'from this workstation'], ['532', 'password has expired'], ['533', 'disabled'], ['701', 'account has expired'], ['773', 'must be changed'], ['775', 'locked out']] as const) {
-      const e = directoryError(new InvalidCredentialsError(`80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data ${data}, v4563`), { operation: 'bind', bindDn: 'x@y' });
+    for (const [data, words] of [
+      ['525', 'no such user'],
+      ['530', 'not permitted at this time'],
+      ['531', 'from this workstation'],
+      ['532', 'password has expired'],
+      ['533', 'disabled'],
+      ['701', 'account has expired'],
+      ['773', 'must be changed'],
+      ['775', 'locked out'],
+    ] as const) {
+      const e = directoryError(
+        new InvalidCredentialsError(
+          `80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data ${data}, v4563`,
+        ),
+        { operation: 'bind', bindDn: 'x@y' },
+      );
       expect(e.code).toBe('AD_BIND');
       expect(e.message).toContain(words);
       expect(e.message).toContain(`(AD data ${data})`);
@@ -64,22 +92,41 @@ describe('directoryError: every AD failure in words, with a fix', () => {
     }
   });
   it('with a CA file given, the TLS hint says the file holds the wrong CA', () => {
-    const e = directoryError(sys('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'), { url: 'ldaps://dc', caFile: '/etc/ssl/ad-ca.pem' });
+    const e = directoryError(
+      sys('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'),
+      { url: 'ldaps://dc', caFile: '/etc/ssl/ad-ca.pem' },
+    );
     expect(e.hint).toMatch(/\/etc\/ssl\/ad-ca\.pem does not hold the CA/);
   });
   it('a KtError passes through; unknown result codes keep the server text', () => {
     const k = new KtError('AD_CONFIG', 'x');
     expect(directoryError(k)).toBe(k);
-    const e = directoryError(new UnwillingToPerformError('something else entirely'), { operation: 'modify', url: 'ldaps://dc' });
-    expect([e.code, e.message]).toEqual(['AD_REFUSED', 'ldaps://dc refused to change attributes: something else entirely (LDAP result 53)']);
+    const e = directoryError(new UnwillingToPerformError('something else entirely'), {
+      operation: 'modify',
+      url: 'ldaps://dc',
+    });
+    expect([e.code, e.message]).toEqual([
+      'AD_REFUSED',
+      'ldaps://dc refused to change attributes: something else entirely (LDAP result 53)',
+    ]);
     expect(e.details.ldapResultCode).toBe(53);
   });
   it('password words in a non-password message do not make a policy error', () => {
-    expect(directoryError(new ConstraintViolationError('value is too short for attribute description'), { operation: 'modify' }).code).toBe('AD_REFUSED');
+    expect(
+      directoryError(new ConstraintViolationError('value is too short for attribute description'), {
+        operation: 'modify',
+      }).code,
+    ).toBe('AD_REFUSED');
   });
-  it('errorFacts strips ldapts\'s code suffix and keeps the numbers apart', () => {
-    expect(errorFacts(new ConstraintViolationError('0000202F: x'))).toEqual({ resultCode: 19, message: '0000202F: x' });
-    expect(errorFacts(sys('ECONNREFUSED', 'refused'))).toEqual({ systemCode: 'ECONNREFUSED', message: 'refused' });
+  it("errorFacts strips ldapts's code suffix and keeps the numbers apart", () => {
+    expect(errorFacts(new ConstraintViolationError('0000202F: x'))).toEqual({
+      resultCode: 19,
+      message: '0000202F: x',
+    });
+    expect(errorFacts(sys('ECONNREFUSED', 'refused'))).toEqual({
+      systemCode: 'ECONNREFUSED',
+      message: 'refused',
+    });
     expect(errorFacts('text')).toEqual({ message: 'text' });
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { childDn, escapeDnValue, escapeFilterValue, filter, firstRdnValue, looksLikeDn, orFilter, parseDn, realmOfDn, sameDn } from '../../lib/ad/escape.js';
+import {
+  childDn,
+  escapeDnValue,
+  escapeFilterValue,
+  filter,
+  firstRdnValue,
+  looksLikeDn,
+  orFilter,
+  parseDn,
+  realmOfDn,
+  sameDn,
+} from '../../lib/ad/escape.js';
 
 describe('RFC 4515 filter escaping', () => {
   it('escapes the five characters of section 3 as \\hh', () => {
@@ -11,7 +22,9 @@ describe('RFC 4515 filter escaping', () => {
   });
   it('the RFC 4515 examples', () => {
     // Section 4: (o=Parens R Us \28for all your parenthetical needs\29), (cn=*\2A*), (filename=C:\5cMyFile)
-    expect(escapeFilterValue('Parens R Us (for all your parenthetical needs)')).toBe('Parens R Us \\28for all your parenthetical needs\\29');
+    expect(escapeFilterValue('Parens R Us (for all your parenthetical needs)')).toBe(
+      'Parens R Us \\28for all your parenthetical needs\\29',
+    );
     expect(escapeFilterValue('C:\\MyFile')).toBe('C:\\5cMyFile');
   });
   it('filter`` escapes interpolated values only: an injection stays a value', () => {
@@ -36,10 +49,22 @@ describe('RFC 4514 DN escaping', () => {
     expect(escapeDnValue('nul\u0000')).toBe('nul\\00');
   });
   it('childDn builds CN=<escaped>,parent', () => {
-    expect(childDn('CN', 'web, the server', 'CN=Users,DC=example,DC=test')).toBe('CN=web\\, the server,CN=Users,DC=example,DC=test');
+    expect(childDn('CN', 'web, the server', 'CN=Users,DC=example,DC=test')).toBe(
+      'CN=web\\, the server,CN=Users,DC=example,DC=test',
+    );
   });
   it('escape then parse gives the value back (round trip)', () => {
-    for (const v of ['plain', 'Smith, John', ' x ', '#hash', 'a+b=c', 'back\\slash', 'quote"d', 'ünïcødé', 'semi;colon']) {
+    for (const v of [
+      'plain',
+      'Smith, John',
+      ' x ',
+      '#hash',
+      'a+b=c',
+      'back\\slash',
+      'quote"d',
+      'ünïcødé',
+      'semi;colon',
+    ]) {
       const [rdn] = parseDn(childDn('CN', v, 'DC=example,DC=test'));
       expect(rdn).toEqual({ type: 'CN', value: v });
     }
@@ -56,7 +81,11 @@ describe('DN parsing and helpers', () => {
     ]);
   });
   it('accepts spaces after commas (RFC 2253 writers) but keeps an escaped trailing space', () => {
-    expect(parseDn('CN=a, DC=example, DC=test').map((r) => r.value)).toEqual(['a', 'example', 'test']);
+    expect(parseDn('CN=a, DC=example, DC=test').map((r) => r.value)).toEqual([
+      'a',
+      'example',
+      'test',
+    ]);
     expect(parseDn('CN=a\\ ,DC=x')[0]?.value).toBe('a ');
   });
   it('refuses what is not a DN', () => {
@@ -77,7 +106,9 @@ describe('DN parsing and helpers', () => {
     expect(looksLikeDn('WEB$')).toBe(false);
   });
   it('sameDn ignores case and escaping style', () => {
-    expect(sameDn('CN=Web,CN=Users,DC=Example,DC=Test', 'cn=web,cn=users,dc=example,dc=test')).toBe(true);
+    expect(sameDn('CN=Web,CN=Users,DC=Example,DC=Test', 'cn=web,cn=users,dc=example,dc=test')).toBe(
+      true,
+    );
     expect(sameDn('CN=a\\,b,DC=x', 'CN=a\\2Cb,DC=x')).toBe(true);
     expect(sameDn('CN=a,DC=x', 'CN=b,DC=x')).toBe(false);
     expect(firstRdnValue('CN=svc-web,CN=Users,DC=x')).toBe('svc-web');

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_FLAGS, applyFlagChanges, decodeEnctypeBits, decodeUac, enctypesOfBits, ENCTYPE_BITS, keyEnctypesOfBits, parseEnctypeBits, parseFlagChanges, UAC_BITS, uacFlagNames } from '../../lib/ad/flags.js';
+import {
+  ACCOUNT_FLAGS,
+  applyFlagChanges,
+  decodeEnctypeBits,
+  decodeUac,
+  enctypesOfBits,
+  ENCTYPE_BITS,
+  keyEnctypesOfBits,
+  parseEnctypeBits,
+  parseFlagChanges,
+  UAC_BITS,
+  uacFlagNames,
+} from '../../lib/ad/flags.js';
 
 describe('userAccountControl decoding ([MS-ADTS] 2.2.16)', () => {
   it('decodes values seen on Samba', () => {
@@ -21,8 +33,17 @@ describe('userAccountControl decoding ([MS-ADTS] 2.2.16)', () => {
 
 describe('msDS-SupportedEncryptionTypes ([MS-KILE] 2.2.7)', () => {
   it('decodes enctype bits to MIT names and feature bits to words', () => {
-    expect(decodeEnctypeBits(0x1c)).toEqual(['arcfour-hmac', 'aes128-cts-hmac-sha1-96', 'aes256-cts-hmac-sha1-96']);
-    expect(decodeEnctypeBits(0x18 | 0x20 | 0x10000)).toEqual(['aes128-cts-hmac-sha1-96', 'aes256-cts-hmac-sha1-96', 'AES session keys', 'FAST supported']);
+    expect(decodeEnctypeBits(0x1c)).toEqual([
+      'arcfour-hmac',
+      'aes128-cts-hmac-sha1-96',
+      'aes256-cts-hmac-sha1-96',
+    ]);
+    expect(decodeEnctypeBits(0x18 | 0x20 | 0x10000)).toEqual([
+      'aes128-cts-hmac-sha1-96',
+      'aes256-cts-hmac-sha1-96',
+      'AES session keys',
+      'FAST supported',
+    ]);
     expect(decodeEnctypeBits(0x100)).toEqual(['unknown bits 0x100']);
   });
   it('enctypesOfBits lists the enctypes strongest first', () => {
@@ -31,7 +52,8 @@ describe('msDS-SupportedEncryptionTypes ([MS-KILE] 2.2.7)', () => {
     expect(keyEnctypesOfBits(undefined)).toEqual([]);
   });
   it('every enctype bit names a known enctype', () => {
-    for (const b of ENCTYPE_BITS.filter((x) => x.enctype !== undefined)) expect(enctypesOfBits(b.bit)[0]?.id).toBe(b.enctype);
+    for (const b of ENCTYPE_BITS.filter((x) => x.enctype !== undefined))
+      expect(enctypesOfBits(b.bit)[0]?.id).toBe(b.enctype);
   });
   it('parses lists of names, aliases, numbers, groups, features and masks', () => {
     expect(parseEnctypeBits('aes256,aes128').value).toBe(0x18);
@@ -54,11 +76,29 @@ describe('msDS-SupportedEncryptionTypes ([MS-KILE] 2.2.7)', () => {
 
 describe('account flags (keytab ad flags)', () => {
   it('has the five flags with their bits', () => {
-    expect(Object.fromEntries(ACCOUNT_FLAGS.map((f) => [f.name, f.bit]))).toEqual({ delegation: 0x80000, 'dont-expire': 0x10000, 'no-preauth': 0x400000, disabled: 0x2, 'des-only': 0x200000 });
+    expect(Object.fromEntries(ACCOUNT_FLAGS.map((f) => [f.name, f.bit]))).toEqual({
+      delegation: 0x80000,
+      'dont-expire': 0x10000,
+      'no-preauth': 0x400000,
+      disabled: 0x2,
+      'des-only': 0x200000,
+    });
   });
   it('parses +name, -name, ~name, !name and a bare name (= +)', () => {
-    const c = parseFlagChanges(['+delegation', '-disabled', '~des-only', '!no-preauth', 'dont-expire']);
-    expect(c.map((x) => [x.flag.name, x.on])).toEqual([['delegation', true], ['disabled', false], ['des-only', false], ['no-preauth', false], ['dont-expire', true]]);
+    const c = parseFlagChanges([
+      '+delegation',
+      '-disabled',
+      '~des-only',
+      '!no-preauth',
+      'dont-expire',
+    ]);
+    expect(c.map((x) => [x.flag.name, x.on])).toEqual([
+      ['delegation', true],
+      ['disabled', false],
+      ['des-only', false],
+      ['no-preauth', false],
+      ['dont-expire', true],
+    ]);
   });
   it('applies them to a value', () => {
     expect(applyFlagChanges(0x202, parseFlagChanges(['-disabled', '+dont-expire']))).toBe(0x10200);

@@ -8,7 +8,8 @@ const BLOCKED = 'S-1-5-21-1004336348-1177238915-682003330-1106';
 
 function ace(type: number, mask: number, sid: string, objectFlags?: number): Uint8Array {
   const sidBytes = sidToBytes(sid);
-  const extra = objectFlags === undefined ? 0 : 4 + (objectFlags & 1 ? 16 : 0) + (objectFlags & 2 ? 16 : 0);
+  const extra =
+    objectFlags === undefined ? 0 : 4 + (objectFlags & 1 ? 16 : 0) + (objectFlags & 2 ? 16 : 0);
   const out = new Uint8Array(8 + extra + sidBytes.length);
   const v = new DataView(out.buffer);
   v.setUint8(0, type);
@@ -40,20 +41,30 @@ function sd(aces: Uint8Array[], control = 0x8004): Uint8Array {
 
 describe('SIDs ([MS-DTYP] 2.4.2)', () => {
   it('round-trip', () => {
-    for (const s of [ADMIN, 'S-1-5-32-544', 'S-1-1-0', 'S-1-5-18']) expect(sidToString(sidToBytes(s)).sid).toBe(s);
+    for (const s of [ADMIN, 'S-1-5-32-544', 'S-1-1-0', 'S-1-5-18'])
+      expect(sidToString(sidToBytes(s)).sid).toBe(s);
     expect(toHex(sidToBytes('S-1-5-32-544'))).toBe('01020000000000052000000020020000');
   });
 });
 
 describe('msDS-GroupMSAMembership', () => {
   it('lists the SIDs allowed to read the password, and the denied ones', () => {
-    const m = parseGmsaMembership(sd([ace(0x00, 0x10, ADMIN), ace(0x00, 0xf01ff, READERS), ace(0x01, 0x10, BLOCKED), ace(0x00, 0x4, 'S-1-5-11')]));
+    const m = parseGmsaMembership(
+      sd([
+        ace(0x00, 0x10, ADMIN),
+        ace(0x00, 0xf01ff, READERS),
+        ace(0x01, 0x10, BLOCKED),
+        ace(0x00, 0x4, 'S-1-5-11'),
+      ]),
+    );
     expect(m.allowed).toEqual([ADMIN, READERS]);
     expect(m.denied).toEqual([BLOCKED]);
     expect(m.aces).toHaveLength(4);
   });
   it('reads object ACEs with and without object types', () => {
-    const m = parseGmsaMembership(sd([ace(0x05, 0x10, ADMIN, 1), ace(0x05, 0x10, READERS, 3), ace(0x05, 0x10, BLOCKED, 0)]));
+    const m = parseGmsaMembership(
+      sd([ace(0x05, 0x10, ADMIN, 1), ace(0x05, 0x10, READERS, 3), ace(0x05, 0x10, BLOCKED, 0)]),
+    );
     expect(m.allowed).toEqual([ADMIN, READERS, BLOCKED]);
   });
   it('no DACL: nobody', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { encodeUnicodePwd, isNewDisabledAccount, meetsComplexity, passwordText, planSetPassword, randomPassword, setPassword } from '../../lib/ad/password.js';
+import {
+  encodeUnicodePwd,
+  isNewDisabledAccount,
+  meetsComplexity,
+  passwordText,
+  planSetPassword,
+  randomPassword,
+  setPassword,
+} from '../../lib/ad/password.js';
 import type { AccountRecord } from '../../lib/ad/account.js';
 import type { Directory, DirectoryChange } from '../../lib/ad/types.js';
 
@@ -93,7 +101,13 @@ describe('planSetPassword', () => {
     expect(isNewDisabledAccount(old)).toBe(false);
     const [c] = planSetPassword(old, 'Pw-123456') as [DirectoryChange & { kind: 'modify' }];
     expect(c.modifications.map((m) => m.attribute)).toEqual(['unicodePwd']);
-    expect((planSetPassword(old, 'Pw-123456', { enable: true })[0] as DirectoryChange & { kind: 'modify' }).modifications).toHaveLength(2);
+    expect(
+      (
+        planSetPassword(old, 'Pw-123456', { enable: true })[0] as DirectoryChange & {
+          kind: 'modify';
+        }
+      ).modifications,
+    ).toHaveLength(2);
   });
 });
 
@@ -110,7 +124,10 @@ describe('setPassword refuses an unencrypted session before sending', () => {
       apply: async (c) => void sent.push(c),
       close: async () => undefined,
     };
-    await expect(setPassword(plain, ACCOUNT, 'Pw-123456')).rejects.toMatchObject({ code: 'AD_INSECURE_PASSWORD_WRITE', message: expect.stringMatching(/nothing was sent/) });
+    await expect(setPassword(plain, ACCOUNT, 'Pw-123456')).rejects.toMatchObject({
+      code: 'AD_INSECURE_PASSWORD_WRITE',
+      message: expect.stringMatching(/nothing was sent/),
+    });
     expect(sent).toEqual([]);
   });
 });

@@ -25,7 +25,9 @@ describe.runIf(process.platform === 'linux')('timed', () => {
     try {
       const pidFile = tmp.path('pid');
       const t0 = Date.now();
-      const t = await timed('sh', ['-c', `sleep 60 & echo $! > ${pidFile}; wait`], { timeoutMs: 500 });
+      const t = await timed('sh', ['-c', `sleep 60 & echo $! > ${pidFile}; wait`], {
+        timeoutMs: 500,
+      });
       expect(t).toBeUndefined();
       expect(Date.now() - t0).toBeLessThan(10_000);
       const pid = Number(readFileSync(pidFile, 'utf8'));

@@ -32,9 +32,17 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 /** Runs the built CLI with at most ~3 GB of address space and 20 seconds. */
-function bounded(shellArgs: string, env: Record<string, string> = {}): { code: number | null; stderr: string; ms: number } {
+function bounded(
+  shellArgs: string,
+  env: Record<string, string> = {},
+): { code: number | null; stderr: string; ms: number } {
   const start = Date.now();
-  const r = spawnSync('bash', ['-c', `ulimit -v 3000000; exec node ${BIN} ${shellArgs}`], { cwd: t.dir, timeout: 20_000, encoding: 'utf8', env: { ...process.env, NODE_DEBUG: '', ...env } });
+  const r = spawnSync('bash', ['-c', `ulimit -v 3000000; exec node ${BIN} ${shellArgs}`], {
+    cwd: t.dir,
+    timeout: 20_000,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_DEBUG: '', ...env },
+  });
   return { code: r.status, stderr: r.stderr, ms: Date.now() - start };
 }
 
@@ -48,23 +56,38 @@ describe.skipIf(!existsSync(BIN))('reads of endless inputs stop (built CLI, /dev
     ['diff /dev/zero /dev/zero'],
     ['merge -o out.keytab /dev/zero'],
     ['merge -o out.keytab - < /dev/zero'],
-  ])('keytab %s stops at once (on the version bytes, or a device as the target of a rewrite)', (cmd) => {
-    const r = bounded(cmd);
-    // remove rewrites its keytab: a device is refused as a target before it is read.
-    expect(r.stderr).toMatch(cmd.startsWith('remove') ? /not a regular file/ : NOT_A_KEYTAB);
-    expect(r.code).toBe(1);
-    expect(r.ms).toBeLessThan(15_000);
-  }, 30_000);
-  it.each([['derive -e aes256 --salt X --password-file /dev/zero'], ['derive -e aes256 --salt X --password-stdin < /dev/zero']])('keytab %s refuses past 64 KiB', (cmd) => {
-    const r = bounded(cmd);
-    expect(r.stderr).toMatch(/more than 64 KiB: too large for a password/);
-    expect(r.code).toBe(1);
-  }, 30_000);
+  ])(
+    'keytab %s stops at once (on the version bytes, or a device as the target of a rewrite)',
+    (cmd) => {
+      const r = bounded(cmd);
+      // remove rewrites its keytab: a device is refused as a target before it is read.
+      expect(r.stderr).toMatch(cmd.startsWith('remove') ? /not a regular file/ : NOT_A_KEYTAB);
+      expect(r.code).toBe(1);
+      expect(r.ms).toBeLessThan(15_000);
+    },
+    30_000,
+  );
+  it.each([
+    ['derive -e aes256 --salt X --password-file /dev/zero'],
+    ['derive -e aes256 --salt X --password-stdin < /dev/zero'],
+  ])(
+    'keytab %s refuses past 64 KiB',
+    (cmd) => {
+      const r = bounded(cmd);
+      expect(r.stderr).toMatch(/more than 64 KiB: too large for a password/);
+      expect(r.code).toBe(1);
+    },
+    30_000,
+  );
   it('configuration files are bounded too: krb5.conf (KRB5_CONFIG) and --ca-file', () => {
     writeFileSync(join(t.dir, 'k.keytab'), serializeKeytab({ entries: [entry('a', 1, 1)] }));
     const conf = bounded('doctor --keytab k.keytab', { KRB5_CONFIG: '/dev/zero' });
     expect(conf.stderr).toContain('/dev/zero: more than 1 MiB: too large for a krb5.conf file');
-    const ca = bounded('ad show svc --ca-file /dev/zero', { KEYTAB_LDAP_URL: 'ldaps://127.0.0.1:1', KEYTAB_BIND_DN: 'a@example.test', KEYTAB_BIND_PASSWORD: 'x' });
+    const ca = bounded('ad show svc --ca-file /dev/zero', {
+      KEYTAB_LDAP_URL: 'ldaps://127.0.0.1:1',
+      KEYTAB_BIND_DN: 'a@example.test',
+      KEYTAB_BIND_PASSWORD: 'x',
+    });
     expect(ca.stderr).toContain('/dev/zero: more than 1 MiB: too large for a CA file');
     expect(ca.code).toBe(1);
   }, 60_000);
@@ -74,7 +97,12 @@ describe('bounded reads (in-process)', () => {
   it('a keytab larger than KEYTAB_MAX_BYTES is refused from its size, naming the knob', async () => {
     const p = t.path('k.keytab');
     writeFileSync(p, serializeKeytab({ entries: [entry('a', 1, 1), entry('b', 1, 2)] }));
-    for (const argv of [['list', p], ['remove', p, '-e', '18'], ['diff', p, p], ['merge', '-o', t.path('o.keytab'), p]]) {
+    for (const argv of [
+      ['list', p],
+      ['remove', p, '-e', '18'],
+      ['diff', p, p],
+      ['merge', '-o', t.path('o.keytab'), p],
+    ]) {
       const r = await runCli(argv, { env: { KEYTAB_MAX_BYTES: '100' } });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`${p}: more than 100 bytes: too large for a keytab`);
@@ -98,13 +126,20 @@ describe('bounded reads (in-process)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`password file ${p}: more than 64 KiB`);
     writeFileSync(p, 'x'.repeat(64 * 1024));
-    expect((await runCli(['derive', '-e', 'aes128', '--salt', 'S', '--password-file', p])).code).toBe(0);
-    const s = await runCli(['derive', '-e', 'aes128', '--salt', 'S', '--password-stdin'], { stdin: 'y'.repeat(70_000) });
+    expect(
+      (await runCli(['derive', '-e', 'aes128', '--salt', 'S', '--password-file', p])).code,
+    ).toBe(0);
+    const s = await runCli(['derive', '-e', 'aes128', '--salt', 'S', '--password-stdin'], {
+      stdin: 'y'.repeat(70_000),
+    });
     expect(s.stderr).toContain('more than 64 KiB');
   });
   it('the collector stops at the head check before taking more', () => {
     let checks = 0;
-    const c = new BoundedCollector({ max: 10, what: 'thing', head: { length: 2, check: () => void checks++ } }, 'x');
+    const c = new BoundedCollector(
+      { max: 10, what: 'thing', head: { length: 2, check: () => void checks++ } },
+      'x',
+    );
     c.push(Uint8Array.of(5));
     expect(checks).toBe(0);
     c.push(Uint8Array.of(2, 0, 0));
@@ -134,26 +169,67 @@ describe('pipes are read, not judged by their size (issue 11.3)', () => {
     const pw = t.path('pw');
     writeFileSync(pw, 'Secret-1\n');
     const out = t.path('b.keytab');
-    const r = await runCli(['/in', fifoOf(a), '/out', out, '/princ', 'HTTP/web@EX.COM', '/crypto', 'AES256-SHA1', '/ptype', 'KRB5_NT_PRINCIPAL', '--password-file', pw], {
-      program: 'ktpass',
-      mainFn: (ctx, argv) => ktpassMain(ctx, argv),
-    });
+    const r = await runCli(
+      [
+        '/in',
+        fifoOf(a),
+        '/out',
+        out,
+        '/princ',
+        'HTTP/web@EX.COM',
+        '/crypto',
+        'AES256-SHA1',
+        '/ptype',
+        'KRB5_NT_PRINCIPAL',
+        '--password-file',
+        pw,
+      ],
+      {
+        program: 'ktpass',
+        mainFn: (ctx, argv) => ktpassMain(ctx, argv),
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const names = parseKeytab(new Uint8Array(readFileSync(out))).entries.map((e) => `${e.principal.components.join('/')}:${e.kvno}`);
+    const names = parseKeytab(new Uint8Array(readFileSync(out))).entries.map(
+      (e) => `${e.principal.components.join('/')}:${e.kvno}`,
+    );
     expect(names).toEqual(['a:1', 'b:2', 'HTTP/web:1']);
   });
   it('keytab add to a pipe is an error, never an empty keytab (the target of a rewrite must be a regular file)', async () => {
     const empty = t.path('empty');
     writeFileSync(empty, '');
-    const r = await runCli(['add', fifoOf(empty), '-p', 'x@EX.COM', '-e', 'aes256', '-k', '1', '--key-hex', '00'.repeat(32), '--dry-run']);
+    const r = await runCli([
+      'add',
+      fifoOf(empty),
+      '-p',
+      'x@EX.COM',
+      '-e',
+      'aes256',
+      '-k',
+      '1',
+      '--key-hex',
+      '00'.repeat(32),
+      '--dry-run',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a regular file/);
   });
   it('an empty regular file is still an empty keytab to add to', async () => {
     const p = t.path('e.keytab');
     writeFileSync(p, '');
-    const r = await runCli(['add', p, '-p', 'x@EX.COM', '-e', 'aes256', '-k', '1', '--key-hex', '00'.repeat(32)]);
+    const r = await runCli([
+      'add',
+      p,
+      '-p',
+      'x@EX.COM',
+      '-e',
+      'aes256',
+      '-k',
+      '1',
+      '--key-hex',
+      '00'.repeat(32),
+    ]);
     expect(r.code).toBe(0);
     expect(parseKeytab(new Uint8Array(readFileSync(p))).entries).toHaveLength(1);
   });

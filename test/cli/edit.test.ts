@@ -9,7 +9,13 @@ import { runCli, tempDir } from '../helpers/cli.js';
 const golden = (name: string) => goldenCases().find((c) => c.name === `golden/${name}.keytab`)!;
 const entry = (principal: string, kvno: number, enctype: number, keyByte: number): KeytabEntry => {
   const [name, realm] = principal.split('@') as [string, string];
-  return { principal: { components: name.split('/'), realm, nameType: 1 }, timestamp: 1717243200, kvno, enctype, key: new Uint8Array(16).fill(keyByte) };
+  return {
+    principal: { components: name.split('/'), realm, nameType: 1 },
+    timestamp: 1717243200,
+    kvno,
+    enctype,
+    key: new Uint8Array(16).fill(keyByte),
+  };
 };
 
 let t: ReturnType<typeof tempDir>;
@@ -24,7 +30,11 @@ function write(name: string, entries: KeytabEntry[]): string {
   return p;
 }
 const entriesOf = (path: string) => parseKeytab(new Uint8Array(readFileSync(path))).entries;
-const ids = (path: string) => entriesOf(path).map((e) => `${e.principal.components.join('/')}@${e.principal.realm}:${e.kvno}:${e.enctype}:${e.key[0]}`);
+const ids = (path: string) =>
+  entriesOf(path).map(
+    (e) =>
+      `${e.principal.components.join('/')}@${e.principal.realm}:${e.kvno}:${e.enctype}:${e.key[0]}`,
+  );
 
 describe('keytab merge', () => {
   it('unions in input order and writes identical entries once', async () => {
@@ -41,7 +51,9 @@ describe('keytab merge', () => {
     const b = write('b.keytab', [entry('a@R', 1, 18, 9)]);
     const r = await runCli(['merge', '-o', t.path('out.keytab'), a, b]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`a@R kvno 1 aes256-cts-hmac-sha1-96 has different keys in ${a} and ${b}`);
+    expect(r.stderr).toContain(
+      `a@R kvno 1 aes256-cts-hmac-sha1-96 has different keys in ${a} and ${b}`,
+    );
     expect(r.stderr).toContain('--prefer-last');
     expect(readdirSync(t.dir).sort()).toEqual(['a.keytab', 'b.keytab']);
   });
@@ -63,7 +75,9 @@ describe('keytab merge', () => {
   });
   it('can write to standard output and read from standard input', async () => {
     const a = write('a.keytab', [entry('a@R', 1, 18, 1)]);
-    const r = await runCli(['merge', '-o', '-', '-', a], { stdin: serializeKeytab({ entries: [entry('b@R', 2, 17, 4)] }) });
+    const r = await runCli(['merge', '-o', '-', '-', a], {
+      stdin: serializeKeytab({ entries: [entry('b@R', 2, 17, 4)] }),
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('wrote 2 entries');
     expect(parseKeytab(r.stdoutBytes).entries).toHaveLength(2);
@@ -100,7 +114,9 @@ describe('keytab remove', () => {
     const r = await runCli(['remove', k, '-p', 'HTTP/web@R', '--kvno', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'removed: HTTP/web@R kvno 1 aes256-cts-hmac-sha1-96\nremoved: HTTP/web@R kvno 1 arcfour-hmac\n2 removed, 3 left in FILE:' + k + '\n',
+      'removed: HTTP/web@R kvno 1 aes256-cts-hmac-sha1-96\nremoved: HTTP/web@R kvno 1 arcfour-hmac\n2 removed, 3 left in FILE:' +
+        k +
+        '\n',
     );
     expect(ids(k)).toEqual(['HTTP/web@R:2:18:3', 'HTTP/web@R:3:18:4', 'host/web@R:1:18:5']);
   });
@@ -185,7 +201,10 @@ describe('keytab remove', () => {
 describe('keytab diff', () => {
   it('exit 0 when equal, whatever the timestamps and order', async () => {
     const a = write('a.keytab', [entry('a@R', 1, 18, 1), entry('b@R', 1, 18, 2)]);
-    const b = write('b.keytab', [{ ...entry('b@R', 1, 18, 2), timestamp: 5 }, entry('a@R', 1, 18, 1)]);
+    const b = write('b.keytab', [
+      { ...entry('b@R', 1, 18, 2), timestamp: 5 },
+      entry('a@R', 1, 18, 1),
+    ]);
     const r = await runCli(['diff', a, b]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('keytabs hold the same entries\n');

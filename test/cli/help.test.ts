@@ -27,9 +27,13 @@ describe.each([80, 100])('help at %i columns', (width) => {
       const examples = await declaredExamples(path);
       const section = help.split('\nExamples:\n')[1]?.split('\n\n')[0] ?? '';
       const commandLines = section.split('\n').filter((l) => l.startsWith('  keytab'));
-      if (path.length > 0) expect(commandLines.length, `${name} has no examples`).toBeGreaterThan(0);
-      for (const line of commandLines) expect(examples.has(line), `${name}: "${line}" is not a whole example`).toBe(true);
-      for (const line of help.split('\n')) if (!commandLines.includes(line)) expect(line.length, `${name}: ${line}`).toBeLessThanOrEqual(width);
+      if (path.length > 0)
+        expect(commandLines.length, `${name} has no examples`).toBeGreaterThan(0);
+      for (const line of commandLines)
+        expect(examples.has(line), `${name}: "${line}" is not a whole example`).toBe(true);
+      for (const line of help.split('\n'))
+        if (!commandLines.includes(line))
+          expect(line.length, `${name}: ${line}`).toBeLessThanOrEqual(width);
     }
   }, 120_000);
 
@@ -38,7 +42,9 @@ describe.each([80, 100])('help at %i columns', (width) => {
     expect(r.code).toBe(0);
     const long = r.stdout.split('\n').filter((l) => l.length > width);
     // Only the one example longer than the terminal is longer than the terminal.
-    expect(long).toEqual(['  keytab ad create svc-web --upn HTTP/web.example.com@EXAMPLE.COM --spn HTTP/web.example.com --enctypes aes256,aes128 --random']);
+    expect(long).toEqual([
+      '  keytab ad create svc-web --upn HTTP/web.example.com@EXAMPLE.COM --spn HTTP/web.example.com --enctypes aes256,aes128 --random',
+    ]);
   });
 });
 

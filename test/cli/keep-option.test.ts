@@ -1,6 +1,12 @@
 /** --keep N of rotate and rotate --self: one meaning (N previous kvnos), said with the kvnos themselves. */
 import { describe, expect, it } from 'vitest';
-import { KEEP_DESCRIBE, checkKeep, keepsLine, keptLine, kvnoList } from '../../lib/cli/keep-option.js';
+import {
+  KEEP_DESCRIBE,
+  checkKeep,
+  keepsLine,
+  keptLine,
+  kvnoList,
+} from '../../lib/cli/keep-option.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('--keep', () => {
@@ -8,9 +14,13 @@ describe('--keep', () => {
     expect(kvnoList([6])).toBe('kvno 6');
     expect(kvnoList([6, 5, 5])).toBe('kvnos 5 and 6');
     expect(kvnoList([4, 6, 5])).toBe('kvnos 4, 5 and 6');
-    expect(keptLine([5, 6], [4], 1)).toBe('kept kvnos 5 and 6 (--keep 1: the new kvno and 1 previous); removed kvno 4');
+    expect(keptLine([5, 6], [4], 1)).toBe(
+      'kept kvnos 5 and 6 (--keep 1: the new kvno and 1 previous); removed kvno 4',
+    );
     expect(keptLine([6], [], 0)).toBe('kept kvno 6 (--keep 0: only the new kvno)');
-    expect(keepsLine([4, 5, 6], [2, 3], 2)).toBe('keeps kvnos 4, 5 and 6 (--keep 2: the new kvno and 2 previous); removes kvnos 2 and 3');
+    expect(keepsLine([4, 5, 6], [2, 3], 2)).toBe(
+      'keeps kvnos 4, 5 and 6 (--keep 2: the new kvno and 2 previous); removes kvnos 2 and 3',
+    );
   });
 
   it('refuses what is not a whole number of previous kvnos', () => {

@@ -16,7 +16,10 @@ describe('keytab list prints what MIT klist -k -t -e -K prints', () => {
       const r = await runCli(['list', '-K', c.path]);
       expect(r.code).toBe(0);
       let want = m.klist.stdout.replaceAll('<file>', c.path);
-      if (hasHeimdalOnlyNames) want = want.replace('DEPRECATED:etype 5', 'DEPRECATED:des3-cbc-md5').replace('DEPRECATED:etype 7', 'DEPRECATED:old-des3-cbc-sha1');
+      if (hasHeimdalOnlyNames)
+        want = want
+          .replace('DEPRECATED:etype 5', 'DEPRECATED:des3-cbc-md5')
+          .replace('DEPRECATED:etype 7', 'DEPRECATED:old-des3-cbc-sha1');
       expect(r.stdout).toBe(want);
     });
   }
@@ -38,7 +41,9 @@ describe('keytab list --json', () => {
       enctypeName: 'aes256-cts-hmac-sha1-96',
     });
     const keyed = JSON.parse((await runCli(['list', '--json', '--keys', path])).stdout);
-    expect(keyed.entries[0].key).toBe('4613f944c488ed28efdc70bf36527b7cebef82ba831fa5811576a17b224a7da0');
+    expect(keyed.entries[0].key).toBe(
+      '4613f944c488ed28efdc70bf36527b7cebef82ba831fa5811576a17b224a7da0',
+    );
   });
   it('keeps unknown enctypes by number', async () => {
     const path = externalCases().find((c) => c.name.endsWith('kerb-util-krbtgt.keytab'))!.path;
@@ -79,7 +84,9 @@ describe('bad input: one line, exit 1, no stack', () => {
   it('not a keytab', async () => {
     const r = await runCli(['list', '-'], { stdin: 'hello world\n' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('keytab: error: standard input: not a keytab: format version 0x6865 at byte 0 (expected 0x0502 or 0x0501)\n');
+    expect(r.stderr).toBe(
+      'keytab: error: standard input: not a keytab: format version 0x6865 at byte 0 (expected 0x0502 or 0x0501)\n',
+    );
   });
   it('malformed keytab names the offset', async () => {
     const bad = externalCases().find((c) => c.parseError !== null)!;

@@ -9,7 +9,8 @@ describe('man pages', () => {
   it('keytab(1) holds the help of every command, examples whole', async () => {
     const page = await keytabManPage(testContext().ctx, '9.9.9');
     expect(page).toMatch(/^\.TH KEYTAB 1 "" "keytab 9\.9\.9"/);
-    for (const path of ['list', 'ad spn add', 'ad setpass', 'rotate', 'krb5conf']) expect(page).toContain(`.SS "keytab ${path}"`);
+    for (const path of ['list', 'ad spn add', 'ad setpass', 'rotate', 'krb5conf'])
+      expect(page).toContain(`.SS "keytab ${path}"`);
     expect(page).toContain('  keytab ad spn add svc-web HTTP/web.example.com HTTP/web\n');
     expect(page).not.toContain('\u0001');
   });
@@ -22,7 +23,9 @@ describe('man pages', () => {
   });
 
   it('package.json installs both pages', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { man: string[]; scripts: { build: string } };
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { man: string[]; scripts: { build: string } };
     expect(pkg.man).toEqual(['./dist/man/keytab.1', './dist/man/ktpass.1']);
     expect(pkg.scripts.build).toContain('tools/build-man.mjs');
   });

@@ -14,7 +14,12 @@ import { explicitSalt } from '../../lib/salt/rules.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const BOM = '\uFEFF';
-const entry = (components: string[], realm: string, kvno: number, keyByte: number): KeytabEntry => ({
+const entry = (
+  components: string[],
+  realm: string,
+  kvno: number,
+  keyByte: number,
+): KeytabEntry => ({
   principal: { components, realm, nameType: 1 },
   timestamp: 1717243200,
   kvno,
@@ -49,7 +54,9 @@ describe('names with a leading U+FEFF round-trip byte for byte', () => {
     expect(back[0]!.principal.realm).toBe(`${BOM}EX.COM`);
     expect(back[0]!.principal.components).toEqual([`${BOM}svc`, 'web']);
     expect(back[1]!.principal.realm).toBe(`${BOM}${BOM}`);
-    expect(toHex(serializeKeytab(parseKeytab(serializeKeytab(parseKeytab(bytes))))) ).toBe(toHex(bytes));
+    expect(toHex(serializeKeytab(parseKeytab(serializeKeytab(parseKeytab(bytes)))))).toBe(
+      toHex(bytes),
+    );
   });
   it('list prints the raw bytes, as klist does; --json keeps the character', async () => {
     const p = write('k.keytab', [bomEntry]);
@@ -86,7 +93,12 @@ describe('names with a leading U+FEFF round-trip byte for byte', () => {
   });
   it('diff tells a BOM name from the same name without it', async () => {
     const a = write('a.keytab', [bomEntry]);
-    const b = write('b.keytab', [{ ...bomEntry, principal: { ...bomEntry.principal, components: ['svc', 'web'], realm: 'EX.COM' } }]);
+    const b = write('b.keytab', [
+      {
+        ...bomEntry,
+        principal: { ...bomEntry.principal, components: ['svc', 'web'], realm: 'EX.COM' },
+      },
+    ]);
     const r = await runCli(['diff', a, b]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('1 only in');
@@ -102,24 +114,65 @@ describe('names with a leading U+FEFF round-trip byte for byte', () => {
   });
   it('add next to a BOM entry keeps it, and a BOM typed in -p is written', async () => {
     const p = write('k.keytab', [bomEntry, twoBoms]);
-    const r = await runCli(['add', p, '-p', 'other@EX.COM', '-e', 'aes256', '-k', '1', '--key-hex', '11'.repeat(32)]);
+    const r = await runCli([
+      'add',
+      p,
+      '-p',
+      'other@EX.COM',
+      '-e',
+      'aes256',
+      '-k',
+      '1',
+      '--key-hex',
+      '11'.repeat(32),
+    ]);
     expect(r.code).toBe(0);
     const after = new Uint8Array(readFileSync(p));
     expect(toHex(after).startsWith(hexWith([bomEntry, twoBoms]))).toBe(true);
     const q = t.path('new.keytab');
-    expect((await runCli(['add', q, '-p', `${BOM}svc/web@${BOM}EX.COM`, '-e', 'aes256', '-k', '2', '--key-hex', '01'.repeat(32)])).code).toBe(0);
-    expect(parseKeytab(new Uint8Array(readFileSync(q))).entries[0]!.principal.realm).toBe(`${BOM}EX.COM`);
+    expect(
+      (
+        await runCli([
+          'add',
+          q,
+          '-p',
+          `${BOM}svc/web@${BOM}EX.COM`,
+          '-e',
+          'aes256',
+          '-k',
+          '2',
+          '--key-hex',
+          '01'.repeat(32),
+        ])
+      ).code,
+    ).toBe(0);
+    expect(parseKeytab(new Uint8Array(readFileSync(q))).entries[0]!.principal.realm).toBe(
+      `${BOM}EX.COM`,
+    );
     expect(hexOf(q)).toContain(toHex(utf8(`${BOM}svc`)));
   });
   it('rotate keeps the BOM in the old and the new entries', async () => {
     const old = parseKeytab(serializeKeytab({ entries: [bomEntry, twoBoms] })).entries;
     const targets = rotationTargets(old);
     expect(targets.map((x) => x.principal.realm)).toEqual([`${BOM}EX.COM`, `${BOM}${BOM}`]);
-    const fresh = await rotatedEntries(targets, utf8('Pass-1!'), explicitSalt('EX.COMsvc'), 4, 1717243200);
+    const fresh = await rotatedEntries(
+      targets,
+      utf8('Pass-1!'),
+      explicitSalt('EX.COMsvc'),
+      4,
+      1717243200,
+    );
     const { kept } = prunedEntries(stagedEntries(old, fresh), targets, 1);
     const bytes = serializeKeytab({ entries: kept });
-    const names = parseKeytab(bytes).entries.map((e) => `${e.principal.components.join('/')}@${e.principal.realm}:${e.kvno}`);
-    expect(names).toEqual([`${BOM}svc/web@${BOM}EX.COM:2`, `host@${BOM}${BOM}:3`, `${BOM}svc/web@${BOM}EX.COM:4`, `host@${BOM}${BOM}:4`]);
+    const names = parseKeytab(bytes).entries.map(
+      (e) => `${e.principal.components.join('/')}@${e.principal.realm}:${e.kvno}`,
+    );
+    expect(names).toEqual([
+      `${BOM}svc/web@${BOM}EX.COM:2`,
+      `host@${BOM}${BOM}:3`,
+      `${BOM}svc/web@${BOM}EX.COM:4`,
+      `host@${BOM}${BOM}:4`,
+    ]);
     expect(toHex(bytes).startsWith(hexWith([bomEntry, twoBoms]).slice(0, 4))).toBe(true);
     expect(toHex(bytes)).toContain(hexWith([bomEntry]).slice(4));
   });

@@ -45,35 +45,78 @@ const driver = join(dir, 'drive.py');
 writeFileSync(driver, DRIVER);
 
 function throughPty(answer: string, argv: string[]): { out: string; status: number } {
-  const r = spawnSync('python3', [driver, answer, process.execPath, ...argv], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, TERM: 'dumb' } });
+  const r = spawnSync('python3', [driver, answer, process.execPath, ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, TERM: 'dumb' },
+  });
   return JSON.parse(r.stdout) as { out: string; status: number };
 }
 
 const PASSWORD = 'Secret-Pw-42';
 
-describe.skipIf(!hasPython || !existsSync(BIN('keytab')))('the password prompt through a pty', () => {
-  it('keytab derive: the answer is never echoed, the key is right', () => {
-    const expected = spawnSync(process.execPath, [BIN('keytab'), 'derive', '-e', 'aes128', '--salt', 'EXAMPLE.COMsvc', '--password-env', 'PW'], {
-      env: { ...process.env, PW: PASSWORD },
-      encoding: 'utf8',
-    }).stdout.trim().split('\n').at(-1) as string;
-    expect(expected).toMatch(/^[0-9a-f]{32}$/);
-    for (let i = 0; i < 8; i++) {
-      const r = throughPty(PASSWORD, [BIN('keytab'), 'derive', '-e', 'aes128', '--salt', 'EXAMPLE.COMsvc']);
-      expect(r.out).toContain('Password: ');
-      expect(r.out).not.toContain(PASSWORD);
-      expect(r.out).toContain(expected);
-      expect(r.status).toBe(0);
-    }
-  }, 120_000);
-  it('ktpass /pass * (offline: one question) does not echo either', () => {
-    for (let i = 0; i < 8; i++) {
-      const out = join(dir, `k${i}.keytab`);
-      const r = throughPty(PASSWORD, [BIN('ktpass'), '/out', out, '/princ', 'HTTP/web@EX.COM', '/pass', '*', '/crypto', 'AES256-SHA1', '/ptype', 'KRB5_NT_PRINCIPAL']);
-      expect(r.out).toContain('Type the password for HTTP/web@EX.COM: ');
-      expect(r.out).not.toContain(PASSWORD);
-      expect(r.status).toBe(0);
-      expect(readFileSync(out).length).toBeGreaterThan(0);
-    }
-  }, 120_000);
-});
+describe.skipIf(!hasPython || !existsSync(BIN('keytab')))(
+  'the password prompt through a pty',
+  () => {
+    it('keytab derive: the answer is never echoed, the key is right', () => {
+      const expected = spawnSync(
+        process.execPath,
+        [
+          BIN('keytab'),
+          'derive',
+          '-e',
+          'aes128',
+          '--salt',
+          'EXAMPLE.COMsvc',
+          '--password-env',
+          'PW',
+        ],
+        {
+          env: { ...process.env, PW: PASSWORD },
+          encoding: 'utf8',
+        },
+      )
+        .stdout.trim()
+        .split('\n')
+        .at(-1) as string;
+      expect(expected).toMatch(/^[0-9a-f]{32}$/);
+      for (let i = 0; i < 8; i++) {
+        const r = throughPty(PASSWORD, [
+          BIN('keytab'),
+          'derive',
+          '-e',
+          'aes128',
+          '--salt',
+          'EXAMPLE.COMsvc',
+        ]);
+        expect(r.out).toContain('Password: ');
+        expect(r.out).not.toContain(PASSWORD);
+        expect(r.out).toContain(expected);
+        expect(r.status).toBe(0);
+      }
+    }, 120_000);
+    it('ktpass /pass * (offline: one question) does not echo either', () => {
+      for (let i = 0; i < 8; i++) {
+        const out = join(dir, `k${i}.keytab`);
+        const r = throughPty(PASSWORD, [
+          BIN('ktpass'),
+          '/out',
+          out,
+          '/princ',
+          'HTTP/web@EX.COM',
+          '/pass',
+          '*',
+          '/crypto',
+          'AES256-SHA1',
+          '/ptype',
+          'KRB5_NT_PRINCIPAL',
+        ]);
+        expect(r.out).toContain('Type the password for HTTP/web@EX.COM: ');
+        expect(r.out).not.toContain(PASSWORD);
+        expect(r.status).toBe(0);
+        expect(readFileSync(out).length).toBeGreaterThan(0);
+      }
+    }, 120_000);
+  },
+);

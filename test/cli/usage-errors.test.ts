@@ -9,7 +9,9 @@ describe('usage errors', () => {
   it('an unknown option gets "did you mean", like an unknown command', async () => {
     const r = await runCli(['list', '--jsn', SAMPLE]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('keytab: unknown option --jsn. Did you mean --json?\nkeytab: run "keytab list --help" for usage\n');
+    expect(r.stderr).toBe(
+      'keytab: unknown option --jsn. Did you mean --json?\nkeytab: run "keytab list --help" for usage\n',
+    );
   });
 
   it('an unknown option of a nested command points at its own --help', async () => {
@@ -22,13 +24,17 @@ describe('usage errors', () => {
   it('keytab ad shwo names shwo', async () => {
     const r = await runCli(['ad', 'shwo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('keytab: unknown command "shwo". Did you mean show?\nkeytab: run "keytab ad --help" for usage\n');
+    expect(r.stderr).toBe(
+      'keytab: unknown command "shwo". Did you mean show?\nkeytab: run "keytab ad --help" for usage\n',
+    );
   });
 
   it('a missing ACCOUNT is named, with the --help of the command', async () => {
     const r = await runCli(['ad', 'setpass']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('keytab: ACCOUNT is missing\nkeytab: run "keytab ad setpass --help" for usage\n');
+    expect(r.stderr).toBe(
+      'keytab: ACCOUNT is missing\nkeytab: run "keytab ad setpass --help" for usage\n',
+    );
   });
 
   it('an extra word is not called an option', async () => {

@@ -4,7 +4,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keytabLocation, writeKeytab } from '../../lib/cli/io.js';
@@ -20,8 +28,19 @@ const KTUTIL = '/usr/bin/ktutil';
 const AES = 'aes256-cts-hmac-sha1-96';
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-const addArgs = (file: string, principal: string): string[] => ['add', file, '-p', principal, '-k', '1', '-e', AES, '--random-key'];
-const principalsIn = (file: string): string[] => parseKeytab(new Uint8Array(readFileSync(file))).entries.map((e) => formatPrincipal(e.principal));
+const addArgs = (file: string, principal: string): string[] => [
+  'add',
+  file,
+  '-p',
+  principal,
+  '-k',
+  '1',
+  '-e',
+  AES,
+  '--random-key',
+];
+const principalsIn = (file: string): string[] =>
+  parseKeytab(new Uint8Array(readFileSync(file))).entries.map((e) => formatPrincipal(e.principal));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -37,7 +56,8 @@ beforeEach(() => {
   t = tempDir('keytab-safety-');
 });
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const c of children.splice(0))
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   t.cleanup();
 });
 
@@ -49,7 +69,9 @@ describe('the keytab lock', () => {
     const lock = await lockKeytab(ctx, k, { create: false });
     try {
       const started = Date.now();
-      const r = await runCli(addArgs(k, 'second@LOCK.TEST'), { env: { KEYTAB_LOCK_TIMEOUT: '0.4' } });
+      const r = await runCli(addArgs(k, 'second@LOCK.TEST'), {
+        env: { KEYTAB_LOCK_TIMEOUT: '0.4' },
+      });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`${k}: another process holds the keytab lock (waited 0.4 s)`);
       expect(r.stderr).toContain('KEYTAB_LOCK_TIMEOUT');
@@ -63,7 +85,9 @@ describe('the keytab lock', () => {
   });
 
   it('a bad KEYTAB_LOCK_TIMEOUT is a usage error', async () => {
-    const r = await runCli(addArgs(t.path('x.keytab'), 'a@LOCK.TEST'), { env: { KEYTAB_LOCK_TIMEOUT: 'soon' } });
+    const r = await runCli(addArgs(t.path('x.keytab'), 'a@LOCK.TEST'), {
+      env: { KEYTAB_LOCK_TIMEOUT: 'soon' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('KEYTAB_LOCK_TIMEOUT=soon');
   });
@@ -77,30 +101,38 @@ describe('the keytab lock', () => {
     expect(existsSync(k)).toBe(false);
   });
 
-  it.skipIf(!lockAddonBuilt || !existsSync(KTUTIL))('an MIT ktutil waiting on the file we replace fails loudly instead of writing into the old inode', async () => {
-    const k = t.path('mit.keytab');
-    expect((await runCli(addArgs(k, 'ours@LOCK.TEST'))).code).toBe(0);
-    const { ctx } = testContext();
-    const lock = await lockKeytab(ctx, k, { create: false });
-    let stderr = '';
-    const ktutil = spawn(KTUTIL, [], { stdio: ['pipe', 'ignore', 'pipe'] });
-    children.push(ktutil);
-    ktutil.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    ktutil.stdin?.end(`addent -password -p late@LOCK.TEST -k 1 -e ${AES}\nPw-late-1\nwkt ${k}\nquit\n`);
-    // Wait until ktutil waits for the lock on this inode (/proc/locks lists blocked requests).
-    expect(await someoneWaitsOn(k)).toBe(true);
-    try {
-      const loc = keytabLocation(ctx, k);
-      const entries = parseKeytab(new Uint8Array(readFileSync(k))).entries;
-      writeKeytab(ctx, loc, { entries: [...entries, { ...entries[0]!, kvno: 2 }] });
-    } finally {
-      lock.release();
-    }
-    await exited(ktutil);
-    expect(stderr).toMatch(/Unsupported key table format version number while writing keytab/);
-    const after = parseKeytab(new Uint8Array(readFileSync(k))).entries;
-    expect(after.map((e) => `${formatPrincipal(e.principal)} ${e.kvno}`)).toEqual(['ours@LOCK.TEST 1', 'ours@LOCK.TEST 2']);
-  });
+  it.skipIf(!lockAddonBuilt || !existsSync(KTUTIL))(
+    'an MIT ktutil waiting on the file we replace fails loudly instead of writing into the old inode',
+    async () => {
+      const k = t.path('mit.keytab');
+      expect((await runCli(addArgs(k, 'ours@LOCK.TEST'))).code).toBe(0);
+      const { ctx } = testContext();
+      const lock = await lockKeytab(ctx, k, { create: false });
+      let stderr = '';
+      const ktutil = spawn(KTUTIL, [], { stdio: ['pipe', 'ignore', 'pipe'] });
+      children.push(ktutil);
+      ktutil.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      ktutil.stdin?.end(
+        `addent -password -p late@LOCK.TEST -k 1 -e ${AES}\nPw-late-1\nwkt ${k}\nquit\n`,
+      );
+      // Wait until ktutil waits for the lock on this inode (/proc/locks lists blocked requests).
+      expect(await someoneWaitsOn(k)).toBe(true);
+      try {
+        const loc = keytabLocation(ctx, k);
+        const entries = parseKeytab(new Uint8Array(readFileSync(k))).entries;
+        writeKeytab(ctx, loc, { entries: [...entries, { ...entries[0]!, kvno: 2 }] });
+      } finally {
+        lock.release();
+      }
+      await exited(ktutil);
+      expect(stderr).toMatch(/Unsupported key table format version number while writing keytab/);
+      const after = parseKeytab(new Uint8Array(readFileSync(k))).entries;
+      expect(after.map((e) => `${formatPrincipal(e.principal)} ${e.kvno}`)).toEqual([
+        'ours@LOCK.TEST 1',
+        'ours@LOCK.TEST 2',
+      ]);
+    },
+  );
 });
 
 /** Waits until /proc/locks lists a blocked lock request on the inode of `file`. */
@@ -114,39 +146,46 @@ async function someoneWaitsOn(file: string): Promise<boolean> {
   return false;
 }
 
-describe.skipIf(!lockAddonBuilt || !existsSync(KTUTIL))('the lock follows the file across renames', () => {
-  it('after our rename the new file is locked: an MIT writer waits for it, then appends to it', async () => {
-    const k = t.path('follow.keytab');
-    expect((await runCli(addArgs(k, 'ours@LOCK.TEST'))).code).toBe(0);
-    const { ctx } = testContext();
-    const lock = await lockKeytab(ctx, k, { create: false });
-    let stderr = '';
-    let ktutil: ChildProcess | undefined;
-    try {
-      const entries = parseKeytab(new Uint8Array(readFileSync(k))).entries;
-      writeKeytab(ctx, keytabLocation(ctx, k), { entries: [...entries, { ...entries[0]!, kvno: 2 }] });
-      ktutil = spawn(KTUTIL, [], { stdio: ['pipe', 'ignore', 'pipe'] });
-      children.push(ktutil);
-      ktutil.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      ktutil.stdin?.end(`addent -password -p mit@LOCK.TEST -k 1 -e ${AES}\nPw-mit-1\nwkt ${k}\nquit\n`);
-      expect(await someoneWaitsOn(k)).toBe(true);
-    } finally {
-      lock.release();
-    }
-    await exited(ktutil!);
-    expect(stderr).toBe('');
-    expect(principalsIn(k)).toEqual(['ours@LOCK.TEST', 'ours@LOCK.TEST', 'mit@LOCK.TEST']);
-  });
+describe.skipIf(!lockAddonBuilt || !existsSync(KTUTIL))(
+  'the lock follows the file across renames',
+  () => {
+    it('after our rename the new file is locked: an MIT writer waits for it, then appends to it', async () => {
+      const k = t.path('follow.keytab');
+      expect((await runCli(addArgs(k, 'ours@LOCK.TEST'))).code).toBe(0);
+      const { ctx } = testContext();
+      const lock = await lockKeytab(ctx, k, { create: false });
+      let stderr = '';
+      let ktutil: ChildProcess | undefined;
+      try {
+        const entries = parseKeytab(new Uint8Array(readFileSync(k))).entries;
+        writeKeytab(ctx, keytabLocation(ctx, k), {
+          entries: [...entries, { ...entries[0]!, kvno: 2 }],
+        });
+        ktutil = spawn(KTUTIL, [], { stdio: ['pipe', 'ignore', 'pipe'] });
+        children.push(ktutil);
+        ktutil.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+        ktutil.stdin?.end(
+          `addent -password -p mit@LOCK.TEST -k 1 -e ${AES}\nPw-mit-1\nwkt ${k}\nquit\n`,
+        );
+        expect(await someoneWaitsOn(k)).toBe(true);
+      } finally {
+        lock.release();
+      }
+      await exited(ktutil!);
+      expect(stderr).toBe('');
+      expect(principalsIn(k)).toEqual(['ours@LOCK.TEST', 'ours@LOCK.TEST', 'mit@LOCK.TEST']);
+    });
 
-  it('a replaced file that has another name (a hard link) is not emptied', async () => {
-    const k = t.path('linked.keytab');
-    expect((await runCli(addArgs(k, 'a@LOCK.TEST'))).code).toBe(0);
-    linkSync(k, t.path('other-name.keytab'));
-    expect((await runCli(addArgs(k, 'b@LOCK.TEST'))).code).toBe(0);
-    expect(principalsIn(t.path('other-name.keytab'))).toEqual(['a@LOCK.TEST']);
-    expect(principalsIn(k)).toEqual(['a@LOCK.TEST', 'b@LOCK.TEST']);
-  });
-});
+    it('a replaced file that has another name (a hard link) is not emptied', async () => {
+      const k = t.path('linked.keytab');
+      expect((await runCli(addArgs(k, 'a@LOCK.TEST'))).code).toBe(0);
+      linkSync(k, t.path('other-name.keytab'));
+      expect((await runCli(addArgs(k, 'b@LOCK.TEST'))).code).toBe(0);
+      expect(principalsIn(t.path('other-name.keytab'))).toEqual(['a@LOCK.TEST']);
+      expect(principalsIn(k)).toEqual(['a@LOCK.TEST', 'b@LOCK.TEST']);
+    });
+  },
+);
 
 describe('results are printed only after the rename', () => {
   it('keytab add to a FIFO: an error and no "added:" line', async () => {
@@ -164,25 +203,28 @@ describe('results are printed only after the rename', () => {
     expect(r.stdout).not.toContain('added');
   });
 
-  it.skipIf(asRoot)('keytab add and remove in a read-only folder: an error and no result line', async () => {
-    const k = t.path('ro.keytab');
-    expect((await runCli(addArgs(k, 'a@LOCK.TEST'))).code).toBe(0);
-    chmodSync(t.dir, 0o555);
-    try {
-      const add = await runCli(addArgs(k, 'b@LOCK.TEST'));
-      expect(add.code).toBe(1);
-      expect(add.stdout).toBe('');
-      const rm = await runCli(['remove', k, '-p', 'a@LOCK.TEST']);
-      expect(rm.code).toBe(1);
-      expect(rm.stdout).toBe('');
-    } finally {
-      chmodSync(t.dir, 0o755);
-    }
-  });
+  it.skipIf(asRoot)(
+    'keytab add and remove in a read-only folder: an error and no result line',
+    async () => {
+      const k = t.path('ro.keytab');
+      expect((await runCli(addArgs(k, 'a@LOCK.TEST'))).code).toBe(0);
+      chmodSync(t.dir, 0o555);
+      try {
+        const add = await runCli(addArgs(k, 'b@LOCK.TEST'));
+        expect(add.code).toBe(1);
+        expect(add.stdout).toBe('');
+        const rm = await runCli(['remove', k, '-p', 'a@LOCK.TEST']);
+        expect(rm.code).toBe(1);
+        expect(rm.stdout).toBe('');
+      } finally {
+        chmodSync(t.dir, 0o755);
+      }
+    },
+  );
 });
 
 describe.skipIf(!existsSync(ATOMIC_WRITE_JS))('a killed write (built library)', () => {
-  it('leaves a 0600 temporary file, which the next write removes; a running writer\'s is left alone', async () => {
+  it("leaves a 0600 temporary file, which the next write removes; a running writer's is left alone", async () => {
     const k = t.path('svc.keytab');
     expect((await runCli(addArgs(k, 'a@LOCK.TEST'))).code).toBe(0);
     chmodSync(k, 0o640);
@@ -197,9 +239,13 @@ describe.skipIf(!existsSync(ATOMIC_WRITE_JS))('a killed write (built library)', 
       }
       writeFileAtomic(${JSON.stringify(k)}, chunks());
     `;
-    const writer = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.push(writer);
-    await new Promise<void>((resolve) => writer.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+    await new Promise<void>((resolve) =>
+      writer.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()),
+    );
     writer.kill('SIGKILL');
     await exited(writer);
     const left = readdirSync(t.dir).filter((f) => f.endsWith('.tmp'));

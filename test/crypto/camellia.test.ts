@@ -2,10 +2,14 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../lib/bytes.js';
 import { KtError } from '../../lib/errors.js';
-import { camelliaDecryptBlock, camelliaEncryptBlock } from '../../lib/crypto/primitives/camellia.js';
+import {
+  camelliaDecryptBlock,
+  camelliaEncryptBlock,
+} from '../../lib/crypto/primitives/camellia.js';
 
 // RFC 3713 appendix A: one plaintext under a 128-, 192- and 256-bit key.
 const PLAINTEXT = '0123456789abcdeffedcba9876543210';
+// prettier-ignore
 const RFC3713: readonly [string, string][] = [
   ['0123456789abcdeffedcba9876543210', '67673138549669730857065648eabe43'],
   ['0123456789abcdeffedcba98765432100011223344556677', 'b4993401b3e996f84ee5cee7d79b09b9'],

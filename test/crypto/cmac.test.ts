@@ -12,6 +12,7 @@ const KEY = fromHex('2b7e151628aed2a6abf7158809cf4f3c');
 const MESSAGE = fromHex(
   '6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710',
 );
+// prettier-ignore
 const RFC4493: readonly [number, string][] = [
   [0, 'bb1d6929e95937287fa37d129b756746'],
   [16, '070a16b46b4d4144f79bdd9dd04a287c'],

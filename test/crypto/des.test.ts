@@ -18,6 +18,7 @@ import {
 // NIST SP 800-17 (Modes of Operation Validation System) known answers: variable plaintext
 // (Table 1), variable key (Table 2), permutation operation (Table 3) and substitution table
 // (Table 4) tests, a sample of each; key, plaintext, ciphertext.
+// prettier-ignore
 const SP800_17: readonly [string, string, string][] = [
   ['0101010101010101', '8000000000000000', '95f8a5e5dd31d900'],
   ['0101010101010101', '4000000000000000', 'dd7f121ca5015619'],
@@ -44,7 +45,9 @@ describe('DES known answers', () => {
   const key = fromHex('0123456789abcdef');
   const text = utf8('Now is the time for all ');
   it('FIPS 81 ECB example (table B1)', () => {
-    expect(toHex(desEcbEncrypt(key, text))).toBe('3fa40e8a984d48156a271787ab8883f9893d51ec4b563b53');
+    expect(toHex(desEcbEncrypt(key, text))).toBe(
+      '3fa40e8a984d48156a271787ab8883f9893d51ec4b563b53',
+    );
   });
 
   it('FIPS 81 CBC example (table C1, IV 1234567890abcdef)', () => {
@@ -84,9 +87,15 @@ describe('3DES EDE', () => {
   });
 
   it('refuses wrong key, IV and data sizes', () => {
-    expect(() => des3CbcEncrypt(new Uint8Array(16), new Uint8Array(8), new Uint8Array(8))).toThrow(KtError);
-    expect(() => desCbcEncrypt(new Uint8Array(8), new Uint8Array(4), new Uint8Array(8))).toThrow(KtError);
-    expect(() => desCbcEncrypt(new Uint8Array(8), new Uint8Array(8), new Uint8Array(7))).toThrow(KtError);
+    expect(() => des3CbcEncrypt(new Uint8Array(16), new Uint8Array(8), new Uint8Array(8))).toThrow(
+      KtError,
+    );
+    expect(() => desCbcEncrypt(new Uint8Array(8), new Uint8Array(4), new Uint8Array(8))).toThrow(
+      KtError,
+    );
+    expect(() => desCbcEncrypt(new Uint8Array(8), new Uint8Array(8), new Uint8Array(7))).toThrow(
+      KtError,
+    );
   });
 });
 
@@ -102,7 +111,12 @@ describe('DES key helpers', () => {
     expect(isDesWeakKey(fromHex('e0fee0fef1fef1fe'))).toBe(true);
     expect(isDesWeakKey(fromHex('01010101010101f1'))).toBe(false);
     // A weak key's encryption is an involution: E(E(x)) = x.
-    for (const hex of ['0101010101010101', 'fefefefefefefefe', 'e0e0e0e0f1f1f1f1', '1f1f1f1f0e0e0e0e']) {
+    for (const hex of [
+      '0101010101010101',
+      'fefefefefefefefe',
+      'e0e0e0e0f1f1f1f1',
+      '1f1f1f1f0e0e0e0e',
+    ]) {
       const k = fromHex(hex);
       const x = fromHex('0123456789abcdef');
       expect(toHex(desEcbEncrypt(k, desEcbEncrypt(k, x)))).toBe(toHex(x));

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AD_ENCTYPES, ENCTYPES, enctypeById } from '../../lib/crypto/enctypes.js';
-import { KTPASS_ALL, KTPASS_DEFAULT, PROBE_ENCTYPES, SESSION_ENCTYPES } from '../../lib/crypto/policy.js';
+import {
+  KTPASS_ALL,
+  KTPASS_DEFAULT,
+  PROBE_ENCTYPES,
+  SESSION_ENCTYPES,
+} from '../../lib/crypto/policy.js';
 import { MIT_ENCTYPE_FAMILIES } from '../../lib/doctor/enctype-list.js';
 import { ENCTYPE_BIT_MASK } from '../../lib/ad/flags.js';
 import { SUPPORTED_ENCTYPE_BITS } from '../../lib/verify/directory.js';
@@ -44,14 +49,23 @@ describe('facts of the table used elsewhere', () => {
       { bit: 0x8, enctype: 17, name: 'AES128-CTS-HMAC-SHA1-96' },
       { bit: 0x10, enctype: 18, name: 'AES256-CTS-HMAC-SHA1-96' },
     ];
-    expect(AD_ENCTYPES.map((e) => ({ bit: e.adBit, enctype: e.id, name: e.adName }))).toEqual(table);
+    expect(AD_ENCTYPES.map((e) => ({ bit: e.adBit, enctype: e.id, name: e.adName }))).toEqual(
+      table,
+    );
     expect(SUPPORTED_ENCTYPE_BITS).toEqual(table);
     expect(ENCTYPE_BIT_MASK).toBe(0x1f);
   });
 
   it('says which enctypes ignore the salt, and what ktpass prints for each', () => {
     expect(ENCTYPES.filter((e) => !e.salted).map((e) => e.id)).toEqual([23, 24]);
-    expect([1, 3, 17, 18, 23, 16].map(ktpassEtypeLabel)).toEqual(['DES-CBC-CRC', 'DES-CBC-MD5', 'AES128-SHA1', 'AES256-SHA1', 'RC4-HMAC', 'des3-cbc-sha1']);
+    expect([1, 3, 17, 18, 23, 16].map(ktpassEtypeLabel)).toEqual([
+      'DES-CBC-CRC',
+      'DES-CBC-MD5',
+      'AES128-SHA1',
+      'AES256-SHA1',
+      'RC4-HMAC',
+      'des3-cbc-sha1',
+    ]);
     expect(enctypeById(23)?.ktpassName).toBe('RC4-HMAC-NT');
   });
 });

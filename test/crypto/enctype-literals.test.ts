@@ -28,15 +28,17 @@ import { AD_ENCTYPES, ENCTYPES } from '../../lib/crypto/enctypes.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-
 const ID = [...ENCTYPES.map((e) => e.id)].sort((a, b) => b - a).join('|');
-const BIT = [...AD_ENCTYPES.map((e) => `0x${e.adBit.toString(16)}`)].sort((a, b) => b.length - a.length || b.localeCompare(a)).join('|');
+const BIT = [...AD_ENCTYPES.map((e) => `0x${e.adBit.toString(16)}`)]
+  .sort((a, b) => b.length - a.length || b.localeCompare(a))
+  .join('|');
 const N = `(?<![\\w.])(?:${ID})(?![\\w.])`;
 const B = `(?<![\\w.])(?:${BIT})(?![\\w.])`;
 /** A name that says enctype (case-sensitive, so that nameType is not one): enctype, Enctype, etype, Etype, keytype. */
 const ENCTYPE_WORD = '(?:\\w*[eE]nctype|\\w*Etype|\\betype|\\w*[kK]eytype)(?:s|Id)?\\b';
 const NAMED = `(?:(?:[\\w.]*\\.)?${ENCTYPE_WORD}|(?:[\\w.]*\\.)?id|e)`;
 
+// prettier-ignore
 const PATTERNS: readonly { readonly what: string; readonly re: RegExp }[] = [
   { what: 'comparison with an enctype number', re: new RegExp(`\\b${NAMED}\\s*(?:===|!==|==|!=)\\s*${N}`, 'g') },
   { what: 'comparison with an enctype number', re: new RegExp(`${N}\\s*(?:===|!==|==|!=)\\s*${NAMED}\\b`, 'g') },
@@ -71,13 +73,22 @@ export function codeOnly(source: string): string {
       i = stop;
     } else if (c === "'" || c === '"') {
       let j = i + 1;
-      while (j < source.length && source[j] !== c && source[j] !== '\n') j += source[j] === '\\' ? 2 : 1;
+      while (j < source.length && source[j] !== c && source[j] !== '\n')
+        j += source[j] === '\\' ? 2 : 1;
       out += c + blank(source.slice(i + 1, j)) + c;
       i = j + 1;
-    } else if (c === '`' || (c === '}' && templates.length > 0 && templates[templates.length - 1] === depth)) {
+    } else if (
+      c === '`' ||
+      (c === '}' && templates.length > 0 && templates[templates.length - 1] === depth)
+    ) {
       if (c === '}') templates.pop();
       let j = i + 1;
-      while (j < source.length && source[j] !== '`' && !(source[j] === '$' && source[j + 1] === '{')) j += source[j] === '\\' ? 2 : 1;
+      while (
+        j < source.length &&
+        source[j] !== '`' &&
+        !(source[j] === '$' && source[j + 1] === '{')
+      )
+        j += source[j] === '\\' ? 2 : 1;
       out += c + blank(source.slice(i + 1, j));
       if (source[j] === '$') {
         templates.push(depth);
@@ -155,8 +166,12 @@ describe('enctype numbers outside lib/crypto', () => {
     for (const path of tsFiles(join(ROOT, 'lib'))) {
       const rel = relative(ROOT, path).split('\\').join('/');
       if (rel.startsWith('lib/crypto/')) continue;
-      for (const h of enctypeLiterals(readFileSync(path, 'utf8'))) hits.push(`${rel}:${h.line}: ${h.what}: ${h.text}`);
+      for (const h of enctypeLiterals(readFileSync(path, 'utf8')))
+        hits.push(`${rel}:${h.line}: ${h.what}: ${h.text}`);
     }
-    expect(hits, 'use the enctype table (lib/crypto/enctypes.ts) or a named group (lib/crypto/policy.ts)').toEqual([]);
+    expect(
+      hits,
+      'use the enctype table (lib/crypto/enctypes.ts) or a named group (lib/crypto/policy.ts)',
+    ).toEqual([]);
   });
 });

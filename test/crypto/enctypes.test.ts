@@ -35,7 +35,12 @@ describe('the enctype table', () => {
   });
 
   it('records the sizes and default iteration counts of the RFCs', () => {
-    const facts = ENCTYPES.filter(isDerivable).map((e) => [e.id, e.keyLength, e.seedLength, e.defaultIterations ?? null]);
+    const facts = ENCTYPES.filter(isDerivable).map((e) => [
+      e.id,
+      e.keyLength,
+      e.seedLength,
+      e.defaultIterations ?? null,
+    ]);
     expect(facts).toEqual([
       [1, 8, 7, null],
       [2, 8, 7, null],
@@ -53,7 +58,8 @@ describe('the enctype table', () => {
   });
 
   it('explains every weak or deprecated enctype', () => {
-    for (const e of ENCTYPES.filter((x) => x.weak || x.deprecated)) expect(e.policyNote, e.name).toBeTruthy();
+    for (const e of ENCTYPES.filter((x) => x.weak || x.deprecated))
+      expect(e.policyNote, e.name).toBeTruthy();
   });
 
   it('is frozen', () => {

@@ -31,6 +31,7 @@ interface ManifestInput {
  */
 const NOT_DERIVED = [5, 7] as const;
 
+// prettier-ignore
 const manifests = readdirSync(GOLDEN)
   .filter((f) => f.endsWith('.json'))
   .sort()
@@ -52,7 +53,9 @@ describe('golden keytab keys re-derived from their manifests', () => {
             expect(input.key_input_hex).toBe(input.expected_key_hex);
             const info = enctypeById(input.etype)!;
             if (info.seedLength === info.keyLength) {
-              expect(toHex(randomToKey(input.etype, fromHex(input.key_input_hex)))).toBe(input.expected_key_hex);
+              expect(toHex(randomToKey(input.etype, fromHex(input.key_input_hex)))).toBe(
+                input.expected_key_hex,
+              );
             }
             return;
           }
@@ -62,10 +65,14 @@ describe('golden keytab keys re-derived from their manifests', () => {
           if ((NOT_DERIVED as readonly number[]).includes(input.etype)) {
             expect(isDerivable(enctypeById(input.etype)!)).toBe(false);
             await expect(stringToKey(input.etype, password, salt)).rejects.toThrow(KtError);
-            await expect(stringToKey(input.etype, password, salt)).rejects.toThrow(/cannot be derived/);
+            await expect(stringToKey(input.etype, password, salt)).rejects.toThrow(
+              /cannot be derived/,
+            );
             return;
           }
-          const key = await stringToKey(input.etype, password, salt, { iterations: input.iterations });
+          const key = await stringToKey(input.etype, password, salt, {
+            iterations: input.iterations,
+          });
           expect(toHex(key)).toBe(input.expected_key_hex);
         });
       });

@@ -3,6 +3,7 @@ import { toHex, utf8 } from '../../lib/bytes.js';
 import { md4 } from '../../lib/crypto/primitives/md4.js';
 
 // RFC 1320 appendix A.5, "Test suite".
+// prettier-ignore
 const RFC1320: readonly [string, string][] = [
   ['', '31d6cfe0d16ae931b73c59d7e0c089c0'],
   ['a', 'bde52cb31de33e46245e05fbdbd6fb24'],

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { KtError } from '../../lib/errors.js';
 import { ENCTYPES, isDerivable, resolveEnctype } from '../../lib/crypto/enctypes.js';
-import { checkEnctypePolicy, defaultEnctypes, ENCTYPE_GROUPS, expandEnctypeList } from '../../lib/crypto/policy.js';
+import {
+  checkEnctypePolicy,
+  defaultEnctypes,
+  ENCTYPE_GROUPS,
+  expandEnctypeList,
+} from '../../lib/crypto/policy.js';
 
 function refusal(fn: () => unknown): KtError {
   try {
@@ -31,7 +36,8 @@ describe('checkEnctypePolicy', () => {
   });
 
   it('refuses the enctypes known by number only as weak too', () => {
-    for (const id of [5, 7, 8]) expect(refusal(() => checkEnctypePolicy(info(id))).code).toBe('ENCTYPE_WEAK');
+    for (const id of [5, 7, 8])
+      expect(refusal(() => checkEnctypePolicy(info(id))).code).toBe('ENCTYPE_WEAK');
   });
 
   it('allows DES3 and RC4 with an RFC 8429 warning', () => {
@@ -51,10 +57,18 @@ describe('checkEnctypePolicy', () => {
   });
 
   it('refuses iteration counts below the family default unless weak crypto is allowed', () => {
-    expect(refusal(() => checkEnctypePolicy(info(18), { iterations: 4095 })).code).toBe('S2K_BAD_PARAMS');
-    expect(refusal(() => checkEnctypePolicy(info(20), { iterations: 4096 })).code).toBe('S2K_BAD_PARAMS');
-    expect(refusal(() => checkEnctypePolicy(info(26), { iterations: 32767 })).code).toBe('S2K_BAD_PARAMS');
-    expect(refusal(() => checkEnctypePolicy(info(17), { iterations: 1 })).details['rule']).toBe('low iteration count');
+    expect(refusal(() => checkEnctypePolicy(info(18), { iterations: 4095 })).code).toBe(
+      'S2K_BAD_PARAMS',
+    );
+    expect(refusal(() => checkEnctypePolicy(info(20), { iterations: 4096 })).code).toBe(
+      'S2K_BAD_PARAMS',
+    );
+    expect(refusal(() => checkEnctypePolicy(info(26), { iterations: 32767 })).code).toBe(
+      'S2K_BAD_PARAMS',
+    );
+    expect(refusal(() => checkEnctypePolicy(info(17), { iterations: 1 })).details['rule']).toBe(
+      'low iteration count',
+    );
     expect(checkEnctypePolicy(info(17), { iterations: 1, allowWeak: true })).toEqual([
       expect.stringMatching(/1 PBKDF2 iterations is below the 4096 default.*allowed/),
     ]);
@@ -67,7 +81,9 @@ describe('checkEnctypePolicy', () => {
 
   it('always refuses iteration counts that cannot exist', () => {
     for (const iterations of [0, -1, 2.5, 2 ** 32]) {
-      expect(refusal(() => checkEnctypePolicy(info(18), { iterations, allowWeak: true })).code).toBe('S2K_BAD_PARAMS');
+      expect(
+        refusal(() => checkEnctypePolicy(info(18), { iterations, allowWeak: true })).code,
+      ).toBe('S2K_BAD_PARAMS');
     }
   });
 });

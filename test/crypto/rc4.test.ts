@@ -5,7 +5,8 @@ import { KtError } from '../../lib/errors.js';
 import { rc4 } from '../../lib/crypto/primitives/rc4.js';
 
 /** The keystream is RC4 over zeros. */
-const keystream = (key: string, length: number): Uint8Array => rc4(fromHex(key), new Uint8Array(length));
+const keystream = (key: string, length: number): Uint8Array =>
+  rc4(fromHex(key), new Uint8Array(length));
 
 /**
  * RFC 6229 section 2 ("Test Vectors for the Stream Cipher RC4"): 16 keystream bytes at each
@@ -32,9 +33,18 @@ const RFC6229: readonly { key: string; at: Readonly<Record<number, string>> }[] 
     },
   },
   { key: '0102030405060708090a0b0c0d0e0f10', at: { 0: '9ac7cc9a609d1ef7b2932899cde41b97' } },
-  { key: '0102030405060708090a0b0c0d0e0f101112131415161718', at: { 0: '0595e57fe5f0bb3c706edac8a4b2db11' } },
-  { key: '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20', at: { 0: 'eaa6bd25880bf93d3f5d1e4ca2611d91' } },
-  { key: '1ada31d5cf688221c109163908ebe51debb46227c6cc8b37641910833222772a', at: { 4096: '370b1c1fe655916d97fd0d47ca1d72b8' } },
+  {
+    key: '0102030405060708090a0b0c0d0e0f101112131415161718',
+    at: { 0: '0595e57fe5f0bb3c706edac8a4b2db11' },
+  },
+  {
+    key: '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20',
+    at: { 0: 'eaa6bd25880bf93d3f5d1e4ca2611d91' },
+  },
+  {
+    key: '1ada31d5cf688221c109163908ebe51debb46227c6cc8b37641910833222772a',
+    at: { 4096: '370b1c1fe655916d97fd0d47ca1d72b8' },
+  },
 ];
 
 describe('RC4 (RFC 6229 keystream vectors)', () => {
@@ -42,7 +52,8 @@ describe('RC4 (RFC 6229 keystream vectors)', () => {
     it(`key ${v.key.length * 4} bits ${v.key.slice(0, 10)}...`, () => {
       const offsets = Object.keys(v.at).map(Number);
       const stream = keystream(v.key, Math.max(...offsets) + 16);
-      for (const at of offsets) expect(toHex(stream.subarray(at, at + 16)), `offset ${at}`).toBe(v.at[at]);
+      for (const at of offsets)
+        expect(toHex(stream.subarray(at, at + 16)), `offset ${at}`).toBe(v.at[at]);
     });
   }
 
@@ -54,25 +65,34 @@ describe('RC4 (RFC 6229 keystream vectors)', () => {
 describe('RC4 properties', () => {
   it('is its own inverse, returns a fresh array and leaves its inputs alone', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.uint8Array({ maxLength: 300 }), (key, data) => {
-        const keyCopy = key.slice();
-        const dataCopy = data.slice();
-        const out = rc4(key, data);
-        expect(out).not.toBe(data);
-        expect(out.length).toBe(data.length);
-        expect(rc4(key, out)).toEqual(data);
-        expect(key).toEqual(keyCopy);
-        expect(data).toEqual(dataCopy);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 256 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (key, data) => {
+          const keyCopy = key.slice();
+          const dataCopy = data.slice();
+          const out = rc4(key, data);
+          expect(out).not.toBe(data);
+          expect(out.length).toBe(data.length);
+          expect(rc4(key, out)).toEqual(data);
+          expect(key).toEqual(keyCopy);
+          expect(data).toEqual(dataCopy);
+        },
+      ),
     );
   });
 
   it('is a stream: a longer message starts with the encryption of its prefix', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 32 }), fc.uint8Array({ maxLength: 100 }), fc.nat(100), (key, data, cut) => {
-        const prefix = data.subarray(0, Math.min(cut, data.length));
-        expect(rc4(key, data).subarray(0, prefix.length)).toEqual(rc4(key, prefix));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.nat(100),
+        (key, data, cut) => {
+          const prefix = data.subarray(0, Math.min(cut, data.length));
+          expect(rc4(key, data).subarray(0, prefix.length)).toEqual(rc4(key, prefix));
+        },
+      ),
     );
   });
 

@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fromHex, fromUtf8, toHex, utf8 } from '../../lib/bytes.js';
 import { KtError } from '../../lib/errors.js';
 import { ENCTYPES, isDerivable, type EnctypeInfo } from '../../lib/crypto/enctypes.js';
-import { purePbkdf2, setPbkdf2Provider, type Pbkdf2Provider } from '../../lib/crypto/primitives/pbkdf2.js';
+import {
+  purePbkdf2,
+  setPbkdf2Provider,
+  type Pbkdf2Provider,
+} from '../../lib/crypto/primitives/pbkdf2.js';
 import {
   checkIterations,
   checkKeyLength,
@@ -57,7 +61,9 @@ function knownKeys(): Known[] {
         const etypes =
           typeof c['etype'] === 'number'
             ? [c['etype']]
-            : [...String(c['enctype']).matchAll(/\((\d+)\)|etypes ([\d, ]+)/g)].flatMap((m) => (m[1] ?? m[2]!).split(/,\s*/).map(Number));
+            : [...String(c['enctype']).matchAll(/\((\d+)\)|etypes ([\d, ]+)/g)].flatMap((m) =>
+                (m[1] ?? m[2]!).split(/,\s*/).map(Number),
+              );
         for (const etype of etypes) {
           out.push({
             source: `${name} ${String(c['id'])}`,
@@ -73,9 +79,12 @@ function knownKeys(): Known[] {
   }
   const golden = join(FIXTURES, 'keytabs', 'golden');
   for (const name of readdirSync(golden).filter((f) => f.endsWith('.json'))) {
-    const json = JSON.parse(readFileSync(join(golden, name), 'utf8')) as { inputs?: Record<string, unknown>[] };
+    const json = JSON.parse(readFileSync(join(golden, name), 'utf8')) as {
+      inputs?: Record<string, unknown>[];
+    };
     for (const input of json.inputs ?? []) {
-      if (typeof input['password_hex'] !== 'string' || typeof input['key_input_hex'] === 'string') continue;
+      if (typeof input['password_hex'] !== 'string' || typeof input['key_input_hex'] === 'string')
+        continue;
       out.push({
         source: `${name} ${String(input['enctype'])}`,
         etype: Number(input['etype']),
@@ -132,9 +141,18 @@ describe('stringToKey with awkward passwords', () => {
 
   it('covers every family with a non-ASCII known key', () => {
     const families = new Set(
-      known.filter(PASSWORDS['non-ASCII']!).map((k) => ENCTYPES.find((e) => e.id === k.etype)!.family),
+      known
+        .filter(PASSWORDS['non-ASCII']!)
+        .map((k) => ENCTYPES.find((e) => e.id === k.etype)!.family),
     );
-    expect([...families].sort()).toEqual(['aes-sha1', 'aes-sha2', 'camellia', 'des', 'des3', 'rc4']);
+    expect([...families].sort()).toEqual([
+      'aes-sha1',
+      'aes-sha2',
+      'camellia',
+      'des',
+      'des3',
+      'rc4',
+    ]);
   });
 });
 
@@ -143,7 +161,9 @@ describe('stringToKey inputs', () => {
     for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0x80, 0x61]]) {
       const e = await rejection(stringToKey(23, new Uint8Array(bad), ''));
       expect(e.code).toBe('PASSWORD_INVALID');
-      expect(e.message).toBe("RC4 keys are made from the password's characters; these bytes are not valid UTF-8");
+      expect(e.message).toBe(
+        "RC4 keys are made from the password's characters; these bytes are not valid UTF-8",
+      );
     }
     // Other families take the bytes as they are.
     expect((await stringToKey(18, new Uint8Array([0xff]), 'salt', FAST)).length).toBe(32);
@@ -158,7 +178,9 @@ describe('stringToKey inputs', () => {
 
   it('checks iteration counts: integer 1..2^32-1', async () => {
     for (const iterations of [0, -5, 1.5, 2 ** 32, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect((await rejection(stringToKey(18, 'pw', 'salt', { iterations }))).code).toBe('S2K_BAD_PARAMS');
+      expect((await rejection(stringToKey(18, 'pw', 'salt', { iterations }))).code).toBe(
+        'S2K_BAD_PARAMS',
+      );
     }
     expect(checkIterations(1)).toBe(1);
     expect(checkIterations(0xffffffff)).toBe(0xffffffff);
@@ -168,7 +190,11 @@ describe('stringToKey inputs', () => {
   it('names enctypes it cannot derive', async () => {
     expect((await rejection(stringToKey('nonsense', 'pw', 'salt'))).code).toBe('ENCTYPE_UNKNOWN');
     expect((await rejection(stringToKey(99, 'pw', 'salt'))).code).toBe('ENCTYPE_UNKNOWN');
-    for (const [id, name] of [[5, 'des3-cbc-md5'], [7, 'old-des3-cbc-sha1'], [8, 'des-hmac-sha1']] as const) {
+    for (const [id, name] of [
+      [5, 'des3-cbc-md5'],
+      [7, 'old-des3-cbc-sha1'],
+      [8, 'des-hmac-sha1'],
+    ] as const) {
       const e = await rejection(stringToKey(id, 'pw', 'salt'));
       expect(e.code).toBe('ENCTYPE_UNKNOWN');
       expect(e.message).toBe(`etype ${id} (${name}) keys cannot be derived`);
@@ -178,17 +204,31 @@ describe('stringToKey inputs', () => {
   it('uses the family default iteration count when none is given', async () => {
     const pw = 'password';
     const salt = 'ATHENA.MIT.EDUraeburn';
-    expect(toHex(await stringToKey(17, pw, salt))).toBe(toHex(await stringToKey(17, pw, salt, { iterations: 4096 })));
-    expect(toHex(await stringToKey(19, pw, salt))).toBe(toHex(await stringToKey(19, pw, salt, { iterations: 32768 })));
-    expect(toHex(await stringToKey(25, pw, salt))).toBe(toHex(await stringToKey(25, pw, salt, { iterations: 32768 })));
-    expect(toHex(await stringToKey(18, pw, salt))).not.toBe(toHex(await stringToKey(18, pw, salt, { iterations: 4097 })));
+    expect(toHex(await stringToKey(17, pw, salt))).toBe(
+      toHex(await stringToKey(17, pw, salt, { iterations: 4096 })),
+    );
+    expect(toHex(await stringToKey(19, pw, salt))).toBe(
+      toHex(await stringToKey(19, pw, salt, { iterations: 32768 })),
+    );
+    expect(toHex(await stringToKey(25, pw, salt))).toBe(
+      toHex(await stringToKey(25, pw, salt, { iterations: 32768 })),
+    );
+    expect(toHex(await stringToKey(18, pw, salt))).not.toBe(
+      toHex(await stringToKey(18, pw, salt, { iterations: 4097 })),
+    );
   });
 
   it('RC4 ignores salt and iterations; DES and DES3 ignore iterations', async () => {
-    expect(toHex(await stringToKey(23, 'pw', 'one'))).toBe(toHex(await stringToKey(23, 'pw', 'two', { iterations: 9 })));
+    expect(toHex(await stringToKey(23, 'pw', 'one'))).toBe(
+      toHex(await stringToKey(23, 'pw', 'two', { iterations: 9 })),
+    );
     expect(toHex(await stringToKey(24, 'pw', 'x'))).toBe(toHex(await stringToKey(23, 'pw', 'y')));
-    expect(toHex(await stringToKey(16, 'pw', 's'))).toBe(toHex(await stringToKey(16, 'pw', 's', { iterations: 9 })));
-    expect(toHex(await stringToKey(1, 'pw', 's'))).toBe(toHex(await stringToKey(3, 'pw', 's', { iterations: 9 })));
+    expect(toHex(await stringToKey(16, 'pw', 's'))).toBe(
+      toHex(await stringToKey(16, 'pw', 's', { iterations: 9 })),
+    );
+    expect(toHex(await stringToKey(1, 'pw', 's'))).toBe(
+      toHex(await stringToKey(3, 'pw', 's', { iterations: 9 })),
+    );
   });
 
   it('never modifies the caller’s bytes', async () => {
@@ -200,9 +240,13 @@ describe('stringToKey inputs', () => {
   });
 
   it('the native PBKDF2 provider gives the same keys', async () => {
-    const pure = await Promise.all(DERIVABLE.map((e) => stringToKey(e.id, 'pässwörd', 'EXAMPLE.COMuser', { iterations: 50 })));
+    const pure = await Promise.all(
+      DERIVABLE.map((e) => stringToKey(e.id, 'pässwörd', 'EXAMPLE.COMuser', { iterations: 50 })),
+    );
     useNativeCrypto();
-    const native = await Promise.all(DERIVABLE.map((e) => stringToKey(e.id, 'pässwörd', 'EXAMPLE.COMuser', { iterations: 50 })));
+    const native = await Promise.all(
+      DERIVABLE.map((e) => stringToKey(e.id, 'pässwörd', 'EXAMPLE.COMuser', { iterations: 50 })),
+    );
     expect(native.map(toHex)).toEqual(pure.map(toHex));
   });
 });
@@ -211,7 +255,9 @@ describe('stringToKeys', () => {
   it('equals one stringToKey per enctype, in the order asked', async () => {
     const ids = [23, 18, 3, 26, 17, 20, 16, 19, 25];
     const batch = await stringToKeys(ids, 'pässwörd', 'EXAMPLE.COMuser', FAST);
-    const single = await Promise.all(ids.map((id) => stringToKey(id, 'pässwörd', 'EXAMPLE.COMuser', FAST)));
+    const single = await Promise.all(
+      ids.map((id) => stringToKey(id, 'pässwörd', 'EXAMPLE.COMuser', FAST)),
+    );
     expect(batch.map(toHex)).toEqual(single.map(toHex));
   });
 
@@ -263,9 +309,10 @@ describe('randomToKey and randomKey', () => {
 
   it('refuses seeds of the wrong length', () => {
     for (const info of DERIVABLE) {
-      expect(() => randomToKey(info.id, new Uint8Array(info.seedLength + 1)), info.name).toThrowError(
-        expect.objectContaining({ code: 'KEY_BAD_LENGTH' }),
-      );
+      expect(
+        () => randomToKey(info.id, new Uint8Array(info.seedLength + 1)),
+        info.name,
+      ).toThrowError(expect.objectContaining({ code: 'KEY_BAD_LENGTH' }));
     }
   });
 
@@ -291,8 +338,12 @@ describe('deriveKey and checkKeyLength', () => {
   it('derives Kc/Ke/Ki only for the simplified-profile families', () => {
     const withKd = DERIVABLE.filter((e: EnctypeInfo) => e.deriveKey).map((e) => e.id);
     expect(withKd).toEqual([16, 17, 18, 19, 20, 25, 26]);
-    expect(() => deriveKey(23, new Uint8Array(16), 2, 'Kc')).toThrowError(expect.objectContaining({ code: 'ENCTYPE_UNKNOWN' }));
-    expect(() => deriveKey(18, new Uint8Array(16), 2, 'Kc')).toThrowError(expect.objectContaining({ code: 'KEY_BAD_LENGTH' }));
+    expect(() => deriveKey(23, new Uint8Array(16), 2, 'Kc')).toThrowError(
+      expect.objectContaining({ code: 'ENCTYPE_UNKNOWN' }),
+    );
+    expect(() => deriveKey(18, new Uint8Array(16), 2, 'Kc')).toThrowError(
+      expect.objectContaining({ code: 'KEY_BAD_LENGTH' }),
+    );
     // RFC 8009: aes256-sha384 gives 24-byte Kc/Ki and a 32-byte Ke.
     expect(deriveKey(20, new Uint8Array(32), 2, 'Kc').length).toBe(24);
     expect(deriveKey(20, new Uint8Array(32), 2, 'Ke').length).toBe(32);
@@ -301,6 +352,8 @@ describe('deriveKey and checkKeyLength', () => {
 
   it('checks raw key lengths', () => {
     expect(() => checkKeyLength(18, new Uint8Array(32))).not.toThrow();
-    expect(() => checkKeyLength('rc4-hmac', new Uint8Array(15))).toThrowError(expect.objectContaining({ code: 'KEY_BAD_LENGTH' }));
+    expect(() => checkKeyLength('rc4-hmac', new Uint8Array(15))).toThrowError(
+      expect.objectContaining({ code: 'KEY_BAD_LENGTH' }),
+    );
   });
 });

@@ -21,14 +21,23 @@ let dead: number;
 let t: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
-  const kdc = createFakeKdc({ realm: REALM, now: () => new Date(NOW * 1000), random, principals: { [`krbtgt/${REALM}`]: { keys: [{ enctype: 18, key: randomKey(18, random) }] } } });
+  const kdc = createFakeKdc({
+    realm: REALM,
+    now: () => new Date(NOW * 1000),
+    random,
+    principals: { [`krbtgt/${REALM}`]: { keys: [{ enctype: 18, key: randomKey(18, random) }] } },
+  });
   server = await serveFakeKdc(kdc.transport, REALM);
   const gone = await serveFakeKdc(kdc.transport, REALM);
   dead = gone.port;
   await gone.close();
   dns = await startFakeDns({
-    [`_kerberos._udp.${REALM}`]: { srv: [{ name: 'kdc1.fake.test', port: server.port, priority: 0, weight: 100 }] },
-    [`_kerberos._tcp.${REALM}`]: { srv: [{ name: 'kdc1.fake.test', port: server.port, priority: 0, weight: 100 }] },
+    [`_kerberos._udp.${REALM}`]: {
+      srv: [{ name: 'kdc1.fake.test', port: server.port, priority: 0, weight: 100 }],
+    },
+    [`_kerberos._tcp.${REALM}`]: {
+      srv: [{ name: 'kdc1.fake.test', port: server.port, priority: 0, weight: 100 }],
+    },
     'kdc1.fake.test': { a: ['127.0.0.1'] },
   });
 });
@@ -43,7 +52,17 @@ afterEach(() => t.cleanup());
 
 async function keytab(mode: number): Promise<string> {
   const file = t.path('http.keytab');
-  const r = await runCli(['add', file, '-p', `HTTP/web.fake.test@${REALM}`, '-k', '2', '-e', 'aes256-cts-hmac-sha1-96', '--random-key']);
+  const r = await runCli([
+    'add',
+    file,
+    '-p',
+    `HTTP/web.fake.test@${REALM}`,
+    '-k',
+    '2',
+    '-e',
+    'aes256-cts-hmac-sha1-96',
+    '--random-key',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   chmodSync(file, mode);
   return file;
@@ -58,36 +77,90 @@ function conf(text: string): string {
 describe('keytab doctor (CLI)', () => {
   it('a healthy setup: exit 0, every KDC answers, SRV records found through the given DNS server', async () => {
     const kt = await keytab(0o600);
-    const c = conf(`[libdefaults]\n default_realm = ${REALM}\n dns_lookup_kdc = false\n rdns = false\n[realms]\n ${REALM} = {\n  kdc = 127.0.0.1:${server.port}\n }\n[domain_realm]\n .fake.test = ${REALM}\n fake.test = ${REALM}\n`);
-    const r = await runCli(['doctor', '--keytab', kt, '--dns-server', `127.0.0.1:${dns.port}`], { env: { KRB5_CONFIG: c } });
+    const c = conf(
+      `[libdefaults]\n default_realm = ${REALM}\n dns_lookup_kdc = false\n rdns = false\n[realms]\n ${REALM} = {\n  kdc = 127.0.0.1:${server.port}\n }\n[domain_realm]\n .fake.test = ${REALM}\n fake.test = ${REALM}\n`,
+    );
+    const r = await runCli(['doctor', '--keytab', kt, '--dns-server', `127.0.0.1:${dns.port}`], {
+      env: { KRB5_CONFIG: c },
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toContain(`OK     kdc: KDC 127.0.0.1:${server.port}  — answers over udp (KDC_ERR_C_PRINCIPAL_UNKNOWN; listed in krb5.conf)`);
-    expect(lines.some((l) => l.startsWith(`OK     dns: _kerberos._udp.${REALM}  — kdc1.fake.test:${server.port}`))).toBe(true);
-    expect(lines.some((l) => l.startsWith(`OK     clock: clock of 127.0.0.1:${server.port}  — agrees with this host`))).toBe(true);
-    expect(lines.some((l) => l.startsWith('INFO   directory: LDAP search base  — dc=fake,dc=test for the domain fake.test'))).toBe(true);
+    expect(lines).toContain(
+      `OK     kdc: KDC 127.0.0.1:${server.port}  — answers over udp (KDC_ERR_C_PRINCIPAL_UNKNOWN; listed in krb5.conf)`,
+    );
+    expect(
+      lines.some((l) =>
+        l.startsWith(`OK     dns: _kerberos._udp.${REALM}  — kdc1.fake.test:${server.port}`),
+      ),
+    ).toBe(true);
+    expect(
+      lines.some((l) =>
+        l.startsWith(`OK     clock: clock of 127.0.0.1:${server.port}  — agrees with this host`),
+      ),
+    ).toBe(true);
+    expect(
+      lines.some((l) =>
+        l.startsWith(
+          'INFO   directory: LDAP search base  — dc=fake,dc=test for the domain fake.test',
+        ),
+      ),
+    ).toBe(true);
     expect(lines.at(-1)).toBe('no errors: 0 errors, 0 warnings');
   });
 
   it('problems: a dead KDC, a world-readable keytab, lower-case realm, skew; exit 1; --json', async () => {
     const kt = await keytab(0o644);
-    const c = conf(`[libdefaults]\n default_realm = fake.test\n dns_lookup_kdc = false\n[realms]\n ${REALM} = {\n  kdc = 127.0.0.1:${server.port}\n  kdc = 127.0.0.1:${dead}\n }\n`);
-    const r = await runCli(['doctor', '--realm', REALM, '--keytab', kt, '--no-dns', '--timeout', '0.5', '--json'], { env: { KRB5_CONFIG: c }, now: NOW - 100 });
+    const c = conf(
+      `[libdefaults]\n default_realm = fake.test\n dns_lookup_kdc = false\n[realms]\n ${REALM} = {\n  kdc = 127.0.0.1:${server.port}\n  kdc = 127.0.0.1:${dead}\n }\n`,
+    );
+    const r = await runCli(
+      ['doctor', '--realm', REALM, '--keytab', kt, '--no-dns', '--timeout', '0.5', '--json'],
+      { env: { KRB5_CONFIG: c }, now: NOW - 100 },
+    );
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout) as { ok: boolean; findings: { section: string; severity: string; what: string; why: string }[] };
+    const j = JSON.parse(r.stdout) as {
+      ok: boolean;
+      findings: { section: string; severity: string; what: string; why: string }[];
+    };
     expect(j.ok).toBe(false);
-    const by = (what: string): { severity: string; why: string } | undefined => j.findings.find((x) => x.what === what);
+    const by = (what: string): { severity: string; why: string } | undefined =>
+      j.findings.find((x) => x.what === what);
     expect(by('default_realm')?.severity).toBe('error');
-    expect(by(`FILE:${kt} mode`)).toMatchObject({ severity: 'error', why: expect.stringContaining('0644') });
-    expect(by(`KDC 127.0.0.1:${dead}`)).toMatchObject({ severity: 'error', why: expect.stringContaining('does not answer') });
-    expect(by(`clock of 127.0.0.1:${server.port}`)).toMatchObject({ severity: 'warning', why: 'is 100 s ahead of this host (allowed 300 s)' });
-    expect(by('DNS SRV')).toMatchObject({ severity: 'info', why: expect.stringContaining('--no-dns') });
+    expect(by(`FILE:${kt} mode`)).toMatchObject({
+      severity: 'error',
+      why: expect.stringContaining('0644'),
+    });
+    expect(by(`KDC 127.0.0.1:${dead}`)).toMatchObject({
+      severity: 'error',
+      why: expect.stringContaining('does not answer'),
+    });
+    expect(by(`clock of 127.0.0.1:${server.port}`)).toMatchObject({
+      severity: 'warning',
+      why: 'is 100 s ahead of this host (allowed 300 s)',
+    });
+    expect(by('DNS SRV')).toMatchObject({
+      severity: 'info',
+      why: expect.stringContaining('--no-dns'),
+    });
   });
 
   it('KDCs from DNS SRV when krb5.conf names none', async () => {
-    const r = await runCli(['doctor', '--realm', REALM, '--keytab', t.path('none.keytab'), '--dns-server', `127.0.0.1:${dns.port}`], { env: { KRB5_CONFIG: t.path('absent.conf') } });
-    expect(r.stdout).toContain(`OK     kdc: KDC 127.0.0.1:${server.port} (kdc1.fake.test)  — answers over udp`);
+    const r = await runCli(
+      [
+        'doctor',
+        '--realm',
+        REALM,
+        '--keytab',
+        t.path('none.keytab'),
+        '--dns-server',
+        `127.0.0.1:${dns.port}`,
+      ],
+      { env: { KRB5_CONFIG: t.path('absent.conf') } },
+    );
+    expect(r.stdout).toContain(
+      `OK     kdc: KDC 127.0.0.1:${server.port} (kdc1.fake.test)  — answers over udp`,
+    );
     expect(r.stdout).toContain('listed in DNS SRV');
     expect(r.stdout).toContain('WARN   krb5.conf: krb5.conf  — no krb5.conf');
     expect(r.stdout).toContain(`ERROR  keytab: FILE:${t.path('none.keytab')}  — no such file`);
@@ -97,7 +170,21 @@ describe('keytab doctor (CLI)', () => {
 
 describe('keytab krb5conf (CLI)', () => {
   it('prints a krb5.conf that the project parses back; notes go to stderr', async () => {
-    const r = await runCli(['krb5conf', '--realm', 'example.com', '--kdc', 'dc1.example.com', '--kdc', '10.0.0.2:88', '--domain', 'Example.com', '--domain', 'corp.example.net', '--admin-server', 'dc1.example.com']);
+    const r = await runCli([
+      'krb5conf',
+      '--realm',
+      'example.com',
+      '--kdc',
+      'dc1.example.com',
+      '--kdc',
+      '10.0.0.2:88',
+      '--domain',
+      'Example.com',
+      '--domain',
+      'corp.example.net',
+      '--admin-server',
+      'dc1.example.com',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('keytab: warning: realm example.com written as EXAMPLE.COM');
     expect(r.stdout).toBe(

@@ -27,7 +27,12 @@ let dns: FakeDns;
 let t: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
-  const kdc = createFakeKdc({ realm: REALM, now: () => new Date(NOW * 1000), random, principals: { [`krbtgt/${REALM}`]: tgt } });
+  const kdc = createFakeKdc({
+    realm: REALM,
+    now: () => new Date(NOW * 1000),
+    random,
+    principals: { [`krbtgt/${REALM}`]: tgt },
+  });
   server = await serveFakeKdc(kdc.transport, REALM);
   // Only an address record: no SRV records at all.
   dns = await startFakeDns({ 'kdc1.fake.test': { a: ['127.0.0.1'] } });
@@ -43,7 +48,17 @@ afterEach(() => t.cleanup());
 
 async function keytab(): Promise<string> {
   const file = t.path('http.keytab');
-  const r = await runCli(['add', file, '-p', `HTTP/web.fake.test@${REALM}`, '-k', '2', '-e', 'aes256-cts-hmac-sha1-96', '--random']);
+  const r = await runCli([
+    'add',
+    file,
+    '-p',
+    `HTTP/web.fake.test@${REALM}`,
+    '-k',
+    '2',
+    '-e',
+    'aes256-cts-hmac-sha1-96',
+    '--random',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   return file;
 }
@@ -57,28 +72,49 @@ function conf(text: string): string {
 describe('--no-dns skips SRV lookups only', () => {
   it('doctor: a KDC listed by name (as keytab krb5conf --kdc writes it) is resolved and answers', async () => {
     const kt = await keytab();
-    const c = conf(`[libdefaults]\n default_realm = ${REALM}\n dns_lookup_kdc = false\n rdns = false\n[realms]\n ${REALM} = {\n  kdc = kdc1.fake.test:${server.port}\n }\n[domain_realm]\n .fake.test = ${REALM}\n fake.test = ${REALM}\n`);
-    const r = await runCli(['doctor', '--keytab', kt, '--no-dns', '--dns-server', `127.0.0.1:${dns.port}`], { env: { KRB5_CONFIG: c } });
-    expect(r.stdout).toContain(`OK     kdc: KDC 127.0.0.1:${server.port} (kdc1.fake.test)  — answers over udp`);
+    const c = conf(
+      `[libdefaults]\n default_realm = ${REALM}\n dns_lookup_kdc = false\n rdns = false\n[realms]\n ${REALM} = {\n  kdc = kdc1.fake.test:${server.port}\n }\n[domain_realm]\n .fake.test = ${REALM}\n fake.test = ${REALM}\n`,
+    );
+    const r = await runCli(
+      ['doctor', '--keytab', kt, '--no-dns', '--dns-server', `127.0.0.1:${dns.port}`],
+      { env: { KRB5_CONFIG: c } },
+    );
+    expect(r.stdout).toContain(
+      `OK     kdc: KDC 127.0.0.1:${server.port} (kdc1.fake.test)  — answers over udp`,
+    );
     expect(r.stdout).toContain('INFO   dns: DNS SRV  — DNS is not used (--no-dns)');
     expect(r.stdout).not.toMatch(/^ERROR/m);
     expect(r.code, r.stdout).toBe(0);
   });
   it('verify: the same krb5.conf works with --no-dns', async () => {
     const kt = await keytab();
-    const c = conf(`[libdefaults]\n default_realm = ${REALM}\n dns_lookup_kdc = false\n[realms]\n ${REALM} = {\n  kdc = kdc1.fake.test:${server.port}\n }\n`);
-    const r = await runCli(['verify', kt, '--no-dns', '--dns-server', `127.0.0.1:${dns.port}`, '--json'], { env: { KRB5_CONFIG: c } });
-    const j = JSON.parse(r.stdout) as { checks: { check: string; status: string; reason: string }[] };
-    expect(j.checks.find((x) => x.check === 'kdc')).toMatchObject({ status: 'OK', reason: expect.stringContaining(`127.0.0.1:${server.port} answered`) });
+    const c = conf(
+      `[libdefaults]\n default_realm = ${REALM}\n dns_lookup_kdc = false\n[realms]\n ${REALM} = {\n  kdc = kdc1.fake.test:${server.port}\n }\n`,
+    );
+    const r = await runCli(
+      ['verify', kt, '--no-dns', '--dns-server', `127.0.0.1:${dns.port}`, '--json'],
+      { env: { KRB5_CONFIG: c } },
+    );
+    const j = JSON.parse(r.stdout) as {
+      checks: { check: string; status: string; reason: string }[];
+    };
+    expect(j.checks.find((x) => x.check === 'kdc')).toMatchObject({
+      status: 'OK',
+      reason: expect.stringContaining(`127.0.0.1:${server.port} answered`),
+    });
   });
 });
 
 describe('the realm doctor checks', () => {
   it("a keytab of one realm is checked in that realm, not default_realm's", async () => {
     const kt = await keytab();
-    const c = conf(`[libdefaults]\n default_realm = OTHER.TEST\n dns_lookup_kdc = false\n[realms]\n ${REALM} = {\n  kdc = 127.0.0.1:${server.port}\n }\n OTHER.TEST = {\n  kdc = 127.0.0.1:1\n }\n`);
+    const c = conf(
+      `[libdefaults]\n default_realm = OTHER.TEST\n dns_lookup_kdc = false\n[realms]\n ${REALM} = {\n  kdc = 127.0.0.1:${server.port}\n }\n OTHER.TEST = {\n  kdc = 127.0.0.1:1\n }\n`,
+    );
     const r = await runCli(['doctor', '--keytab', kt, '--no-dns'], { env: { KRB5_CONFIG: c } });
-    expect(r.stdout).toContain(`INFO   krb5.conf: default_realm  — OTHER.TEST; ${REALM} is checked here`);
+    expect(r.stdout).toContain(
+      `INFO   krb5.conf: default_realm  — OTHER.TEST; ${REALM} is checked here`,
+    );
     expect(r.stdout).toContain(`OK     kdc: KDC 127.0.0.1:${server.port}  — answers over udp`);
     expect(r.stdout).not.toContain('127.0.0.1:1 ');
   });
@@ -87,7 +123,15 @@ describe('the realm doctor checks', () => {
 describe('the clock without pre-authentication', () => {
   it('an AS-REP carries no readable time: a KRB-ERROR for an unknown principal gives it', async () => {
     const salt = `${REALM}user`;
-    const kdc = createFakeKdc({ realm: REALM, now: () => new Date(NOW * 1000 + 120_000), random, principals: { [`krbtgt/${REALM}`]: tgt, user: { keys: [{ enctype: 18, key: randomKey(18, random) }], salt, requiresPreauth: false } } });
+    const kdc = createFakeKdc({
+      realm: REALM,
+      now: () => new Date(NOW * 1000 + 120_000),
+      random,
+      principals: {
+        [`krbtgt/${REALM}`]: tgt,
+        user: { keys: [{ enctype: 18, key: randomKey(18, random) }], salt, requiresPreauth: false },
+      },
+    });
     const out = await checkKdcs({
       realm: REALM,
       targets: [{ address: '192.0.2.1', port: 88, host: '192.0.2.1', source: 'explicit' }],
@@ -105,30 +149,74 @@ describe('the clock without pre-authentication', () => {
 });
 
 describe('the LDAP search base', () => {
-  const directory = (context: string | undefined): AccountDirectory => ({ description: 'ldaps://dc1.ad.example.com', findAccount: async () => undefined, namingContext: async () => context });
-  it('a base outside the domain is an ERROR naming the RootDSE defaultNamingContext', async () => {
-    const f = await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'dc=example,dc=com', directory: directory('DC=ad,DC=example,DC=com') });
-    expect(f).toMatchObject({ severity: 'error', what: 'LDAP search base' });
-    expect(f.why).toContain('ldaps://dc1.ad.example.com says its defaultNamingContext is DC=ad,DC=example,DC=com');
-    expect(f.fix).toBe('--base-dn DC=ad,DC=example,DC=com (or KEYTAB_BASE_DN=DC=ad,DC=example,DC=com; or leave it out: the DC\'s defaultNamingContext is the default)');
+  const directory = (context: string | undefined): AccountDirectory => ({
+    description: 'ldaps://dc1.ad.example.com',
+    findAccount: async () => undefined,
+    namingContext: async () => context,
   });
-  it('without a directory, the base of the realm\'s domain is the right one', async () => {
-    const f = await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'dc=example,dc=com' });
-    expect(f).toMatchObject({ severity: 'error', fix: expect.stringContaining('--base-dn dc=ad,dc=example,dc=com') });
+  it('a base outside the domain is an ERROR naming the RootDSE defaultNamingContext', async () => {
+    const f = await checkSearchBase({
+      realm: 'AD.EXAMPLE.COM',
+      configuredBaseDn: 'dc=example,dc=com',
+      directory: directory('DC=ad,DC=example,DC=com'),
+    });
+    expect(f).toMatchObject({ severity: 'error', what: 'LDAP search base' });
+    expect(f.why).toContain(
+      'ldaps://dc1.ad.example.com says its defaultNamingContext is DC=ad,DC=example,DC=com',
+    );
+    expect(f.fix).toBe(
+      "--base-dn DC=ad,DC=example,DC=com (or KEYTAB_BASE_DN=DC=ad,DC=example,DC=com; or leave it out: the DC's defaultNamingContext is the default)",
+    );
+  });
+  it("without a directory, the base of the realm's domain is the right one", async () => {
+    const f = await checkSearchBase({
+      realm: 'AD.EXAMPLE.COM',
+      configuredBaseDn: 'dc=example,dc=com',
+    });
+    expect(f).toMatchObject({
+      severity: 'error',
+      fix: expect.stringContaining('--base-dn dc=ad,dc=example,dc=com'),
+    });
   });
   it('an OU of the domain is a narrower search, not an error; the same base in other spelling is fine', async () => {
-    expect((await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'OU=Services,DC=ad,DC=example,DC=com', directory: directory('DC=ad,DC=example,DC=com') })).severity).toBe('info');
-    expect((await checkSearchBase({ realm: 'AD.EXAMPLE.COM', configuredBaseDn: 'DC=ad, DC=Example, DC=com' })).severity).toBe('info');
+    expect(
+      (
+        await checkSearchBase({
+          realm: 'AD.EXAMPLE.COM',
+          configuredBaseDn: 'OU=Services,DC=ad,DC=example,DC=com',
+          directory: directory('DC=ad,DC=example,DC=com'),
+        })
+      ).severity,
+    ).toBe('info');
+    expect(
+      (
+        await checkSearchBase({
+          realm: 'AD.EXAMPLE.COM',
+          configuredBaseDn: 'DC=ad, DC=Example, DC=com',
+        })
+      ).severity,
+    ).toBe('info');
     expect(dnWithin('ou=x,dc=ad,dc=example,dc=com', 'DC=ad,DC=example,DC=com')).toBe(true);
     expect(dnWithin('dc=example,dc=com', 'DC=ad,DC=example,DC=com')).toBe(false);
     expect(dnWithin('dc=bad,dc=example,dc=com', 'dc=ad,dc=example,dc=com')).toBe(false);
   });
   it('a DC of another domain than the realm is a warning', async () => {
-    const f = await checkSearchBase({ realm: 'AD.EXAMPLE.COM', directory: directory('DC=corp,DC=example,DC=net') });
-    expect(f).toMatchObject({ severity: 'warning', why: expect.stringContaining('another domain') });
+    const f = await checkSearchBase({
+      realm: 'AD.EXAMPLE.COM',
+      directory: directory('DC=corp,DC=example,DC=net'),
+    });
+    expect(f).toMatchObject({
+      severity: 'warning',
+      why: expect.stringContaining('another domain'),
+    });
   });
   it('doctor reports it through checkDirectory', async () => {
-    const out = await checkDirectory({ realm: 'AD.EXAMPLE.COM', entries: [], configuredBaseDn: 'dc=example,dc=com', directory: directory('DC=ad,DC=example,DC=com') });
+    const out = await checkDirectory({
+      realm: 'AD.EXAMPLE.COM',
+      entries: [],
+      configuredBaseDn: 'dc=example,dc=com',
+      directory: directory('DC=ad,DC=example,DC=com'),
+    });
     expect(out[0]).toMatchObject({ severity: 'error', what: 'LDAP search base' });
   });
 });

@@ -29,7 +29,10 @@ export interface RunOptions {
 }
 
 /** A CliContext like the real one, with captured output. */
-export function testContext(options: RunOptions = {}): { ctx: CliContext; result: (code: number) => RunResult } {
+export function testContext(options: RunOptions = {}): {
+  ctx: CliContext;
+  result: (code: number) => RunResult;
+} {
   const out: Uint8Array[] = [];
   let err = '';
   const enc = new TextEncoder();
@@ -42,16 +45,25 @@ export function testContext(options: RunOptions = {}): { ctx: CliContext; result
       isTTY: options.stdoutIsTTY ?? false,
       columns: options.columns,
     },
-    stderr: { write: (c) => void (err += typeof c === 'string' ? c : new TextDecoder().decode(c)), drain: async () => undefined, isTTY: false },
+    stderr: {
+      write: (c) => void (err += typeof c === 'string' ? c : new TextDecoder().decode(c)),
+      drain: async () => undefined,
+      isTTY: false,
+    },
     stdin: {
       isTTY: options.stdinIsTTY ?? false,
-      readAll: async () => (typeof options.stdin === 'string' ? enc.encode(options.stdin) : (options.stdin ?? new Uint8Array())),
+      readAll: async () =>
+        typeof options.stdin === 'string'
+          ? enc.encode(options.stdin)
+          : (options.stdin ?? new Uint8Array()),
     },
     now: () => options.now ?? 1717243200,
     random: (n) => new Uint8Array(randomBytes(n)),
-    promptSecret: options.prompt ?? (async () => {
-      throw new Error('unexpected prompt');
-    }),
+    promptSecret:
+      options.prompt ??
+      (async () => {
+        throw new Error('unexpected prompt');
+      }),
     program: options.program ?? 'keytab',
     exitCode: 0,
   };
@@ -68,13 +80,24 @@ export function testContext(options: RunOptions = {}): { ctx: CliContext; result
   return { ctx, result };
 }
 
-export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runCli(
+  argv: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const { ctx, result } = testContext(options);
   return result(await (options.mainFn ?? main)(ctx, argv));
 }
 
 /** A fresh temporary folder, removed by the returned cleanup. */
-export function tempDir(prefix = 'keytab-test-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
+export function tempDir(prefix = 'keytab-test-'): {
+  dir: string;
+  path: (name: string) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -57,7 +57,9 @@ function ipv6Bytes(text: string): number[] {
 export async function startFakeDns(table: Record<string, FakeDnsEntry>): Promise<FakeDns> {
   const socket = createSocket('udp4');
   const queries: string[] = [];
-  const lower = new Map(Object.entries(table).map(([k, v]) => [k.toLowerCase().replace(/\.$/, ''), v]));
+  const lower = new Map(
+    Object.entries(table).map(([k, v]) => [k.toLowerCase().replace(/\.$/, ''), v]),
+  );
   socket.on('message', (msg, rinfo) => {
     if (msg.length < 12) return;
     // Question: labels from byte 12.
@@ -75,14 +77,45 @@ export async function startFakeDns(table: Record<string, FakeDnsEntry>): Promise
     queries.push(`${TYPE_NAME[qtype] ?? qtype} ${name}`);
     const entry = lower.get(name.toLowerCase());
     const answers: number[][] = [];
-    const rr = (type: number, rdata: number[]): number[] => [0xc0, 0x0c, ...u16(type), ...u16(1), 0, 0, 0, 60, ...u16(rdata.length), ...rdata];
+    const rr = (type: number, rdata: number[]): number[] => [
+      0xc0,
+      0x0c,
+      ...u16(type),
+      ...u16(1),
+      0,
+      0,
+      0,
+      60,
+      ...u16(rdata.length),
+      ...rdata,
+    ];
     if (entry && qtype === TYPE.SRV) {
-      for (const s of entry.srv ?? []) answers.push(rr(TYPE.SRV, [...u16(s.priority), ...u16(s.weight), ...u16(s.port), ...encodeName(s.name)]));
+      for (const s of entry.srv ?? [])
+        answers.push(
+          rr(TYPE.SRV, [
+            ...u16(s.priority),
+            ...u16(s.weight),
+            ...u16(s.port),
+            ...encodeName(s.name),
+          ]),
+        );
     }
-    if (entry && qtype === TYPE.A) for (const a of entry.a ?? []) answers.push(rr(TYPE.A, a.split('.').map(Number)));
-    if (entry && qtype === TYPE.AAAA) for (const a of entry.aaaa ?? []) answers.push(rr(TYPE.AAAA, ipv6Bytes(a)));
+    if (entry && qtype === TYPE.A)
+      for (const a of entry.a ?? []) answers.push(rr(TYPE.A, a.split('.').map(Number)));
+    if (entry && qtype === TYPE.AAAA)
+      for (const a of entry.aaaa ?? []) answers.push(rr(TYPE.AAAA, ipv6Bytes(a)));
     const rcode = entry ? 0 : 3; // NXDOMAIN for unknown names
-    const header = [...u16(msg.readUInt16BE(0)), 0x84, 0x80 | rcode, ...u16(1), ...u16(answers.length), 0, 0, 0, 0];
+    const header = [
+      ...u16(msg.readUInt16BE(0)),
+      0x84,
+      0x80 | rcode,
+      ...u16(1),
+      ...u16(answers.length),
+      0,
+      0,
+      0,
+      0,
+    ];
     const reply = Buffer.from([...header, ...question, ...answers.flat()]);
     socket.send(reply, rinfo.port, rinfo.address);
   });

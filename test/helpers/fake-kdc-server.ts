@@ -19,7 +19,8 @@ export interface FakeKdcServer {
 
 export async function serveFakeKdc(transport: KdcTransport, realm: string): Promise<FakeKdcServer> {
   const seen: string[] = [];
-  const answer = async (request: Uint8Array): Promise<Uint8Array> => (await transport.send(realm, request)).reply;
+  const answer = async (request: Uint8Array): Promise<Uint8Array> =>
+    (await transport.send(realm, request)).reply;
   const tcp = createServer((socket: Socket) => {
     let buf = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {

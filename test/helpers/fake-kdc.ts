@@ -81,7 +81,11 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
   const skew = (o.skewSeconds ?? 300) * 1000;
   const krbtgtName = `krbtgt/${o.realm}`;
 
-  const error = (code: number, sname: PrincipalName, extra: { cname?: PrincipalName; eData?: Uint8Array; eText?: string } = {}): Uint8Array => {
+  const error = (
+    code: number,
+    sname: PrincipalName,
+    extra: { cname?: PrincipalName; eData?: Uint8Array; eText?: string } = {},
+  ): Uint8Array => {
     const now = o.now();
     return encodeKrbError({
       stime: new Date(Math.floor(now.getTime() / 1000) * 1000),
@@ -113,7 +117,12 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
     flags: number,
   ): Uint8Array => {
     const serviceKey = service.keys[0] as KrbKey;
-    const sessionEnctype = o.sessionEnctype ?? req.body.etypes.find((e) => enctypeById(e)?.profile !== undefined && enctypeById(e)?.weak === false) ?? 18;
+    const sessionEnctype =
+      o.sessionEnctype ??
+      req.body.etypes.find(
+        (e) => enctypeById(e)?.profile !== undefined && enctypeById(e)?.weak === false,
+      ) ??
+      18;
     const session = randomKey(sessionEnctype, o.random);
     const now = new Date(Math.floor(o.now().getTime() / 1000) * 1000);
     const end = new Date(Math.min(req.body.till.getTime(), now.getTime() + 10 * 3600_000));
@@ -130,7 +139,13 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
       tktVno: 5,
       realm: o.realm,
       sname,
-      encPart: { etype: serviceKey.enctype, kvno: serviceKey.kvno, cipher: encrypt(serviceKey.enctype, serviceKey.key, KEY_USAGE.KDC_REP_TICKET, ticketPart, { random: o.random }) },
+      encPart: {
+        etype: serviceKey.enctype,
+        kvno: serviceKey.kvno,
+        cipher: encrypt(serviceKey.enctype, serviceKey.key, KEY_USAGE.KDC_REP_TICKET, ticketPart, {
+          random: o.random,
+        }),
+      },
     };
     const part = encodeEncKdcRepPart({
       applicationTag: tag,
@@ -149,12 +164,20 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
       crealm: o.realm,
       cname,
       ticket,
-      encPart: { etype: replyKey.enctype, kvno: replyKey.kvno, cipher: encrypt(replyKey.enctype, replyKey.key, replyUsage, part, { random: o.random }) },
+      encPart: {
+        etype: replyKey.enctype,
+        kvno: replyKey.kvno,
+        cipher: encrypt(replyKey.enctype, replyKey.key, replyUsage, part, { random: o.random }),
+      },
     });
   };
 
   const etypeInfo = (p: FakePrincipal, key: KrbKey): Uint8Array => {
-    const e: EtypeInfoEntry = { etype: key.enctype, salt: p.salt === undefined ? undefined : utf8(p.salt), s2kparams: p.s2kparams };
+    const e: EtypeInfoEntry = {
+      etype: key.enctype,
+      salt: p.salt === undefined ? undefined : utf8(p.salt),
+      s2kparams: p.s2kparams,
+    };
     return encodeMethodData([
       { type: PA_TYPE.PA_ETYPE_INFO2, value: encodeEtypeInfo2([e]) },
       { type: PA_TYPE.PA_ENC_TIMESTAMP, value: new Uint8Array(0) },
@@ -168,12 +191,16 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
     const client = o.principals[principalNameText(cname)];
     if (!client || client.serviceOnly) return error(6, sname, { cname, eText: 'CLIENT_NOT_FOUND' });
     if (client.disabled) {
-      const eData = Uint8Array.from([0x30, 0x15, 0xa1, 0x03, 0x02, 0x01, 0x03, 0xa2, 0x0e, 0x04, 0x0c, 0x72, 0, 0, 0xc0, 0, 0, 0, 0, 1, 0, 0, 0]);
+      const eData = Uint8Array.from([
+        0x30, 0x15, 0xa1, 0x03, 0x02, 0x01, 0x03, 0xa2, 0x0e, 0x04, 0x0c, 0x72, 0, 0, 0xc0, 0, 0, 0,
+        0, 1, 0, 0, 0,
+      ]);
       return error(18, sname, { cname, eData });
     }
     const service = o.principals[principalNameText(sname)];
     if (!service) return error(7, sname, { cname });
-    if (client.passwordExpired && principalNameText(sname) !== 'kadmin/changepw') return error(23, sname, { cname });
+    if (client.passwordExpired && principalNameText(sname) !== 'kadmin/changepw')
+      return error(23, sname, { cname });
     const key = pick(client, body.etypes);
     if (!key) return error(14, sname, { cname });
     const encTs = req.padata.find((p) => p.type === PA_TYPE.PA_ENC_TIMESTAMP);
@@ -187,17 +214,29 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
       try {
         plain = decrypt(data.etype, k.key, KEY_USAGE.AS_REQ_PA_ENC_TIMESTAMP, data.cipher);
       } catch (e) {
-        if (isKtError(e) && e.code === 'CRYPTO_INTEGRITY') return error(24, sname, { cname, eText: 'PREAUTH_FAILED' });
+        if (isKtError(e) && e.code === 'CRYPTO_INTEGRITY')
+          return error(24, sname, { cname, eText: 'PREAUTH_FAILED' });
         throw e;
       }
       const ts = decodePaEncTsEnc(plain);
-      if (Math.abs(ts.patimestamp.getTime() - o.now().getTime()) > skew) return error(37, sname, { cname });
+      if (Math.abs(ts.patimestamp.getTime() - o.now().getTime()) > skew)
+        return error(37, sname, { cname });
       flags |= TICKET_FLAGS.PRE_AUTHENT;
       replyKey = k;
     } else if (client.requiresPreauth !== false) {
       return error(25, sname, { cname, eData: etypeInfo(client, key) });
     }
-    return issue(req, cname, sname, service, replyKey, KEY_USAGE.AS_REP_ENC_PART, o.asRepTag ?? 25, 11, flags);
+    return issue(
+      req,
+      cname,
+      sname,
+      service,
+      replyKey,
+      KEY_USAGE.AS_REP_ENC_PART,
+      o.asRepTag ?? 25,
+      11,
+      flags,
+    );
   };
 
   const tgs = (req: KdcReq, bodyBytes: Uint8Array): Uint8Array => {
@@ -208,21 +247,46 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
     const ap = decodeApReq(pa.value);
     const tgtKey = krbtgt.keys.find((k) => k.enctype === ap.ticket.encPart.etype);
     if (!tgtKey) return error(44, sname);
-    const tgtPart = decodeEncTicketPart(decrypt(tgtKey.enctype, tgtKey.key, KEY_USAGE.KDC_REP_TICKET, ap.ticket.encPart.cipher));
+    const tgtPart = decodeEncTicketPart(
+      decrypt(tgtKey.enctype, tgtKey.key, KEY_USAGE.KDC_REP_TICKET, ap.ticket.encPart.cipher),
+    );
     const session = tgtPart.key.keyvalue;
     let auth;
     try {
-      auth = decodeAuthenticator(decrypt(tgtPart.key.keytype, session, KEY_USAGE.TGS_REQ_AUTH, ap.authenticator.cipher));
+      auth = decodeAuthenticator(
+        decrypt(tgtPart.key.keytype, session, KEY_USAGE.TGS_REQ_AUTH, ap.authenticator.cipher),
+      );
     } catch {
       return error(31, sname);
     }
-    if (!auth.cksum || auth.cksum.cksumtype !== checksumTypeFor(tgtPart.key.keytype)) return error(50, sname);
-    if (!verifyChecksum(auth.cksum.cksumtype, session, KEY_USAGE.TGS_REQ_AUTH_CKSUM, bodyBytes, auth.cksum.checksum)) return error(41, sname);
-    if (!bytesEqual(utf8(principalNameText(auth.cname)), utf8(principalNameText(tgtPart.cname)))) return error(36, sname);
+    if (!auth.cksum || auth.cksum.cksumtype !== checksumTypeFor(tgtPart.key.keytype))
+      return error(50, sname);
+    if (
+      !verifyChecksum(
+        auth.cksum.cksumtype,
+        session,
+        KEY_USAGE.TGS_REQ_AUTH_CKSUM,
+        bodyBytes,
+        auth.cksum.checksum,
+      )
+    )
+      return error(41, sname);
+    if (!bytesEqual(utf8(principalNameText(auth.cname)), utf8(principalNameText(tgtPart.cname))))
+      return error(36, sname);
     if (Math.abs(auth.ctime.getTime() - o.now().getTime()) > skew) return error(37, sname);
     const service = o.principals[principalNameText(sname)];
     if (!service) return error(7, sname);
-    return issue(req, tgtPart.cname, sname, service, { enctype: tgtPart.key.keytype, key: session }, KEY_USAGE.TGS_REP_ENC_PART_SESSION_KEY, 26, 13, 0);
+    return issue(
+      req,
+      tgtPart.cname,
+      sname,
+      service,
+      { enctype: tgtPart.key.keytype, key: session },
+      KEY_USAGE.TGS_REP_ENC_PART_SESSION_KEY,
+      26,
+      13,
+      0,
+    );
   };
 
   return {
@@ -233,7 +297,12 @@ export function createFakeKdc(o: FakeKdcOptions): FakeKdc {
         const req = decodeKdcReq(request);
         requests.push(req);
         const reply = req.msgType === MSG_TYPE.AS_REQ ? as(req) : tgs(req, req.bodyBytes);
-        return { reply, kdc: TARGET, protocol: 'udp', attempts: [{ kdc: '192.0.2.1:88', protocol: 'udp', outcome: 'reply' }] };
+        return {
+          reply,
+          kdc: TARGET,
+          protocol: 'udp',
+          attempts: [{ kdc: '192.0.2.1:88', protocol: 'udp', outcome: 'reply' }],
+        };
       },
     },
   };

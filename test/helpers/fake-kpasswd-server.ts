@@ -19,7 +19,14 @@ import { decrypt } from '../../lib/crypto/profiles.js';
 import type { KeytabEntry } from '../../lib/keytab/types.js';
 import { KEY_USAGE } from '../../lib/krb5/constants.js';
 import { decodeEncKrbPrivPart, decodeKrbPriv } from '../../lib/krb5/kpasswd-messages.js';
-import { decodeApReq, decodeAuthenticator, decodeEncTicketPart, encodeKrbError, fromPrincipalName, tgsPrincipalName } from '../../lib/krb5/messages.js';
+import {
+  decodeApReq,
+  decodeAuthenticator,
+  decodeEncTicketPart,
+  encodeKrbError,
+  fromPrincipalName,
+  tgsPrincipalName,
+} from '../../lib/krb5/messages.js';
 import type { Principal } from '../../lib/principal.js';
 
 export type FakeKpasswdAnswer = 'krb-error-success' | 'silent';
@@ -52,24 +59,49 @@ export interface FakeKpasswdServer {
 
 export const DEFAULT_FAKE_KPASSWD_PORT = 18965;
 
-function read(options: FakeKpasswdOptions, protocol: 'udp' | 'tcp', req: Uint8Array): FakeKpasswdRequest {
+function read(
+  options: FakeKpasswdOptions,
+  protocol: 'udp' | 'tcp',
+  req: Uint8Array,
+): FakeKpasswdRequest {
   const version = (req[2]! << 8) | req[3]!;
   const apLength = (req[4]! << 8) | req[5]!;
   const ap = decodeApReq(req.subarray(6, 6 + apLength));
   const enc = ap.ticket.encPart;
-  const key = options.keys.find((k) => k.enctype === enc.etype && (enc.kvno === undefined || k.kvno === enc.kvno));
-  if (!key) throw new Error(`fake kpasswd: no kadmin/changepw key for etype ${enc.etype} kvno ${enc.kvno}`);
-  const part = decodeEncTicketPart(decrypt(enc.etype, key.key, KEY_USAGE.KDC_REP_TICKET, enc.cipher));
-  const auth = decodeAuthenticator(decrypt(part.key.keytype, part.key.keyvalue, KEY_USAGE.AP_REQ_AUTH, ap.authenticator.cipher));
+  const key = options.keys.find(
+    (k) => k.enctype === enc.etype && (enc.kvno === undefined || k.kvno === enc.kvno),
+  );
+  if (!key)
+    throw new Error(`fake kpasswd: no kadmin/changepw key for etype ${enc.etype} kvno ${enc.kvno}`);
+  const part = decodeEncTicketPart(
+    decrypt(enc.etype, key.key, KEY_USAGE.KDC_REP_TICKET, enc.cipher),
+  );
+  const auth = decodeAuthenticator(
+    decrypt(part.key.keytype, part.key.keyvalue, KEY_USAGE.AP_REQ_AUTH, ap.authenticator.cipher),
+  );
   if (!auth.subkey) throw new Error('fake kpasswd: the authenticator has no subkey');
   const priv = decodeKrbPriv(req.subarray(6 + apLength));
-  const data = decodeEncKrbPrivPart(decrypt(priv.etype, auth.subkey.keyvalue, KEY_USAGE.KRB_PRIV_ENC_PART, priv.cipher));
-  return { protocol, version, client: fromPrincipalName(part.cname, part.crealm), password: new TextDecoder().decode(data.userData) };
+  const data = decodeEncKrbPrivPart(
+    decrypt(priv.etype, auth.subkey.keyvalue, KEY_USAGE.KRB_PRIV_ENC_PART, priv.cipher),
+  );
+  return {
+    protocol,
+    version,
+    client: fromPrincipalName(part.cname, part.crealm),
+    password: new TextDecoder().decode(data.userData),
+  };
 }
 
 /** KRB-ERROR (KRB_ERR_GENERIC) carrying result code 0 and "Password changed" in its e-data. */
 function successAsKrbError(realm: string): Uint8Array {
-  const error = encodeKrbError({ stime: new Date(Math.floor(Date.now() / 1000) * 1000), susec: 0, errorCode: 60, realm, sname: tgsPrincipalName(realm), eData: Uint8Array.from([0, 0, ...utf8('Password changed')]) });
+  const error = encodeKrbError({
+    stime: new Date(Math.floor(Date.now() / 1000) * 1000),
+    susec: 0,
+    errorCode: 60,
+    realm,
+    sname: tgsPrincipalName(realm),
+    eData: Uint8Array.from([0, 0, ...utf8('Password changed')]),
+  });
   const reply = new Uint8Array(6 + error.length);
   reply.set([reply.length >> 8, reply.length & 0xff, 0, 1, 0, 0]);
   reply.set(error, 6);
@@ -77,15 +109,21 @@ function successAsKrbError(realm: string): Uint8Array {
 }
 
 function busy(protocol: string, port: number): Error {
-  return new Error(`refusing to start the fake kpasswd server: ${protocol} port 127.0.0.1:${port} is already in use; stop that listener or pick another port with KTP_FAKE_KPASSWD_PORT=PORT`);
+  return new Error(
+    `refusing to start the fake kpasswd server: ${protocol} port 127.0.0.1:${port} is already in use; stop that listener or pick another port with KTP_FAKE_KPASSWD_PORT=PORT`,
+  );
 }
 
 export async function startFakeKpasswd(options: FakeKpasswdOptions): Promise<FakeKpasswdServer> {
-  const port = options.port ?? (Number(process.env.KTP_FAKE_KPASSWD_PORT) || DEFAULT_FAKE_KPASSWD_PORT);
+  const port =
+    options.port ?? (Number(process.env.KTP_FAKE_KPASSWD_PORT) || DEFAULT_FAKE_KPASSWD_PORT);
   const requests: FakeKpasswdRequest[] = [];
   const state = { answer: options.answer };
   /** The reply to send, or undefined for none. */
-  const handle = async (protocol: 'udp' | 'tcp', bytes: Uint8Array): Promise<Uint8Array | undefined> => {
+  const handle = async (
+    protocol: 'udp' | 'tcp',
+    bytes: Uint8Array,
+  ): Promise<Uint8Array | undefined> => {
     const request = read(options, protocol, bytes);
     requests.push(request);
     await options.act(request);
@@ -113,7 +151,9 @@ export async function startFakeKpasswd(options: FakeKpasswdOptions): Promise<Fak
     });
   });
   await new Promise<void>((resolve, reject) => {
-    tcp.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? busy('TCP', port) : e));
+    tcp.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? busy('TCP', port) : e),
+    );
     tcp.listen(port, '127.0.0.1', () => resolve());
   });
   const udp: UdpSocket = createSocket('udp4');
@@ -127,7 +167,9 @@ export async function startFakeKpasswd(options: FakeKpasswdOptions): Promise<Fak
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      udp.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? busy('UDP', port) : e));
+      udp.once('error', (e: NodeJS.ErrnoException) =>
+        reject(e.code === 'EADDRINUSE' ? busy('UDP', port) : e),
+      );
       udp.bind(port, '127.0.0.1', () => resolve());
     });
   } catch (e) {

@@ -73,7 +73,9 @@ interface ExternalIndexFile {
 }
 
 export function externalCases(): KeytabCase[] {
-  const index = JSON.parse(readFileSync(join(EXTERNAL, 'index.json'), 'utf8')) as { files: ExternalIndexFile[] };
+  const index = JSON.parse(readFileSync(join(EXTERNAL, 'index.json'), 'utf8')) as {
+    files: ExternalIndexFile[];
+  };
   return index.files.map((f) => ({
     name: `external/${f.file}`,
     path: join(EXTERNAL, f.file),

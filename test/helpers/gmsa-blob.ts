@@ -18,7 +18,9 @@ export interface BlobParts {
 export function buildManagedPasswordBlob(parts: BlobParts): Uint8Array {
   const currentAt = 16;
   const previousAt = parts.previous ? currentAt + (parts.current.length + 1) * 2 : 0;
-  const end = parts.previous ? previousAt + (parts.previous.length + 1) * 2 : currentAt + (parts.current.length + 1) * 2;
+  const end = parts.previous
+    ? previousAt + (parts.previous.length + 1) * 2
+    : currentAt + (parts.current.length + 1) * 2;
   const queryAt = Math.ceil(end / 8) * 8;
   const unchangedAt = queryAt + 8;
   const length = unchangedAt + 8;
@@ -51,7 +53,7 @@ export function dcLikePassword(seed: number): number[] {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    out.push((x & 0xffff) || 1);
+    out.push(x & 0xffff || 1);
   }
   return out;
 }

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { toHex } from '../../lib/bytes.js';
 import type { RandomSource } from '../../lib/crypto/profiles.js';
 import type { KrbKey } from '../../lib/krb5/client.js';
-import type { SaslCaptureContext, SaslCaptureFactory, SaslCaptureSink } from '../../lib/node/sasl-bind-tcp.js';
+import type {
+  SaslCaptureContext,
+  SaslCaptureFactory,
+  SaslCaptureSink,
+} from '../../lib/node/sasl-bind-tcp.js';
 
 export const CAPTURE_ENV = 'KTP_SASL_CAPTURE';
 
@@ -25,7 +29,8 @@ interface CapturedToken {
   readonly random?: string;
 }
 
-const hexKey = (k: KrbKey | undefined) => (k === undefined ? null : { enctype: k.enctype, key: toHex(k.key) });
+const hexKey = (k: KrbKey | undefined) =>
+  k === undefined ? null : { enctype: k.enctype, key: toHex(k.key) };
 
 export class SaslCapture implements SaslCaptureSink {
   readonly #file: string;
@@ -38,7 +43,9 @@ export class SaslCapture implements SaslCaptureSink {
   }
 
   /** The capture option for openSaslGssapi when KTP_SASL_CAPTURE is set, else undefined. */
-  static fromEnv(env: Readonly<Record<string, string | undefined>>): SaslCaptureFactory | undefined {
+  static fromEnv(
+    env: Readonly<Record<string, string | undefined>>,
+  ): SaslCaptureFactory | undefined {
     const dir = env[CAPTURE_ENV];
     if (dir === undefined || dir === '') return undefined;
     return (context) => SaslCapture.#start(dir, context);
@@ -78,7 +85,14 @@ export class SaslCapture implements SaslCaptureSink {
     this.#flush();
   }
 
-  token(t: { from: 'initiator' | 'acceptor'; phase: 'bind' | 'ldap'; token: Uint8Array; data: Uint8Array; sealed: boolean; random?: Uint8Array[] }): void {
+  token(t: {
+    from: 'initiator' | 'acceptor';
+    phase: 'bind' | 'ldap';
+    token: Uint8Array;
+    data: Uint8Array;
+    sealed: boolean;
+    random?: Uint8Array[];
+  }): void {
     this.#tokens.push({
       from: t.from,
       phase: t.phase,
@@ -91,6 +105,10 @@ export class SaslCapture implements SaslCaptureSink {
   }
 
   #flush(): void {
-    writeFileSync(this.#file, `${JSON.stringify({ ...this.#record, tokens: this.#tokens }, null, 1)}\n`, { mode: 0o600 });
+    writeFileSync(
+      this.#file,
+      `${JSON.stringify({ ...this.#record, tokens: this.#tokens }, null, 1)}\n`,
+      { mode: 0o600 },
+    );
   }
 }

@@ -29,14 +29,26 @@ describe.runIf(interopEnabled() && ad !== undefined)('no keytab that cannot work
   const realm = (): string => ad!.realm;
   const domain = (): string => realm().toLowerCase();
   const path = (name: string): string => `${tmp.path}/${name}`;
-  const keytab = (args: string[]): Promise<RunResult> => runCli(args, { env: adEnv(ad!), cwd: tmp.path });
-  const ktpass = (args: string[]): Promise<RunResult> => runCli(args, { env: adEnv(ad!), cwd: tmp.path, program: 'ktpass', mainFn: (ctx, argv) => ktpassMain(ctx, argv, ktpassDeps) });
+  const keytab = (args: string[]): Promise<RunResult> =>
+    runCli(args, { env: adEnv(ad!), cwd: tmp.path });
+  const ktpass = (args: string[]): Promise<RunResult> =>
+    runCli(args, {
+      env: adEnv(ad!),
+      cwd: tmp.path,
+      program: 'ktpass',
+      mainFn: (ctx, argv) => ktpassMain(ctx, argv, ktpassDeps),
+    });
   const ok = (r: RunResult, what: string): RunResult => {
     expect(r.code, `${what}: ${r.stderr}`).toBe(0);
     return r;
   };
-  const show = async (name: string): Promise<{ msDSKeyVersionNumber: number; servicePrincipalName: string[]; msDSSupportedEncryptionTypes?: { value: number } }> =>
-    JSON.parse(ok(await keytab(['ad', 'show', name, '--json']), 'ad show').stdout);
+  const show = async (
+    name: string,
+  ): Promise<{
+    msDSKeyVersionNumber: number;
+    servicePrincipalName: string[];
+    msDSSupportedEncryptionTypes?: { value: number };
+  }> => JSON.parse(ok(await keytab(['ad', 'show', name, '--json']), 'ad show').stdout);
   /** The stored records of one principal's entries, as hex. */
   const records = (kt: string, principal: string): string[] =>
     parseKeytab(readFileSync(kt))
@@ -45,7 +57,20 @@ describe.runIf(interopEnabled() && ad !== undefined)('no keytab that cannot work
   /** An account with one SPN (also its UPN), AES only, and its keys in `kt`. */
   const account = async (name: string, kt: string): Promise<string> => {
     const principal = `HTTP/${name}.${domain()}@${realm()}`;
-    ok(await keytab(['ad', 'create', name, '--spn', `HTTP/${name}.${domain()}`, '--upn', principal, '--enctypes', 'aes256,aes128']), 'create');
+    ok(
+      await keytab([
+        'ad',
+        'create',
+        name,
+        '--spn',
+        `HTTP/${name}.${domain()}`,
+        '--upn',
+        principal,
+        '--enctypes',
+        'aes256,aes128',
+      ]),
+      'create',
+    );
     ok(await keytab(['ad', 'setpass', name, '--random', '-o', kt, '-p', principal]), 'setpass');
     return principal;
   };
@@ -61,7 +86,12 @@ describe.runIf(interopEnabled() && ad !== undefined)('no keytab that cannot work
     const dry = ok(await keytab(['rotate', kt, '--account', `sa-${id}`, '--dry-run']), 'dry run');
     expect(dry.stdout).toContain(`left as they are (not sa-${id}'s): ${b}`);
     const r = ok(await keytab(['rotate', kt, '--account', `sa-${id}`, '--json']), 'rotate');
-    expect(JSON.parse(r.stdout).rotations[0]).toMatchObject({ ok: true, principals: [a], unchanged: [b], kvno: { from: k0, to: k0 + 1 } });
+    expect(JSON.parse(r.stdout).rotations[0]).toMatchObject({
+      ok: true,
+      principals: [a],
+      unchanged: [b],
+      kvno: { from: k0, to: k0 + 1 },
+    });
     expect(records(kt, b)).toEqual(bBefore);
     expect((await show(`sb-${id}`)).msDSKeyVersionNumber).toBe(kvnoB);
     proveKeytab(ad!, tmp.path, kt, a, a, k0 + 1);
@@ -72,13 +102,26 @@ describe.runIf(interopEnabled() && ad !== undefined)('no keytab that cannot work
     const other = path('other.keytab');
     const b = await account(`ob-${id}`, other);
     const a = `oa-${id}`;
-    ok(await keytab(['ad', 'create', a, '--spn', `HTTP/${a}.${domain()}`, '--enctypes', 'aes256,aes128']), 'create A');
+    ok(
+      await keytab([
+        'ad',
+        'create',
+        a,
+        '--spn',
+        `HTTP/${a}.${domain()}`,
+        '--enctypes',
+        'aes256,aes128',
+      ]),
+      'create A',
+    );
     const kvnoA = (await show(a)).msDSKeyVersionNumber;
     const bytes = readFileSync(other);
     for (const extra of [[], ['--dry-run']]) {
       const r = await keytab(['rotate', other, '--account', a, ...extra]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`holds no principal of ${a}: it has ${b}; ${a} has SPNs HTTP/${a}.${domain()}; no UPN; ${a}@${realm()}. Nothing was changed`);
+      expect(r.stderr).toContain(
+        `holds no principal of ${a}: it has ${b}; ${a} has SPNs HTTP/${a}.${domain()}; no UPN; ${a}@${realm()}. Nothing was changed`,
+      );
     }
     const p = await keytab(['rotate', other, '--account', a, '-p', b]);
     expect(p.code).toBe(1);
@@ -102,19 +145,47 @@ describe.runIf(interopEnabled() && ad !== undefined)('no keytab that cannot work
   it('ktpass /mapuser DOMAIN\\account and dns.domain\\account (the runbook form); another domain is refused naming both of ours', async () => {
     const name = `dm-${id}`;
     ok(await keytab(['ad', 'create', name]), 'create');
-    const line = (who: string, host: string): string[] => ['/out', path(`${host}.keytab`), '/princ', `HTTP/${host}.${domain()}@${realm()}`, '/mapuser', who, '/pass', '+rndpass', '/crypto', 'AES256-SHA1', '/ptype', 'KRB5_NT_PRINCIPAL'];
+    const line = (who: string, host: string): string[] => [
+      '/out',
+      path(`${host}.keytab`),
+      '/princ',
+      `HTTP/${host}.${domain()}@${realm()}`,
+      '/mapuser',
+      who,
+      '/pass',
+      '+rndpass',
+      '/crypto',
+      'AES256-SHA1',
+      '/ptype',
+      'KRB5_NT_PRINCIPAL',
+    ];
     const netbios = ok(await ktpass(line(`EXAMPLE\\${name}`, `dm1-${id}`)), 'EXAMPLE\\name');
     expect(netbios.stdout).toContain(`Successfully mapped HTTP/dm1-${id}.${domain()} to ${name}.`);
     const kvno = (await show(name)).msDSKeyVersionNumber;
-    proveKeytab(ad!, tmp.path, path(`dm1-${id}.keytab`), `HTTP/dm1-${id}.${domain()}@${realm()}`, `HTTP/dm1-${id}.${domain()}@${realm()}`, kvno);
-    ok(await ktpass([...line(`${domain()}\\${name}`, `dm2-${id}`), '--dry-run']), 'dns.domain\\name');
+    proveKeytab(
+      ad!,
+      tmp.path,
+      path(`dm1-${id}.keytab`),
+      `HTTP/dm1-${id}.${domain()}@${realm()}`,
+      `HTTP/dm1-${id}.${domain()}@${realm()}`,
+      kvno,
+    );
+    ok(
+      await ktpass([...line(`${domain()}\\${name}`, `dm2-${id}`), '--dry-run']),
+      'dns.domain\\name',
+    );
     const wrong = await ktpass(line(`CORP\\${name}`, `dm3-${id}`));
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain(`ktpass: error: CORP\\${name}: the directory at ${adEnv(ad!)['KEYTAB_LDAP_URL']} is the domain EXAMPLE (${domain()}), not CORP`);
+    expect(wrong.stderr).toContain(
+      `ktpass: error: CORP\\${name}: the directory at ${adEnv(ad!)['KEYTAB_LDAP_URL']} is the domain EXAMPLE (${domain()}), not CORP`,
+    );
     expect(existsSync(path(`dm3-${id}.keytab`))).toBe(false);
     // A computer account, DOMAIN\NAME$ (a dry run: resetting a computer's password is its own test).
     ok(await keytab(['ad', 'create', `dc${id}`, '--computer']), 'create computer');
-    const computer = ok(await ktpass([...line(`EXAMPLE\\DC${id.toUpperCase()}$`, `dm4-${id}`), '--dry-run']), 'DOMAIN\\NAME$');
+    const computer = ok(
+      await ktpass([...line(`EXAMPLE\\DC${id.toUpperCase()}$`, `dm4-${id}`), '--dry-run']),
+      'DOMAIN\\NAME$',
+    );
     expect(computer.stdout).toContain(`Account: dc${id}$ (computer`);
   });
 
@@ -126,29 +197,74 @@ describe.runIf(interopEnabled() && ad !== undefined)('no keytab that cannot work
     const principal = `${spn}@${realm()}`;
     const kt = path('r4.keytab');
     writeFileSync(path('pw-r4'), `Rc4-${id}-Pass!\n`);
-    const vendor = ['/out', kt, '/princ', principal, '/mapuser', name, '/crypto', 'RC4-HMAC-NT', '/ptype', 'KRB5_NT_PRINCIPAL', '--password-file', path('pw-r4')];
+    const vendor = [
+      '/out',
+      kt,
+      '/princ',
+      principal,
+      '/mapuser',
+      name,
+      '/crypto',
+      'RC4-HMAC-NT',
+      '/ptype',
+      'KRB5_NT_PRINCIPAL',
+      '--password-file',
+      path('pw-r4'),
+    ];
     const r = await ktpass(vendor);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`ktpass: error: the keytab would hold arcfour-hmac, but msDS-SupportedEncryptionTypes of ${name} is 0x18, so AD issues aes256-cts-hmac-sha1-96 tickets for it`);
-    expect(r.stderr).toContain('ktpass: hint: make AES keys: /crypto AES256-SHA1 (or /crypto All); or keep RC4 and make the account RC4-only with --allow-rc4');
+    expect(r.stderr).toContain(
+      `ktpass: error: the keytab would hold arcfour-hmac, but msDS-SupportedEncryptionTypes of ${name} is 0x18, so AD issues aes256-cts-hmac-sha1-96 tickets for it`,
+    );
+    expect(r.stderr).toContain(
+      'ktpass: hint: make AES keys: /crypto AES256-SHA1 (or /crypto All); or keep RC4 and make the account RC4-only with --allow-rc4',
+    );
     expect(await show(name)).toEqual(before);
     expect(existsSync(kt)).toBe(false);
 
     const allowed = ok(await ktpass([...vendor, '--allow-rc4']), 'ktpass --allow-rc4');
-    expect(allowed.stderr).toContain(`msDS-SupportedEncryptionTypes of ${name} set to 0x4: --allow-rc4`);
+    expect(allowed.stderr).toContain(
+      `msDS-SupportedEncryptionTypes of ${name} set to 0x4: --allow-rc4`,
+    );
     const after = await show(name);
     expect(after.msDSSupportedEncryptionTypes?.value).toBe(0x4);
-    const klist = proveKeytab(ad!, tmp.path, kt, principal, principal, after.msDSKeyVersionNumber, { clientEnctypes: 'arcfour-hmac' });
-    expect(klist).toMatch(/Etype \(skey, tkt\): (DEPRECATED:)?arcfour-hmac, (DEPRECATED:)?arcfour-hmac/);
+    const klist = proveKeytab(ad!, tmp.path, kt, principal, principal, after.msDSKeyVersionNumber, {
+      clientEnctypes: 'arcfour-hmac',
+    });
+    expect(klist).toMatch(
+      /Etype \(skey, tkt\): (DEPRECATED:)?arcfour-hmac, (DEPRECATED:)?arcfour-hmac/,
+    );
   });
 
   it('ad setpass -o with keys AD will not issue tickets for: refused before the password changes', async () => {
     const name = `sp-${id}`;
-    ok(await keytab(['ad', 'create', name, '--spn', `HTTP/sp-${id}.${domain()}`, '--enctypes', 'aes256,aes128']), 'create');
+    ok(
+      await keytab([
+        'ad',
+        'create',
+        name,
+        '--spn',
+        `HTTP/sp-${id}.${domain()}`,
+        '--enctypes',
+        'aes256,aes128',
+      ]),
+      'create',
+    );
     const before = await show(name);
-    const r = await keytab(['ad', 'setpass', name, '--random', '-o', path('sp.keytab'), '-e', 'rc4']);
+    const r = await keytab([
+      'ad',
+      'setpass',
+      name,
+      '--random',
+      '-o',
+      path('sp.keytab'),
+      '-e',
+      'rc4',
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`so AD issues aes256-cts-hmac-sha1-96 tickets for it; without aes256-cts-hmac-sha1-96 keys the service cannot decrypt them. Nothing was changed.`);
+    expect(r.stderr).toContain(
+      `so AD issues aes256-cts-hmac-sha1-96 tickets for it; without aes256-cts-hmac-sha1-96 keys the service cannot decrypt them. Nothing was changed.`,
+    );
     expect(await show(name)).toEqual(before);
     expect(existsSync(path('sp.keytab'))).toBe(false);
   });

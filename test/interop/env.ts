@@ -71,7 +71,15 @@ export interface SambaDc {
   /** The DC's smb.conf, for samba-tool -s (e.g. to relax the password policy). */
   smbConf: string | undefined;
   /** The administrator's Kerberos credentials (ticket caches, admin keytab) and the ldap:// URL. */
-  kerberos: { ldapUrl: string; adminPrincipal: string; ccache: string; dirCcache: string; adminKeytab: string } | undefined;
+  kerberos:
+    | {
+        ldapUrl: string;
+        adminPrincipal: string;
+        ccache: string;
+        dirCcache: string;
+        adminKeytab: string;
+      }
+    | undefined;
 }
 
 const fileCache = new Map<string, Record<string, string>>();
@@ -130,7 +138,10 @@ function reader(fileVar: string): (name: string) => string | undefined {
   };
 }
 
-function credential(principal: string | undefined, password: string | undefined): Credential | undefined {
+function credential(
+  principal: string | undefined,
+  password: string | undefined,
+): Credential | undefined {
   return principal !== undefined && password !== undefined ? { principal, password } : undefined;
 }
 

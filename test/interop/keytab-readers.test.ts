@@ -15,11 +15,21 @@ import { heimdalKtutil, interopEnabled, runTool, tempDir } from './env.js';
 const dir = tempDir('ktp-readers-');
 afterAll(() => dir.cleanup());
 
-function entry(principal: string, nameType: number, kvno: number, enctype: number, timestamp = 1717243200): KeytabEntry {
+function entry(
+  principal: string,
+  nameType: number,
+  kvno: number,
+  enctype: number,
+  timestamp = 1717243200,
+): KeytabEntry {
   const at = principal.lastIndexOf('@');
   const length = enctypeById(enctype)?.keyLength ?? 16;
   return {
-    principal: { components: principal.slice(0, at).split('/'), realm: principal.slice(at + 1), nameType },
+    principal: {
+      components: principal.slice(0, at).split('/'),
+      realm: principal.slice(at + 1),
+      nameType,
+    },
     timestamp,
     kvno,
     enctype,
@@ -27,6 +37,7 @@ function entry(principal: string, nameType: number, kvno: number, enctype: numbe
   };
 }
 
+// prettier-ignore
 const ENTRIES: KeytabEntry[] = [
   ...[18, 17, 20, 19, 26, 25, 16, 23].map((e) => entry('HTTP/web.example.com@EXAMPLE.COM', 1, 2, e)),
   entry('host/web.example.com@EXAMPLE.COM', 3, 255, 18),
@@ -56,15 +67,31 @@ function heimdalRows(stdout: string): Row[] {
     .split('\n')
     .filter((l) => /^\s*\d+\s{2,}/.test(l))
     .map((l) => {
-      const [kvno, type, principal, , key] = l.trim().split(/\s{2,}/) as [string, string, string, string, string];
+      const [kvno, type, principal, , key] = l.trim().split(/\s{2,}/) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
       // Heimdal 7.8 has no Camellia: it prints `unknown (26)`.
       const unknown = /^unknown \((-?\d+)\)$/.exec(type);
-      return { kvno: Number(kvno), enctype: unknown ? Number(unknown[1]) : resolveEnctype(type).id, principal, key };
+      return {
+        kvno: Number(kvno),
+        enctype: unknown ? Number(unknown[1]) : resolveEnctype(type).id,
+        principal,
+        key,
+      };
     });
 }
 
 const rowsOf = (entries: readonly KeytabEntry[]): Row[] =>
-  entries.map((e) => ({ kvno: e.kvno, enctype: e.enctype, principal: `${e.principal.components.join('/')}@${e.principal.realm}`, key: toHex(e.key) }));
+  entries.map((e) => ({
+    kvno: e.kvno,
+    enctype: e.enctype,
+    principal: `${e.principal.components.join('/')}@${e.principal.realm}`,
+    key: toHex(e.key),
+  }));
 
 describe.runIf(interopEnabled())('MIT klist reads our keytabs as we do', () => {
   it('klist -k -t -e -K prints exactly what keytab list -K prints', async () => {
@@ -94,14 +121,21 @@ describe.runIf(interopEnabled())('Heimdal ktutil reads our keytabs as we do', ()
   });
   it.runIf(heimdal !== undefined)('ktutil list --keys shows every entry, key and kvno', () => {
     const path = write('for-heimdal.keytab', ENTRIES);
-    const r = runTool(heimdal as string, ['-k', path, 'list', '--keys', '--timestamp'], { env: { TZ: 'UTC' } });
+    const r = runTool(heimdal as string, ['-k', path, 'list', '--keys', '--timestamp'], {
+      env: { TZ: 'UTC' },
+    });
     expect(r.status).toBe(0);
     expect(heimdalRows(r.stdout)).toEqual(rowsOf(ENTRIES));
   });
-  it.runIf(heimdal !== undefined)('entries removed by keytab remove are gone for Heimdal too', async () => {
-    const path = write('pruned.keytab', ENTRIES);
-    expect((await runCli(['remove', path, '-e', 'rc4-hmac', '--kvno', '7'])).code).toBe(0);
-    const r = runTool(heimdal as string, ['-k', path, 'list', '--keys', '--timestamp'], { env: { TZ: 'UTC' } });
-    expect(heimdalRows(r.stdout)).toEqual(rowsOf(ENTRIES.filter((e) => e.kvno !== 7)));
-  });
+  it.runIf(heimdal !== undefined)(
+    'entries removed by keytab remove are gone for Heimdal too',
+    async () => {
+      const path = write('pruned.keytab', ENTRIES);
+      expect((await runCli(['remove', path, '-e', 'rc4-hmac', '--kvno', '7'])).code).toBe(0);
+      const r = runTool(heimdal as string, ['-k', path, 'list', '--keys', '--timestamp'], {
+        env: { TZ: 'UTC' },
+      });
+      expect(heimdalRows(r.stdout)).toEqual(rowsOf(ENTRIES.filter((e) => e.kvno !== 7)));
+    },
+  );
 });

@@ -19,17 +19,42 @@ describe.runIf(interopEnabled())('ktpass /crypto All (offline) equals MIT ktutil
     const principal = 'HTTP/web.example.com@EXAMPLE.COM';
     const password = 'pässwörd-€-4';
     const ours = join(dir.path, 'ktpass.keytab');
-    const r = await runCli(['/out', ours, '/princ', principal, '/crypto', 'All', '/ptype', 'KRB5_NT_PRINCIPAL', '/kvno', '4', '--password-env', 'PW'], {
-      env: { PW: password },
-      program: 'ktpass',
-      mainFn: (ctx, argv) => ktpassMain(ctx, argv),
-    });
+    const r = await runCli(
+      [
+        '/out',
+        ours,
+        '/princ',
+        principal,
+        '/crypto',
+        'All',
+        '/ptype',
+        'KRB5_NT_PRINCIPAL',
+        '/kvno',
+        '4',
+        '--password-env',
+        'PW',
+      ],
+      {
+        env: { PW: password },
+        program: 'ktpass',
+        mainFn: (ctx, argv) => ktpassMain(ctx, argv),
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     const mitFile = join(dir.path, 'mit.keytab');
-    const script = ['arcfour-hmac', 'aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96'].flatMap((e) => [`addent -password -p ${principal} -k 4 -e ${e}`, password]);
-    const kt = runTool('ktutil', [], { input: [...script, `wkt ${mitFile}`, 'quit', ''].join('\n') });
+    const script = ['arcfour-hmac', 'aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96'].flatMap(
+      (e) => [`addent -password -p ${principal} -k 4 -e ${e}`, password],
+    );
+    const kt = runTool('ktutil', [], {
+      input: [...script, `wkt ${mitFile}`, 'quit', ''].join('\n'),
+    });
     expect(kt.status, kt.stderr).toBe(0);
-    const keys = (path: string) => parseKeytab(new Uint8Array(readFileSync(path))).entries.map((e) => [e.kvno, e.enctype, toHex(e.key)]);
+    const keys = (path: string) =>
+      parseKeytab(new Uint8Array(readFileSync(path))).entries.map((e) => [
+        e.kvno,
+        e.enctype,
+        toHex(e.key),
+      ]);
     expect(keys(ours)).toEqual(keys(mitFile));
     // And MIT reads the ktpass-style file as we do.
     const list = runTool('klist', ['-k', '-t', '-e', '-K', ours], { env: { TZ: 'UTC' } });

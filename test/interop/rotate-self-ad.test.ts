@@ -22,31 +22,79 @@ import { interopEnabled, runTool, sambaDc, tempDir } from './env.js';
 const ad = sambaDc();
 class Crash extends Error {}
 
-describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined && ad.dir !== undefined)('rotate --self with Samba AD kpasswd', () => {
+describe.runIf(
+  interopEnabled() && ad !== undefined && ad.smbConf !== undefined && ad.dir !== undefined,
+)('rotate --self with Samba AD kpasswd', () => {
   const id = randomBytes(3).toString('hex');
   const pso = `ktp-self-${id}`;
   let tmp: ReturnType<typeof tempDir>;
   const samba = (args: string[]) => {
-    const r = runTool('samba-tool', [...args, '-s', ad!.smbConf!, '-H', `${ad!.dir}/private/sam.ldb`]);
+    const r = runTool('samba-tool', [
+      ...args,
+      '-s',
+      ad!.smbConf!,
+      '-H',
+      `${ad!.dir}/private/sam.ldb`,
+    ]);
     expect(r.status, r.stderr + r.stdout).toBe(0);
   };
   beforeAll(() => {
     tmp = tempDir('ktp-self-ad-');
-    samba(['domain', 'passwordsettings', 'pso', 'create', pso, '1', '--min-pwd-age=0', '--history-length=0', '--complexity=on', '--min-pwd-length=7']);
+    samba([
+      'domain',
+      'passwordsettings',
+      'pso',
+      'create',
+      pso,
+      '1',
+      '--min-pwd-age=0',
+      '--history-length=0',
+      '--complexity=on',
+      '--min-pwd-length=7',
+    ]);
   });
   afterAll(() => tmp.cleanup());
-  const keytab = (args: string[]) => runCli(args, { env: adEnv(ad!, { KRB5_CONFIG: ad!.krb5Config }), cwd: tmp.path, now: Math.floor(Date.now() / 1000) });
-  const kvnos = (kt: string): number[] => [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
+  const keytab = (args: string[]) =>
+    runCli(args, {
+      env: adEnv(ad!, { KRB5_CONFIG: ad!.krb5Config }),
+      cwd: tmp.path,
+      now: Math.floor(Date.now() / 1000),
+    });
+  const kvnos = (kt: string): number[] =>
+    [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
 
-  const account = async (tag: string, options: { upn?: boolean; relaxed?: boolean } = {}): Promise<{ name: string; principal: string; kt: string }> => {
+  const account = async (
+    tag: string,
+    options: { upn?: boolean; relaxed?: boolean } = {},
+  ): Promise<{ name: string; principal: string; kt: string }> => {
     const name = `sf-${tag}-${id}`;
     const spn = `HTTP/sf-${tag}-${id}.${ad!.realm.toLowerCase()}`;
     const principal = `${spn}@${ad!.realm}`;
     const kt = `${tmp.path}/${tag}.keytab`;
-    const create = await keytab(['ad', 'create', name, '--spn', spn, ...(options.upn === false ? [] : ['--upn', principal]), '--enctypes', 'aes256,aes128']);
+    const create = await keytab([
+      'ad',
+      'create',
+      name,
+      '--spn',
+      spn,
+      ...(options.upn === false ? [] : ['--upn', principal]),
+      '--enctypes',
+      'aes256,aes128',
+    ]);
     expect(create.code, create.stderr).toBe(0);
     if (options.relaxed !== false) samba(['domain', 'passwordsettings', 'pso', 'apply', pso, name]);
-    const set = await keytab(['ad', 'setpass', name, '--random', '-o', kt, '-p', principal, '-e', 'aes256,aes128']);
+    const set = await keytab([
+      'ad',
+      'setpass',
+      name,
+      '--random',
+      '-o',
+      kt,
+      '-p',
+      principal,
+      '-e',
+      'aes256,aes128',
+    ]);
     expect(set.code, set.stderr).toBe(0);
     return { name, principal, kt };
   };
@@ -72,7 +120,10 @@ describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined 
     proveKeytab(ad!, tmp.path, kt, principal, principal, k0! + 1);
     const second = await keytab(['rotate', kt, '--self', '--json']);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout).rotations[0]).toMatchObject({ ok: true, kvno: { from: k0! + 1, to: k0! + 2 } });
+    expect(JSON.parse(second.stdout).rotations[0]).toMatchObject({
+      ok: true,
+      kvno: { from: k0! + 1, to: k0! + 2 },
+    });
     expect(kvnos(kt)).toEqual([k0! + 1, k0! + 2]);
     proveKeytab(ad!, tmp.path, kt, principal, principal, k0! + 2);
   });
@@ -92,7 +143,10 @@ describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined 
     // the administrator's TGT.
     const cache = `FILE:${tmp.path}/cc-admin-${id}`;
     const password = readFileSync(ad!.bindPasswordFile, 'utf8');
-    expect(mitTool(ad!, 'kinit', [`Administrator@${ad!.realm}`], cache, { input: `${password}\n` }).status).toBe(0);
+    expect(
+      mitTool(ad!, 'kinit', [`Administrator@${ad!.realm}`], cache, { input: `${password}\n` })
+        .status,
+    ).toBe(0);
     const check = mitTool(ad!, 'kvno', ['-k', kt, principal], cache);
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain(`${principal}: kvno = ${k0! + 1}, keytab entry valid`);
@@ -102,48 +156,115 @@ describe.runIf(interopEnabled() && ad !== undefined && ad.smbConf !== undefined 
   // a simple bind as a UPN with its password, and with --auth kerberos (sealed ldap://) the
   // ticket cache (MIT kinit's FILE: cache), the admin keytab, or the admin's password.
   const adminSources: Record<string, () => Record<string, string | undefined>> = {
-    'UPN bind password': () => ({ KEYTAB_LDAP_URL: ad!.url, KEYTAB_BIND_DN: ad!.bindDn, KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile, KEYTAB_BASE_DN: ad!.baseDn, KEYTAB_CA_FILE: ad!.caFile }),
-    'ticket cache (KRB5CCNAME, --auth kerberos)': () => ({ ...kerberosBase(), KRB5CCNAME: ad!.kerberos!.ccache }),
-    'admin keytab (--admin-keytab, --admin-principal)': () => ({ ...kerberosBase(), KEYTAB_ADMIN_KEYTAB: ad!.kerberos!.adminKeytab, KEYTAB_ADMIN_PRINCIPAL: ad!.kerberos!.adminPrincipal }),
-    'admin password (--auth kerberos)': () => ({ ...kerberosBase(), KEYTAB_BIND_DN: ad!.kerberos!.adminPrincipal, KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile }),
+    'UPN bind password': () => ({
+      KEYTAB_LDAP_URL: ad!.url,
+      KEYTAB_BIND_DN: ad!.bindDn,
+      KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile,
+      KEYTAB_BASE_DN: ad!.baseDn,
+      KEYTAB_CA_FILE: ad!.caFile,
+    }),
+    'ticket cache (KRB5CCNAME, --auth kerberos)': () => ({
+      ...kerberosBase(),
+      KRB5CCNAME: ad!.kerberos!.ccache,
+    }),
+    'admin keytab (--admin-keytab, --admin-principal)': () => ({
+      ...kerberosBase(),
+      KEYTAB_ADMIN_KEYTAB: ad!.kerberos!.adminKeytab,
+      KEYTAB_ADMIN_PRINCIPAL: ad!.kerberos!.adminPrincipal,
+    }),
+    'admin password (--auth kerberos)': () => ({
+      ...kerberosBase(),
+      KEYTAB_BIND_DN: ad!.kerberos!.adminPrincipal,
+      KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile,
+    }),
   };
-  const kerberosBase = () => ({ KEYTAB_AUTH: 'kerberos', KEYTAB_LDAP_URL: ad!.kerberos!.ldapUrl, KEYTAB_BASE_DN: ad!.baseDn, KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: `FILE:${tmp.path}/no-cache` });
+  const kerberosBase = () => ({
+    KEYTAB_AUTH: 'kerberos',
+    KEYTAB_LDAP_URL: ad!.kerberos!.ldapUrl,
+    KEYTAB_BASE_DN: ad!.baseDn,
+    KRB5_CONFIG: ad!.krb5Config,
+    KRB5CCNAME: `FILE:${tmp.path}/no-cache`,
+  });
   for (const [source, env] of Object.entries(adminSources)) {
     it(`ad setpass --kpasswd, the admin's ${source}: kpasswd set-password, then the keytab is written`, async () => {
-      if (ad!.kerberos === undefined && source !== 'UPN bind password') throw new Error('the DC env has no Kerberos credentials (samba-dc.sh writes them)');
-      const { name, principal, kt } = await account(`kp${Object.keys(adminSources).indexOf(source)}`, { relaxed: false });
+      if (ad!.kerberos === undefined && source !== 'UPN bind password')
+        throw new Error('the DC env has no Kerberos credentials (samba-dc.sh writes them)');
+      const { name, principal, kt } = await account(
+        `kp${Object.keys(adminSources).indexOf(source)}`,
+        { relaxed: false },
+      );
       const [k0] = kvnos(kt);
-      const r = await runCli(['ad', 'setpass', name, '--random', '--kpasswd', '-o', kt, '-p', principal, '-e', 'aes256,aes128'], {
-        env: { ...env(), KRB5_CONFIG: ad!.krb5Config },
-        cwd: tmp.path,
-        now: Math.floor(Date.now() / 1000),
-      });
+      const r = await runCli(
+        [
+          'ad',
+          'setpass',
+          name,
+          '--random',
+          '--kpasswd',
+          '-o',
+          kt,
+          '-p',
+          principal,
+          '-e',
+          'aes256,aes128',
+        ],
+        {
+          env: { ...env(), KRB5_CONFIG: ad!.krb5Config },
+          cwd: tmp.path,
+          now: Math.floor(Date.now() / 1000),
+        },
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`msDS-KeyVersionNumber is now ${k0! + 1}`);
       proveKeytab(ad!, tmp.path, kt, principal, principal, k0! + 1);
     });
   }
 
-  for (const step of ['staged', 'password-set', 'confirmed'] as const satisfies readonly RotationStep[]) {
+  for (const step of [
+    'staged',
+    'password-set',
+    'confirmed',
+  ] as const satisfies readonly RotationStep[]) {
     it(`a crash after "${step}": the service keeps working; the next --self rotation completes`, async () => {
       const { principal, kt } = await account(`c${step.slice(0, 2)}`);
       const [k0] = kvnos(kt);
       const { ctx } = testContext({ env: { KRB5_CONFIG: ad!.krb5Config }, cwd: tmp.path });
       const real = { ...ctx, now: () => Math.floor(Date.now() / 1000) };
-      const args = { kdc: undefined, realm: undefined, tcp: false, timeout: undefined, 'dns-server': undefined, dns: false, 'kpasswd-server': undefined };
-      const kctx = cliKpasswdContext(real, args, loadNodeKrb5Config({ KRB5_CONFIG: ad!.krb5Config }));
+      const args = {
+        kdc: undefined,
+        realm: undefined,
+        tcp: false,
+        timeout: undefined,
+        'dns-server': undefined,
+        dns: false,
+        'kpasswd-server': undefined,
+      };
+      const kctx = cliKpasswdContext(
+        real,
+        args,
+        loadNodeKrb5Config({ KRB5_CONFIG: ad!.krb5Config }),
+      );
       await expect(
-        rotateSelf(real, kctx, { keytab: kt, principals: [], keep: 1 }, { verbose: false }, {
-          after: (s) => {
-            if (s === step) throw new Crash(s);
+        rotateSelf(
+          real,
+          kctx,
+          { keytab: kt, principals: [], keep: 1 },
+          { verbose: false },
+          {
+            after: (s) => {
+              if (s === step) throw new Crash(s);
+            },
           },
-        }),
+        ),
       ).rejects.toBeInstanceOf(Crash);
       expect(kvnos(kt)).toEqual([k0!, k0! + 1]);
       const now = step === 'staged' ? k0! : k0! + 1;
       const cache = `FILE:${tmp.path}/cc-admin-${randomBytes(3).toString('hex')}`;
       const password = readFileSync(ad!.bindPasswordFile, 'utf8');
-      expect(mitTool(ad!, 'kinit', [`Administrator@${ad!.realm}`], cache, { input: `${password}\n` }).status).toBe(0);
+      expect(
+        mitTool(ad!, 'kinit', [`Administrator@${ad!.realm}`], cache, { input: `${password}\n` })
+          .status,
+      ).toBe(0);
       const check = mitTool(ad!, 'kvno', ['-k', kt, principal], cache);
       expect(check.stderr).toBe('');
       expect(check.stdout).toContain(`${principal}: kvno = ${now}, keytab entry valid`);

@@ -46,14 +46,22 @@ describe.runIf(interopEnabled() && h !== undefined)('rotate --self with Heimdal 
   const conf = () => v('KTP_HEIMDAL_KRB5_CONFIG');
   /** An extracted Heimdal program, with its libraries and the realm's krb5.conf. */
   const heimdal = (program: string, args: string[], extra: Record<string, string> = {}) =>
-    runTool(`${v('KTP_HEIMDAL_ROOT')}/usr/bin/${program}`, args, { env: { LD_LIBRARY_PATH: v('KTP_HEIMDAL_LIBDIR'), KRB5_CONFIG: conf(), ...extra } });
+    runTool(`${v('KTP_HEIMDAL_ROOT')}/usr/bin/${program}`, args, {
+      env: { LD_LIBRARY_PATH: v('KTP_HEIMDAL_LIBDIR'), KRB5_CONFIG: conf(), ...extra },
+    });
   const kadmin = (args: string[]): void => {
     const r = heimdal('kadmin.heimdal', ['-l', '-r', realm(), ...args]);
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(r.stderr).toBe('');
   };
-  const kvnos = (kt: string): number[] => [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
-  const keytab = (args: string[]) => runCli(args, { env: { KRB5_CONFIG: conf() }, cwd: tmp.path, now: Math.floor(Date.now() / 1000) });
+  const kvnos = (kt: string): number[] =>
+    [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
+  const keytab = (args: string[]) =>
+    runCli(args, {
+      env: { KRB5_CONFIG: conf() },
+      cwd: tmp.path,
+      now: Math.floor(Date.now() / 1000),
+    });
 
   /** A fresh service principal (requires pre-authentication) and its keytab (kvno 1, AES). */
   const principal = (tag: string): { name: string; kt: string } => {
@@ -66,23 +74,37 @@ describe.runIf(interopEnabled() && h !== undefined)('rotate --self with Heimdal 
   /** Heimdal's kinit logs in with the keytab; MIT's kvno -k finds the KDC's key at `kvno` in it. */
   const proves = (kt: string, name: string, kvno: number): void => {
     const cache = `FILE:${tmp.path}/cc-${randomBytes(3).toString('hex')}`;
-    const kinit = heimdal('kinit.heimdal', ['--use-keytab', `--keytab=${kt}`, name], { KRB5CCNAME: cache });
+    const kinit = heimdal('kinit.heimdal', ['--use-keytab', `--keytab=${kt}`, name], {
+      KRB5CCNAME: cache,
+    });
     expect(kinit.stderr).toBe('');
     expect(kinit.status).toBe(0);
-    const check = runTool('kvno', ['-k', kt, name], { env: { KRB5_CONFIG: conf(), KRB5CCNAME: cache } });
+    const check = runTool('kvno', ['-k', kt, name], {
+      env: { KRB5_CONFIG: conf(), KRB5CCNAME: cache },
+    });
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain(`${name}: kvno = ${kvno}, keytab entry valid`);
   };
   const kctx = () => {
     const { ctx } = testContext({ env: { KRB5_CONFIG: conf() }, cwd: tmp.path });
     const real = { ...ctx, now: () => Date.now() / 1000 };
-    const args = { kdc: undefined, realm: undefined, tcp: false, timeout: undefined, 'dns-server': undefined, dns: false, 'kpasswd-server': undefined };
+    const args = {
+      kdc: undefined,
+      realm: undefined,
+      tcp: false,
+      timeout: undefined,
+      'dns-server': undefined,
+      dns: false,
+      'kpasswd-server': undefined,
+    };
     return cliKpasswdContext(real, args, loadNodeKrb5Config({ KRB5_CONFIG: conf() }));
   };
   /** A ticket for the service, issued now to the realm's user. */
   const ticketFor = async (name: string) => {
     const k = kctx();
-    const tgt = await getInitialTicket(k, parsePrincipal(v('KTP_HEIMDAL_USER')), { password: v('KTP_HEIMDAL_USER_PASSWORD') });
+    const tgt = await getInitialTicket(k, parsePrincipal(v('KTP_HEIMDAL_USER')), {
+      password: v('KTP_HEIMDAL_USER_PASSWORD'),
+    });
     if (!tgt.ok) throw new Error(tgt.failure.message);
     const st = await getServiceTicket(k, tgt.credentials, parsePrincipal(name));
     if (!st.ok) throw new Error(st.failure.message);
@@ -99,22 +121,39 @@ describe.runIf(interopEnabled() && h !== undefined)('rotate --self with Heimdal 
     const first = await keytab(['rotate', kt, '--self']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`password of ${name} changed through kpasswd (${v('KTP_HEIMDAL_KPASSWD')}/udp)`);
+    expect(first.stdout).toContain(
+      `password of ${name} changed through kpasswd (${v('KTP_HEIMDAL_KPASSWD')}/udp)`,
+    );
     expect(kvnos(kt)).toEqual([1, 2]);
     proves(kt, name, 2);
     // The ticket issued before the rotation (kvno 1) still decrypts with the rotated keytab.
-    const old = parseKeytab(readFileSync(kt)).entries.find((e) => e.kvno === 1 && e.enctype === before.ticketEnctype)!;
-    expect(decryptTicket(before.credentials.ticket, { enctype: old.enctype, key: old.key }).cname.nameString).toEqual(['user']);
+    const old = parseKeytab(readFileSync(kt)).entries.find(
+      (e) => e.kvno === 1 && e.enctype === before.ticketEnctype,
+    )!;
+    expect(
+      decryptTicket(before.credentials.ticket, { enctype: old.enctype, key: old.key }).cname
+        .nameString,
+    ).toEqual(['user']);
 
     const between = await ticketFor(name);
     expect(between.ticketKvno).toBe(2);
     const second = await keytab(['rotate', kt, '--self', '--json']);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout).rotations[0]).toMatchObject({ ok: true, kvno: { from: 2, to: 3 }, proof: 'reply', removedKvnos: [1] });
+    expect(JSON.parse(second.stdout).rotations[0]).toMatchObject({
+      ok: true,
+      kvno: { from: 2, to: 3 },
+      proof: 'reply',
+      removedKvnos: [1],
+    });
     expect(kvnos(kt)).toEqual([2, 3]);
     proves(kt, name, 3);
-    const prev = parseKeytab(readFileSync(kt)).entries.find((e) => e.kvno === 2 && e.enctype === between.ticketEnctype)!;
-    expect(decryptTicket(between.credentials.ticket, { enctype: prev.enctype, key: prev.key }).cname.nameString).toEqual(['user']);
+    const prev = parseKeytab(readFileSync(kt)).entries.find(
+      (e) => e.kvno === 2 && e.enctype === between.ticketEnctype,
+    )!;
+    expect(
+      decryptTicket(between.credentials.ticket, { enctype: prev.enctype, key: prev.key }).cname
+        .nameString,
+    ).toEqual(['user']);
   });
 
   it("a policy refusal (the realm's password quality check) leaves the keytab byte-identical", async () => {
@@ -131,7 +170,9 @@ describe.runIf(interopEnabled() && h !== undefined)('rotate --self with Heimdal 
   it('set-password (0xff80) as admin/admin through kpasswdd', async () => {
     const { name } = principal('set');
     const k = kctx();
-    const ticket = await adminChangepwTicket(k, parsePrincipal(v('KTP_HEIMDAL_ADMIN')), { password: v('KTP_HEIMDAL_ADMIN_PASSWORD') });
+    const ticket = await adminChangepwTicket(k, parsePrincipal(v('KTP_HEIMDAL_ADMIN')), {
+      password: v('KTP_HEIMDAL_ADMIN_PASSWORD'),
+    });
     const target = parsePrincipal(name);
     const password = utf8(`Set-${randomBytes(8).toString('hex')}-Pw1!`);
     const done = await setPasswordAs(k, ticket, target, password);

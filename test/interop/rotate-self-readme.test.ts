@@ -48,88 +48,149 @@ function cronEntry(block: string): { fields: string[]; user: string; command: st
   const m = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.+)$/.exec(lines[0] as string);
   if (!m) throw new Error(`not a cron.d line: ${lines[0]}`);
   const fields = m.slice(1, 6);
-  const ranges: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+  const ranges: [number, number][] = [
+    [0, 59],
+    [0, 23],
+    [1, 31],
+    [1, 12],
+    [0, 7],
+  ];
   fields.forEach((f, i) => {
     if (f === '*') return;
     const n = Number(f);
-    expect(Number.isInteger(n) && n >= ranges[i]![0] && n <= ranges[i]![1], `cron field ${i + 1}: ${f}`).toBe(true);
+    expect(
+      Number.isInteger(n) && n >= ranges[i]![0] && n <= ranges[i]![1],
+      `cron field ${i + 1}: ${f}`,
+    ).toBe(true);
   });
   return { fields, user: m[6] as string, command: m[7] as string };
 }
 
 /** Every absolute path in `text` moved under `root`. */
-const underRoot = (text: string, root: string): string => text.replace(/(^|[\s=>])\/(?=[a-z])/g, `$1${root}/`);
+const underRoot = (text: string, root: string): string =>
+  text.replace(/(^|[\s=>])\/(?=[a-z])/g, `$1${root}/`);
 
 const blocks = readmeBlocks(readFileSync(join(REPO, 'README.md'), 'utf8'));
 const mit = mitKdc();
 
 describe("README 'Unattended rotation': the blocks", () => {
   it('has the cron line, the service and the timer, marked', () => {
-    expect([...blocks.keys()]).toEqual(expect.arrayContaining(['/etc/cron.d/keytab-rotate', '/etc/systemd/system/keytab-rotate.service', '/etc/systemd/system/keytab-rotate.timer']));
+    expect([...blocks.keys()]).toEqual(
+      expect.arrayContaining([
+        '/etc/cron.d/keytab-rotate',
+        '/etc/systemd/system/keytab-rotate.service',
+        '/etc/systemd/system/keytab-rotate.timer',
+      ]),
+    );
     const cron = cronEntry(blocks.get('/etc/cron.d/keytab-rotate')!);
     expect(cron.user).toBe('root');
     expect(cron.command).toMatch(/^\/usr\/local\/bin\/keytab rotate \S+ --self --max-age \d+ /);
-    expect(blocks.get('/etc/systemd/system/keytab-rotate.service')).toMatch(/^ExecStart=\/usr\/local\/bin\/keytab rotate \S+ --self/m);
+    expect(blocks.get('/etc/systemd/system/keytab-rotate.service')).toMatch(
+      /^ExecStart=\/usr\/local\/bin\/keytab rotate \S+ --self/m,
+    );
   });
 });
 
-describe.runIf(interopEnabled() && mit !== undefined && mit.kdcProfile !== undefined && existsSync(BIN))("README 'Unattended rotation' runs verbatim against MIT", () => {
+describe.runIf(
+  interopEnabled() && mit !== undefined && mit.kdcProfile !== undefined && existsSync(BIN),
+)("README 'Unattended rotation' runs verbatim against MIT", () => {
   let tmp: ReturnType<typeof tempDir>;
   let root: string;
   const id = randomBytes(3).toString('hex');
   beforeAll(() => {
     tmp = tempDir('ktp-self-readme-');
     root = tmp.path;
-    for (const d of ['usr/local/bin', 'etc/systemd/system', 'etc/cron.d', 'var/log']) mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['usr/local/bin', 'etc/systemd/system', 'etc/cron.d', 'var/log'])
+      mkdirSync(join(root, d), { recursive: true });
     symlinkSync(BIN, join(root, 'usr/local/bin/keytab'));
     for (const [path, text] of blocks) writeFileSync(join(root, path), underRoot(text, root));
   });
   afterAll(() => tmp.cleanup());
-  const env = (path: string) => ({ PATH: path, KRB5_CONFIG: mit!.krb5Config, KRB5CCNAME: `FILE:${root}/cc` });
+  const env = (path: string) => ({
+    PATH: path,
+    KRB5_CONFIG: mit!.krb5Config,
+    KRB5CCNAME: `FILE:${root}/cc`,
+  });
   const kadmin = (q: string): void => {
-    const r = runTool('kadmin.local', ['-r', mit!.realm, '-q', q], { env: { KRB5_CONFIG: mit!.krb5Config, KRB5_KDC_PROFILE: mit!.kdcProfile } });
+    const r = runTool('kadmin.local', ['-r', mit!.realm, '-q', q], {
+      env: { KRB5_CONFIG: mit!.krb5Config, KRB5_KDC_PROFILE: mit!.kdcProfile },
+    });
     expect(r.status, r.stderr).toBe(0);
   };
-  const kvnos = (kt: string): number[] => [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
+  const kvnos = (kt: string): number[] =>
+    [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
   /** ROOT/etc/krb5.keytab: a fresh principal's keys (kvno 2), dated 31 days ago. */
   const hostKeytab = (tag: string): { name: string; kt: string } => {
     const name = `host/readme-${tag}-${id}.mit.test@${mit!.realm}`;
     const kt = join(root, 'etc/krb5.keytab');
     kadmin(`addprinc -randkey +requires_preauth ${name}`);
     rmSync(kt, { force: true });
-    kadmin(`ktadd -k ${kt} -e aes256-cts-hmac-sha1-96:normal,aes128-cts-hmac-sha1-96:normal ${name}`);
+    kadmin(
+      `ktadd -k ${kt} -e aes256-cts-hmac-sha1-96:normal,aes128-cts-hmac-sha1-96:normal ${name}`,
+    );
     const old = Math.floor(Date.now() / 1000) - 31 * DAY;
-    writeFileSync(kt, serializeKeytab({ entries: parseKeytab(readFileSync(kt)).entries.map(({ wire: _wire, ...e }) => ({ ...e, timestamp: old })) }));
+    writeFileSync(
+      kt,
+      serializeKeytab({
+        entries: parseKeytab(readFileSync(kt)).entries.map(({ wire: _wire, ...e }) => ({
+          ...e,
+          timestamp: old,
+        })),
+      }),
+    );
     expect(kvnos(kt)).toEqual([2]);
     return { name, kt };
   };
   const proves = (kt: string, name: string, kvno: number): void => {
     const cache = `FILE:${root}/cc-${randomBytes(3).toString('hex')}`;
-    const kinit = runTool('kinit', ['-k', '-t', kt, name], { env: { KRB5_CONFIG: mit!.krb5Config, KRB5CCNAME: cache } });
+    const kinit = runTool('kinit', ['-k', '-t', kt, name], {
+      env: { KRB5_CONFIG: mit!.krb5Config, KRB5CCNAME: cache },
+    });
     expect(kinit.stderr).toBe('');
-    const check = runTool('kvno', ['-k', kt, name], { env: { KRB5_CONFIG: mit!.krb5Config, KRB5CCNAME: cache } });
+    const check = runTool('kvno', ['-k', kt, name], {
+      env: { KRB5_CONFIG: mit!.krb5Config, KRB5CCNAME: cache },
+    });
     expect(check.stdout + check.stderr).toContain(`${name}: kvno = ${kvno}, keytab entry valid`);
   };
 
-  it.runIf(existsSync('/usr/bin/systemd-analyze') || existsSync('/bin/systemd-analyze'))('systemd-analyze verify accepts the service and the timer', () => {
-    const units = ['keytab-rotate.service', 'keytab-rotate.timer'].map((u) => join(root, 'etc/systemd/system', u));
-    const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...units], { encoding: 'utf8', env: { PATH: SYSTEMD_PATH, SYSTEMD_LOG_COLOR: '0' }, timeout: 30_000 });
-    expect(r.stderr + r.stdout).toBe('');
-    expect(r.status).toBe(0);
-  });
+  it.runIf(existsSync('/usr/bin/systemd-analyze') || existsSync('/bin/systemd-analyze'))(
+    'systemd-analyze verify accepts the service and the timer',
+    () => {
+      const units = ['keytab-rotate.service', 'keytab-rotate.timer'].map((u) =>
+        join(root, 'etc/systemd/system', u),
+      );
+      const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...units], {
+        encoding: 'utf8',
+        env: { PATH: SYSTEMD_PATH, SYSTEMD_LOG_COLOR: '0' },
+        timeout: 30_000,
+      });
+      expect(r.stderr + r.stdout).toBe('');
+      expect(r.status).toBe(0);
+    },
+  );
 
   it("the cron line's command rotates a keytab that is due, then leaves it alone", () => {
     const { name, kt } = hostKeytab('cron');
     const { command } = cronEntry(readFileSync(join(root, 'etc/cron.d/keytab-rotate'), 'utf8'));
     const log = join(root, 'var/log/keytab-rotate.log');
-    const first = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8', env: env(CRON_PATH), cwd: '/', timeout: 60_000 });
+    const first = spawnSync('/bin/sh', ['-c', command], {
+      encoding: 'utf8',
+      env: env(CRON_PATH),
+      cwd: '/',
+      timeout: 60_000,
+    });
     expect(first.status, readFileSync(log, 'utf8')).toBe(0);
     expect(readFileSync(log, 'utf8')).toContain(`password of ${name} changed through kpasswd`);
     expect(kvnos(kt)).toEqual([2, 3]);
     proves(kt, name, 3);
     // The next night: the new keys are young, nothing to do.
     const bytes = readFileSync(kt);
-    const second = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8', env: env(CRON_PATH), cwd: '/', timeout: 60_000 });
+    const second = spawnSync('/bin/sh', ['-c', command], {
+      encoding: 'utf8',
+      env: env(CRON_PATH),
+      cwd: '/',
+      timeout: 60_000,
+    });
     expect(second.status).toBe(0);
     expect(readFileSync(log, 'utf8')).toMatch(/younger than --max-age 30: nothing to do/);
     expect(readFileSync(kt)).toEqual(bytes);
@@ -140,7 +201,12 @@ describe.runIf(interopEnabled() && mit !== undefined && mit.kdcProfile !== undef
     const unit = readFileSync(join(root, 'etc/systemd/system/keytab-rotate.service'), 'utf8');
     const exec = /^ExecStart=(.+)$/m.exec(unit)![1]!;
     const [program, ...args] = exec.trim().split(/\s+/) as [string, ...string[]];
-    const r = spawnSync(program, args, { encoding: 'utf8', env: env(SYSTEMD_PATH), cwd: '/', timeout: 60_000 });
+    const r = spawnSync(program, args, {
+      encoding: 'utf8',
+      env: env(SYSTEMD_PATH),
+      cwd: '/',
+      timeout: 60_000,
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('kept kvnos 2 and 3 (--keep 1: the new kvno and 1 previous)');

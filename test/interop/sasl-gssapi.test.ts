@@ -27,7 +27,13 @@ const ad = sambaDc();
  * A loopback TCP proxy to the DC's LDAP port that counts connections and can cut them all, or
  * flip the last octet of everything the DC sends from now on (a tampered wrap token).
  */
-async function ldapProxy(): Promise<{ port: number; connections: () => number; cut: () => void; corrupt: () => void; stop: () => Promise<void> }> {
+async function ldapProxy(): Promise<{
+  port: number;
+  connections: () => number;
+  cut: () => void;
+  corrupt: () => void;
+  stop: () => Promise<void>;
+}> {
   const live = new Set<Socket>();
   let count = 0;
   let corrupting = false;
@@ -78,13 +84,26 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
   it('binds with the admin TGT, then searches over the sealed connection', async () => {
     const ctx = krb();
     const admin = parsePrincipal(`Administrator@${ad!.realm}`);
-    const tgt = await getInitialTicket(ctx, admin, { password: readFileSync(ad!.bindPasswordFile, 'utf8') });
+    const tgt = await getInitialTicket(ctx, admin, {
+      password: readFileSync(ad!.bindPasswordFile, 'utf8'),
+    });
     expect(tgt.ok).toBe(true);
     if (!tgt.ok) return;
-    const svc = await getServiceTicket(ctx, tgt.credentials, parsePrincipal(`ldap/dc1.${ad!.realm.toLowerCase()}@${ad!.realm}`));
+    const svc = await getServiceTicket(
+      ctx,
+      tgt.credentials,
+      parsePrincipal(`ldap/dc1.${ad!.realm.toLowerCase()}@${ad!.realm}`),
+    );
     expect(svc.ok, JSON.stringify(!svc.ok && svc.failure.message)).toBe(true);
     if (!svc.ok) return;
-    const conn = await openSaslGssapi({ host: '127.0.0.1', port: 389, timeoutMs: 5000, ticket: svc.credentials, random: ctx.random, now: ctx.now });
+    const conn = await openSaslGssapi({
+      host: '127.0.0.1',
+      port: 389,
+      timeoutMs: 5000,
+      ticket: svc.credentials,
+      random: ctx.random,
+      now: ctx.now,
+    });
     let used = false;
     const client = new Client({
       url: 'ldap://127.0.0.1:389',
@@ -95,10 +114,17 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
         return conn.socket;
       }) as never,
     });
-    const root = await client.search('', { scope: 'base', attributes: ['defaultNamingContext', 'dnsHostName'] });
+    const root = await client.search('', {
+      scope: 'base',
+      attributes: ['defaultNamingContext', 'dnsHostName'],
+    });
     expect(root.searchEntries[0]?.['defaultNamingContext']).toBe(ad!.baseDn);
     // Anonymous binds see nothing of this; the sealed, authenticated connection does.
-    const admin2 = await client.search(`CN=Users,${ad!.baseDn}`, { scope: 'one', filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] });
+    const admin2 = await client.search(`CN=Users,${ad!.baseDn}`, {
+      scope: 'one',
+      filter: '(sAMAccountName=Administrator)',
+      attributes: ['sAMAccountName'],
+    });
     expect(admin2.searchEntries[0]?.['sAMAccountName']).toBe('Administrator');
     await client.unbind();
   });
@@ -108,11 +134,25 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
   for (const mode of ['ccache', 'dir', 'password', 'keytab'] as const) {
     it(`keytab ad show over the sealed connection, credentials from ${mode}`, async () => {
       const k = ad!.kerberos!;
-      const env: Record<string, string> = { KEYTAB_AUTH: 'kerberos', KEYTAB_LDAP_URL: k.ldapUrl, KEYTAB_BASE_DN: ad!.baseDn, KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: `FILE:${ad!.dir}/none` };
+      const env: Record<string, string> = {
+        KEYTAB_AUTH: 'kerberos',
+        KEYTAB_LDAP_URL: k.ldapUrl,
+        KEYTAB_BASE_DN: ad!.baseDn,
+        KRB5_CONFIG: ad!.krb5Config,
+        KRB5CCNAME: `FILE:${ad!.dir}/none`,
+      };
       if (mode === 'ccache') env['KRB5CCNAME'] = k.ccache;
       if (mode === 'dir') env['KRB5CCNAME'] = k.dirCcache;
-      if (mode === 'password') Object.assign(env, { KEYTAB_BIND_DN: k.adminPrincipal, KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile });
-      if (mode === 'keytab') Object.assign(env, { KEYTAB_ADMIN_KEYTAB: k.adminKeytab, KEYTAB_ADMIN_PRINCIPAL: k.adminPrincipal });
+      if (mode === 'password')
+        Object.assign(env, {
+          KEYTAB_BIND_DN: k.adminPrincipal,
+          KEYTAB_BIND_PASSWORD_FILE: ad!.bindPasswordFile,
+        });
+      if (mode === 'keytab')
+        Object.assign(env, {
+          KEYTAB_ADMIN_KEYTAB: k.adminKeytab,
+          KEYTAB_ADMIN_PRINCIPAL: k.adminPrincipal,
+        });
       const r = await runCli(['ad', 'show', 'Administrator', '--json'], { env });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).sAMAccountName).toBe('Administrator');
@@ -122,14 +162,40 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
 
   it('a password write over the sealed connection (no TLS anywhere): setpass -o keys pass kinit -k and kvno -k', async () => {
     const k = ad!.kerberos!;
-    const env = { KEYTAB_AUTH: 'kerberos', KEYTAB_LDAP_URL: k.ldapUrl, KEYTAB_BASE_DN: ad!.baseDn, KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: k.ccache };
+    const env = {
+      KEYTAB_AUTH: 'kerberos',
+      KEYTAB_LDAP_URL: k.ldapUrl,
+      KEYTAB_BASE_DN: ad!.baseDn,
+      KRB5_CONFIG: ad!.krb5Config,
+      KRB5CCNAME: k.ccache,
+    };
     const name = `sasl-${randomBytes(3).toString('hex')}`;
     const principal = `HTTP/${name}.${ad!.realm.toLowerCase()}@${ad!.realm}`;
     const dir = tempDir('ktp-sasl-');
     try {
-      expect((await runCli(['ad', 'create', name, '--spn', `HTTP/${name}.${ad!.realm.toLowerCase()}`, '--upn', principal, '--enctypes', 'aes256,aes128'], { env })).code).toBe(0);
+      expect(
+        (
+          await runCli(
+            [
+              'ad',
+              'create',
+              name,
+              '--spn',
+              `HTTP/${name}.${ad!.realm.toLowerCase()}`,
+              '--upn',
+              principal,
+              '--enctypes',
+              'aes256,aes128',
+            ],
+            { env },
+          )
+        ).code,
+      ).toBe(0);
       const kt = `${dir.path}/sasl.keytab`;
-      const r = await runCli(['ad', 'setpass', name, '--random', '-o', kt, '-p', principal, '--json'], { env });
+      const r = await runCli(
+        ['ad', 'setpass', name, '--random', '-o', kt, '-p', principal, '--json'],
+        { env },
+      );
       expect(r.code, r.stderr).toBe(0);
       proveKeytab(ad!, dir.path, kt, principal, principal, JSON.parse(r.stdout).kvno);
     } finally {
@@ -139,9 +205,15 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
 
   describe('reconnection after the DC drops the connection', () => {
     async function adminTicket(ctx: KrbContext): Promise<KrbCredentials> {
-      const tgt = await getInitialTicket(ctx, parsePrincipal(`Administrator@${ad!.realm}`), { password: readFileSync(ad!.bindPasswordFile, 'utf8') });
+      const tgt = await getInitialTicket(ctx, parsePrincipal(`Administrator@${ad!.realm}`), {
+        password: readFileSync(ad!.bindPasswordFile, 'utf8'),
+      });
       if (!tgt.ok) throw new Error(tgt.failure.message);
-      const svc = await getServiceTicket(ctx, tgt.credentials, parsePrincipal(`ldap/dc1.${ad!.realm.toLowerCase()}@${ad!.realm}`));
+      const svc = await getServiceTicket(
+        ctx,
+        tgt.credentials,
+        parsePrincipal(`ldap/dc1.${ad!.realm.toLowerCase()}@${ad!.realm}`),
+      );
       if (!svc.ok) throw new Error(svc.failure.message);
       return svc.credentials;
     }
@@ -149,15 +221,35 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
     it('ldapts reconnects through the connector: a fresh SASL bind, and the next search works, sealed', async () => {
       const proxy = await ldapProxy();
       const ctx = krb();
-      const options = { host: '127.0.0.1', port: proxy.port, timeoutMs: 5000, ticket: await adminTicket(ctx), random: ctx.random, now: ctx.now, env: {} };
+      const options = {
+        host: '127.0.0.1',
+        port: proxy.port,
+        timeoutMs: 5000,
+        ticket: await adminTicket(ctx),
+        random: ctx.random,
+        now: ctx.now,
+        env: {},
+      };
       const conn = await openSaslGssapi(options);
-      const client = new Client({ url: `ldap://127.0.0.1:${proxy.port}`, timeout: 5000, createConnection: sealedConnector(conn.socket, async () => options) as never });
+      const client = new Client({
+        url: `ldap://127.0.0.1:${proxy.port}`,
+        timeout: 5000,
+        createConnection: sealedConnector(conn.socket, async () => options) as never,
+      });
       try {
-        const before = await client.search(`CN=Users,${ad!.baseDn}`, { scope: 'one', filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] });
+        const before = await client.search(`CN=Users,${ad!.baseDn}`, {
+          scope: 'one',
+          filter: '(sAMAccountName=Administrator)',
+          attributes: ['sAMAccountName'],
+        });
         expect(before.searchEntries).toHaveLength(1);
         proxy.cut();
         await until('ldapts to see the close', () => !client.isConnected);
-        const after = await client.search(`CN=Users,${ad!.baseDn}`, { scope: 'one', filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] });
+        const after = await client.search(`CN=Users,${ad!.baseDn}`, {
+          scope: 'one',
+          filter: '(sAMAccountName=Administrator)',
+          attributes: ['sAMAccountName'],
+        });
         expect(after.searchEntries[0]?.['sAMAccountName']).toBe('Administrator');
         expect(proxy.connections()).toBe(2);
       } finally {
@@ -184,10 +276,18 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
         timeoutMs: 5000,
       });
       try {
-        const query = { base: `CN=Users,${ad!.baseDn}`, scope: 'one' as const, filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] };
+        const query = {
+          base: `CN=Users,${ad!.baseDn}`,
+          scope: 'one' as const,
+          filter: '(sAMAccountName=Administrator)',
+          attributes: ['sAMAccountName'],
+        };
         expect(await dir.search(query)).toHaveLength(1);
         proxy.corrupt();
-        const err = await dir.search(query).then(() => undefined, (e: unknown) => e);
+        const err = await dir.search(query).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(KtError);
         expect((err as KtError).code).toMatch(/^GSS_/);
         expect((err as KtError).message).not.toMatch(/^\s*$/);
@@ -216,7 +316,12 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
         timeoutMs: 5000,
       });
       try {
-        const query = { base: `CN=Users,${ad!.baseDn}`, scope: 'one' as const, filter: '(sAMAccountName=Administrator)', attributes: ['sAMAccountName'] };
+        const query = {
+          base: `CN=Users,${ad!.baseDn}`,
+          scope: 'one' as const,
+          filter: '(sAMAccountName=Administrator)',
+          attributes: ['sAMAccountName'],
+        };
         expect(await dir.search(query)).toHaveLength(1);
         proxy.cut();
         await until('the session to see the close', () => !dir.encrypted);
@@ -227,10 +332,15 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
         proxy.cut();
         await proxy.stop();
         await until('the session to see the close', () => !dir.encrypted);
-        const err = await dir.search(query).then(() => undefined, (e: unknown) => e);
+        const err = await dir.search(query).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(KtError);
         expect((err as KtError).code).toBe('AD_CONNECT');
-        expect((err as KtError).message).toMatch(/cannot connect to 127\.0\.0\.1:\d+: ECONNREFUSED/);
+        expect((err as KtError).message).toMatch(
+          /cannot connect to 127\.0\.0\.1:\d+: ECONNREFUSED/,
+        );
       } finally {
         await dir.close();
       }

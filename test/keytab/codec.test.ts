@@ -75,7 +75,13 @@ describe('round trip', () => {
         const again = parseKeytab(out);
         expect(again.holes).toBeUndefined();
         const strip = (k: typeof kt) =>
-          k.entries.map((e) => ({ p: formatPrincipal(e.principal), t: e.timestamp, v: e.kvno, e: e.enctype, k: toHex(e.key) }));
+          k.entries.map((e) => ({
+            p: formatPrincipal(e.principal),
+            t: e.timestamp,
+            v: e.kvno,
+            e: e.enctype,
+            k: toHex(e.key),
+          }));
         expect(strip(again)).toEqual(strip(kt));
         if (kt.version === 0x0502) {
           // Each live record is written back byte-identical.

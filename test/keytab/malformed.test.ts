@@ -96,12 +96,14 @@ describe('malformed input gives a typed error with the byte offset', () => {
   });
 });
 
+// prettier-ignore
 const principalArb = fc.record({
   components: fc.array(fc.string({ unit: 'grapheme', minLength: 0, maxLength: 12 }), { minLength: 1, maxLength: 4 }),
   realm: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
   nameType: fc.nat({ max: 0xffffffff }),
 });
 
+// prettier-ignore
 const entryArb: fc.Arbitrary<KeytabEntry> = fc.record({
   principal: principalArb,
   timestamp: fc.nat({ max: 0xffffffff }),
@@ -132,27 +134,36 @@ describe('property: mutated files give a keytab or a KtError, nothing else', () 
     fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), value: fc.nat({ max: 255 }) }),
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), value: fc.constant(0) }),
     fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), value: fc.nat({ max: 255 }) }),
-    fc.record({ kind: fc.constant('length' as const), at: fc.nat(), value: fc.integer({ min: -0x80000000, max: 0x7fffffff }) }),
+    fc.record({
+      kind: fc.constant('length' as const),
+      at: fc.nat(),
+      value: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+    }),
   );
   it('never throws a foreign exception', () => {
     fc.assert(
-      fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (seedIndex, muts) => {
-        let bytes = (seeds[seedIndex] as Uint8Array).slice();
-        for (const m of muts) {
-          const at = m.at % Math.max(1, bytes.length);
-          if (m.kind === 'flip') bytes[at] = m.value;
-          else if (m.kind === 'cut') bytes = bytes.slice(0, at);
-          else if (m.kind === 'insert') bytes = Uint8Array.from([...bytes.subarray(0, at), m.value, ...bytes.subarray(at)]);
-          else if (bytes.length >= at + 4) new DataView(bytes.buffer).setInt32(at, m.value);
-        }
-        try {
-          const kt = parseKeytab(bytes);
-          serializeKeytab(kt);
-        } catch (e) {
-          if (!(e instanceof KtError)) throw e;
-          expect(typeof e.code).toBe('string');
-        }
-      }),
+      fc.property(
+        fc.nat({ max: seeds.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        (seedIndex, muts) => {
+          let bytes = (seeds[seedIndex] as Uint8Array).slice();
+          for (const m of muts) {
+            const at = m.at % Math.max(1, bytes.length);
+            if (m.kind === 'flip') bytes[at] = m.value;
+            else if (m.kind === 'cut') bytes = bytes.slice(0, at);
+            else if (m.kind === 'insert')
+              bytes = Uint8Array.from([...bytes.subarray(0, at), m.value, ...bytes.subarray(at)]);
+            else if (bytes.length >= at + 4) new DataView(bytes.buffer).setInt32(at, m.value);
+          }
+          try {
+            const kt = parseKeytab(bytes);
+            serializeKeytab(kt);
+          } catch (e) {
+            if (!(e instanceof KtError)) throw e;
+            expect(typeof e.code).toBe('string');
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   }, 60_000);

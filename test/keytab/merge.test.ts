@@ -8,6 +8,7 @@ import { mergeKeytabFiles } from '../../lib/keytab/merge-files.js';
 import { goldenCases } from '../helpers/fixtures.js';
 
 // Few principals, kvnos, enctypes and keys, so duplicates and conflicts are common.
+// prettier-ignore
 const entryArb: fc.Arbitrary<KeytabEntry> = fc.record({
   principal: fc.record({ components: fc.constantFrom(['a'], ['HTTP', 'web'], ['b']), realm: fc.constantFrom('R', 'S'), nameType: fc.constant(1) }),
   timestamp: fc.constantFrom(0, 5),
@@ -16,7 +17,10 @@ const entryArb: fc.Arbitrary<KeytabEntry> = fc.record({
   key: fc.constantFrom(Uint8Array.of(1), Uint8Array.of(2)),
 });
 
-function both(inputs: KeytabEntry[][], preferLast: boolean): { files?: string; entries?: string; error?: string } {
+function both(
+  inputs: KeytabEntry[][],
+  preferLast: boolean,
+): { files?: string; entries?: string; error?: string } {
   const run = (f: () => string): { value?: string; error?: string } => {
     try {
       return { value: f() };
@@ -26,14 +30,20 @@ function both(inputs: KeytabEntry[][], preferLast: boolean): { files?: string; e
     }
   };
   const files = run(() => {
-    const r = mergeKeytabFiles(inputs.map((entries, i) => {
-      const bytes = serializeKeytab({ entries });
-      return { name: `f${i}`, read: () => bytes };
-    }), { preferLast });
+    const r = mergeKeytabFiles(
+      inputs.map((entries, i) => {
+        const bytes = serializeKeytab({ entries });
+        return { name: `f${i}`, read: () => bytes };
+      }),
+      { preferLast },
+    );
     return toHex(concatBytes(...r.chunks()));
   });
   const entries = run(() => {
-    const parsed = inputs.map((entries, i) => ({ name: `f${i}`, entries: parseKeytab(serializeKeytab({ entries })).entries }));
+    const parsed = inputs.map((entries, i) => ({
+      name: `f${i}`,
+      entries: parseKeytab(serializeKeytab({ entries })).entries,
+    }));
     return toHex(serializeKeytab({ entries: mergeEntries(parsed, { preferLast }).entries }));
   });
   return { files: files.value ?? files.error!, entries: entries.value ?? entries.error! };
@@ -42,23 +52,38 @@ function both(inputs: KeytabEntry[][], preferLast: boolean): { files?: string; e
 describe('merging files record by record', () => {
   it('gives exactly what mergeEntries + serializeKeytab give (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(entryArb, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (inputs, preferLast) => {
-        const r = both(inputs, preferLast);
-        expect(r.files).toBe(r.entries);
-      }),
+      fc.property(
+        fc.array(fc.array(entryArb, { maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (inputs, preferLast) => {
+          const r = both(inputs, preferLast);
+          expect(r.files).toBe(r.entries);
+        },
+      ),
       { numRuns: 500 },
     );
   });
   it('copies records from every kind of fixture unchanged, and rewrites v1 as v2', () => {
     const cases = goldenCases();
-    const r = mergeKeytabFiles(cases.map((c) => ({ name: c.name, read: () => c.bytes })), { preferLast: true });
+    const r = mergeKeytabFiles(
+      cases.map((c) => ({ name: c.name, read: () => c.bytes })),
+      { preferLast: true },
+    );
     const out = concatBytes(...r.chunks());
     const viaEntries = serializeKeytab({
-      entries: mergeEntries(cases.map((c) => ({ name: c.name, entries: parseKeytab(c.bytes).entries })), { preferLast: true }).entries,
+      entries: mergeEntries(
+        cases.map((c) => ({ name: c.name, entries: parseKeytab(c.bytes).entries })),
+        { preferLast: true },
+      ).entries,
     });
     expect(toHex(out)).toBe(toHex(viaEntries));
   });
   it('names the file a parse error is in', () => {
-    expect(() => mergeKeytabFiles([{ name: 'good', read: () => Uint8Array.of(5, 2) }, { name: 'bad.keytab', read: () => Uint8Array.of(5, 9) }])).toThrow(/^bad\.keytab: not a keytab/);
+    expect(() =>
+      mergeKeytabFiles([
+        { name: 'good', read: () => Uint8Array.of(5, 2) },
+        { name: 'bad.keytab', read: () => Uint8Array.of(5, 9) },
+      ]),
+    ).toThrow(/^bad\.keytab: not a keytab/);
   });
 });

@@ -47,7 +47,11 @@ function checkTgt(cache: Ccache, flags: number, renewTill: string | undefined): 
   const tgt = findTgt(cache);
   expect(tgt).toBeDefined();
   if (!tgt) return;
-  expect(tgt.server).toMatchObject({ components: ['krbtgt', 'MIT.TEST'], realm: 'MIT.TEST', nameType: 2 });
+  expect(tgt.server).toMatchObject({
+    components: ['krbtgt', 'MIT.TEST'],
+    realm: 'MIT.TEST',
+    nameType: 2,
+  });
   expect(tgt.client).toMatchObject({ components: ['user'], realm: 'MIT.TEST', nameType: 1 });
   expect(tgt.sessionKey.enctype).toBe(18);
   expect(tgt.sessionKey.key.length).toBe(32);
@@ -65,10 +69,21 @@ function checkTgt(cache: Ccache, flags: number, renewTill: string | undefined): 
   expect(decodeTicket(creds.ticketBytes)).toEqual(creds.ticket);
   // MIT's and Heimdal's DER re-encodes to the same bytes: nothing was lost in decoding.
   expect(toHex(encodeTicket(creds.ticket))).toBe(toHex(tgt.ticket));
-  expect(creds.ticket).toMatchObject({ tktVno: 5, realm: 'MIT.TEST', sname: { nameString: ['krbtgt', 'MIT.TEST'] }, encPart: { etype: 18, kvno: 1 } });
+  expect(creds.ticket).toMatchObject({
+    tktVno: 5,
+    realm: 'MIT.TEST',
+    sname: { nameString: ['krbtgt', 'MIT.TEST'] },
+    encPart: { etype: 18, kvno: 1 },
+  });
   expect(creds.client).toEqual({ components: ['user'], realm: 'MIT.TEST', nameType: 1 });
   expect(creds.sessionKey).toEqual({ enctype: 18, key: tgt.sessionKey.key });
-  expect(creds.encPart).toMatchObject({ applicationTag: APP_TAG.ENC_AS_REP_PART, srealm: 'MIT.TEST', flags: tgt.flags, nonce: 0, lastReq: [] });
+  expect(creds.encPart).toMatchObject({
+    applicationTag: APP_TAG.ENC_AS_REP_PART,
+    srealm: 'MIT.TEST',
+    flags: tgt.flags,
+    nonce: 0,
+    lastReq: [],
+  });
   expect(creds.endTime).toEqual(tgt.endTime);
 }
 
@@ -78,13 +93,21 @@ describe('caches written by kinit', () => {
     expect(cache.version).toBe(CCACHE_V4);
     expect(cache.kdcOffset).toBeUndefined();
     expect(cache.headerFields).toEqual([]);
-    expect(cache.defaultPrincipal).toMatchObject({ components: ['user'], realm: 'MIT.TEST', nameType: 1, validUtf8: true });
+    expect(cache.defaultPrincipal).toMatchObject({
+      components: ['user'],
+      realm: 'MIT.TEST',
+      nameType: 1,
+      validUtf8: true,
+    });
     expect(cache.config.map((c) => [c.key, c.principal, c.text])).toEqual([
       ['fast_avail', 'krbtgt/MIT.TEST@MIT.TEST', 'yes'],
       ['pa_type', 'krbtgt/MIT.TEST@MIT.TEST', '2'],
     ]);
     expect(ccacheConfig(cache, 'pa_type', 'krbtgt/MIT.TEST@MIT.TEST')?.text).toBe('2');
-    expect(cache.credentials.map((c) => c.server.components.join('/'))).toEqual(['krbtgt/MIT.TEST', 'HTTP/web.mit.test']);
+    expect(cache.credentials.map((c) => c.server.components.join('/'))).toEqual([
+      'krbtgt/MIT.TEST',
+      'HTTP/web.mit.test',
+    ]);
     checkTgt(cache, RENEWABLE | INITIAL | PRE_AUTHENT | ENC_PA_REP, RENEW);
     const svc = findCredential(cache, http);
     expect(svc?.flags).toBe(0x00a90000);
@@ -124,13 +147,19 @@ describe('caches written by kinit', () => {
   it('the two caches of the MIT DIR collection', () => {
     expect(parseCcache(load('mit-dir/tkt')).defaultPrincipal.components).toEqual(['user']);
     const admin = parseCcache(load('mit-dir/tkthawcPm'));
-    expect(admin.defaultPrincipal).toMatchObject({ components: ['admin', 'admin'], realm: 'MIT.TEST' });
+    expect(admin.defaultPrincipal).toMatchObject({
+      components: ['admin', 'admin'],
+      realm: 'MIT.TEST',
+    });
     expect(findTgt(admin)?.client.components).toEqual(['admin', 'admin']);
   });
 
   it('requireTgt: valid, expired (with the time), none for the realm', () => {
     const cache = parseCcache(load('mit-v4.ccache'));
-    expect(requireTgt(cache, new Date('2026-12-05T04:31:03Z')).server.components).toEqual(['krbtgt', 'MIT.TEST']);
+    expect(requireTgt(cache, new Date('2026-12-05T04:31:03Z')).server.components).toEqual([
+      'krbtgt',
+      'MIT.TEST',
+    ]);
     expect(isExpired(findTgt(cache)!, new Date(END))).toBe(true);
     const expired = (() => {
       try {
@@ -163,14 +192,29 @@ interface Name {
 }
 
 function writeName(w: ByteWriter, n: Name): void {
-  w.u32(n.nameType ?? 1).u32(n.components.length).u32(n.realm.length).bytes(n.realm);
+  w.u32(n.nameType ?? 1)
+    .u32(n.components.length)
+    .u32(n.realm.length)
+    .bytes(n.realm);
   for (const c of n.components) w.u32(c.length).bytes(c);
 }
 
-const name = (text: string, realm = 'R.TEST'): Name => ({ realm: utf8(realm), components: text.split('/').map(utf8) });
+const name = (text: string, realm = 'R.TEST'): Name => ({
+  realm: utf8(realm),
+  components: text.split('/').map(utf8),
+});
 
 /** One cache: v4 unless told, default principal `client`, entries for the given servers. */
-function build(options: { version?: number; client?: Name; servers?: Name[]; ticket?: Uint8Array; times?: number[]; header?: Uint8Array } = {}): Uint8Array {
+function build(
+  options: {
+    version?: number;
+    client?: Name;
+    servers?: Name[];
+    ticket?: Uint8Array;
+    times?: number[];
+    header?: Uint8Array;
+  } = {},
+): Uint8Array {
   const w = new ByteWriter();
   const version = options.version ?? CCACHE_V4;
   const client = options.client ?? name('user');
@@ -188,7 +232,10 @@ function build(options: { version?: number; client?: Name; servers?: Name[]; tic
     w.u32(16).bytes(new Uint8Array(16).fill(0xaa));
     for (const t of options.times ?? [1000, 0, 0xfffffffe, 0]) w.u32(t);
     w.u8(1).u32(0);
-    w.u32(1).u16(2).u32(4).bytes(Uint8Array.of(127, 0, 0, 1));
+    w.u32(1)
+      .u16(2)
+      .u32(4)
+      .bytes(Uint8Array.of(127, 0, 0, 1));
     w.u32(1).u16(1).u32(2).bytes(Uint8Array.of(0x30, 0x00));
     const ticket = options.ticket ?? utf8('not a ticket');
     w.u32(ticket.length).bytes(ticket).u32(0);
@@ -259,7 +306,12 @@ describe('malformed input', () => {
   });
 
   it('every truncation of every fixture is a KtError, or a cache cut at an entry boundary', () => {
-    for (const file of ['mit-v4.ccache', 'mit-v3.ccache', 'mit-v4-timesync.ccache', 'heimdal-v4.ccache']) {
+    for (const file of [
+      'mit-v4.ccache',
+      'mit-v3.ccache',
+      'mit-v4-timesync.ccache',
+      'heimdal-v4.ccache',
+    ]) {
       const bytes = load(file);
       const full = parseCcache(bytes);
       const boundaries = new Set([...full.credentials, ...full.config].map((e) => e.offset));
@@ -288,16 +340,22 @@ describe('malformed input', () => {
     const hugeHeader = bytes.slice();
     new DataView(hugeHeader.buffer).setUint16(2, 0xffff);
     expect(codeOf(() => parseCcache(hugeHeader))).toBe('CCACHE_TRUNCATED');
-    expect(codeOf(() => parseCcache(build({ header: Uint8Array.of(0, 1, 0, 4, 0, 0, 0, 0) })))).toBe('CCACHE_MALFORMED');
+    expect(
+      codeOf(() => parseCcache(build({ header: Uint8Array.of(0, 1, 0, 4, 0, 0, 0, 0) }))),
+    ).toBe('CCACHE_MALFORMED');
   });
 
   it('random bytes: only KtError', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom(0x0503, 0x0504, -1), (body, version) => {
-        const bytes = version < 0 ? body : Uint8Array.of(version >> 8, version & 0xff, ...body);
-        const code = codeOf(() => parseCcache(bytes));
-        expect(code === 'no error' || code.startsWith('CCACHE_')).toBe(true);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.constantFrom(0x0503, 0x0504, -1),
+        (body, version) => {
+          const bytes = version < 0 ? body : Uint8Array.of(version >> 8, version & 0xff, ...body);
+          const code = codeOf(() => parseCcache(bytes));
+          expect(code === 'no error' || code.startsWith('CCACHE_')).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -305,21 +363,27 @@ describe('malformed input', () => {
   it('random corruptions of a real cache: parsed or KtError', () => {
     const bytes = load('heimdal-v4.ccache');
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-        const copy = bytes.slice();
-        for (const [at, value] of edits) copy[at] = value;
-        const code = codeOf(() => {
-          const cache = parseCcache(copy);
-          for (const c of cache.credentials) {
-            try {
-              ccacheCredentials(c);
-            } catch (e) {
-              if (!(e instanceof KtError) || e.code !== 'CCACHE_MALFORMED') throw e;
+      fc.property(
+        fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (edits) => {
+          const copy = bytes.slice();
+          for (const [at, value] of edits) copy[at] = value;
+          const code = codeOf(() => {
+            const cache = parseCcache(copy);
+            for (const c of cache.credentials) {
+              try {
+                ccacheCredentials(c);
+              } catch (e) {
+                if (!(e instanceof KtError) || e.code !== 'CCACHE_MALFORMED') throw e;
+              }
             }
-          }
-        });
-        expect(code === 'no error' || code.startsWith('CCACHE_')).toBe(true);
-      }),
+          });
+          expect(code === 'no error' || code.startsWith('CCACHE_')).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -25,7 +25,11 @@ const REALM = 'FAKE.TEST';
 const user = parsePrincipal(`user@${REALM}`);
 const http = parsePrincipal(`HTTP/web.fake.test@${REALM}`);
 
-const k = (enctype: number, kvno = 1): KrbKey => ({ enctype, key: randomKey(enctype, random), kvno });
+const k = (enctype: number, kvno = 1): KrbKey => ({
+  enctype,
+  key: randomKey(enctype, random),
+  kvno,
+});
 const userAes256 = k(18, 3);
 const userAes128 = k(17, 3);
 const svcAes256 = k(18, 7);
@@ -38,7 +42,11 @@ function setup(over: Partial<FakeKdcOptions> = {}, clientNow: Date = NOW) {
     now: () => NOW,
     random,
     principals: {
-      user: { keys: [userAes256, userAes128], salt: 'FAKE.TESTuser', s2kparams: fromHex('00001000') },
+      user: {
+        keys: [userAes256, userAes128],
+        salt: 'FAKE.TESTuser',
+        s2kparams: fromHex('00001000'),
+      },
       'HTTP/web.fake.test': { keys: [svcAes256, svcRc4] },
       [`krbtgt/${REALM}`]: { keys: [tgtKey] },
       nopre: { keys: [k(17)], requiresPreauth: false },
@@ -86,10 +94,19 @@ describe('probe (AS-REQ without pre-authentication)', () => {
     const p = await probeAsReq(ctx, parsePrincipal(`ghost@${REALM}`));
     expect(p.kind).toBe('error');
     if (p.kind !== 'error') return;
-    expect(p.failure).toMatchObject({ kind: 'kdc-error', errorCode: 6, errorName: 'KDC_ERR_C_PRINCIPAL_UNKNOWN', eText: 'CLIENT_NOT_FOUND' });
+    expect(p.failure).toMatchObject({
+      kind: 'kdc-error',
+      errorCode: 6,
+      errorName: 'KDC_ERR_C_PRINCIPAL_UNKNOWN',
+      eText: 'CLIENT_NOT_FOUND',
+    });
     const off = await probeAsReq(ctx, parsePrincipal(`off@${REALM}`));
     if (off.kind !== 'error') throw new Error('expected an error');
-    expect(off.failure).toMatchObject({ errorCode: 18, ntStatus: 0xc0000072, ntStatusName: 'STATUS_ACCOUNT_DISABLED' });
+    expect(off.failure).toMatchObject({
+      errorCode: 18,
+      ntStatus: 0xc0000072,
+      ntStatusName: 'STATUS_ACCOUNT_DISABLED',
+    });
     expect(off.failure.message).toMatch(/the account is disabled/);
   });
 
@@ -97,7 +114,9 @@ describe('probe (AS-REQ without pre-authentication)', () => {
     const { ctx } = setup();
     const p = await probeAsReq(ctx, parsePrincipal(`nopre@${REALM}`), { enctypes: [17] });
     expect(p.kind).toBe('as-rep');
-    expect(p.etypeInfo).toMatchObject([{ enctype: 17, saltText: 'FAKE.TESTnopre', saltSource: 'default', iterations: 4096 }]);
+    expect(p.etypeInfo).toMatchObject([
+      { enctype: 17, saltText: 'FAKE.TESTnopre', saltSource: 'default', iterations: 4096 },
+    ]);
   });
 });
 
@@ -111,7 +130,11 @@ describe('AS exchange', () => {
     expect(decodeEncryptedData(pa.value).etype).toBe(18);
     expect(r.replyKey).toBe(userAes256);
     expect(r.credentials.client).toEqual({ components: ['user'], realm: REALM, nameType: 1 });
-    expect(r.credentials.server).toEqual({ components: ['krbtgt', REALM], realm: REALM, nameType: 2 });
+    expect(r.credentials.server).toEqual({
+      components: ['krbtgt', REALM],
+      realm: REALM,
+      nameType: 2,
+    });
     expect(r.credentials.flags & TICKET_FLAGS.PRE_AUTHENT).not.toBe(0);
     expect(r.credentials.ticket.encPart).toMatchObject({ etype: 18, kvno: 1 });
     expect(r.kdcTime.toISOString()).toBe(NOW.toISOString());
@@ -132,18 +155,30 @@ describe('AS exchange', () => {
     const password = 'Pässwörd-1';
     const salt = 'FAKE.TESTpw-user';
     const key = await stringToKey(17, password, salt, { iterations: 3 });
-    const { ctx } = setup({ principals: { 'pw-user': { keys: [{ enctype: 17, key }], salt, s2kparams: fromHex('00000003') }, [`krbtgt/${REALM}`]: { keys: [tgtKey] } } });
+    const { ctx } = setup({
+      principals: {
+        'pw-user': { keys: [{ enctype: 17, key }], salt, s2kparams: fromHex('00000003') },
+        [`krbtgt/${REALM}`]: { keys: [tgtKey] },
+      },
+    });
     const r = await getInitialTicket(ctx, parsePrincipal(`pw-user@${REALM}`), { password });
     if (!r.ok) throw new Error(r.failure.message);
     expect(toHex(r.replyKey.key)).toBe(toHex(key));
-    const wrong = await getInitialTicket(ctx, parsePrincipal(`pw-user@${REALM}`), { password: 'nope' });
+    const wrong = await getInitialTicket(ctx, parsePrincipal(`pw-user@${REALM}`), {
+      password: 'nope',
+    });
     expect(expectFailure(wrong)).toMatchObject({ errorCode: 24 });
   });
 
   it('a wrong key gives PREAUTH_FAILED with the salts and the KDC time', async () => {
     const { ctx } = setup();
     const f = expectFailure(await getInitialTicket(ctx, user, { keys: [k(18)] }));
-    expect(f).toMatchObject({ kind: 'kdc-error', errorCode: 24, errorName: 'KDC_ERR_PREAUTH_FAILED', eText: 'PREAUTH_FAILED' });
+    expect(f).toMatchObject({
+      kind: 'kdc-error',
+      errorCode: 24,
+      errorName: 'KDC_ERR_PREAUTH_FAILED',
+      eText: 'PREAUTH_FAILED',
+    });
     expect(f.meaning).toMatch(/wrong salt/);
     expect(f.etypeInfo.map((e) => e.saltText)).toEqual(['FAKE.TESTuser']);
     expect(f.kdcTime!.toISOString()).toBe(NOW.toISOString());
@@ -161,21 +196,49 @@ describe('AS exchange', () => {
   it('without pre-authentication, a wrong key shows as a reply that does not decrypt', async () => {
     const { ctx } = setup();
     const nopre = parsePrincipal(`nopre@${REALM}`);
-    expect(expectFailure(await getInitialTicket(ctx, nopre, { keys: [k(17)] }))).toMatchObject({ kind: 'reply-integrity' });
+    expect(expectFailure(await getInitialTicket(ctx, nopre, { keys: [k(17)] }))).toMatchObject({
+      kind: 'reply-integrity',
+    });
   });
 
   it('no key for the announced enctype, and ETYPE_NOSUPP', async () => {
     const { ctx } = setup();
-    const f = expectFailure(await getInitialTicket(ctx, user, { keys: [userAes128] }, { enctypes: [18] }));
-    expect(f).toMatchObject({ kind: 'no-usable-key', message: 'the KDC wants a key of aes256-cts-hmac-sha1-96; the keys given are aes128-cts-hmac-sha1-96' });
-    expect(expectFailure(await getInitialTicket(ctx, user, { keys: [k(23)] }))).toMatchObject({ errorCode: 14, errorName: 'KDC_ERR_ETYPE_NOSUPP' });
+    const f = expectFailure(
+      await getInitialTicket(ctx, user, { keys: [userAes128] }, { enctypes: [18] }),
+    );
+    expect(f).toMatchObject({
+      kind: 'no-usable-key',
+      message:
+        'the KDC wants a key of aes256-cts-hmac-sha1-96; the keys given are aes128-cts-hmac-sha1-96',
+    });
+    expect(expectFailure(await getInitialTicket(ctx, user, { keys: [k(23)] }))).toMatchObject({
+      errorCode: 14,
+      errorName: 'KDC_ERR_ETYPE_NOSUPP',
+    });
   });
 
   it('unknown principal, unknown service, disabled account', async () => {
     const { ctx } = setup();
-    expect(expectFailure(await getInitialTicket(ctx, parsePrincipal(`ghost@${REALM}`), { keys: [userAes256] }))).toMatchObject({ errorCode: 6 });
-    expect(expectFailure(await getInitialTicket(ctx, user, { keys: [userAes256] }, { service: parsePrincipal(`nope/x@${REALM}`) }))).toMatchObject({ errorCode: 7 });
-    expect(expectFailure(await getInitialTicket(ctx, parsePrincipal(`off@${REALM}`), { keys: [userAes256] }))).toMatchObject({ errorCode: 18 });
+    expect(
+      expectFailure(
+        await getInitialTicket(ctx, parsePrincipal(`ghost@${REALM}`), { keys: [userAes256] }),
+      ),
+    ).toMatchObject({ errorCode: 6 });
+    expect(
+      expectFailure(
+        await getInitialTicket(
+          ctx,
+          user,
+          { keys: [userAes256] },
+          { service: parsePrincipal(`nope/x@${REALM}`) },
+        ),
+      ),
+    ).toMatchObject({ errorCode: 7 });
+    expect(
+      expectFailure(
+        await getInitialTicket(ctx, parsePrincipal(`off@${REALM}`), { keys: [userAes256] }),
+      ),
+    ).toMatchObject({ errorCode: 18 });
   });
 
   it('accepts EncASRepPart sent with tag 26 (Windows)', async () => {
@@ -187,7 +250,9 @@ describe('AS exchange', () => {
 
   it('refuses a reply whose nonce differs', async () => {
     const { ctx } = setup({ badNonce: true });
-    await expect(getInitialTicket(ctx, user, { keys: [userAes256] })).rejects.toMatchObject({ code: 'KRB_REPLY_MISMATCH' });
+    await expect(getInitialTicket(ctx, user, { keys: [userAes256] })).rejects.toMatchObject({
+      code: 'KRB_REPLY_MISMATCH',
+    });
   });
 });
 
@@ -200,7 +265,11 @@ describe('TGS exchange and ticket decryption', () => {
     if (!st.ok) throw new Error(st.failure.message);
     expect(st.ticketEnctype).toBe(18);
     expect(st.ticketKvno).toBe(7);
-    expect(st.credentials.server).toEqual({ components: ['HTTP', 'web.fake.test'], realm: REALM, nameType: 1 });
+    expect(st.credentials.server).toEqual({
+      components: ['HTTP', 'web.fake.test'],
+      realm: REALM,
+      nameType: 1,
+    });
     const req = kdc.requests[2]!;
     expect(req.msgType).toBe(12);
     expect(req.padata[0]!.type).toBe(PA_TYPE.PA_TGS_REQ);
@@ -208,8 +277,12 @@ describe('TGS exchange and ticket decryption', () => {
     expect(part.cname).toEqual({ nameType: 1, nameString: ['user'] });
     expect(toHex(part.key.keyvalue)).toBe(toHex(st.credentials.sessionKey.key));
     // The wrong key of the right enctype, and a key of another enctype.
-    expect(() => decryptTicket(st.credentials.ticket, k(18))).toThrow(expect.objectContaining({ code: 'CRYPTO_INTEGRITY' }));
-    expect(() => decryptTicket(st.credentials.ticket, svcRc4)).toThrow(expect.objectContaining({ code: 'KRB_ENCTYPE_MISMATCH' }));
+    expect(() => decryptTicket(st.credentials.ticket, k(18))).toThrow(
+      expect.objectContaining({ code: 'CRYPTO_INTEGRITY' }),
+    );
+    expect(() => decryptTicket(st.credentials.ticket, svcRc4)).toThrow(
+      expect.objectContaining({ code: 'KRB_ENCTYPE_MISMATCH' }),
+    );
   });
 
   it('with an RC4 TGT session key too (hmac-md5 checksum in the authenticator)', async () => {
@@ -226,23 +299,50 @@ describe('TGS exchange and ticket decryption', () => {
     const { ctx } = setup();
     const tgt = await getInitialTicket(ctx, user, { keys: [userAes256] });
     if (!tgt.ok) throw new Error(tgt.failure.message);
-    const st = await getServiceTicket(ctx, tgt.credentials, parsePrincipal(`HTTP/missing@${REALM}`));
-    expect(expectFailure(st)).toMatchObject({ errorCode: 7, errorName: 'KDC_ERR_S_PRINCIPAL_UNKNOWN' });
+    const st = await getServiceTicket(
+      ctx,
+      tgt.credentials,
+      parsePrincipal(`HTTP/missing@${REALM}`),
+    );
+    expect(expectFailure(st)).toMatchObject({
+      errorCode: 7,
+      errorName: 'KDC_ERR_S_PRINCIPAL_UNKNOWN',
+    });
   });
 });
 
 describe('etype info from padata', () => {
   const client = parsePrincipal('u@R');
   it('prefers ETYPE-INFO2, falls back to ETYPE-INFO and PA-PW-SALT, skips broken padata', () => {
-    const info2 = { type: 19, value: encodeEtypeInfo2([{ etype: 18, salt: new TextEncoder().encode('S2') }]) };
-    const info1 = { type: 11, value: encodeEtypeInfo([{ etype: 23 }, { etype: 3, salt: fromHex('5331') }]) };
+    const info2 = {
+      type: 19,
+      value: encodeEtypeInfo2([{ etype: 18, salt: new TextEncoder().encode('S2') }]),
+    };
+    const info1 = {
+      type: 11,
+      value: encodeEtypeInfo([{ etype: 23 }, { etype: 3, salt: fromHex('5331') }]),
+    };
     const pw = { type: 3, value: fromHex('5350') };
-    expect(etypeInfoFromPadata([info1, info2], client).map((e) => `${e.enctype}:${e.saltText}:${e.saltSource}`)).toEqual(['18:S2:etype-info2']);
-    expect(etypeInfoFromPadata([info1], client).map((e) => `${e.enctype}:${e.saltText}:${e.saltSource}`)).toEqual(['23:Ru:default', '3:S1:etype-info']);
-    expect(etypeInfoFromPadata([pw], client, [17]).map((e) => `${e.enctype}:${e.saltText}:${e.saltSource}`)).toEqual(['17:SP:pw-salt']);
-    expect(etypeInfoFromPadata([{ type: 19, value: fromHex('3003') }, info1], client)).toHaveLength(2);
+    expect(
+      etypeInfoFromPadata([info1, info2], client).map(
+        (e) => `${e.enctype}:${e.saltText}:${e.saltSource}`,
+      ),
+    ).toEqual(['18:S2:etype-info2']);
+    expect(
+      etypeInfoFromPadata([info1], client).map((e) => `${e.enctype}:${e.saltText}:${e.saltSource}`),
+    ).toEqual(['23:Ru:default', '3:S1:etype-info']);
+    expect(
+      etypeInfoFromPadata([pw], client, [17]).map(
+        (e) => `${e.enctype}:${e.saltText}:${e.saltSource}`,
+      ),
+    ).toEqual(['17:SP:pw-salt']);
+    expect(etypeInfoFromPadata([{ type: 19, value: fromHex('3003') }, info1], client)).toHaveLength(
+      2,
+    );
     expect(etypeInfoFromPadata([], client)).toEqual([]);
-    expect(defaultSalt(parsePrincipal('HTTP/web.example.test@EXAMPLE.TEST'))).toEqual(new TextEncoder().encode('EXAMPLE.TESTHTTPweb.example.test'));
+    expect(defaultSalt(parsePrincipal('HTTP/web.example.test@EXAMPLE.TEST'))).toEqual(
+      new TextEncoder().encode('EXAMPLE.TESTHTTPweb.example.test'),
+    );
   });
 
   it('refuses an empty key list', async () => {

@@ -12,7 +12,10 @@ import {
   type ConfigReader,
 } from '../../lib/krb5/config.js';
 
-function memoryReader(files: Record<string, string>, dirs: Record<string, string[]> = {}): ConfigReader {
+function memoryReader(
+  files: Record<string, string>,
+  dirs: Record<string, string[]> = {},
+): ConfigReader {
   return {
     readFile: (path) => files[path],
     listDir: (path) => {
@@ -90,9 +93,16 @@ describe('krb5.conf parser', () => {
     expect(ex.primaryKdc).toEqual(['dc1.example.com']);
     expect(ex.defaultDomain).toBe('example.com');
     expect(ex.line).toBe(14);
-    expect(configValue(c, ['realms', 'EXAMPLE.COM', 'auth_to_local'])).toBe('RULE:[1:$1@$0](.*@OTHER)s/@.*//');
+    expect(configValue(c, ['realms', 'EXAMPLE.COM', 'auth_to_local'])).toBe(
+      'RULE:[1:$1@$0](.*@OTHER)s/@.*//',
+    );
     expect(realmConfig(c, 'example.com')).toBeUndefined();
-    expect(c.domainRealm[0]).toEqual({ domain: '.example.com', realm: 'EXAMPLE.COM', file: '/etc/krb5.conf', line: 28 });
+    expect(c.domainRealm[0]).toEqual({
+      domain: '.example.com',
+      realm: 'EXAMPLE.COM',
+      file: '/etc/krb5.conf',
+      line: 28,
+    });
   });
 
   it('maps hosts to realms the way MIT host_realm.c searches', () => {
@@ -108,14 +118,18 @@ describe('krb5.conf parser', () => {
   });
 
   it('handles quoted values, tags without spaces, comment-like text inside values and CRLF', () => {
-    const c = parseKrb5Conf('[libdefaults]\r\n  a=1\r\n  b = "x\\ty \\"q\\"" trailing\r\n  c = v # not a comment\r\n');
+    const c = parseKrb5Conf(
+      '[libdefaults]\r\n  a=1\r\n  b = "x\\ty \\"q\\"" trailing\r\n  c = v # not a comment\r\n',
+    );
     expect(configValue(c, ['libdefaults', 'a'])).toBe('1');
     expect(configValue(c, ['libdefaults', 'b'])).toBe('x\ty "q"');
     expect(configValue(c, ['libdefaults', 'c'])).toBe('v # not a comment');
   });
 
   it('merges repeated sections and keeps every value of a repeated tag', () => {
-    const c = parseKrb5Conf('[realms]\nR = {\n kdc = a\n}\n[libdefaults]\nx = 1\n[realms]\nR = {\n kdc = b\n}\n');
+    const c = parseKrb5Conf(
+      '[realms]\nR = {\n kdc = a\n}\n[libdefaults]\nx = 1\n[realms]\nR = {\n kdc = b\n}\n',
+    );
     expect(realmConfig(c, 'R')!.kdc).toEqual(['a', 'b']);
   });
 
@@ -141,7 +155,9 @@ describe('krb5.conf parser', () => {
   });
 
   it('turns nonsense values into warnings, not errors', () => {
-    const c = parseKrb5Conf('[libdefaults]\nclockskew = soon\ndns_lookup_kdc = maybe\nudp_preference_limit = big\n[realms]\nR = x\n[domain_realm]\nd = {\n}\n');
+    const c = parseKrb5Conf(
+      '[libdefaults]\nclockskew = soon\ndns_lookup_kdc = maybe\nudp_preference_limit = big\n[realms]\nR = x\n[domain_realm]\nd = {\n}\n',
+    );
     expect(c.libdefaults.clockskew).toBeUndefined();
     expect(c.warnings.map((w) => w.line)).toEqual([2, 3, 4, 6, 8]);
     expect(c.warnings[0]!.message).toMatch(/clockskew/);
@@ -156,8 +172,14 @@ describe('krb5.conf parser', () => {
     expect(parseDuration('0:05:00')).toBe(300);
     expect(parseDuration('')).toBeUndefined();
     expect(parseDuration('5 minutes')).toBeUndefined();
-    const c = parseKrb5Conf('[libdefaults]\nforwardable = Yes\nallow_weak_crypto = off\ndns_lookup_kdc = 1\n');
-    expect(c.libdefaults).toMatchObject({ forwardable: true, allowWeakCrypto: false, dnsLookupKdc: true });
+    const c = parseKrb5Conf(
+      '[libdefaults]\nforwardable = Yes\nallow_weak_crypto = off\ndns_lookup_kdc = 1\n',
+    );
+    expect(c.libdefaults).toMatchObject({
+      forwardable: true,
+      allowWeakCrypto: false,
+      dnsLookupKdc: true,
+    });
   });
 });
 
@@ -165,7 +187,8 @@ describe('krb5.conf includes and final markers', () => {
   it('resolves include and includedir through the reader, in sorted order, with MIT name rules', () => {
     const reader = memoryReader(
       {
-        '/etc/krb5.conf': 'include /etc/krb5.extra\nincludedir /etc/krb5.conf.d/\n[libdefaults]\ndefault_realm = MAIN\n',
+        '/etc/krb5.conf':
+          'include /etc/krb5.extra\nincludedir /etc/krb5.conf.d/\n[libdefaults]\ndefault_realm = MAIN\n',
         '/etc/krb5.extra': '[realms]\nMAIN = {\n kdc = 127.0.0.1:88\n}\n',
         '/etc/krb5.conf.d/b_realm': '[realms]\nMAIN = {\n kdc = 127.0.0.2\n}\n',
         '/etc/krb5.conf.d/a.conf': '[libdefaults]\nclockskew = 120\n',
@@ -173,7 +196,12 @@ describe('krb5.conf includes and final markers', () => {
       { '/etc/krb5.conf.d/': ['b_realm', 'a.conf', '.hidden.conf', 'backup~', 'x.rpmsave'] },
     );
     const c = loadKrb5Config(['/etc/krb5.conf'], reader);
-    expect(c.files).toEqual(['/etc/krb5.conf', '/etc/krb5.extra', '/etc/krb5.conf.d/a.conf', '/etc/krb5.conf.d/b_realm']);
+    expect(c.files).toEqual([
+      '/etc/krb5.conf',
+      '/etc/krb5.extra',
+      '/etc/krb5.conf.d/a.conf',
+      '/etc/krb5.conf.d/b_realm',
+    ]);
     expect(c.libdefaults.clockskew).toBe(120);
     expect(c.libdefaults.defaultRealm).toBe('MAIN');
     expect(realmConfig(c, 'MAIN')!.kdc).toEqual(['127.0.0.1:88', '127.0.0.2']);
@@ -186,7 +214,9 @@ describe('krb5.conf includes and final markers', () => {
       loadKrb5Config(['/k'], memoryReader({ '/k': '[libdefaults]\ninclude /nope\n' })),
     );
     expect(missing.message).toMatch(/\/k:2: included file "\/nope" does not exist/);
-    const loop = confError(() => loadKrb5Config(['/a'], memoryReader({ '/a': 'include /b\n', '/b': 'include /a\n' })));
+    const loop = confError(() =>
+      loadKrb5Config(['/a'], memoryReader({ '/a': 'include /b\n', '/b': 'include /a\n' })),
+    );
     expect(loop.message).toMatch(/includes itself/);
     confError(() => parseKrb5Conf('include /x\n'));
     const dir = confError(() => loadKrb5Config(['/k'], memoryReader({ '/k': 'includedir /d\n' })));

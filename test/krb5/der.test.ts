@@ -149,10 +149,19 @@ describe('DER strings, booleans, flags, times', () => {
     expect(decodeTime(decodeTlv(frac)).toISOString()).toBe('2024-01-02T03:04:05.000Z');
     const leap = encodeTlv(TAG_CLASS.UNIVERSAL, false, 24, utf8('20161231235960Z'));
     expect(decodeTime(decodeTlv(leap)).toISOString()).toBe('2016-12-31T23:59:59.000Z');
-    for (const bad of ['20240230000000Z', '20241301000000Z', '2024010203040Z', '20240102030405', '20240102250000Z', 'abcdefghijklmnZ']) {
+    for (const bad of [
+      '20240230000000Z',
+      '20241301000000Z',
+      '2024010203040Z',
+      '20240102030405',
+      '20240102250000Z',
+      'abcdefghijklmnZ',
+    ]) {
       badMessage(() => decodeTime(decodeTlv(encodeTlv(TAG_CLASS.UNIVERSAL, false, 24, utf8(bad)))));
     }
-    badMessage(() => decodeTime(decodeTlv(encodeTlv(TAG_CLASS.UNIVERSAL, false, 24, fromHex('00ff')))));
+    badMessage(() =>
+      decodeTime(decodeTlv(encodeTlv(TAG_CLASS.UNIVERSAL, false, 24, fromHex('00ff')))),
+    );
   });
 
   it('round-trips whole-second times from 1970 to 9999', () => {
@@ -166,7 +175,11 @@ describe('DER strings, booleans, flags, times', () => {
 
 describe('DER structure', () => {
   it('SEQUENCE with [n] EXPLICIT fields, OPTIONAL ones skipped', () => {
-    const seq = derSequence([derExplicit(0, derInteger(5)), derExplicit(2, undefined), derExplicit(3, derGeneralString('x'))]);
+    const seq = derSequence([
+      derExplicit(0, derInteger(5)),
+      derExplicit(2, undefined),
+      derExplicit(3, derGeneralString('x')),
+    ]);
     expect(hex(seq)).toBe('300aa003020105a3031b0178');
     const f = sequenceFields(decodeTlv(seq), 'T');
     expect(field(f, 0, 'a', (t) => decodeInteger(t))).toBe(5);
@@ -188,8 +201,18 @@ describe('DER structure', () => {
   });
 
   it('refuses fields out of order, repeated, or not context-tagged', () => {
-    badMessage(() => sequenceFields(decodeTlv(derSequence([derExplicit(1, derInteger(1)), derExplicit(0, derInteger(1))])), 'T'));
-    badMessage(() => sequenceFields(decodeTlv(derSequence([derExplicit(1, derInteger(1)), derExplicit(1, derInteger(1))])), 'T'));
+    badMessage(() =>
+      sequenceFields(
+        decodeTlv(derSequence([derExplicit(1, derInteger(1)), derExplicit(0, derInteger(1))])),
+        'T',
+      ),
+    );
+    badMessage(() =>
+      sequenceFields(
+        decodeTlv(derSequence([derExplicit(1, derInteger(1)), derExplicit(1, derInteger(1))])),
+        'T',
+      ),
+    );
     badMessage(() => sequenceFields(decodeTlv(derSequence([derInteger(1)])), 'T'));
     // An explicit tag must hold exactly one value.
     badMessage(() => sequenceFields(decodeTlv(fromHex('3008a006020101020101')), 'T'));

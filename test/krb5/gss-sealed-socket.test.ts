@@ -26,10 +26,13 @@ interface Fixture {
   acceptorSeq: number;
   tokens: { from: string; phase: string; token: string; sealed: boolean }[];
 }
-const f = JSON.parse(readFileSync(new URL('../fixtures/gss/samba-4.22-rc4.json', import.meta.url), 'utf8')) as Fixture;
+const f = JSON.parse(
+  readFileSync(new URL('../fixtures/gss/samba-4.22-rc4.json', import.meta.url), 'utf8'),
+) as Fixture;
 
 /** 'close', without events.once's rejection on an earlier 'error'. */
-const closeOf = (s: SealedSocket) => new Promise<void>((resolve) => s.once('close', () => resolve()));
+const closeOf = (s: SealedSocket) =>
+  new Promise<void>((resolve) => s.once('close', () => resolve()));
 
 const framed = (token: Uint8Array): Buffer => {
   const out = Buffer.alloc(4 + token.length);
@@ -61,7 +64,12 @@ async function pair(): Promise<{ raw: Socket; peer: Socket }> {
 function bound(raw: Socket): BoundSasl {
   return {
     raw,
-    state: { key: { enctype: f.tokenKey.enctype, key: fromHex(f.tokenKey.key) }, acceptorSubkey: f.acceptorSubkeyFlag, sendSeq: BigInt(f.initiatorSeq + 1), recvSeq: BigInt(f.acceptorSeq + 1) },
+    state: {
+      key: { enctype: f.tokenKey.enctype, key: fromHex(f.tokenKey.key) },
+      acceptorSubkey: f.acceptorSubkeyFlag,
+      sendSeq: BigInt(f.initiatorSeq + 1),
+      recvSeq: BigInt(f.acceptorSeq + 1),
+    },
     format: wrapFormat(f.enctype),
     random: (n) => new Uint8Array(n),
     maxSend: 65536,
@@ -70,7 +78,8 @@ function bound(raw: Socket): BoundSasl {
   };
 }
 
-const firstSealed = () => fromHex(f.tokens.find((t) => t.from === 'acceptor' && t.phase === 'ldap')!.token);
+const firstSealed = () =>
+  fromHex(f.tokens.find((t) => t.from === 'acceptor' && t.phase === 'ldap')!.token);
 
 describe('the sealed socket over loopback, with the captured RC4 session', () => {
   it('looks established to ldapts, and unseals a DC token into its LDAP message', async () => {
@@ -90,7 +99,11 @@ describe('the sealed socket over loopback, with the captured RC4 session', () =>
   it('a tampered token: an error event with GSS_INTEGRITY, then close; ldapts fails the pending search in words', async () => {
     const { raw, peer } = await pair();
     const s = SealedSocket.established(bound(raw));
-    const client = new Client({ url: 'ldap://127.0.0.1:389', timeout: 5000, createConnection: (() => s) as never });
+    const client = new Client({
+      url: 'ldap://127.0.0.1:389',
+      timeout: 5000,
+      createConnection: (() => s) as never,
+    });
     const search = client.search('', { scope: 'base' });
     const bad = firstSealed();
     bad[bad.length - 5]! ^= 0x01;
@@ -98,7 +111,10 @@ describe('the sealed socket over loopback, with the captured RC4 session', () =>
     // Only after ldapts has written its request (the socket is connected by then).
     await once(peer, 'data');
     peer.write(framed(bad));
-    const err = await search.then(() => undefined, (e: Error) => e);
+    const err = await search.then(
+      () => undefined,
+      (e: Error) => e,
+    );
     await closed;
     expect(s.lastError).toBeInstanceOf(KtError);
     expect((s.lastError as KtError).code).toBe('GSS_INTEGRITY');
@@ -146,7 +162,9 @@ describe('the sealed socket over loopback, with the captured RC4 session', () =>
   });
 
   it('a bind that fails becomes the error event of the socket still binding', async () => {
-    const s = SealedSocket.binding(Promise.reject(new KtError('AD_SASL', 'the directory refused the ticket')));
+    const s = SealedSocket.binding(
+      Promise.reject(new KtError('AD_SASL', 'the directory refused the ticket')),
+    );
     const [err] = (await once(s, 'error')) as [KtError];
     expect(err.code).toBe('AD_SASL');
     expect(s.readyState).toBe('closed');

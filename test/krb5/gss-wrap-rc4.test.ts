@@ -12,7 +12,12 @@ import { unwrapRc4, wrapRc4 } from '../../lib/krb5/gss-wrap-rc4.js';
 
 const key16 = Uint8Array.from({ length: 16 }, (_, i) => i * 7 + 1);
 const zeros = (n: number) => new Uint8Array(n);
-const state = (enctype: number, seq = 5n): WrapState => ({ key: { enctype, key: key16 }, acceptorSubkey: false, sendSeq: seq, recvSeq: 9n });
+const state = (enctype: number, seq = 5n): WrapState => ({
+  key: { enctype, key: key16 },
+  acceptorSubkey: false,
+  sendSeq: seq,
+  recvSeq: 9n,
+});
 const codeOf = (fn: () => unknown): string => {
   try {
     fn();
@@ -37,9 +42,12 @@ describe('gss-protect: the token format by enctype family, and the token key', (
     expect(wrapFormat(enctype).name).toBe(name);
   });
 
-  it.each([1, 3, 16])('enctype %i (DES, 3DES) has no token format here: GSS_FAILURE with a way out', (enctype) => {
-    expect(codeOf(() => wrapFormat(enctype))).toBe('GSS_FAILURE');
-  });
+  it.each([1, 3, 16])(
+    'enctype %i (DES, 3DES) has no token format here: GSS_FAILURE with a way out',
+    (enctype) => {
+      expect(codeOf(() => wrapFormat(enctype))).toBe('GSS_FAILURE');
+    },
+  );
 
   const aes = { enctype: 18, key: zeros(32) };
   const aes2 = { enctype: 18, key: Uint8Array.from({ length: 32 }, () => 1) };
@@ -56,15 +64,20 @@ describe('gss-protect: the token format by enctype family, and the token key', (
 });
 
 describe('RFC 1964 framing', () => {
-  it.each([0, 100, 200, 70_000])('frames and unframes a body of %i octets (short and long DER lengths)', (n) => {
-    const body = Uint8Array.from({ length: n }, (_, i) => i & 0xff);
-    const framed = frameMechToken(0x0201, body);
-    const { tokId, body: back } = unframeMechToken(framed);
-    expect(tokId).toBe(0x0201);
-    expect(Buffer.from(back).equals(Buffer.from(body))).toBe(true);
-    expect(codeOf(() => unframeMechToken(framed.subarray(0, framed.length - 1)))).toBe('GSS_BAD_TOKEN');
-    expect(codeOf(() => unframeMechToken(Uint8Array.from([...framed, 0])))).toBe('GSS_BAD_TOKEN');
-  });
+  it.each([0, 100, 200, 70_000])(
+    'frames and unframes a body of %i octets (short and long DER lengths)',
+    (n) => {
+      const body = Uint8Array.from({ length: n }, (_, i) => i & 0xff);
+      const framed = frameMechToken(0x0201, body);
+      const { tokId, body: back } = unframeMechToken(framed);
+      expect(tokId).toBe(0x0201);
+      expect(Buffer.from(back).equals(Buffer.from(body))).toBe(true);
+      expect(codeOf(() => unframeMechToken(framed.subarray(0, framed.length - 1)))).toBe(
+        'GSS_BAD_TOKEN',
+      );
+      expect(codeOf(() => unframeMechToken(Uint8Array.from([...framed, 0])))).toBe('GSS_BAD_TOKEN');
+    },
+  );
   it('refuses another mechanism', () => {
     const framed = frameMechToken(0x0201, zeros(40));
     framed[framed.length - 40 - 3]! ^= 1; // the last OID octet
@@ -83,7 +96,9 @@ describe('RFC 4757 tokens: export variant and sequence numbers', () => {
     expect(Buffer.from(exp.subarray(22)).equals(Buffer.from(full.subarray(22)))).toBe(false);
   });
   it('unsealed tokens carry the data and confounder in clear, with SEAL_ALG ff ff and one octet of padding', () => {
-    const body = unframeMechToken(wrapRc4(state(23), data, false, () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]))).body;
+    const body = unframeMechToken(
+      wrapRc4(state(23), data, false, () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8])),
+    ).body;
     expect(Array.from(body.subarray(0, 6))).toEqual([0x11, 0x00, 0xff, 0xff, 0xff, 0xff]);
     expect(Array.from(body.subarray(22, 30))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(new TextDecoder().decode(body.subarray(30, body.length - 1))).toBe('LDAP message');
@@ -94,10 +109,14 @@ describe('RFC 4757 tokens: export variant and sequence numbers', () => {
     wrapRc4(s, data, true, zeros);
     expect(s.sendSeq).toBe(0n);
   });
-  it('our own token is not accepted as the server\'s (direction), and a garbage body is GSS_BAD_TOKEN', () => {
+  it("our own token is not accepted as the server's (direction), and a garbage body is GSS_BAD_TOKEN", () => {
     const ours = wrapRc4(state(23), data, true, zeros);
     expect(codeOf(() => unwrapRc4(state(23), ours))).toBe('GSS_INTEGRITY');
-    expect(codeOf(() => unwrapRc4(state(23), frameMechToken(0x0201, zeros(12))))).toBe('GSS_BAD_TOKEN');
-    expect(codeOf(() => unwrapRc4(state(23), frameMechToken(0x0101, zeros(40))))).toBe('GSS_BAD_TOKEN');
+    expect(codeOf(() => unwrapRc4(state(23), frameMechToken(0x0201, zeros(12))))).toBe(
+      'GSS_BAD_TOKEN',
+    );
+    expect(codeOf(() => unwrapRc4(state(23), frameMechToken(0x0101, zeros(40))))).toBe(
+      'GSS_BAD_TOKEN',
+    );
   });
 });

@@ -24,21 +24,35 @@ interface Fixture {
   initiatorSeq: number;
   acceptorSeq: number;
   layerOffer: { layers: number; maxSize: number };
-  tokens: { from: 'initiator' | 'acceptor'; phase: string; token: string; data: string; sealed: boolean; random?: string }[];
+  tokens: {
+    from: 'initiator' | 'acceptor';
+    phase: string;
+    token: string;
+    data: string;
+    sealed: boolean;
+    random?: string;
+  }[];
 }
 
-const load = (name: string): Fixture => JSON.parse(readFileSync(new URL(`../fixtures/gss/${name}`, import.meta.url), 'utf8')) as Fixture;
+const load = (name: string): Fixture =>
+  JSON.parse(readFileSync(new URL(`../fixtures/gss/${name}`, import.meta.url), 'utf8')) as Fixture;
 const key = (k: { enctype: number; key: string }) => ({ enctype: k.enctype, key: fromHex(k.key) });
 
 function freshState(f: Fixture): WrapState {
-  return { key: key(f.tokenKey), acceptorSubkey: f.acceptorSubkeyFlag, sendSeq: BigInt(f.initiatorSeq), recvSeq: BigInt(f.acceptorSeq) };
+  return {
+    key: key(f.tokenKey),
+    acceptorSubkey: f.acceptorSubkeyFlag,
+    sendSeq: BigInt(f.initiatorSeq),
+    recvSeq: BigInt(f.acceptorSeq),
+  };
 }
 
 /** A random source that replays the recorded octets. */
 function replay(hex: string | undefined): (n: number) => Uint8Array {
   let rest = fromHex(hex ?? '');
   return (n) => {
-    if (rest.length < n) throw new Error(`the capture recorded ${rest.length} random octets, ${n} asked for`);
+    if (rest.length < n)
+      throw new Error(`the capture recorded ${rest.length} random octets, ${n} asked for`);
     const out = rest.slice(0, n);
     rest = rest.subarray(n);
     return out;
@@ -85,13 +99,16 @@ for (const name of ['samba-4.22-aes256.json', 'samba-4.22-rc4.json']) {
   const f = load(name);
   describe(`captured session ${name} (${f.format})`, () => {
     it('the token key is the one gss-protect.ts picks from the two subkeys, and the format is by its enctype', () => {
-      const chosen = tokenKey(key(f.initiatorSubkey), f.acceptorSubkey ? key(f.acceptorSubkey) : undefined);
+      const chosen = tokenKey(
+        key(f.initiatorSubkey),
+        f.acceptorSubkey ? key(f.acceptorSubkey) : undefined,
+      );
       expect(chosen.acceptorSubkey).toBe(f.acceptorSubkeyFlag);
       expect(Buffer.from(chosen.key.key).toString('hex')).toBe(f.tokenKey.key);
       expect(wrapFormat(f.enctype).name).toBe(f.format);
     });
 
-    it("unwraps every DC token to the recorded plaintext and re-wraps ours byte for byte", () => {
+    it('unwraps every DC token to the recorded plaintext and re-wraps ours byte for byte', () => {
       const format = wrapFormat(f.enctype);
       const state = freshState(f);
       for (const t of f.tokens) {
@@ -117,7 +134,8 @@ for (const name of ['samba-4.22-aes256.json', 'samba-4.22-rc4.json']) {
       s.recvSeq += BigInt(f.tokens.slice(0, index).filter((t) => t.from === 'acceptor').length);
       return s;
     };
-    const unwrapCode = (token: Uint8Array, state = stateAt()) => codeOf(() => wrapFormat(f.enctype).unwrap(state, token));
+    const unwrapCode = (token: Uint8Array, state = stateAt()) =>
+      codeOf(() => wrapFormat(f.enctype).unwrap(state, token));
 
     it('the untouched token unwraps (the baseline of the cases below)', () => {
       expect(unwrapCode(sealedToken)).toBe('no error');
@@ -126,11 +144,19 @@ for (const name of ['samba-4.22-aes256.json', 'samba-4.22-rc4.json']) {
     const l = layout(f, sealedToken);
     const cases: [string, () => Uint8Array, string][] = [
       ['a flipped token id octet', () => flip(sealedToken, l.header - 2), 'GSS_BAD_TOKEN'],
-      ['a flipped header octet (filler or algorithm)', () => flip(sealedToken, l.header), 'GSS_BAD_TOKEN'],
+      [
+        'a flipped header octet (filler or algorithm)',
+        () => flip(sealedToken, l.header),
+        'GSS_BAD_TOKEN',
+      ],
       ['a flipped sequence-number octet', () => flip(sealedToken, l.seq), 'GSS_INTEGRITY'],
       ['a flipped ciphertext octet', () => flip(sealedToken, l.ciphertext + 3), 'GSS_INTEGRITY'],
       ['a flipped checksum octet', () => flip(sealedToken, l.checksum + 1), 'GSS_INTEGRITY'],
-      ['the last octet cut off', () => sealedToken.subarray(0, sealedToken.length - 1), f.format === 'RFC 4121' ? 'GSS_INTEGRITY' : 'GSS_BAD_TOKEN'],
+      [
+        'the last octet cut off',
+        () => sealedToken.subarray(0, sealedToken.length - 1),
+        f.format === 'RFC 4121' ? 'GSS_INTEGRITY' : 'GSS_BAD_TOKEN',
+      ],
       ['only 10 octets', () => sealedToken.subarray(0, 10), 'GSS_BAD_TOKEN'],
       ['nothing', () => new Uint8Array(0), 'GSS_BAD_TOKEN'],
     ];
@@ -174,10 +200,15 @@ for (const name of ['samba-4.22-aes256.json', 'samba-4.22-rc4.json']) {
       };
       const codes = new Set<string>();
       for (let i = 0; i < 400; i++) {
-        const t = i % 2 === 0 ? flip(sealedToken, next(sealedToken.length)) : sealedToken.subarray(0, next(sealedToken.length));
+        const t =
+          i % 2 === 0
+            ? flip(sealedToken, next(sealedToken.length))
+            : sealedToken.subarray(0, next(sealedToken.length));
         codes.add(unwrapCode(t));
       }
-      expect([...codes].every((c) => ['GSS_BAD_TOKEN', 'GSS_INTEGRITY', 'GSS_SEQUENCE'].includes(c))).toBe(true);
+      expect(
+        [...codes].every((c) => ['GSS_BAD_TOKEN', 'GSS_INTEGRITY', 'GSS_SEQUENCE'].includes(c)),
+      ).toBe(true);
     });
 
     it('a refused token leaves the expected sequence number as it was', () => {

@@ -11,7 +11,14 @@ import { stringToKey } from '../../lib/crypto/string-to-key.js';
 import { etypeInfoFromPadata } from '../../lib/krb5/client.js';
 import { KEY_USAGE, TICKET_FLAGS } from '../../lib/krb5/constants.js';
 import { encodeKdcRep } from '../../lib/krb5/kdc-codec.js';
-import { decodeEncKdcRepPart, decodeErrorData, decodeKdcReply, peekErrorCode, type KdcRep, type KrbError } from '../../lib/krb5/messages.js';
+import {
+  decodeEncKdcRepPart,
+  decodeErrorData,
+  decodeKdcReply,
+  peekErrorCode,
+  type KdcRep,
+  type KrbError,
+} from '../../lib/krb5/messages.js';
 import { parsePrincipal } from '../../lib/principal.js';
 
 interface Captured {
@@ -22,8 +29,11 @@ interface Captured {
   hex: string;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/krb5/kdc-replies.json', import.meta.url), 'utf8')) as { source: string; replies: Captured[] };
-const bytes = (name: string): Uint8Array => fromHex(fixture.replies.find((r) => r.name === name)!.hex);
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/krb5/kdc-replies.json', import.meta.url), 'utf8'),
+) as { source: string; replies: Captured[] };
+const bytes = (name: string): Uint8Array =>
+  fromHex(fixture.replies.find((r) => r.name === name)!.hex);
 
 function error(name: string): KrbError {
   const r = decodeKdcReply(bytes(name));
@@ -45,13 +55,24 @@ describe('replies captured from MIT krb5 and Samba', () => {
 
   it('MIT PREAUTH_REQUIRED: METHOD-DATA with one ETYPE-INFO2 entry, no s2kparams', () => {
     const e = error('mit-preauth-required');
-    expect(e).toMatchObject({ errorCode: 25, realm: 'MIT.TEST', crealm: 'MIT.TEST', cname: { nameType: 1, nameString: ['user'] } });
+    expect(e).toMatchObject({
+      errorCode: 25,
+      realm: 'MIT.TEST',
+      crealm: 'MIT.TEST',
+      cname: { nameType: 1, nameString: ['user'] },
+    });
     expect(e.sname).toEqual({ nameType: 2, nameString: ['krbtgt', 'MIT.TEST'] });
     const padata = decodeErrorData(e.eData!).methodData!;
     // PA-FX-FAST, PA-ETYPE-INFO2, PA-ENC-TIMESTAMP, PA-FX-COOKIE
     expect(padata.map((p) => p.type)).toEqual([136, 19, 2, 133]);
     expect(etypeInfoFromPadata(padata, parsePrincipal('user@MIT.TEST'))).toMatchObject([
-      { enctype: 18, saltText: 'MIT.TESTuser', saltSource: 'etype-info2', s2kparams: undefined, iterations: 4096 },
+      {
+        enctype: 18,
+        saltText: 'MIT.TESTuser',
+        saltSource: 'etype-info2',
+        s2kparams: undefined,
+        iterations: 4096,
+      },
     ]);
   });
 
@@ -61,29 +82,39 @@ describe('replies captured from MIT krb5 and Samba', () => {
     expect(e.eText).toMatch(/Need to use PA-ENC-TIMESTAMP/);
     const padata = decodeErrorData(e.eData!).methodData!;
     const info = etypeInfoFromPadata(padata, parsePrincipal('Administrator@EXAMPLE.TEST'));
-    expect(info).toMatchObject([{ enctype: 18, saltText: 'EXAMPLE.TESTAdministrator', iterations: 4096 }]);
+    expect(info).toMatchObject([
+      { enctype: 18, saltText: 'EXAMPLE.TESTAdministrator', iterations: 4096 },
+    ]);
     expect(info[0]!.s2kparams).toEqual(fromHex('00001000'));
   });
 
   it('RESPONSE_TOO_BIG and C_PRINCIPAL_UNKNOWN', () => {
     expect(peekErrorCode(bytes('samba-response-too-big'))).toBe(52);
-    expect(error('mit-c-principal-unknown')).toMatchObject({ errorCode: 6, eText: 'CLIENT_NOT_FOUND' });
+    expect(error('mit-c-principal-unknown')).toMatchObject({
+      errorCode: 6,
+      eText: 'CLIENT_NOT_FOUND',
+    });
     expect(error('samba-c-principal-unknown').errorCode).toBe(6);
   });
 
   it.each([
     ['mit-as-rep-aes256', 'User-Pass-1!', 'MIT.TESTuser', 26],
     ['samba-as-rep-aes256', 'Passw0rd!Adm1n', 'EXAMPLE.TESTAdministrator', 25],
-  ] as const)('%s decrypts with the password key; nonce and tag as sent', async (name, password, salt, tag) => {
-    const r = rep(name);
-    expect(r.encPart.etype).toBe(18);
-    const key = await stringToKey(18, password, salt);
-    const part = decodeEncKdcRepPart(decrypt(18, key, KEY_USAGE.AS_REP_ENC_PART, r.encPart.cipher));
-    expect(part.applicationTag).toBe(tag);
-    expect(part.nonce).toBe(fixture.replies.find((x) => x.name === name)!.requestNonce);
-    expect(part.sname.nameString[0]).toBe('krbtgt');
-    expect(part.flags & TICKET_FLAGS.PRE_AUTHENT).not.toBe(0);
-    // Re-encoding what we decoded gives the KDC's bytes back (the decoder loses nothing).
-    expect(encodeKdcRep(r)).toEqual(bytes(name));
-  });
+  ] as const)(
+    '%s decrypts with the password key; nonce and tag as sent',
+    async (name, password, salt, tag) => {
+      const r = rep(name);
+      expect(r.encPart.etype).toBe(18);
+      const key = await stringToKey(18, password, salt);
+      const part = decodeEncKdcRepPart(
+        decrypt(18, key, KEY_USAGE.AS_REP_ENC_PART, r.encPart.cipher),
+      );
+      expect(part.applicationTag).toBe(tag);
+      expect(part.nonce).toBe(fixture.replies.find((x) => x.name === name)!.requestNonce);
+      expect(part.sname.nameString[0]).toBe('krbtgt');
+      expect(part.flags & TICKET_FLAGS.PRE_AUTHENT).not.toBe(0);
+      // Re-encoding what we decoded gives the KDC's bytes back (the decoder loses nothing).
+      expect(encodeKdcRep(r)).toEqual(bytes(name));
+    },
+  );
 });

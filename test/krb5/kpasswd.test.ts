@@ -12,9 +12,21 @@ import { decrypt } from '../../lib/crypto/profiles.js';
 import { stringToKey } from '../../lib/crypto/string-to-key.js';
 import { KEY_USAGE } from '../../lib/krb5/constants.js';
 import { changePassword, type KpasswdContext } from '../../lib/krb5/kpasswd.js';
-import { adPolicyWords, decodeAdPolicy, decodeEncKrbPrivPart, decodeKrbPriv, KPASSWD_VERSION } from '../../lib/krb5/kpasswd-messages.js';
+import {
+  adPolicyWords,
+  decodeAdPolicy,
+  decodeEncKrbPrivPart,
+  decodeKrbPriv,
+  KPASSWD_VERSION,
+} from '../../lib/krb5/kpasswd-messages.js';
 import type { KpasswdTransport } from '../../lib/krb5/kpasswd-transport.js';
-import { decodeApReq, decodeAuthenticator, decodeEncTicketPart, encodeKrbError, tgsPrincipalName } from '../../lib/krb5/messages.js';
+import {
+  decodeApReq,
+  decodeAuthenticator,
+  decodeEncTicketPart,
+  encodeKrbError,
+  tgsPrincipalName,
+} from '../../lib/krb5/messages.js';
 import { parsePrincipal } from '../../lib/principal.js';
 import { createFakeKdc, type FakePrincipal } from '../helpers/fake-kdc.js';
 
@@ -24,9 +36,17 @@ const salt = utf8(`${REALM}svc`);
 
 async function setup(mode: 'krb-error-success' | 'krb-error-unchanged') {
   const key = (k: number) => ({ enctype: 18, key: random(32), kvno: k });
-  const svc: FakePrincipal = { keys: [{ enctype: 18, key: await stringToKey(18, 'Old-Pass-1!', salt), kvno: 1 }], salt: `${REALM}svc` };
+  const svc: FakePrincipal = {
+    keys: [{ enctype: 18, key: await stringToKey(18, 'Old-Pass-1!', salt), kvno: 1 }],
+    salt: `${REALM}svc`,
+  };
   const changepw: FakePrincipal = { keys: [key(1)] };
-  const kdc = createFakeKdc({ realm: REALM, now: () => new Date(), random, principals: { [`krbtgt/${REALM}`]: { keys: [key(1)] }, 'kadmin/changepw': changepw, svc } });
+  const kdc = createFakeKdc({
+    realm: REALM,
+    now: () => new Date(),
+    random,
+    principals: { [`krbtgt/${REALM}`]: { keys: [key(1)] }, 'kadmin/changepw': changepw, svc },
+  });
   const seen: { version: number; password: string }[] = [];
   const kpasswd: KpasswdTransport = {
     async send(_realm, build) {
@@ -35,20 +55,50 @@ async function setup(mode: 'krb-error-success' | 'krb-error-unchanged') {
       const apLength = (req[4]! << 8) | req[5]!;
       const ap = decodeApReq(req.subarray(6, 6 + apLength));
       const ck = changepw.keys[0]!;
-      const part = decodeEncTicketPart(decrypt(ck.enctype, ck.key, KEY_USAGE.KDC_REP_TICKET, ap.ticket.encPart.cipher));
-      const auth = decodeAuthenticator(decrypt(part.key.keytype, part.key.keyvalue, KEY_USAGE.AP_REQ_AUTH, ap.authenticator.cipher));
+      const part = decodeEncTicketPart(
+        decrypt(ck.enctype, ck.key, KEY_USAGE.KDC_REP_TICKET, ap.ticket.encPart.cipher),
+      );
+      const auth = decodeAuthenticator(
+        decrypt(
+          part.key.keytype,
+          part.key.keyvalue,
+          KEY_USAGE.AP_REQ_AUTH,
+          ap.authenticator.cipher,
+        ),
+      );
       const enc = decodeKrbPriv(req.subarray(6 + apLength));
-      const priv = decodeEncKrbPrivPart(decrypt(enc.etype, auth.subkey!.keyvalue, KEY_USAGE.KRB_PRIV_ENC_PART, enc.cipher));
+      const priv = decodeEncKrbPrivPart(
+        decrypt(enc.etype, auth.subkey!.keyvalue, KEY_USAGE.KRB_PRIV_ENC_PART, enc.cipher),
+      );
       expect(priv.seqNumber).toBe(auth.seqNumber);
       const password = new TextDecoder().decode(priv.userData);
       seen.push({ version, password });
-      if (mode === 'krb-error-success') svc.keys = [{ enctype: 18, key: await stringToKey(18, password, salt), kvno: 2 }];
-      const error = encodeKrbError({ stime: new Date(Math.floor(Date.now() / 1000) * 1000), susec: 0, errorCode: 60, realm: REALM, sname: tgsPrincipalName(REALM), eData: Uint8Array.from([0, 0, ...utf8('Password changed')]) });
+      if (mode === 'krb-error-success')
+        svc.keys = [{ enctype: 18, key: await stringToKey(18, password, salt), kvno: 2 }];
+      const error = encodeKrbError({
+        stime: new Date(Math.floor(Date.now() / 1000) * 1000),
+        susec: 0,
+        errorCode: 60,
+        realm: REALM,
+        sname: tgsPrincipalName(REALM),
+        eData: Uint8Array.from([0, 0, ...utf8('Password changed')]),
+      });
       const reply = new Uint8Array(6 + error.length);
       reply.set([reply.length >> 8, reply.length & 0xff, 0, 1, 0, 0]);
       reply.set(error, 6);
-      const target = { address: '127.0.0.1', port: 464, host: '127.0.0.1', source: 'explicit' as const };
-      return { reply, server: '127.0.0.1:464/udp', target, protocol: 'udp', attempts: [{ server: '127.0.0.1:464/udp', protocol: 'udp', outcome: 'reply' }] };
+      const target = {
+        address: '127.0.0.1',
+        port: 464,
+        host: '127.0.0.1',
+        source: 'explicit' as const,
+      };
+      return {
+        reply,
+        server: '127.0.0.1:464/udp',
+        target,
+        protocol: 'udp',
+        attempts: [{ server: '127.0.0.1:464/udp', protocol: 'udp', outcome: 'reply' }],
+      };
     },
   };
   const ctx: KpasswdContext = { transport: kdc.transport, now: () => new Date(), random, kpasswd };
@@ -58,7 +108,12 @@ async function setup(mode: 'krb-error-success' | 'krb-error-unchanged') {
 describe('kpasswd change-password', () => {
   it('a KRB-ERROR saying success is confirmed by an AS exchange with the new password', async () => {
     const { ctx, seen } = await setup('krb-error-success');
-    const done = await changePassword(ctx, parsePrincipal(`svc@${REALM}`), { password: 'Old-Pass-1!' }, utf8('New-Pass-2!'));
+    const done = await changePassword(
+      ctx,
+      parsePrincipal(`svc@${REALM}`),
+      { password: 'Old-Pass-1!' },
+      utf8('New-Pass-2!'),
+    );
     expect(seen).toEqual([{ version: KPASSWD_VERSION.CHANGE, password: 'New-Pass-2!' }]);
     expect(done.proof).toBe('as-exchange');
     expect(done.ambiguity).toMatch(/KRB-ERROR that says success/);
@@ -66,7 +121,14 @@ describe('kpasswd change-password', () => {
 
   it('the same answer when the password did not change is a refusal', async () => {
     const { ctx } = await setup('krb-error-unchanged');
-    await expect(changePassword(ctx, parsePrincipal(`svc@${REALM}`), { password: 'Old-Pass-1!' }, utf8('New-Pass-2!'))).rejects.toMatchObject({
+    await expect(
+      changePassword(
+        ctx,
+        parsePrincipal(`svc@${REALM}`),
+        { password: 'Old-Pass-1!' },
+        utf8('New-Pass-2!'),
+      ),
+    ).rejects.toMatchObject({
       code: 'KPASSWD_REFUSED',
       message: expect.stringMatching(/does not accept the new password/),
     });
@@ -74,7 +136,14 @@ describe('kpasswd change-password', () => {
 
   it('a stale key is named (KRB_KEY_STALE) before any request goes out', async () => {
     const { ctx, seen } = await setup('krb-error-success');
-    await expect(changePassword(ctx, parsePrincipal(`svc@${REALM}`), { password: 'Wrong-Pass-0!' }, utf8('New-Pass-2!'))).rejects.toMatchObject({ code: 'KRB_KEY_STALE' });
+    await expect(
+      changePassword(
+        ctx,
+        parsePrincipal(`svc@${REALM}`),
+        { password: 'Wrong-Pass-0!' },
+        utf8('New-Pass-2!'),
+      ),
+    ).rejects.toMatchObject({ code: 'KRB_KEY_STALE' });
     expect(seen).toEqual([]);
   });
 });
@@ -89,7 +158,13 @@ describe("AD's password policy blob", () => {
     v.setBigUint64(14, 42n * 86_400n * 10_000_000n);
     v.setBigUint64(22, 86_400n * 10_000_000n);
     const policy = decodeAdPolicy(blob)!;
-    expect(policy).toEqual({ minLength: 7, history: 24, properties: 1, maxAgeSeconds: 42 * 86_400, minAgeSeconds: 86_400 });
+    expect(policy).toEqual({
+      minLength: 7,
+      history: 24,
+      properties: 1,
+      maxAgeSeconds: 42 * 86_400,
+      minAgeSeconds: 86_400,
+    });
     const words = adPolicyWords(policy).join('; ');
     expect(words).toContain('at least 7 characters');
     expect(words).toContain('previous 24 passwords');

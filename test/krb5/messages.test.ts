@@ -67,10 +67,7 @@ const ticket: Ticket = {
 
 const asReq: KdcReq = {
   msgType: 10,
-  padata: [
-    { type: PA_TYPE.PA_ENC_TIMESTAMP, value: fromHex('3003020101') },
-    paPacRequest(false),
-  ],
+  padata: [{ type: PA_TYPE.PA_ENC_TIMESTAMP, value: fromHex('3003020101') }, paPacRequest(false)],
   body: {
     kdcOptions: KDC_OPTIONS.FORWARDABLE | KDC_OPTIONS.RENEWABLE_OK,
     cname: user,
@@ -180,7 +177,11 @@ describe('Kerberos messages round-trip', () => {
     expect(back.msgType).toBe(12);
     expect(back.padata).toEqual([]);
     expect(back.body.additionalTickets).toEqual([ticket]);
-    expect(back.body.encAuthorizationData).toEqual({ etype: 17, kvno: undefined, cipher: fromHex('01') });
+    expect(back.body.encAuthorizationData).toEqual({
+      etype: 17,
+      kvno: undefined,
+      cipher: fromHex('01'),
+    });
   });
 
   it('AS-REP keeps the ticket bytes exactly', () => {
@@ -210,7 +211,10 @@ describe('Kerberos messages round-trip', () => {
     const reply = decodeKdcReply(bytes);
     expect(reply.kind).toBe('error');
     const data = decodeErrorData(back.eData!);
-    expect(data.methodData!.map((p) => paTypeName(p.type))).toEqual(['PA_ETYPE_INFO2', 'PA_ENC_TIMESTAMP']);
+    expect(data.methodData!.map((p) => paTypeName(p.type))).toEqual([
+      'PA_ETYPE_INFO2',
+      'PA_ENC_TIMESTAMP',
+    ]);
     expect(decodeEtypeInfo2(data.methodData![0]!.value)).toEqual([
       { etype: 18, salt: utf8('MIT.TESTuser'), s2kparams: undefined },
       { etype: 20, salt: utf8('MIT.TESTuser'), s2kparams: fromHex('00008000') },
@@ -220,7 +224,11 @@ describe('Kerberos messages round-trip', () => {
   it('KERB-ERROR-DATA e-data with an NTSTATUS ([MS-KILE] 2.2.1/2.2.2)', () => {
     // SEQUENCE { [1] INTEGER 3, [2] OCTET STRING { 72 00 00 c0 00000000 01000000 } }
     const eData = fromHex('3015a103020103a20e040c720000c00000000001000000');
-    expect(decodeErrorData(eData)).toEqual({ dataType: 3, dataValue: fromHex('720000c00000000001000000'), ntStatus: 0xc0000072 });
+    expect(decodeErrorData(eData)).toEqual({
+      dataType: 3,
+      dataValue: fromHex('720000c00000000001000000'),
+      ntStatus: 0xc0000072,
+    });
     expect(decodeErrorData(fromHex('0401ff'))).toEqual({});
     expect(decodeErrorData(fromHex('30'))).toEqual({});
     expect(decodeErrorData(fromHex('3000'))).toEqual({ methodData: [] });
@@ -243,7 +251,9 @@ describe('Kerberos messages round-trip', () => {
     const padded = new Uint8Array(tgs.length + 7);
     padded.set(tgs);
     expect(decodeEncKdcRepPart(padded).applicationTag).toBe(26);
-    expect(() => decodeEncKdcRepPart(encodeEncTicketPart(encTicketPart))).toThrow(/EncASRepPart or EncTGSRepPart/);
+    expect(() => decodeEncKdcRepPart(encodeEncTicketPart(encTicketPart))).toThrow(
+      /EncASRepPart or EncTGSRepPart/,
+    );
   });
 
   it('EncTicketPart, Authenticator, AP-REQ, PA-ENC-TS-ENC', () => {
@@ -259,13 +269,20 @@ describe('Kerberos messages round-trip', () => {
       authorizationData: undefined,
     };
     expect(decodeAuthenticator(encodeAuthenticator(auth))).toEqual(auth);
-    const ap = { apOptions: 0x20000000, ticket, authenticator: { etype: 18, cipher: fromHex('beef') } };
+    const ap = {
+      apOptions: 0x20000000,
+      ticket,
+      authenticator: { etype: 18, cipher: fromHex('beef') },
+    };
     const apBytes = encodeApReq(ap);
     const apBack = decodeApReq(apBytes);
     expect(apBack.ticket).toEqual(ticket);
     expect(apBack.apOptions).toBe(0x20000000);
     expect(toHex(encodeApReq(apBack))).toBe(toHex(apBytes));
-    expect(decodePaEncTsEnc(encodePaEncTsEnc({ patimestamp: T0, pausec: 5 }))).toEqual({ patimestamp: T0, pausec: 5 });
+    expect(decodePaEncTsEnc(encodePaEncTsEnc({ patimestamp: T0, pausec: 5 }))).toEqual({
+      patimestamp: T0,
+      pausec: 5,
+    });
   });
 
   it('refuses wrong pvno, msg-type and application tags', () => {
@@ -279,7 +296,9 @@ describe('Kerberos messages round-trip', () => {
     wrongType[at + 9] = 12; // msg-type 12 inside [APPLICATION 10]
     expect(() => decodeKdcReq(wrongType)).toThrow(/msg-type is 12/);
     expect(() => decodeKdcRep(bytes)).toThrow(/expected AS-REP or TGS-REP/);
-    expect(() => decodeKdcReply(encodeTicket(ticket))).toThrow(/expected AS-REP, TGS-REP or KRB-ERROR/);
+    expect(() => decodeKdcReply(encodeTicket(ticket))).toThrow(
+      /expected AS-REP, TGS-REP or KRB-ERROR/,
+    );
   });
 
   it('principal conversions', () => {
@@ -293,7 +312,14 @@ describe('malformed messages give only KRB_BAD_MESSAGE', () => {
   const samples = [
     encodeKdcReq(asReq),
     encodeKrbError(krbError),
-    encodeKdcRep({ msgType: 13, padata: [], crealm: 'R', cname: user, ticket, encPart: { etype: 18, cipher: fromHex('00') } }),
+    encodeKdcRep({
+      msgType: 13,
+      padata: [],
+      crealm: 'R',
+      cname: user,
+      ticket,
+      encPart: { etype: 18, cipher: fromHex('00') },
+    }),
     encodeEncKdcRepPart(encRepPart),
     encodeEncTicketPart(encTicketPart),
   ];
@@ -315,14 +341,37 @@ describe('malformed messages give only KRB_BAD_MESSAGE', () => {
   ];
 
   const mutation = fc.oneof(
-    fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bits: fc.integer({ min: 1, max: 255 }) }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      at: fc.nat(),
+      bits: fc.integer({ min: 1, max: 255 }),
+    }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 8 }) }),
-    fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.constantFrom(0x00, 0x7f, 0x80, 0x81, 0x84, 0x85, 0xff) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
+    fc.record({
+      kind: fc.constant('delete' as const),
+      at: fc.nat(),
+      n: fc.integer({ min: 1, max: 8 }),
+    }),
+    fc.record({
+      kind: fc.constant('set' as const),
+      at: fc.nat(),
+      value: fc.constantFrom(0x00, 0x7f, 0x80, 0x81, 0x84, 0x85, 0xff),
+    }),
   );
 
-  type Mutation = { kind: string; at: number; bits?: number; bytes?: Uint8Array; n?: number; value?: number };
+  type Mutation = {
+    kind: string;
+    at: number;
+    bits?: number;
+    bytes?: Uint8Array;
+    n?: number;
+    value?: number;
+  };
 
   function mutate(bytes: Uint8Array, muts: readonly Mutation[]): Uint8Array {
     let b = bytes.slice();
@@ -330,8 +379,10 @@ describe('malformed messages give only KRB_BAD_MESSAGE', () => {
       const at = b.length === 0 ? 0 : m.at % b.length;
       if (m.kind === 'flip' && b.length > 0) b[at] = (b[at] as number) ^ (m.bits as number);
       else if (m.kind === 'truncate') b = b.slice(0, at);
-      else if (m.kind === 'insert') b = Uint8Array.from([...b.slice(0, at), ...(m.bytes as Uint8Array), ...b.slice(at)]);
-      else if (m.kind === 'delete') b = Uint8Array.from([...b.slice(0, at), ...b.slice(at + (m.n as number))]);
+      else if (m.kind === 'insert')
+        b = Uint8Array.from([...b.slice(0, at), ...(m.bytes as Uint8Array), ...b.slice(at)]);
+      else if (m.kind === 'delete')
+        b = Uint8Array.from([...b.slice(0, at), ...b.slice(at + (m.n as number))]);
       else if (m.kind === 'set' && b.length > 0) b[at] = m.value as number;
     }
     return b;
@@ -339,13 +390,17 @@ describe('malformed messages give only KRB_BAD_MESSAGE', () => {
 
   it('under random mutations of valid messages', () => {
     fc.assert(
-      fc.property(fc.nat({ max: samples.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (which, muts) => {
-        const bytes = mutate(samples[which] as Uint8Array, muts);
-        for (const decode of decoders) onlyBadMessage(() => decode(bytes));
-        // The e-data interpreter and peekErrorCode never throw at all.
-        decodeErrorData(bytes);
-        peekErrorCode(bytes);
-      }),
+      fc.property(
+        fc.nat({ max: samples.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (which, muts) => {
+          const bytes = mutate(samples[which] as Uint8Array, muts);
+          for (const decode of decoders) onlyBadMessage(() => decode(bytes));
+          // The e-data interpreter and peekErrorCode never throw at all.
+          decodeErrorData(bytes);
+          peekErrorCode(bytes);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -374,7 +429,11 @@ describe('protocol tables', () => {
   });
 
   it('names flags', () => {
-    expect(flagNames(encRepPart.flags, TICKET_FLAGS)).toEqual(['FORWARDABLE', 'INITIAL', 'PRE_AUTHENT']);
+    expect(flagNames(encRepPart.flags, TICKET_FLAGS)).toEqual([
+      'FORWARDABLE',
+      'INITIAL',
+      'PRE_AUTHENT',
+    ]);
     expect(flagNames(KDC_OPTIONS.CANONICALIZE, KDC_OPTIONS)).toEqual(['CANONICALIZE']);
     expect(paTypeName(9999)).toBe('PA-9999');
   });

@@ -15,11 +15,22 @@ import {
   type KdcTarget,
   type SocketIo,
 } from '../../lib/krb5/transport.js';
-import { createNodeKdcTransport, nodeHostResolver, nodeSocketIo, nodeSrvResolver } from '../../lib/node/krb5-transport.js';
+import {
+  createNodeKdcTransport,
+  nodeHostResolver,
+  nodeSocketIo,
+  nodeSrvResolver,
+} from '../../lib/node/krb5-transport.js';
 import { startFakeDns } from '../helpers/fake-dns.js';
 
 function krbError(code: number): Uint8Array {
-  return encodeKrbError({ stime: new Date(0), susec: 0, errorCode: code, realm: 'R', sname: tgsPrincipalName('R') });
+  return encodeKrbError({
+    stime: new Date(0),
+    susec: 0,
+    errorCode: code,
+    realm: 'R',
+    sname: tgsPrincipalName('R'),
+  });
 }
 
 async function expectKt(p: Promise<unknown>, code: string): Promise<KtError> {
@@ -47,12 +58,22 @@ describe('KDC specs', () => {
     expect(parseKdcSpec(spec)).toEqual(expected);
   });
 
-  it.each(['', 'host:', 'host:0', 'host:70000', 'host:x', '[::1', '[::1]x', 'https://kdc/KdcProxy', 'kkdcp host', ':88', 'a b', 'abc::def:ghi'])(
-    'refuses %j',
-    (spec) => {
-      expect(() => parseKdcSpec(spec)).toThrow(KtError);
-    },
-  );
+  it.each([
+    '',
+    'host:',
+    'host:0',
+    'host:70000',
+    'host:x',
+    '[::1',
+    '[::1]x',
+    'https://kdc/KdcProxy',
+    'kkdcp host',
+    ':88',
+    'a b',
+    'abc::def:ghi',
+  ])('refuses %j', (spec) => {
+    expect(() => parseKdcSpec(spec)).toThrow(KtError);
+  });
 
   it('orders SRV records by priority then weight and drops "."', () => {
     expect(
@@ -75,25 +96,46 @@ describe('KDC specs', () => {
 });
 
 describe('locating KDCs', () => {
-  const config = parseKrb5Conf('[libdefaults]\ndns_lookup_kdc = false\n[realms]\nR = {\n kdc = 10.0.0.1\n kdc = tcp/10.0.0.2:8888\n kdc = kdc3.r\n}\n');
+  const config = parseKrb5Conf(
+    '[libdefaults]\ndns_lookup_kdc = false\n[realms]\nR = {\n kdc = 10.0.0.1\n kdc = tcp/10.0.0.2:8888\n kdc = kdc3.r\n}\n',
+  );
 
   it('explicit --kdc values win over krb5.conf', async () => {
     const r = await locateKdcs('R', { kdcs: ['127.0.0.1:1088'], config });
     expect(r.source).toBe('explicit');
-    expect(r.targets).toEqual([{ address: '127.0.0.1', port: 1088, host: '127.0.0.1', protocol: undefined, source: 'explicit' }]);
+    expect(r.targets).toEqual([
+      {
+        address: '127.0.0.1',
+        port: 1088,
+        host: '127.0.0.1',
+        protocol: undefined,
+        source: 'explicit',
+      },
+    ]);
   });
 
   it('krb5.conf kdc lines next; host names only through the injected resolver', async () => {
     const r = await locateKdcs('R', { config });
     expect(r.source).toBe('krb5.conf');
-    expect(r.targets.map((t) => `${t.protocol ?? '-'} ${t.address}:${t.port}`)).toEqual(['- 10.0.0.1:88', 'tcp 10.0.0.2:8888']);
-    expect(r.problems).toEqual(['kdc3.r: a host name, and no resolver was given (use an IP address)']);
+    expect(r.targets.map((t) => `${t.protocol ?? '-'} ${t.address}:${t.port}`)).toEqual([
+      '- 10.0.0.1:88',
+      'tcp 10.0.0.2:8888',
+    ]);
+    expect(r.problems).toEqual([
+      'kdc3.r: a host name, and no resolver was given (use an IP address)',
+    ]);
     const resolved = await locateKdcs('R', {
       config,
-      hostResolver: { resolveHost: async (name) => (name === 'kdc3.r' ? ['10.0.0.3', '10.0.0.1'] : []) },
+      hostResolver: {
+        resolveHost: async (name) => (name === 'kdc3.r' ? ['10.0.0.3', '10.0.0.1'] : []),
+      },
     });
     // 10.0.0.1:88 is already listed: duplicates are tried once.
-    expect(resolved.targets.map((t) => `${t.host}=${t.address}`)).toEqual(['10.0.0.1=10.0.0.1', '10.0.0.2=10.0.0.2', 'kdc3.r=10.0.0.3']);
+    expect(resolved.targets.map((t) => `${t.host}=${t.address}`)).toEqual([
+      '10.0.0.1=10.0.0.1',
+      '10.0.0.2=10.0.0.2',
+      'kdc3.r=10.0.0.3',
+    ]);
   });
 
   it('DNS SRV last, udp records before tcp, and only when dns_lookup_kdc allows', async () => {
@@ -102,14 +144,21 @@ describe('locating KDCs', () => {
       resolveSrv: async (name: string) => {
         asked.push(name);
         return name.startsWith('_kerberos._udp.')
-          ? [{ name: '10.9.9.2', port: 88, priority: 1, weight: 0 }, { name: '10.9.9.1', port: 88, priority: 0, weight: 0 }]
+          ? [
+              { name: '10.9.9.2', port: 88, priority: 1, weight: 0 },
+              { name: '10.9.9.1', port: 88, priority: 0, weight: 0 },
+            ]
           : [{ name: '10.9.9.1', port: 88, priority: 0, weight: 0 }];
       },
     };
     const r = await locateKdcs('OTHER', { config, srvResolver, dnsLookupKdc: true });
     expect(asked).toEqual(['_kerberos._udp.OTHER', '_kerberos._tcp.OTHER']);
     expect(r.source).toBe('dns-srv');
-    expect(r.targets.map((t) => `${t.protocol} ${t.address}`)).toEqual(['udp 10.9.9.1', 'udp 10.9.9.2', 'tcp 10.9.9.1']);
+    expect(r.targets.map((t) => `${t.protocol} ${t.address}`)).toEqual([
+      'udp 10.9.9.1',
+      'udp 10.9.9.2',
+      'tcp 10.9.9.1',
+    ]);
     // The config says dns_lookup_kdc = false.
     const e = await expectKt(locateKdcs('OTHER', { config, srvResolver }), 'KDC_NOT_FOUND');
     expect(e.hint).toMatch(/dns_lookup_kdc = true/);
@@ -119,7 +168,11 @@ describe('locating KDCs', () => {
   it('KDC_NOT_FOUND lists the problems when nothing is usable', async () => {
     const e = await expectKt(locateKdcs('R', { kdcs: ['only.a.name'] }), 'KDC_NOT_FOUND');
     expect(e.message).toMatch(/only\.a\.name: a host name/);
-    const failing = { resolveSrv: async (): Promise<never> => { throw new Error('SERVFAIL'); } };
+    const failing = {
+      resolveSrv: async (): Promise<never> => {
+        throw new Error('SERVFAIL');
+      },
+    };
     const e2 = await expectKt(locateKdcs('X', { srvResolver: failing }), 'KDC_NOT_FOUND');
     expect(e2.message).toMatch(/_kerberos\._udp\.X: SERVFAIL/);
   });
@@ -130,7 +183,10 @@ describe('KDC transport logic (fake sockets)', () => {
   const t2: KdcTarget = { address: '10.0.0.2', port: 88, host: '10.0.0.2', source: 'explicit' };
   const OK = fromHex('6b00');
 
-  function fakeIo(script: Record<string, (msg: Uint8Array) => Uint8Array>): { io: SocketIo; log: string[] } {
+  function fakeIo(script: Record<string, (msg: Uint8Array) => Uint8Array>): {
+    io: SocketIo;
+    log: string[];
+  } {
     const log: string[] = [];
     const run = async (proto: string, t: KdcTarget, msg: Uint8Array): Promise<Uint8Array> => {
       const key = `${proto} ${t.address}`;
@@ -139,7 +195,10 @@ describe('KDC transport logic (fake sockets)', () => {
       if (!f) throw new Error('timed out after 5 ms');
       return f(msg);
     };
-    return { io: { sendUdp: (t, m) => run('udp', t, m), sendTcp: (t, m) => run('tcp', t, m) }, log };
+    return {
+      io: { sendUdp: (t, m) => run('udp', t, m), sendTcp: (t, m) => run('tcp', t, m) },
+      log,
+    };
   }
 
   it('UDP first, TCP on the same KDC after RESPONSE_TOO_BIG (52)', async () => {
@@ -151,7 +210,10 @@ describe('KDC transport logic (fake sockets)', () => {
         return OK;
       },
     });
-    const r = await createKdcTransport({ io, locate: async () => [t1, t2] }).send('R', fromHex('0102'));
+    const r = await createKdcTransport({ io, locate: async () => [t1, t2] }).send(
+      'R',
+      fromHex('0102'),
+    );
     expect(log).toEqual(['udp 10.0.0.1', 'tcp 10.0.0.1']);
     expect(framed).toEqual(fromHex('000000020102'));
     expect(r.protocol).toBe('tcp');
@@ -168,11 +230,21 @@ describe('KDC transport logic (fake sockets)', () => {
 
   it('moves to the next KDC on failure, and makes several passes', async () => {
     const { io, log } = fakeIo({ 'udp 10.0.0.2': () => OK });
-    const r = await createKdcTransport({ io, locate: async () => [t1, t2] }).send('R', fromHex('01'));
+    const r = await createKdcTransport({ io, locate: async () => [t1, t2] }).send(
+      'R',
+      fromHex('01'),
+    );
     expect(log).toEqual(['udp 10.0.0.1', 'udp 10.0.0.2']);
     expect(r.kdc).toBe(t2);
     const dead = fakeIo({});
-    const e = await expectKt(createKdcTransport({ io: dead.io, locate: async () => ({ source: 'explicit', targets: [t1, t2], problems: [] }), passes: 3 }).send('R', fromHex('01')), 'KDC_UNREACHABLE');
+    const e = await expectKt(
+      createKdcTransport({
+        io: dead.io,
+        locate: async () => ({ source: 'explicit', targets: [t1, t2], problems: [] }),
+        passes: 3,
+      }).send('R', fromHex('01')),
+      'KDC_UNREACHABLE',
+    );
     expect(dead.log).toHaveLength(6);
     expect(e.message).toMatch(/10\.0\.0\.1:88\/udp: timed out after 5 ms/);
     expect(e.details.attempts).toHaveLength(6);
@@ -180,16 +252,32 @@ describe('KDC transport logic (fake sockets)', () => {
 
   it('TCP only by option, for large requests, and for tcp/ entries; udp/ entries never use TCP', async () => {
     const both = fakeIo({ 'tcp 10.0.0.1': () => OK, 'udp 10.0.0.1': () => krbError(52) });
-    await createKdcTransport({ io: both.io, locate: async () => [t1], tcpOnly: true }).send('R', fromHex('01'));
+    await createKdcTransport({ io: both.io, locate: async () => [t1], tcpOnly: true }).send(
+      'R',
+      fromHex('01'),
+    );
     expect(both.log).toEqual(['tcp 10.0.0.1']);
     both.log.length = 0;
-    await createKdcTransport({ io: both.io, locate: async () => [t1], udpPreferenceLimit: 1 }).send('R', fromHex('0102'));
+    await createKdcTransport({ io: both.io, locate: async () => [t1], udpPreferenceLimit: 1 }).send(
+      'R',
+      fromHex('0102'),
+    );
     expect(both.log).toEqual(['tcp 10.0.0.1']);
     both.log.length = 0;
-    await createKdcTransport({ io: both.io, locate: async () => [{ ...t1, protocol: 'tcp' }] }).send('R', fromHex('01'));
+    await createKdcTransport({
+      io: both.io,
+      locate: async () => [{ ...t1, protocol: 'tcp' }],
+    }).send('R', fromHex('01'));
     expect(both.log).toEqual(['tcp 10.0.0.1']);
     both.log.length = 0;
-    await expectKt(createKdcTransport({ io: both.io, locate: async () => [{ ...t1, protocol: 'udp' }], passes: 1 }).send('R', fromHex('01')), 'KDC_UNREACHABLE');
+    await expectKt(
+      createKdcTransport({
+        io: both.io,
+        locate: async () => [{ ...t1, protocol: 'udp' }],
+        passes: 1,
+      }).send('R', fromHex('01')),
+      'KDC_UNREACHABLE',
+    );
     expect(both.log).toEqual(['udp 10.0.0.1']);
   });
 });
@@ -207,7 +295,13 @@ interface FakeKdc {
  * A UDP and a TCP listener on the same OS-chosen port of 127.0.0.1: UDP answers `udpReply`
  * (or nothing), TCP answers `tcpReply` framed, written in `chunks` pieces.
  */
-async function startFakeKdc(opts: { udpReply?: Uint8Array; tcpReply?: Uint8Array; rawTcp?: Uint8Array; chunks?: number; tcp?: boolean }): Promise<FakeKdc> {
+async function startFakeKdc(opts: {
+  udpReply?: Uint8Array;
+  tcpReply?: Uint8Array;
+  rawTcp?: Uint8Array;
+  chunks?: number;
+  tcp?: boolean;
+}): Promise<FakeKdc> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const udpRequests: Uint8Array[] = [];
     const tcpRequests: Uint8Array[] = [];
@@ -281,20 +375,31 @@ describe('node sockets against fake KDCs on 127.0.0.1', () => {
     big[0] = 0x6b;
     const kdc = await startFakeKdc({ udpReply: krbError(52), tcpReply: big, chunks: 7 });
     open.push(kdc);
-    const transport = createNodeKdcTransport({ kdcs: [`127.0.0.1:${kdc.port}`], useDns: false, timeoutMs: 2000 });
+    const transport = createNodeKdcTransport({
+      kdcs: [`127.0.0.1:${kdc.port}`],
+      useDns: false,
+      timeoutMs: 2000,
+    });
     const request = fromHex('6a03020105');
     const r = await transport.send('R', request);
     expect(r.protocol).toBe('tcp');
     expect(r.reply).toEqual(big);
     expect(kdc.udpRequests).toEqual([request]);
     expect(kdc.tcpRequests).toEqual([request]);
-    expect(r.attempts.map((a) => `${a.protocol}:${a.outcome}`)).toEqual(['udp:response-too-big', 'tcp:reply']);
+    expect(r.attempts.map((a) => `${a.protocol}:${a.outcome}`)).toEqual([
+      'udp:response-too-big',
+      'tcp:reply',
+    ]);
   });
 
   it('TCP only by option', async () => {
     const kdc = await startFakeKdc({ udpReply: krbError(6), tcpReply: fromHex('6b00') });
     open.push(kdc);
-    const transport = createNodeKdcTransport({ kdcs: [`127.0.0.1:${kdc.port}`], useDns: false, tcpOnly: true });
+    const transport = createNodeKdcTransport({
+      kdcs: [`127.0.0.1:${kdc.port}`],
+      useDns: false,
+      tcpOnly: true,
+    });
     const r = await transport.send('R', fromHex('01'));
     expect(r.reply).toEqual(fromHex('6b00'));
     expect(kdc.udpRequests).toHaveLength(0);
@@ -323,7 +428,12 @@ describe('node sockets against fake KDCs on 127.0.0.1', () => {
 
   it('KDC_UNREACHABLE when every KDC is dead', async () => {
     const dead = await closedPort();
-    const transport = createNodeKdcTransport({ kdcs: [`127.0.0.1:${dead}`], useDns: false, tcpOnly: true, timeoutMs: 500 });
+    const transport = createNodeKdcTransport({
+      kdcs: [`127.0.0.1:${dead}`],
+      useDns: false,
+      tcpOnly: true,
+      timeoutMs: 500,
+    });
     const e = await expectKt(transport.send('R', fromHex('01')), 'KDC_UNREACHABLE');
     expect(e.message).toMatch(/connection refused/);
   });
@@ -333,10 +443,18 @@ describe('node sockets against fake KDCs on 127.0.0.1', () => {
     const short = await startFakeKdc({ rawTcp: fromHex('00000010ff') });
     open.push(bad, short);
     const io = nodeSocketIo();
-    const target = (port: number): KdcTarget => ({ address: '127.0.0.1', port, host: '127.0.0.1', source: 'explicit' });
+    const target = (port: number): KdcTarget => ({
+      address: '127.0.0.1',
+      port,
+      host: '127.0.0.1',
+      source: 'explicit',
+    });
     await expectKt(io.sendTcp(target(bad.port), frameTcp(fromHex('01')), 1000), 'KRB_BAD_MESSAGE');
     // The fake server keeps the connection open: this ends by timeout.
-    const e = await expectKt(io.sendTcp(target(short.port), frameTcp(fromHex('01')), 300), 'KDC_UNREACHABLE');
+    const e = await expectKt(
+      io.sendTcp(target(short.port), frameTcp(fromHex('01')), 300),
+      'KDC_UNREACHABLE',
+    );
     expect(e.message).toMatch(/timed out/);
   });
 });
@@ -344,8 +462,12 @@ describe('node sockets against fake KDCs on 127.0.0.1', () => {
 describe('DNS SRV discovery against a DNS server on 127.0.0.1', () => {
   it('finds the KDCs of a realm through _kerberos._udp / _kerberos._tcp', async () => {
     const dns = await startFakeDns({
-      '_kerberos._udp.EXAMPLE.TEST': { srv: [{ name: 'kdc1.example.test', port: 1088, priority: 0, weight: 10 }] },
-      '_kerberos._tcp.EXAMPLE.TEST': { srv: [{ name: 'kdc1.example.test', port: 1088, priority: 0, weight: 10 }] },
+      '_kerberos._udp.EXAMPLE.TEST': {
+        srv: [{ name: 'kdc1.example.test', port: 1088, priority: 0, weight: 10 }],
+      },
+      '_kerberos._tcp.EXAMPLE.TEST': {
+        srv: [{ name: 'kdc1.example.test', port: 1088, priority: 0, weight: 10 }],
+      },
       'kdc1.example.test': { a: ['127.0.0.1'], aaaa: ['::1'] },
     });
     try {
@@ -363,7 +485,10 @@ describe('DNS SRV discovery against a DNS server on 127.0.0.1', () => {
       ]);
       expect(dns.queries.map((q) => q.toLowerCase())).toContain('srv _kerberos._udp.example.test');
       // An unknown realm: NXDOMAIN is "no records", so KDC_NOT_FOUND.
-      await expectKt(locateKdcs('NOPE.TEST', { srvResolver: nodeSrvResolver({ servers, timeoutMs: 1000 }) }), 'KDC_NOT_FOUND');
+      await expectKt(
+        locateKdcs('NOPE.TEST', { srvResolver: nodeSrvResolver({ servers, timeoutMs: 1000 }) }),
+        'KDC_NOT_FOUND',
+      );
     } finally {
       await dns.close();
     }

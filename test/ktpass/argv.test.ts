@@ -5,8 +5,16 @@ import { KtError } from '../../lib/errors.js';
 
 const split = (line: string): string[] => line.trim().split(/\s+/);
 
-const defaults = { help: false, mapop: 'add', dumpsalt: false, setupn: true, setpass: true, extensions: {} };
+const defaults = {
+  help: false,
+  mapop: 'add',
+  dumpsalt: false,
+  setupn: true,
+  setpass: true,
+  extensions: {},
+};
 
+// prettier-ignore
 const CASES: [string, Partial<KtpassRequest>][] = [
   [
     '/out tomcat.keytab /ptype KRB5_NT_PRINCIPAL /princ HTTP/MyComputer.MySSODomain.com@MYSSODOMAIN.COM /pass consol.123 /mapuser tomcat /crypto rc4-hmac-nt',
@@ -83,13 +91,28 @@ describe('/pass * expanded by the shell', () => {
   it('stray words after /pass: the shell expanded an unquoted *; the words are not repeated', () => {
     const err = (() => {
       try {
-        normalizeKtpassArgv(['/out', 'x.keytab', '/princ', 'HTTP/a@R', '/pass', 'a.txt', 'b.txt', 'c.txt', '/crypto', 'AES256-SHA1']);
+        normalizeKtpassArgv([
+          '/out',
+          'x.keytab',
+          '/princ',
+          'HTTP/a@R',
+          '/pass',
+          'a.txt',
+          'b.txt',
+          'c.txt',
+          '/crypto',
+          'AES256-SHA1',
+        ]);
       } catch (e) {
         return e as KtError;
       }
       throw new Error('no error');
     })();
-    expect(err).toMatchObject({ code: 'USAGE', message: '/pass is followed by 2 stray words: the shell expanded an unquoted * into the names of the files in this folder; nothing was changed' });
+    expect(err).toMatchObject({
+      code: 'USAGE',
+      message:
+        '/pass is followed by 2 stray words: the shell expanded an unquoted * into the names of the files in this folder; nothing was changed',
+    });
     expect(err.hint).toContain("/pass '*'");
     expect(err.message).not.toContain('a.txt');
   });

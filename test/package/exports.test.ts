@@ -14,8 +14,15 @@ const ENTRIES = ['lib/index.node.ts', 'lib/core.ts', 'lib/krb5/index.ts'];
 
 /** The names each module exports (values and types), as the compiler sees them. */
 function exportedNames(): Map<string, string[]> {
-  const config = ts.parseJsonConfigFileContent(JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')), ts.sys, ROOT);
-  const program = ts.createProgram(ENTRIES.map((f) => join(ROOT, f)), { ...config.options, noEmit: true });
+  const config = ts.parseJsonConfigFileContent(
+    JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')),
+    ts.sys,
+    ROOT,
+  );
+  const program = ts.createProgram(
+    ENTRIES.map((f) => join(ROOT, f)),
+    { ...config.options, noEmit: true },
+  );
   const checker = program.getTypeChecker();
   const out = new Map<string, string[]>();
   for (const file of ENTRIES) {
@@ -39,9 +46,16 @@ describe('the public surface', () => {
 
   it('the root has what the README Library section shows', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const library = readme.slice(readme.indexOf('\n## Library'), readme.indexOf('\n## ', readme.indexOf('\n## Library') + 5));
-    const fromRoot = [...library.matchAll(/import \{([^}]*)\} from 'keytab'/g)].flatMap((m) => (m[1] ?? '').split(',').map((s) => s.trim()));
-    const fromKrb5 = [...library.matchAll(/import \{([^}]*)\} from 'keytab\/krb5'/g)].flatMap((m) => (m[1] ?? '').split(',').map((s) => s.trim()));
+    const library = readme.slice(
+      readme.indexOf('\n## Library'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Library') + 5),
+    );
+    const fromRoot = [...library.matchAll(/import \{([^}]*)\} from 'keytab'/g)].flatMap((m) =>
+      (m[1] ?? '').split(',').map((s) => s.trim()),
+    );
+    const fromKrb5 = [...library.matchAll(/import \{([^}]*)\} from 'keytab\/krb5'/g)].flatMap((m) =>
+      (m[1] ?? '').split(',').map((s) => s.trim()),
+    );
     expect(fromRoot.length).toBeGreaterThan(3);
     expect(fromKrb5.length).toBeGreaterThan(1);
     expect(fromRoot.filter((n) => !root.includes(n))).toEqual([]);
@@ -49,11 +63,25 @@ describe('the public surface', () => {
   });
 
   it('the message codec is under keytab/krb5, not at the root; the KDC side is in neither', () => {
-    for (const n of ['decodeKdcReply', 'encodeKdcReq', 'decodeApReq', 'MSG_TYPE', 'parseKrb5Conf', 'frameTcp']) {
+    for (const n of [
+      'decodeKdcReply',
+      'encodeKdcReq',
+      'decodeApReq',
+      'MSG_TYPE',
+      'parseKrb5Conf',
+      'frameTcp',
+    ]) {
       expect(krb5, n).toContain(n);
       expect(root, n).not.toContain(n);
     }
-    for (const n of ['encodeKdcRep', 'encodeEncTicketPart', 'encodeEncKdcRepPart', 'decodeKdcReq', 'decodePaEncTsEnc', 'encodeEtypeInfo2']) {
+    for (const n of [
+      'encodeKdcRep',
+      'encodeEncTicketPart',
+      'encodeEncKdcRepPart',
+      'decodeKdcReq',
+      'decodePaEncTsEnc',
+      'encodeEtypeInfo2',
+    ]) {
       expect([...krb5, ...root], n).not.toContain(n);
     }
   });

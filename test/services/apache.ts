@@ -34,7 +34,12 @@ export interface Apache extends Service {
   errorLog: string;
 }
 
-function httpdConf(dir: string, port: number, sites: readonly ApacheSite[], user: string | undefined): string {
+function httpdConf(
+  dir: string,
+  port: number,
+  sites: readonly ApacheSite[],
+  user: string | undefined,
+): string {
   const q = (s: string): string => `"${s.replace(/["\\]/g, '\\$&')}"`;
   const lines = [
     `ServerRoot ${q(dir)}`,
@@ -84,7 +89,12 @@ function httpdConf(dir: string, port: number, sites: readonly ApacheSite[], user
  * Start Apache on 127.0.0.1:port with the given sites. krb5Config is the KRB5_CONFIG of the
  * server (only [libdefaults]/[domain_realm] matter to an acceptor).
  */
-export async function startApache(dir: string, port: number, sites: readonly ApacheSite[], krb5Config: string): Promise<Apache> {
+export async function startApache(
+  dir: string,
+  port: number,
+  sites: readonly ApacheSite[],
+  krb5Config: string,
+): Promise<Apache> {
   requireFreePort('Apache httpd', port, 'KTP_APACHE_PORT');
   mkdirSync(join(dir, 'run'), { recursive: true });
   // The replay cache and the krb5 trace are written by the worker (www-data when root).
@@ -98,7 +108,8 @@ export async function startApache(dir: string, port: number, sites: readonly Apa
   }
   const conf = join(dir, 'httpd.conf');
   writeFileSync(conf, httpdConf(dir, port, sites, account?.name));
-  if (!existsSync(APACHE_BIN)) throw new Error(`${APACHE_BIN} is missing: run test/servers/install-deps.sh`);
+  if (!existsSync(APACHE_BIN))
+    throw new Error(`${APACHE_BIN} is missing: run test/servers/install-deps.sh`);
   const errorLog = join(dir, 'error.log');
   const service = await startService({
     name: 'Apache httpd',

@@ -19,10 +19,18 @@ import type { RunResult, SambaDc } from '../interop/env.js';
 export function writeServicesKrb5Conf(ad: SambaDc, path: string): string {
   const base = readFileSync(ad.krb5Config, 'utf8');
   if (!/^\[libdefaults\]$/m.test(base)) throw new Error(`${ad.krb5Config} has no [libdefaults]`);
-  for (const needed of [/dns_canonicalize_hostname\s*=\s*false/, /rdns\s*=\s*false/, /dns_lookup_kdc\s*=\s*false/]) {
-    if (!needed.test(base)) throw new Error(`${ad.krb5Config} lacks ${needed.source}: the suite must not use DNS`);
+  for (const needed of [
+    /dns_canonicalize_hostname\s*=\s*false/,
+    /rdns\s*=\s*false/,
+    /dns_lookup_kdc\s*=\s*false/,
+  ]) {
+    if (!needed.test(base))
+      throw new Error(`${ad.krb5Config} lacks ${needed.source}: the suite must not use DNS`);
   }
-  writeFileSync(path, base.replace(/^\[libdefaults\]$/m, '[libdefaults]\n    allow_weak_crypto = true'));
+  writeFileSync(
+    path,
+    base.replace(/^\[libdefaults\]$/m, '[libdefaults]\n    allow_weak_crypto = true'),
+  );
   return path;
 }
 
@@ -64,14 +72,48 @@ export interface HttpReply {
 let calls = 0;
 
 /** curl --negotiate -u : http://HOST:PORT/PATH with HOST pinned to 127.0.0.1. */
-export function negotiate(c: Client, dir: string, host: string, port: number, path: string): HttpReply {
+export function negotiate(
+  c: Client,
+  dir: string,
+  host: string,
+  port: number,
+  path: string,
+): HttpReply {
   const n = ++calls;
   const headers = join(dir, `curl-${n}.headers`);
   const body = join(dir, `curl-${n}.body`);
   const r = runTool(
     'curl',
-    ['-sS', '--noproxy', '*', '--negotiate', '-u', ':', '--resolve', `${host}:${port}:127.0.0.1`, '-m', '20', '-D', headers, '-o', body, '-w', '%{http_code}', `http://${host}:${port}${path}`],
-    { env: { ...kenv(c), http_proxy: undefined, https_proxy: undefined, HTTP_PROXY: undefined, ALL_PROXY: undefined, all_proxy: undefined, CURL_HOME: dir } },
+    [
+      '-sS',
+      '--noproxy',
+      '*',
+      '--negotiate',
+      '-u',
+      ':',
+      '--resolve',
+      `${host}:${port}:127.0.0.1`,
+      '-m',
+      '20',
+      '-D',
+      headers,
+      '-o',
+      body,
+      '-w',
+      '%{http_code}',
+      `http://${host}:${port}${path}`,
+    ],
+    {
+      env: {
+        ...kenv(c),
+        http_proxy: undefined,
+        https_proxy: undefined,
+        HTTP_PROXY: undefined,
+        ALL_PROXY: undefined,
+        all_proxy: undefined,
+        CURL_HOME: dir,
+      },
+    },
   );
   const read = (f: string): string => {
     try {
@@ -81,7 +123,12 @@ export function negotiate(c: Client, dir: string, host: string, port: number, pa
     }
   };
   const users = [...read(headers).matchAll(/^x-remote-user:\s*(.*?)\r?$/gim)].map((m) => m[1]);
-  return { status: Number(r.stdout.trim() || '0'), body: read(body), remoteUser: users.at(-1), stderr: r.stderr };
+  return {
+    status: Number(r.stdout.trim() || '0'),
+    body: read(body),
+    remoteUser: users.at(-1),
+    stderr: r.stderr,
+  };
 }
 
 /** `klist -e` of the client's cache. */

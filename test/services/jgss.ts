@@ -40,17 +40,19 @@ export interface Jgss extends Service {
 
 function jaasConf(sites: readonly JgssSite[]): string {
   const q = (s: string): string => `"${s.replace(/["\\]/g, '\\$&')}"`;
-  return sites
-    .map((s) =>
-      [
-        `${s.name} {`,
-        '  com.sun.security.auth.module.Krb5LoginModule required',
-        `    useKeyTab=true keyTab=${q(s.keytab)} principal=${q(s.principal)}`,
-        '    storeKey=true isInitiator=false doNotPrompt=true;',
-        '};',
-      ].join('\n'),
-    )
-    .join('\n') + '\n';
+  return (
+    sites
+      .map((s) =>
+        [
+          `${s.name} {`,
+          '  com.sun.security.auth.module.Krb5LoginModule required',
+          `    useKeyTab=true keyTab=${q(s.keytab)} principal=${q(s.principal)}`,
+          '    storeKey=true isInitiator=false doNotPrompt=true;',
+          '};',
+        ].join('\n'),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** javac SpnegoAcceptor.java into DIR/classes (a few seconds: once per test file). */
@@ -58,7 +60,10 @@ export function compileAcceptor(dir: string): string {
   const classes = join(dir, 'classes');
   mkdirSync(classes, { recursive: true });
   const r = runTool('javac', ['-Xlint:all', '-d', classes, SOURCE], { timeoutMs: 120_000 });
-  if (r.status !== 0) throw new Error(`javac ${SOURCE} failed (status ${r.status}): ${r.stderr}${r.error?.message ?? ''}`);
+  if (r.status !== 0)
+    throw new Error(
+      `javac ${SOURCE} failed (status ${r.status}): ${r.stderr}${r.error?.message ?? ''}`,
+    );
   return classes;
 }
 
@@ -67,13 +72,20 @@ export function compileAcceptor(dir: string): string {
  * 127.0.0.1:port. krb5Config is the JVM's java.security.krb5.conf (Java 17 refuses RC4 keys
  * and tickets unless it has allow_weak_crypto = true).
  */
-export async function startJgss(dir: string, port: number, sites: readonly JgssSite[], krb5Config: string, options: { classes?: string; portEnv?: string } = {}): Promise<Jgss> {
+export async function startJgss(
+  dir: string,
+  port: number,
+  sites: readonly JgssSite[],
+  krb5Config: string,
+  options: { classes?: string; portEnv?: string } = {},
+): Promise<Jgss> {
   const portEnv = options.portEnv ?? 'KTP_JGSS_PORT';
   // Before javac's few seconds; startService checks again right before the start.
   requireFreePort('JGSS acceptor', port, portEnv);
   mkdirSync(dir, { recursive: true });
   const classes = options.classes ?? compileAcceptor(dir);
-  if (!existsSync(join(classes, 'SpnegoAcceptor.class'))) throw new Error(`no SpnegoAcceptor.class in ${classes}`);
+  if (!existsSync(join(classes, 'SpnegoAcceptor.class')))
+    throw new Error(`no SpnegoAcceptor.class in ${classes}`);
   const jaas = join(dir, 'jaas.conf');
   writeFileSync(jaas, jaasConf(sites));
   const java = [
@@ -93,7 +105,10 @@ export async function startJgss(dir: string, port: number, sites: readonly JgssS
     String(port),
   ];
   const account = serviceAccount();
-  const [cmd, ...args] = account === undefined ? java : ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', ...java];
+  const [cmd, ...args] =
+    account === undefined
+      ? java
+      : ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', ...java];
   const service = await startService({
     name: 'JGSS acceptor',
     port,

@@ -20,15 +20,20 @@ const TIED = join(HERE, 'tied.sh');
 
 /** True if anything listens on TCP port PORT, on any address (lib.sh: ss, or a bind probe). */
 export function portBusy(port: number): boolean {
-  const r = spawnSync('bash', ['-c', '. "$1"; ktp_port_busy tcp "$2"', '_', LIB_SH, String(port)], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', '. "$1"; ktp_port_busy tcp "$2"', '_', LIB_SH, String(port)], {
+    encoding: 'utf8',
+  });
   return r.status === 0;
 }
 
 /** Throw, naming the port and its listener, when PORT is in use. */
 export function requireFreePort(name: string, port: number, envVar: string): void {
   if (!portBusy(port)) return;
-  const who = spawnSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' }).stdout?.trim() ?? '';
-  throw new Error(`refusing to start ${name}: TCP port ${port} is already in use${who ? ` (${who})` : ''}; stop that listener or pick another port with ${envVar}=PORT`);
+  const who =
+    spawnSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  throw new Error(
+    `refusing to start ${name}: TCP port ${port} is already in use${who ? ` (${who})` : ''}; stop that listener or pick another port with ${envVar}=PORT`,
+  );
 }
 
 /** A port from the environment, else the default. */
@@ -36,7 +41,8 @@ export function portFromEnv(envVar: string, fallback: number): number {
   const v = process.env[envVar];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1024 || n > 65535) throw new Error(`${envVar}=${v}: give a TCP port from 1024 to 65535`);
+  if (!Number.isInteger(n) || n < 1024 || n > 65535)
+    throw new Error(`${envVar}=${v}: give a TCP port from 1024 to 65535`);
   return n;
 }
 
@@ -124,7 +130,12 @@ export async function startService(o: StartOptions): Promise<Service> {
   requireFreePort(o.name, o.port, o.portEnv);
   hookExit();
   const out = openSync(o.log, 'a');
-  const child = spawn(TIED, [o.cmd, ...o.args], { cwd: o.cwd, env: o.env, detached: true, stdio: ['pipe', out, out] });
+  const child = spawn(TIED, [o.cmd, ...o.args], {
+    cwd: o.cwd,
+    env: o.env,
+    detached: true,
+    stdio: ['pipe', out, out],
+  });
   closeSync(out);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${o.name}: could not start ${o.cmd}`);
@@ -150,12 +161,16 @@ export async function startService(o: StartOptions): Promise<Service> {
   for (;;) {
     if (exited !== undefined) {
       const logs = [o.log, ...(o.logs ?? [])].map((f) => `--- ${f}\n${tail(f)}`).join('\n');
-      throw new Error(`${o.name} exited (status ${exited}) before listening on 127.0.0.1:${o.port}\n${logs}`);
+      throw new Error(
+        `${o.name} exited (status ${exited}) before listening on 127.0.0.1:${o.port}\n${logs}`,
+      );
     }
     if (await tcpOpen(o.port)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${o.name} did not listen on 127.0.0.1:${o.port} within ${o.timeoutMs ?? 30_000} ms\n${tail(o.log)}`);
+      throw new Error(
+        `${o.name} did not listen on 127.0.0.1:${o.port} within ${o.timeoutMs ?? 30_000} ms\n${tail(o.log)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

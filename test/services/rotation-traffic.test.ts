@@ -56,110 +56,185 @@ while [ ! -e "$stop" ] && [ "$n" -lt "$max" ] && [ "$(now)" -lt "$end" ]; do
 done
 `;
 
-describe.runIf(interopEnabled() && ad !== undefined)('rotate under live SPNEGO traffic: Apache mod_auth_gssapi drops no request', () => {
-  const id = randomBytes(3).toString('hex');
-  let dir = '';
-  let krb5Config = '';
-  let apache: Apache | undefined;
-  let loop: ReturnType<typeof spawn> | undefined;
-  const user = { principal: '', password: `User-${id}-Pass!` };
-  const realm = (): string => ad!.realm;
-  const host = (): string => `web-traffic-${id}.${realm().toLowerCase()}`;
-  const principal = (): string => `HTTP/${host()}@${realm()}`;
-  const keytab = (args: string[]): Promise<RunResult> => runCli(args, { env: adEnv(ad!), cwd: dir });
-  const ok = (r: RunResult, what: string): RunResult => {
-    expect(r.code, `${what}: ${r.stderr}`).toBe(0);
-    return r;
-  };
-  const kvnosIn = (kt: string): number[] => [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
-
-  beforeAll(async () => {
-    const base = process.env.KTP_WORK_DIR ?? tmpdir();
-    dir = mkdtempSync(join(base, 'services-traffic-'));
-    chmodSync(dir, 0o755);
-    krb5Config = writeServicesKrb5Conf(ad!, join(dir, 'krb5.conf'));
-    apache = await startApache(join(dir, 'apache'), portFromEnv('KTP_APACHE_TRAFFIC_PORT', 18083), [{ name: 'traffic', keytab: join(dir, 'traffic.keytab') }], krb5Config);
-    const name = `t-${id}`;
-    writeFileSync(join(dir, 'user.pw'), `${user.password}\n`);
-    ok(await keytab(['ad', 'create', name, '--password-file', join(dir, 'user.pw')]), 'ad create (user)');
-    user.principal = `${name}@${realm()}`;
-  }, 120_000);
-
-  afterAll(async () => {
-    if (loop && loop.exitCode === null && loop.pid !== undefined) loop.kill('SIGKILL');
-    await apache?.stop();
-    if (process.env.KTP_WORK_DIR === undefined && dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
-
-  it(`${ROTATIONS} rotations in a row while curl --negotiate runs: every request gets 200`, async () => {
-    const account = `trf-${id}`;
-    ok(await keytab(['ad', 'create', account, '--spn', `HTTP/${host()}`, '--upn', principal(), '--enctypes', 'aes256,aes128']), 'ad create');
-    const kt = join(dir, 'traffic.keytab');
-    ok(await keytab(['ad', 'setpass', account, '--random', '-o', kt, '-p', principal()]), 'ad setpass');
-    shareWithServices(kt);
-    const [k0] = kvnosIn(kt);
-
-    const tgt = join(dir, 'tgt.ccache');
-    const r = kinit({ krb5Config, ccache: `FILE:${tgt}` }, user.principal, user.password);
-    expect(r.status, `kinit: ${r.stderr}`).toBe(0);
-
-    const log = join(dir, 'traffic.log');
-    const stop = join(dir, 'traffic.stop');
-    writeFileSync(log, '');
-    loop = spawn('bash', ['-c', LOOP, 'traffic', log, stop, tgt, join(dir, 'work.ccache'), host(), String(apache!.port), principal(), String(REFRESH), String(MAX_REQUESTS), String(MAX_SECONDS)], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KRB5_CONFIG: krb5Config, LANG: 'C' },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((res) => loop!.once('exit', (code) => res(code)));
-    const events = (): string[][] => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' '));
-    /** Waits until the loop took a fresh ticket after time T and used it once. */
-    const freshTicketUsedAfter = async (t: number): Promise<void> => {
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-        const ev = events();
-        const i = ev.findIndex((e) => e[0] === 'T' && Number(e[1]) > t);
-        if (i >= 0 && ev.slice(i + 1).some((e) => e[0] === 'R')) return;
-        if (loop!.exitCode !== null) break;
-        await new Promise((res) => setTimeout(res, 25));
-      }
-      throw new Error(`the client loop took no fresh ticket after ${t}:\n${readFileSync(log, 'utf8').slice(-2000)}`);
+describe.runIf(interopEnabled() && ad !== undefined)(
+  'rotate under live SPNEGO traffic: Apache mod_auth_gssapi drops no request',
+  () => {
+    const id = randomBytes(3).toString('hex');
+    let dir = '';
+    let krb5Config = '';
+    let apache: Apache | undefined;
+    let loop: ReturnType<typeof spawn> | undefined;
+    const user = { principal: '', password: `User-${id}-Pass!` };
+    const realm = (): string => ad!.realm;
+    const host = (): string => `web-traffic-${id}.${realm().toLowerCase()}`;
+    const principal = (): string => `HTTP/${host()}@${realm()}`;
+    const keytab = (args: string[]): Promise<RunResult> =>
+      runCli(args, { env: adEnv(ad!), cwd: dir });
+    const ok = (r: RunResult, what: string): RunResult => {
+      expect(r.code, `${what}: ${r.stderr}`).toBe(0);
+      return r;
     };
+    const kvnosIn = (kt: string): number[] =>
+      [...new Set(parseKeytab(readFileSync(kt)).entries.map((e) => e.kvno))].sort((a, b) => a - b);
 
-    const rotations: { end: number; kvno: number }[] = [];
-    const t0 = Date.now();
-    try {
-      await freshTicketUsedAfter(0);
-      for (let i = 1; i <= ROTATIONS; i++) {
-        ok(await keytab(['rotate', kt, '--account', account]), `rotate ${i}`);
-        rotations.push({ end: Date.now(), kvno: k0! + i });
-        // The next rotation would retire the kvno the loop's ticket may still have: wait for a
-        // ticket of this one (a ticket older than the kept kvno is refused by design).
-        await freshTicketUsedAfter(rotations.at(-1)!.end);
+    beforeAll(async () => {
+      const base = process.env.KTP_WORK_DIR ?? tmpdir();
+      dir = mkdtempSync(join(base, 'services-traffic-'));
+      chmodSync(dir, 0o755);
+      krb5Config = writeServicesKrb5Conf(ad!, join(dir, 'krb5.conf'));
+      apache = await startApache(
+        join(dir, 'apache'),
+        portFromEnv('KTP_APACHE_TRAFFIC_PORT', 18083),
+        [{ name: 'traffic', keytab: join(dir, 'traffic.keytab') }],
+        krb5Config,
+      );
+      const name = `t-${id}`;
+      writeFileSync(join(dir, 'user.pw'), `${user.password}\n`);
+      ok(
+        await keytab(['ad', 'create', name, '--password-file', join(dir, 'user.pw')]),
+        'ad create (user)',
+      );
+      user.principal = `${name}@${realm()}`;
+    }, 120_000);
+
+    afterAll(async () => {
+      if (loop && loop.exitCode === null && loop.pid !== undefined) loop.kill('SIGKILL');
+      await apache?.stop();
+      if (process.env.KTP_WORK_DIR === undefined && dir !== '')
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it(`${ROTATIONS} rotations in a row while curl --negotiate runs: every request gets 200`, async () => {
+      const account = `trf-${id}`;
+      ok(
+        await keytab([
+          'ad',
+          'create',
+          account,
+          '--spn',
+          `HTTP/${host()}`,
+          '--upn',
+          principal(),
+          '--enctypes',
+          'aes256,aes128',
+        ]),
+        'ad create',
+      );
+      const kt = join(dir, 'traffic.keytab');
+      ok(
+        await keytab(['ad', 'setpass', account, '--random', '-o', kt, '-p', principal()]),
+        'ad setpass',
+      );
+      shareWithServices(kt);
+      const [k0] = kvnosIn(kt);
+
+      const tgt = join(dir, 'tgt.ccache');
+      const r = kinit({ krb5Config, ccache: `FILE:${tgt}` }, user.principal, user.password);
+      expect(r.status, `kinit: ${r.stderr}`).toBe(0);
+
+      const log = join(dir, 'traffic.log');
+      const stop = join(dir, 'traffic.stop');
+      writeFileSync(log, '');
+      loop = spawn(
+        'bash',
+        [
+          '-c',
+          LOOP,
+          'traffic',
+          log,
+          stop,
+          tgt,
+          join(dir, 'work.ccache'),
+          host(),
+          String(apache!.port),
+          principal(),
+          String(REFRESH),
+          String(MAX_REQUESTS),
+          String(MAX_SECONDS),
+        ],
+        {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KRB5_CONFIG: krb5Config, LANG: 'C' },
+          stdio: 'ignore',
+        },
+      );
+      const exited = new Promise<number | null>((res) => loop!.once('exit', (code) => res(code)));
+      const events = (): string[][] =>
+        readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' '));
+      /** Waits until the loop took a fresh ticket after time T and used it once. */
+      const freshTicketUsedAfter = async (t: number): Promise<void> => {
+        for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+          const ev = events();
+          const i = ev.findIndex((e) => e[0] === 'T' && Number(e[1]) > t);
+          if (i >= 0 && ev.slice(i + 1).some((e) => e[0] === 'R')) return;
+          if (loop!.exitCode !== null) break;
+          await new Promise((res) => setTimeout(res, 25));
+        }
+        throw new Error(
+          `the client loop took no fresh ticket after ${t}:\n${readFileSync(log, 'utf8').slice(-2000)}`,
+        );
+      };
+
+      const rotations: { end: number; kvno: number }[] = [];
+      const t0 = Date.now();
+      try {
+        await freshTicketUsedAfter(0);
+        for (let i = 1; i <= ROTATIONS; i++) {
+          ok(await keytab(['rotate', kt, '--account', account]), `rotate ${i}`);
+          rotations.push({ end: Date.now(), kvno: k0! + i });
+          // The next rotation would retire the kvno the loop's ticket may still have: wait for a
+          // ticket of this one (a ticket older than the kept kvno is refused by design).
+          await freshTicketUsedAfter(rotations.at(-1)!.end);
+        }
+      } finally {
+        writeFileSync(stop, '');
       }
-    } finally {
-      writeFileSync(stop, '');
-    }
-    expect(await exited).toBe(0);
-    const seconds = (Date.now() - t0) / 1000;
+      expect(await exited).toBe(0);
+      const seconds = (Date.now() - t0) / 1000;
 
-    const ev = events();
-    const requests = ev.filter((e) => e[0] === 'R').map((e) => ({ n: Number(e[1]), start: Number(e[2]), end: Number(e[3]), kvno: Number(e[4]), code: e[5] }));
-    const refused = requests.filter((q) => q.code !== '200');
-    const curlErr = existsSync(`${log}.curl`) ? readFileSync(`${log}.curl`, 'utf8') : '';
-    expect(ev.filter((e) => e[0] === 'E'), 'kvno failures in the loop').toEqual([]);
-    expect(refused, `${refused.length} of ${requests.length} requests not 200 (rotations ended at ${rotations.map((x) => x.end).join(' ')})\n${curlErr.slice(-2000)}\n${readFileSync(apache!.errorLog, 'utf8').split('\n').slice(-40).join('\n')}`).toEqual([]);
-    // Requests ran across the rotations with tickets of both kvnos: a ticket of the previous kvno
-    // used after a rotation had ended, and tickets of every new kvno.
-    const kvnoAt = (t: number): number => k0! + rotations.filter((x) => x.end <= t).length;
-    const oldTicketAfterRotation = requests.filter((q) => q.kvno === kvnoAt(q.start) - 1);
-    expect(oldTicketAfterRotation.length, 'requests with a ticket of the previous kvno after a rotation').toBeGreaterThan(0);
-    expect(new Set(requests.map((q) => q.kvno))).toEqual(new Set(Array.from({ length: ROTATIONS + 1 }, (_, i) => k0! + i)));
-    expect(requests.length).toBeGreaterThanOrEqual(ROTATIONS * REFRESH);
+      const ev = events();
+      const requests = ev
+        .filter((e) => e[0] === 'R')
+        .map((e) => ({
+          n: Number(e[1]),
+          start: Number(e[2]),
+          end: Number(e[3]),
+          kvno: Number(e[4]),
+          code: e[5],
+        }));
+      const refused = requests.filter((q) => q.code !== '200');
+      const curlErr = existsSync(`${log}.curl`) ? readFileSync(`${log}.curl`, 'utf8') : '';
+      expect(
+        ev.filter((e) => e[0] === 'E'),
+        'kvno failures in the loop',
+      ).toEqual([]);
+      expect(
+        refused,
+        `${refused.length} of ${requests.length} requests not 200 (rotations ended at ${rotations.map((x) => x.end).join(' ')})\n${curlErr.slice(-2000)}\n${readFileSync(apache!.errorLog, 'utf8').split('\n').slice(-40).join('\n')}`,
+      ).toEqual([]);
+      // Requests ran across the rotations with tickets of both kvnos: a ticket of the previous kvno
+      // used after a rotation had ended, and tickets of every new kvno.
+      const kvnoAt = (t: number): number => k0! + rotations.filter((x) => x.end <= t).length;
+      const oldTicketAfterRotation = requests.filter((q) => q.kvno === kvnoAt(q.start) - 1);
+      expect(
+        oldTicketAfterRotation.length,
+        'requests with a ticket of the previous kvno after a rotation',
+      ).toBeGreaterThan(0);
+      expect(new Set(requests.map((q) => q.kvno))).toEqual(
+        new Set(Array.from({ length: ROTATIONS + 1 }, (_, i) => k0! + i)),
+      );
+      expect(requests.length).toBeGreaterThanOrEqual(ROTATIONS * REFRESH);
 
-    expect(kvnosIn(kt)).toEqual([k0! + ROTATIONS - 1, k0! + ROTATIONS]);
-    const check = { krb5Config, ccache: `FILE:${join(dir, 'final.ccache')}` };
-    expect(kinit(check, user.principal, user.password).status).toBe(0);
-    expect(ticketKvno(check, principal())).toBe(k0! + ROTATIONS);
-    // eslint-disable-next-line no-console
-    console.log(`rotation-traffic: ${requests.length} requests (${oldTicketAfterRotation.length} with the previous kvno after a rotation), ${refused.length} refused, ${ROTATIONS} rotations in ${seconds.toFixed(1)} s`);
-  }, 150_000);
-});
+      expect(kvnosIn(kt)).toEqual([k0! + ROTATIONS - 1, k0! + ROTATIONS]);
+      const check = { krb5Config, ccache: `FILE:${join(dir, 'final.ccache')}` };
+      expect(kinit(check, user.principal, user.password).status).toBe(0);
+      expect(ticketKvno(check, principal())).toBe(k0! + ROTATIONS);
+      // eslint-disable-next-line no-console
+      console.log(
+        `rotation-traffic: ${requests.length} requests (${oldTicketAfterRotation.length} with the previous kvno after a rotation), ${refused.length} refused, ${ROTATIONS} rotations in ${seconds.toFixed(1)} s`,
+      );
+    }, 150_000);
+  },
+);

@@ -26,7 +26,8 @@ export function serviceAccount(): ServiceAccount | undefined {
   // id(1) reads the local account databases (NSS files); no network.
   const uid = Number(spawnSync('id', ['-u', NAME], { encoding: 'utf8' }).stdout.trim());
   const gid = Number(spawnSync('id', ['-g', NAME], { encoding: 'utf8' }).stdout.trim());
-  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) throw new Error(`the ${NAME} account is missing (Debian's base-passwd has it)`);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0)
+    throw new Error(`the ${NAME} account is missing (Debian's base-passwd has it)`);
   cached = { name: NAME, uid, gid };
   return cached;
 }

@@ -5,6 +5,7 @@ import { accountForPrincipal } from '../../lib/cli/verify-directory.js';
 import { parsePrincipal } from '../../lib/principal.js';
 import { describeSupportedBits, enctypesOfSupportedBits } from '../../lib/verify/directory.js';
 
+// prettier-ignore
 const svc: DirEntry = {
   dn: 'CN=svc-web,CN=Users,DC=example,DC=test',
   attributes: {
@@ -15,11 +16,20 @@ const svc: DirEntry = {
     objectclass: ['top', 'person', 'organizationalPerson', 'user'],
   },
 };
-const upnUser: DirEntry = { dn: 'CN=alice,CN=Users,DC=example,DC=test', attributes: { samaccountname: ['alice'], userprincipalname: ['alice@EXAMPLE.TEST'], 'msds-supportedencryptiontypes': ['24'], objectclass: ['user'] } };
+const upnUser: DirEntry = {
+  dn: 'CN=alice,CN=Users,DC=example,DC=test',
+  attributes: {
+    samaccountname: ['alice'],
+    userprincipalname: ['alice@EXAMPLE.TEST'],
+    'msds-supportedencryptiontypes': ['24'],
+    objectclass: ['user'],
+  },
+};
 
 function fakeDirectory(entries: readonly DirEntry[]): Directory & { filters: string[] } {
   const filters: string[] = [];
-  const has = (e: DirEntry, attr: string, value: string): boolean => (e.attributes[attr.toLowerCase()] ?? []).some((v) => v.toLowerCase() === value.toLowerCase());
+  const has = (e: DirEntry, attr: string, value: string): boolean =>
+    (e.attributes[attr.toLowerCase()] ?? []).some((v) => v.toLowerCase() === value.toLowerCase());
   return {
     url: 'ldaps://192.0.2.9:636',
     baseDn: 'DC=example,DC=test',
@@ -30,7 +40,9 @@ function fakeDirectory(entries: readonly DirEntry[]): Directory & { filters: str
     async search(req: SearchRequest) {
       const f = req.filter ?? '';
       filters.push(f);
-      const terms = [...f.matchAll(/\((userPrincipalName|servicePrincipalName|sAMAccountName)=([^)]*)\)/g)].map((m) => [m[1]!, m[2]!.replace(/\\2f/gi, '/')] as const);
+      const terms = [
+        ...f.matchAll(/\((userPrincipalName|servicePrincipalName|sAMAccountName)=([^)]*)\)/g),
+      ].map((m) => [m[1]!, m[2]!.replace(/\\2f/gi, '/')] as const);
       return entries.filter((e) => terms.some(([attr, value]) => has(e, attr, value)));
     },
     async apply() {
@@ -43,8 +55,15 @@ function fakeDirectory(entries: readonly DirEntry[]): Directory & { filters: str
 describe('accountForPrincipal', () => {
   it('finds an account by UPN, then SPN, then sAMAccountName', async () => {
     const dir = fakeDirectory([svc, upnUser]);
-    expect(await accountForPrincipal(dir, parsePrincipal('alice@EXAMPLE.TEST'))).toMatchObject({ sAMAccountName: 'alice', userPrincipalName: 'alice@EXAMPLE.TEST', supportedEncryptionTypes: 24 });
-    const bySpn = await accountForPrincipal(dir, parsePrincipal('HTTP/web.example.test@EXAMPLE.TEST'));
+    expect(await accountForPrincipal(dir, parsePrincipal('alice@EXAMPLE.TEST'))).toMatchObject({
+      sAMAccountName: 'alice',
+      userPrincipalName: 'alice@EXAMPLE.TEST',
+      supportedEncryptionTypes: 24,
+    });
+    const bySpn = await accountForPrincipal(
+      dir,
+      parsePrincipal('HTTP/web.example.test@EXAMPLE.TEST'),
+    );
     expect(bySpn).toEqual({
       dn: svc.dn,
       sAMAccountName: 'svc-web',
@@ -54,18 +73,33 @@ describe('accountForPrincipal', () => {
       supportedEncryptionTypes: undefined,
       userAccountControl: 66048,
     });
-    expect(await accountForPrincipal(dir, parsePrincipal('svc-web@EXAMPLE.TEST'))).toMatchObject({ dn: svc.dn });
-    expect(await accountForPrincipal(dir, parsePrincipal('HTTP/none.example.test@EXAMPLE.TEST'))).toBeUndefined();
+    expect(await accountForPrincipal(dir, parsePrincipal('svc-web@EXAMPLE.TEST'))).toMatchObject({
+      dn: svc.dn,
+    });
+    expect(
+      await accountForPrincipal(dir, parsePrincipal('HTTP/none.example.test@EXAMPLE.TEST')),
+    ).toBeUndefined();
   });
 
   it('two accounts with one SPN: ambiguous, said so', async () => {
-    const dup = { ...svc, dn: 'CN=other,DC=example,DC=test', attributes: { ...svc.attributes, samaccountname: ['other'] } };
-    await expect(accountForPrincipal(fakeDirectory([svc, dup]), parsePrincipal('HTTP/web.example.test@EXAMPLE.TEST'))).rejects.toMatchObject({ code: 'AD_ACCOUNT_AMBIGUOUS' });
+    const dup = {
+      ...svc,
+      dn: 'CN=other,DC=example,DC=test',
+      attributes: { ...svc.attributes, samaccountname: ['other'] },
+    };
+    await expect(
+      accountForPrincipal(
+        fakeDirectory([svc, dup]),
+        parsePrincipal('HTTP/web.example.test@EXAMPLE.TEST'),
+      ),
+    ).rejects.toMatchObject({ code: 'AD_ACCOUNT_AMBIGUOUS' });
   });
 
   it('msDS-SupportedEncryptionTypes bits', () => {
     expect(enctypesOfSupportedBits(0x1c)).toEqual([23, 17, 18]);
-    expect(describeSupportedBits(0x18)).toBe('0x18 (AES128-CTS-HMAC-SHA1-96, AES256-CTS-HMAC-SHA1-96)');
+    expect(describeSupportedBits(0x18)).toBe(
+      '0x18 (AES128-CTS-HMAC-SHA1-96, AES256-CTS-HMAC-SHA1-96)',
+    );
     expect(describeSupportedBits(0x20)).toBe('0x20 (no enctype bits)');
   });
 });

@@ -25,24 +25,53 @@ export const deriveCommand = defineCommand<DeriveArgs>((ctx: CliContext) => ({
       policyOptions(
         saltOptions(
           y
-            .option('principal', { alias: 'p', type: 'string', describe: 'the principal, with @REALM (optional with --salt/--salt-hex)' })
-            .option('enctype', { alias: 'e', type: 'string', demandOption: true, describe: 'one enctype: name, alias or number' })
+            .option('principal', {
+              alias: 'p',
+              type: 'string',
+              describe: 'the principal, with @REALM (optional with --salt/--salt-hex)',
+            })
+            .option('enctype', {
+              alias: 'e',
+              type: 'string',
+              demandOption: true,
+              describe: 'one enctype: name, alias or number',
+            })
             .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
         ),
       ),
     )
-      .example('$0 derive -p HTTP/web.example.com@EXAMPLE.COM -e aes256-cts-hmac-sha1-96 --password-file pw.txt', 'the key kinit would use')
-      .example('$0 derive -e aes128 --salt EXAMPLE.COMuser --password-stdin < pw.txt', 'with an explicit salt'),
+      .example(
+        '$0 derive -p HTTP/web.example.com@EXAMPLE.COM -e aes256-cts-hmac-sha1-96 --password-file pw.txt',
+        'the key kinit would use',
+      )
+      .example(
+        '$0 derive -e aes128 --salt EXAMPLE.COMuser --password-stdin < pw.txt',
+        'with an explicit salt',
+      ),
   handler: async (args) => {
     warnRealmCase(ctx, args.principal);
     const principal = args.principal === undefined ? undefined : principalArg(args.principal);
     const salt = saltOf(principal, args);
     const infos = enctypesArg(ctx, [args.enctype], args);
-    if (infos.length !== 1) throw new KtError('USAGE', `derive makes one key: -e ${args.enctype} names ${infos.length} enctypes`);
+    if (infos.length !== 1)
+      throw new KtError(
+        'USAGE',
+        `derive makes one key: -e ${args.enctype} names ${infos.length} enctypes`,
+      );
     const info = infos[0]!;
-    const password = await readPassword(ctx, args, `Password${principal ? ` for ${formatPrincipal(principal)}` : ''}: `);
-    const key = await stringToKey(info.id, password, salt.bytes, args.iterations === undefined ? {} : { iterations: args.iterations });
-    const iterations = info.defaultIterations === undefined ? null : (args.iterations ?? info.defaultIterations);
+    const password = await readPassword(
+      ctx,
+      args,
+      `Password${principal ? ` for ${formatPrincipal(principal)}` : ''}: `,
+    );
+    const key = await stringToKey(
+      info.id,
+      password,
+      salt.bytes,
+      args.iterations === undefined ? {} : { iterations: args.iterations },
+    );
+    const iterations =
+      info.defaultIterations === undefined ? null : (args.iterations ?? info.defaultIterations);
     if (args.json) {
       ctx.stdout.write(
         JSON.stringify(
@@ -65,7 +94,9 @@ export const deriveCommand = defineCommand<DeriveArgs>((ctx: CliContext) => ({
     const lines = [
       principal ? `principal:  ${formatPrincipal(principal)}` : undefined,
       `enctype:    ${info.name} (${info.id})`,
-      info.family === 'rc4' ? 'salt:       (not used by RC4)' : `salt:       "${salt.text}" (${salt.explanation})`,
+      info.family === 'rc4'
+        ? 'salt:       (not used by RC4)'
+        : `salt:       "${salt.text}" (${salt.explanation})`,
       iterations === null ? undefined : `iterations: ${iterations}`,
       toHex(key),
     ];

@@ -10,6 +10,7 @@ interface DiffArgs {
   json: boolean;
 }
 
+// prettier-ignore
 export const diffCommand = defineCommand<DiffArgs>((ctx: CliContext) => ({
   command: 'diff <a> <b>',
   describe: 'Compare two keytabs entry by entry (exit 0 when equal, 1 when not)',

@@ -54,12 +54,19 @@ export function gmsaPrincipals(account: AccountRecord, given: readonly string[])
   const own = account.servicePrincipalName;
   for (const spn of given) {
     if (!own.some((s) => s.toLowerCase() === spn.replace(/@.*$/, '').toLowerCase())) {
-      throw new KtError('AD_NOT_ACCOUNT_PRINCIPAL', `${spn} is not an SPN of ${account.sAMAccountName}; its SPNs are: ${own.length ? own.join(', ') : '(none)'}`, {
-        hint: `add it first (keytab ad spn add ${account.sAMAccountName} ${spn}), or leave out --spn for all of them`,
-      });
+      throw new KtError(
+        'AD_NOT_ACCOUNT_PRINCIPAL',
+        `${spn} is not an SPN of ${account.sAMAccountName}; its SPNs are: ${own.length ? own.join(', ') : '(none)'}`,
+        {
+          hint: `add it first (keytab ad spn add ${account.sAMAccountName} ${spn}), or leave out --spn for all of them`,
+        },
+      );
     }
   }
-  const names = [account.sAMAccountName, ...(given.length ? given.map((s) => s.replace(/@.*$/, '')) : own)];
+  const names = [
+    account.sAMAccountName,
+    ...(given.length ? given.map((s) => s.replace(/@.*$/, '')) : own),
+  ];
   const out = new Map<string, Principal>();
   for (const name of names) {
     const p = parsePrincipal(`${name}@${account.realm}`);
@@ -72,25 +79,38 @@ export function gmsaPrincipals(account: AccountRecord, given: readonly string[])
 /** -e, else what msDS-SupportedEncryptionTypes allows, else aes256, aes128 and rc4 (the keys AD makes). */
 function gmsaEnctypes(ctx: CliContext, args: GmsaArgs, account: AccountRecord): EnctypeInfo[] {
   const given = splitList(args.enctype);
-  if (given.length) return enctypesArg(ctx, given, { iterations: undefined, 'allow-weak': args['allow-weak'] });
+  if (given.length)
+    return enctypesArg(ctx, given, { iterations: undefined, 'allow-weak': args['allow-weak'] });
   const own = keyEnctypesOfBits(account.msDSSupportedEncryptionTypes);
   return own.length ? own : expandEnctypeList('ad');
 }
 
 /** Refused before anything is read: an unencrypted configuration, or ldapts logging the answer. */
-function checkSafeToRead(ctx: CliContext, config: Parameters<typeof isEncryptedTransport>[0]): void {
+function checkSafeToRead(
+  ctx: CliContext,
+  config: Parameters<typeof isEncryptedTransport>[0],
+): void {
   if (!isEncryptedTransport(config)) {
-    throw new KtError('GMSA_NOT_CONFIDENTIAL', `${config.url} is not encrypted: domain controllers send msDS-ManagedPassword only over LDAPS, StartTLS or a sealed Kerberos bind (nothing was asked)`, {
-      hint: 'use ldaps://DC, add --starttls, or --auth kerberos with ldap://DC',
-    });
+    throw new KtError(
+      'GMSA_NOT_CONFIDENTIAL',
+      `${config.url} is not encrypted: domain controllers send msDS-ManagedPassword only over LDAPS, StartTLS or a sealed Kerberos bind (nothing was asked)`,
+      {
+        hint: 'use ldaps://DC, add --starttls, or --auth kerberos with ldap://DC',
+      },
+    );
   }
   if (ldaptsDebugOn(ctx.env)) {
-    throw new KtError('AD_PASSWORD_LOGGED', 'refusing to read a managed password while NODE_DEBUG turns on ldapts logging: it would write the password to standard error (nothing was asked)', {
-      hint: 'unset NODE_DEBUG, or leave ldapts out of it',
-    });
+    throw new KtError(
+      'AD_PASSWORD_LOGGED',
+      'refusing to read a managed password while NODE_DEBUG turns on ldapts logging: it would write the password to standard error (nothing was asked)',
+      {
+        hint: 'unset NODE_DEBUG, or leave ldapts out of it',
+      },
+    );
   }
 }
 
+// prettier-ignore
 export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
   command: 'gmsa <account>',
   describe: "Write or refresh a group managed service account's keytab from its AD-managed password (msDS-ManagedPassword)",
@@ -119,10 +139,15 @@ export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
 export type GmsaDirectory = Directory & { readonly auth?: { readonly client: string } };
 
 /** The command's work, with the directory opener injected (tests pass a fake directory). */
-export async function runGmsa(ctx: CliContext, args: GmsaArgs, open: (config: DirectoryConfig) => Promise<GmsaDirectory>): Promise<void> {
+export async function runGmsa(
+  ctx: CliContext,
+  args: GmsaArgs,
+  open: (config: DirectoryConfig) => Promise<GmsaDirectory>,
+): Promise<void> {
   const dryRun = args['dry-run'];
   const loc = keytabLocation(ctx, args.output);
-  if (loc.path === '-') throw new KtError('USAGE', 'gmsa writes a keytab file: give -o PATH, not -');
+  if (loc.path === '-')
+    throw new KtError('USAGE', 'gmsa writes a keytab file: give -o PATH, not -');
   const config = await directoryConfig(ctx, args);
   checkSafeToRead(ctx, config);
   // Held from the read of the keytab to its write.
@@ -131,26 +156,77 @@ export async function runGmsa(ctx: CliContext, args: GmsaArgs, open: (config: Di
   if (!dryRun) checkWritable(loc.path);
   const dir = await open(config);
   try {
-    const { account, password } = await readGmsaPassword(dir, args.account, dir.auth?.client || undefined);
+    const { account, password } = await readGmsaPassword(
+      dir,
+      args.account,
+      dir.auth?.client || undefined,
+    );
     try {
       const kvno = account.msDSKeyVersionNumber;
-      if (kvno === undefined) throw new KtError('AD_REFUSED', `msDS-KeyVersionNumber of ${account.sAMAccountName} is not readable`, { hint: 'the bind account needs read access to the account' });
+      if (kvno === undefined)
+        throw new KtError(
+          'AD_REFUSED',
+          `msDS-KeyVersionNumber of ${account.sAMAccountName} is not readable`,
+          { hint: 'the bind account needs read access to the account' },
+        );
       const schedule = passwordSchedule(password, new Date(ctx.now() * 1000));
       const principals = gmsaPrincipals(account, splitList(args.spn));
       const enctypes = gmsaEnctypes(ctx, args, account);
-      const salt = await gmsaSalt(ctx, account, enctypes, { ldapUrl: dir.url, kdc: args.kdc, timeoutMs: config.timeoutMs, check: args['kdc-check'] });
+      const salt = await gmsaSalt(ctx, account, enctypes, {
+        ldapUrl: dir.url,
+        kdc: args.kdc,
+        timeoutMs: config.timeoutMs,
+        check: args['kdc-check'],
+      });
       // Within minutes of a change AD already hands out the coming password: it gets kvno+1.
       const currentKvno = schedule.upcoming ? kvno + 1 : kvno;
       const timestamp = ctx.now();
-      const make = (pw: Uint8Array, k: number): Promise<KeytabEntry[]> => managedPasswordEntries({ principals, kvno: k, timestamp, enctypes, password: pw, salt: salt.salt });
+      const make = (pw: Uint8Array, k: number): Promise<KeytabEntry[]> =>
+        managedPasswordEntries({
+          principals,
+          kvno: k,
+          timestamp,
+          enctypes,
+          password: pw,
+          salt: salt.salt,
+        });
       const fresh = {
         current: await make(password.current, currentKvno),
-        previous: password.previous && currentKvno > 1 ? await make(password.previous, currentKvno - 1) : [],
+        previous:
+          password.previous && currentKvno > 1
+            ? await make(password.previous, currentKvno - 1)
+            : [],
       };
-      const plan = planGmsaKeytab({ existing, principals, ...fresh, refresh: args.refresh, withPrevious: args.previous || schedule.upcoming });
+      const plan = planGmsaKeytab({
+        existing,
+        principals,
+        ...fresh,
+        refresh: args.refresh,
+        withPrevious: args.previous || schedule.upcoming,
+      });
       if (plan.changed && !dryRun) writeKeytab(ctx, loc, { entries: plan.entries });
-      if (schedule.upcoming) warn(ctx, `AD changes the password of ${account.sAMAccountName} at ${isoSeconds(schedule.changesAt)} and already hands out the new one: it is written at kvno ${currentKvno}, the one in use at kvno ${kvno}`);
-      printGmsaReport(ctx, { account, loc, plan, salt, schedule, dryRun, refresh: args.refresh, principals, enctypes, kvno: currentKvno, hasPrevious: fresh.previous.length > 0 }, args.json);
+      if (schedule.upcoming)
+        warn(
+          ctx,
+          `AD changes the password of ${account.sAMAccountName} at ${isoSeconds(schedule.changesAt)} and already hands out the new one: it is written at kvno ${currentKvno}, the one in use at kvno ${kvno}`,
+        );
+      printGmsaReport(
+        ctx,
+        {
+          account,
+          loc,
+          plan,
+          salt,
+          schedule,
+          dryRun,
+          refresh: args.refresh,
+          principals,
+          enctypes,
+          kvno: currentKvno,
+          hasPrevious: fresh.previous.length > 0,
+        },
+        args.json,
+      );
     } finally {
       wipeManagedPassword(password);
     }

@@ -14,4 +14,18 @@ import { saltCommand } from './salt.js';
 import { verifyCommand } from './verify.js';
 
 /** Every `keytab` subcommand, in the order --help lists them. */
-export const commands: readonly CommandFactory[] = [listCommand, addCommand, removeCommand, mergeCommand, diffCommand, deriveCommand, saltCommand, adCommand, gmsaCommand, rotateCommand, verifyCommand, doctorCommand, krb5confCommand];
+export const commands: readonly CommandFactory[] = [
+  listCommand,
+  addCommand,
+  removeCommand,
+  mergeCommand,
+  diffCommand,
+  deriveCommand,
+  saltCommand,
+  adCommand,
+  gmsaCommand,
+  rotateCommand,
+  verifyCommand,
+  doctorCommand,
+  krb5confCommand,
+];

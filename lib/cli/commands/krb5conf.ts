@@ -14,6 +14,7 @@ interface Krb5confArgs {
   json: boolean;
 }
 
+// prettier-ignore
 export const krb5confCommand = defineCommand<Krb5confArgs>((ctx: CliContext) => ({
   command: 'krb5conf',
   describe: 'Print a correct krb5.conf for a realm (upper-case realm, lower-case domains, no DNS guessing, AES only)',

@@ -14,6 +14,7 @@ interface ListArgs {
   json: boolean;
 }
 
+// prettier-ignore
 export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
   command: 'list [file]',
   aliases: ['ls'],

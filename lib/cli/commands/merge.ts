@@ -17,6 +17,7 @@ interface MergeArgs {
   json: boolean;
 }
 
+// prettier-ignore
 export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
   command: 'merge <inputs..>',
   describe: 'Merge keytabs into one: each entry once, conflicting keys refused',
@@ -67,17 +68,24 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
 }));
 
 /** The merge, with a conflict named by its enctype's name (the core reports the number). */
-function mergeFiles(files: readonly KeytabFile[], preferLast: boolean): ReturnType<typeof mergeKeytabFiles> {
+function mergeFiles(
+  files: readonly KeytabFile[],
+  preferLast: boolean,
+): ReturnType<typeof mergeKeytabFiles> {
   try {
     return mergeKeytabFiles(files, { preferLast });
   } catch (err) {
     if (!(err instanceof KtError) || err.code !== 'MERGE_CONFLICT') throw err;
     const d = err.details;
-    throw new KtError('MERGE_CONFLICT', `${String(d.principal)} kvno ${String(d.kvno)} ${enctypeName(Number(d.enctype))} has different keys in ${String(d.first)} and ${String(d.second)}`, {
-      details: d,
-      cause: err,
-      hint: err.hint,
-      remedy: err.remedy,
-    });
+    throw new KtError(
+      'MERGE_CONFLICT',
+      `${String(d.principal)} kvno ${String(d.kvno)} ${enctypeName(Number(d.enctype))} has different keys in ${String(d.first)} and ${String(d.second)}`,
+      {
+        details: d,
+        cause: err,
+        hint: err.hint,
+        remedy: err.remedy,
+      },
+    );
   }
 }

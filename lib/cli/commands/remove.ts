@@ -18,6 +18,7 @@ interface RemoveArgs {
   json: boolean;
 }
 
+// prettier-ignore
 export const removeCommand = defineCommand<RemoveArgs>((ctx: CliContext) => ({
   command: 'remove [file]',
   aliases: ['rm'],

@@ -19,9 +19,23 @@ import { parseRows } from '../batch.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
-import { checkWritable, keytabLocation, readBytes, readKeytabAndBytes, writeFileAtomic, writeKeytab } from '../io.js';
+import {
+  checkWritable,
+  keytabLocation,
+  readBytes,
+  readKeytabAndBytes,
+  writeFileAtomic,
+  writeKeytab,
+} from '../io.js';
 import { principalArg } from '../key-options.js';
-import { KEEP_DEFAULT, KEEP_DESCRIBE, checkKeep, keepsLine, keptLine, rotatedKvnos } from '../keep-option.js';
+import {
+  KEEP_DEFAULT,
+  KEEP_DESCRIBE,
+  checkKeep,
+  keepsLine,
+  keptLine,
+  rotatedKvnos,
+} from '../keep-option.js';
 import { warnRealmCase } from '../options.js';
 import { lockKeytab } from '../lock.js';
 import { describeEntry, entryCount, textTable } from '../output.js';
@@ -60,6 +74,7 @@ export interface Job {
   keep: number;
 }
 
+// prettier-ignore
 export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
   command: 'rotate [keytab]',
   describe: 'New random password for an AD account and new keys in its keytab, keeping the previous kvno',
@@ -127,6 +142,7 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
   },
 }));
 
+// prettier-ignore
 const JOB_FIELDS = {
   keytab: { key: 'keytab', kind: 'string' },
   account: { key: 'account', kind: 'string' },
@@ -148,14 +164,29 @@ async function jobsFrom(ctx: CliContext, from: string, keep: number): Promise<Jo
   }));
 }
 
-function describePlan(account: AccountRecord, targets: readonly RotationTarget[], next: number, keep: number, removed: readonly KeytabEntry[], kept: readonly number[], keytab: string, salt: string, others: readonly string[]): string[] {
+function describePlan(
+  account: AccountRecord,
+  targets: readonly RotationTarget[],
+  next: number,
+  keep: number,
+  removed: readonly KeytabEntry[],
+  kept: readonly number[],
+  keytab: string,
+  salt: string,
+  others: readonly string[],
+): string[] {
   const kvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   return [
     `account ${account.sAMAccountName} (${account.dn}): a new random password; kvno ${account.msDSKeyVersionNumber} -> ${next}`,
-    ...targets.map((t) => `  new keys: ${formatPrincipal(t.principal)} kvno ${next} ${t.enctypes.map((e) => e.name).join(', ')}`),
+    ...targets.map(
+      (t) =>
+        `  new keys: ${formatPrincipal(t.principal)} kvno ${next} ${t.enctypes.map((e) => e.name).join(', ')}`,
+    ),
     `  salt: "${salt}" (the salt AD uses for ${account.sAMAccountName})`,
     `  keytab ${keytab}: ${keepsLine(kept, kvnos, keep)}`,
-    ...(others.length ? [`  left as they are (not ${account.sAMAccountName}'s): ${others.join(', ')}`] : []),
+    ...(others.length
+      ? [`  left as they are (not ${account.sAMAccountName}'s): ${others.join(', ')}`]
+      : []),
   ];
 }
 
@@ -168,11 +199,24 @@ export interface RotationHooks {
 }
 
 /** One rotation (the command's work for one keytab and account). */
-export async function rotateKeytab(ctx: CliContext, dir: LdapDirectory, job: Job, options: { dryRun?: boolean; verbose?: boolean } = {}, hooks: RotationHooks = {}): Promise<Rotation> {
+export async function rotateKeytab(
+  ctx: CliContext,
+  dir: LdapDirectory,
+  job: Job,
+  options: { dryRun?: boolean; verbose?: boolean } = {},
+  hooks: RotationHooks = {},
+): Promise<Rotation> {
   return rotate(ctx, dir, job, options.dryRun ?? false, options.verbose ?? true, hooks);
 }
 
-async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boolean, verbose: boolean, hooks: RotationHooks = {}): Promise<Rotation> {
+async function rotate(
+  ctx: CliContext,
+  dir: LdapDirectory,
+  job: Job,
+  dryRun: boolean,
+  verbose: boolean,
+  hooks: RotationHooks = {},
+): Promise<Rotation> {
   const say = (line: string): void => {
     if (verbose) ctx.stdout.write(`${line}\n`);
   };
@@ -183,16 +227,57 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   // One read: the keytab, and its bytes for a restore.
   const { keytab, bytes: original } = await readKeytabAndBytes(ctx, loc);
   const account = await requireAccount(dir, job.account);
-  const { targets, others } = accountTargets(keytab.entries, job.principals.map((p) => principalArg(p)), account, await readSpnMappings(dir), loc.display);
+  const { targets, others } = accountTargets(
+    keytab.entries,
+    job.principals.map((p) => principalArg(p)),
+    account,
+    await readSpnMappings(dir),
+    loc.display,
+  );
   const predicted = nextKvno(account);
   const salt = accountSalt(account, account.realm);
-  const preview = prunedEntries(stagedEntries(keytab.entries, targets.flatMap((t) => t.enctypes.map((e) => ({ principal: t.principal, kvno: predicted, enctype: e.id, timestamp: 0, key: new Uint8Array(0) })))), targets, job.keep);
-  const plan = describePlan(account, targets, predicted, job.keep, preview.removed, rotatedKvnos(preview.kept, targets), loc.display, salt.text, others);
-  const base: Rotation = { keytab: loc.path, account: account.sAMAccountName, ok: true, principals: targets.map((t) => formatPrincipal(t.principal)), ...(others.length ? { unchanged: others } : {}) };
+  const preview = prunedEntries(
+    stagedEntries(
+      keytab.entries,
+      targets.flatMap((t) =>
+        t.enctypes.map((e) => ({
+          principal: t.principal,
+          kvno: predicted,
+          enctype: e.id,
+          timestamp: 0,
+          key: new Uint8Array(0),
+        })),
+      ),
+    ),
+    targets,
+    job.keep,
+  );
+  const plan = describePlan(
+    account,
+    targets,
+    predicted,
+    job.keep,
+    preview.removed,
+    rotatedKvnos(preview.kept, targets),
+    loc.display,
+    salt.text,
+    others,
+  );
+  const base: Rotation = {
+    keytab: loc.path,
+    account: account.sAMAccountName,
+    ok: true,
+    principals: targets.map((t) => formatPrincipal(t.principal)),
+    ...(others.length ? { unchanged: others } : {}),
+  };
   if (dryRun) {
     say('dry run: nothing is changed');
     for (const line of plan) say(line);
-    return { ...base, kvno: { from: account.msDSKeyVersionNumber ?? 0, to: predicted }, removedKvnos: [...new Set(preview.removed.map((e) => e.kvno))] };
+    return {
+      ...base,
+      kvno: { from: account.msDSKeyVersionNumber ?? 0, to: predicted },
+      removedKvnos: [...new Set(preview.removed.map((e) => e.kvno))],
+    };
   }
   checkWritable(loc.path);
 
@@ -209,7 +294,8 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
     kvno = (await setPassword(dir, account, password)).kvno;
   } catch (err) {
     const now = await rereadAccount(dir, account).catch(() => undefined);
-    if (now?.msDSKeyVersionNumber === account.msDSKeyVersionNumber) writeFileAtomic(loc.path, original);
+    if (now?.msDSKeyVersionNumber === account.msDSKeyVersionNumber)
+      writeFileAtomic(loc.path, original);
     throw err;
   }
   say(`password of ${account.sAMAccountName} changed; msDS-KeyVersionNumber is now ${kvno}`);
@@ -228,7 +314,8 @@ async function rotate(ctx: CliContext, dir: LdapDirectory, job: Job, dryRun: boo
   for (const e of fresh) say(`added: ${describeEntry(e)}`);
   const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);
   say(keptLine(rotatedKvnos(kept, targets), removedKvnos, job.keep));
-  if (others.length) say(`left as they were (not ${account.sAMAccountName}'s): ${others.join(', ')}`);
+  if (others.length)
+    say(`left as they were (not ${account.sAMAccountName}'s): ${others.join(', ')}`);
   say(`${loc.display}: ${entryCount(kept.length)}`);
   return { ...base, kvno: { from: account.msDSKeyVersionNumber ?? 0, to: kvno }, removedKvnos };
 }

@@ -24,7 +24,8 @@ import type { FamilyFactory } from './types.js';
 /** E for DR: AES-CBC with a zero IV (RFC 3962 section 5: CBC-CTS, which is plain CBC on whole blocks). */
 export const AES_DERIVATION_CIPHER: DerivationCipher = Object.freeze({
   blockSize: 16,
-  encryptCbcZeroIv: (key: Uint8Array, data: Uint8Array) => aesCbcEncrypt(key, new Uint8Array(16), data),
+  encryptCbcZeroIv: (key: Uint8Array, data: Uint8Array) =>
+    aesCbcEncrypt(key, new Uint8Array(16), data),
 });
 
 export const AES_SHA1_DEFAULT_ITERATIONS = 4096;
@@ -43,7 +44,12 @@ export const aesSha1: FamilyFactory = (spec) => {
     family: 'aes-sha1',
     seedLength: spec.keyLength,
     defaultIterations: AES_SHA1_DEFAULT_ITERATIONS,
-    stringToKey: pbkdf2StringToKey(spec, { hash: 'sha1', defaultIterations: AES_SHA1_DEFAULT_ITERATIONS, pepper: false, kdf }),
+    stringToKey: pbkdf2StringToKey(spec, {
+      hash: 'sha1',
+      defaultIterations: AES_SHA1_DEFAULT_ITERATIONS,
+      pepper: false,
+      kdf,
+    }),
     randomToKey,
     deriveKey,
     profile: simplifiedProfile(spec.name, {

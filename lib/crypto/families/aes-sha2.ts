@@ -52,7 +52,10 @@ export function kdfHmacSha2(
 ): Uint8Array {
   const hashFn = HMAC_HASH[hash];
   if (outBytes < 1 || outBytes > hashFn.outputLen) {
-    throw new KtError('INTERNAL', `KDF-HMAC-SHA2 output ${outBytes} bytes exceeds one ${hash} block`);
+    throw new KtError(
+      'INTERNAL',
+      `KDF-HMAC-SHA2 output ${outBytes} bytes exceeds one ${hash} block`,
+    );
   }
   const k = new Uint8Array(4);
   new DataView(k.buffer).setUint32(0, outBytes * 8);

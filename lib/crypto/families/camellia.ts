@@ -24,7 +24,13 @@ import {
   wipeCamelliaSchedule,
 } from '../primitives/camellia.js';
 import { cmac } from '../primitives/cmac.js';
-import { prfConstant, simplifiedProfile, usageConstant, type CbcCipher, type KeyKind } from '../rfc3961.js';
+import {
+  prfConstant,
+  simplifiedProfile,
+  usageConstant,
+  type CbcCipher,
+  type KeyKind,
+} from '../rfc3961.js';
 import { zeroIvCts } from '../rfc3962.js';
 import { identityRandomToKey } from './identity.js';
 import { pbkdf2StringToKey } from './pbkdf2-s2k.js';
@@ -55,7 +61,11 @@ const be32 = (n: number): Uint8Array => {
  *   DR(key, constant) = k-truncate(K(1) | K(2) | ... | K(n))
  *   KDF-FEEDBACK-CMAC(key, constant) = random-to-key(DR(key, constant))   (identity)
  */
-export function kdfFeedbackCmac(key: Uint8Array, constant: Uint8Array, outBytes: number): Uint8Array {
+export function kdfFeedbackCmac(
+  key: Uint8Array,
+  constant: Uint8Array,
+  outBytes: number,
+): Uint8Array {
   const schedule = camelliaKeySchedule(key);
   const encrypt = (block: Uint8Array): Uint8Array => camelliaBlock(schedule, block);
   const out = new Uint8Array(outBytes);
@@ -76,18 +86,29 @@ export function kdfFeedbackCmac(key: Uint8Array, constant: Uint8Array, outBytes:
 }
 
 /** Camellia-CBC over whole blocks: the cipher under CBC-CTS. */
-export const CAMELLIA_CBC: CbcCipher = Object.freeze({ blockSize: 16, encrypt: camelliaCbcEncrypt, decrypt: camelliaCbcDecrypt });
+export const CAMELLIA_CBC: CbcCipher = Object.freeze({
+  blockSize: 16,
+  encrypt: camelliaCbcEncrypt,
+  decrypt: camelliaCbcDecrypt,
+});
 
 export const camellia: FamilyFactory = (spec) => {
   const randomToKey = identityRandomToKey(spec.keyLength, spec.name);
-  const kdf = (key: Uint8Array, constant: Uint8Array): Uint8Array => kdfFeedbackCmac(key, constant, spec.keyLength);
+  const kdf = (key: Uint8Array, constant: Uint8Array): Uint8Array =>
+    kdfFeedbackCmac(key, constant, spec.keyLength);
   // Section 5: Kc, Ke and Ki are KDF-FEEDBACK-CMAC(base-key, usage | 0x99/0xAA/0x55), all of key length.
-  const deriveKey = (baseKey: Uint8Array, usage: number, kind: KeyKind): Uint8Array => kdf(baseKey, usageConstant(usage, kind));
+  const deriveKey = (baseKey: Uint8Array, usage: number, kind: KeyKind): Uint8Array =>
+    kdf(baseKey, usageConstant(usage, kind));
   return {
     family: 'camellia',
     seedLength: spec.keyLength,
     defaultIterations: CAMELLIA_DEFAULT_ITERATIONS,
-    stringToKey: pbkdf2StringToKey(spec, { hash: 'sha1', defaultIterations: CAMELLIA_DEFAULT_ITERATIONS, pepper: true, kdf }),
+    stringToKey: pbkdf2StringToKey(spec, {
+      hash: 'sha1',
+      defaultIterations: CAMELLIA_DEFAULT_ITERATIONS,
+      pepper: true,
+      kdf,
+    }),
     randomToKey,
     deriveKey,
     profile: simplifiedProfile(spec.name, {

@@ -153,7 +153,12 @@ function desProfile(name: string, params: DesParameters): EncryptionProfile {
   const header = 8 + size;
   const ivFor = (key: Uint8Array): Uint8Array => (params.initialState === 'key' ? key : ZERO_IV);
 
-  const encrypt = (key: Uint8Array, _usage: number, plaintext: Uint8Array, confounder: Uint8Array): Uint8Array => {
+  const encrypt = (
+    key: Uint8Array,
+    _usage: number,
+    plaintext: Uint8Array,
+    confounder: Uint8Array,
+  ): Uint8Array => {
     const buf = new Uint8Array(Math.ceil((header + plaintext.length) / 8) * 8);
     buf.set(confounder);
     buf.set(plaintext, header);
@@ -168,7 +173,11 @@ function desProfile(name: string, params: DesParameters): EncryptionProfile {
 
   const decrypt = (key: Uint8Array, _usage: number, ciphertext: Uint8Array): Uint8Array => {
     if (ciphertext.length < header || ciphertext.length % 8 !== 0) {
-      throw badCiphertext(name, ciphertext.length, `a multiple of 8, at least ${Math.ceil(header / 8) * 8} bytes`);
+      throw badCiphertext(
+        name,
+        ciphertext.length,
+        `a multiple of 8, at least ${Math.ceil(header / 8) * 8} bytes`,
+      );
     }
     const buf = desCbcDecrypt(key, ivFor(key), ciphertext);
     try {

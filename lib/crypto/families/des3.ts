@@ -34,7 +34,8 @@ const SEED_BYTES = 21;
 
 export const DES3_DERIVATION_CIPHER: DerivationCipher = Object.freeze({
   blockSize: 8,
-  encryptCbcZeroIv: (key: Uint8Array, data: Uint8Array) => des3CbcEncrypt(key, new Uint8Array(8), data),
+  encryptCbcZeroIv: (key: Uint8Array, data: Uint8Array) =>
+    des3CbcEncrypt(key, new Uint8Array(8), data),
 });
 
 /** DR with 3DES (the 168-bit value before random-to-key), for the RFC 3961 A.3 vectors. */
@@ -48,10 +49,15 @@ export function des3Dk(key: Uint8Array, constant: Uint8Array): Uint8Array {
 }
 
 /** 3DES-EDE CBC over whole blocks (SP 800-67). */
-export const DES3_CBC: CbcCipher = Object.freeze({ blockSize: 8, encrypt: des3CbcEncrypt, decrypt: des3CbcDecrypt });
+export const DES3_CBC: CbcCipher = Object.freeze({
+  blockSize: 8,
+  encrypt: des3CbcEncrypt,
+  decrypt: des3CbcDecrypt,
+});
 
 const cbc = zeroIvCbc(DES3_CBC);
-const deriveKey = (baseKey: Uint8Array, usage: number, kind: KeyKind): Uint8Array => des3Dk(baseKey, usageConstant(usage, kind));
+const deriveKey = (baseKey: Uint8Array, usage: number, kind: KeyKind): Uint8Array =>
+  des3Dk(baseKey, usageConstant(usage, kind));
 
 export const des3: FamilyFactory = (spec) => ({
   family: 'des3',

@@ -30,15 +30,28 @@ export interface Pbkdf2Profile {
 }
 
 /** The PBKDF2 salt: the salt itself, or enctype-name || 0x00 || salt. */
-export function pbkdf2Salt(spec: EnctypeSpec, profile: Pbkdf2Profile, salt: Uint8Array): Uint8Array {
+export function pbkdf2Salt(
+  spec: EnctypeSpec,
+  profile: Pbkdf2Profile,
+  salt: Uint8Array,
+): Uint8Array {
   return profile.pepper ? concatBytes(utf8(spec.name), new Uint8Array(1), salt) : salt;
 }
 
-export function pbkdf2StringToKey(spec: EnctypeSpec, profile: Pbkdf2Profile): FamilyFunctions['stringToKey'] {
+export function pbkdf2StringToKey(
+  spec: EnctypeSpec,
+  profile: Pbkdf2Profile,
+): FamilyFunctions['stringToKey'] {
   return async (password, salt, iterations, ctx) => {
     const saltp = pbkdf2Salt(spec, profile, salt);
     const run = ctx?.pbkdf2 ?? pbkdf2;
-    const tkey = await run(profile.hash, password, saltp, iterations ?? profile.defaultIterations, spec.keyLength);
+    const tkey = await run(
+      profile.hash,
+      password,
+      saltp,
+      iterations ?? profile.defaultIterations,
+      spec.keyLength,
+    );
     try {
       return profile.kdf(tkey, kerberosConstant());
     } finally {

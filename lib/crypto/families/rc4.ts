@@ -21,7 +21,15 @@
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
-import { bytesEqual, concatBytes, fromUtf8, isValidUtf8, utf16le, utf8, wipe } from '../../bytes.js';
+import {
+  bytesEqual,
+  concatBytes,
+  fromUtf8,
+  isValidUtf8,
+  utf16le,
+  utf8,
+  wipe,
+} from '../../bytes.js';
 import { KtError } from '../../errors.js';
 import { md4 } from '../primitives/md4.js';
 import { rc4 as rc4Cipher } from '../primitives/rc4.js';
@@ -32,9 +40,13 @@ import type { ChecksumFunctions, EncryptionProfile, FamilyFactory } from './type
 /** MD4(UTF-16LE(password)), the password given as UTF-8 bytes. */
 export function rc4StringToKey(passwordUtf8: Uint8Array): Uint8Array {
   if (!isValidUtf8(passwordUtf8)) {
-    throw new KtError('PASSWORD_INVALID', "RC4 keys are made from the password's characters; these bytes are not valid UTF-8", {
-      hint: 'give the password as text, or as its UTF-8 encoding',
-    });
+    throw new KtError(
+      'PASSWORD_INVALID',
+      "RC4 keys are made from the password's characters; these bytes are not valid UTF-8",
+      {
+        hint: 'give the password as text, or as its UTF-8 encoding',
+      },
+    );
   }
   const unicode = utf16le(fromUtf8(passwordUtf8));
   try {
@@ -79,7 +91,9 @@ function hmacOfMd5(key: Uint8Array, usage: number, data: Uint8Array): Uint8Array
   }
 }
 
-function verifying(make: (key: Uint8Array, usage: number, data: Uint8Array) => Uint8Array): ChecksumFunctions['verify'] {
+function verifying(
+  make: (key: Uint8Array, usage: number, data: Uint8Array) => Uint8Array,
+): ChecksumFunctions['verify'] {
   return (key, usage, data, mac) => {
     const expected = make(key, usage, data);
     const ok = bytesEqual(expected, mac);
@@ -132,7 +146,12 @@ function rc4Profile(name: string, params: Rc4Parameters): EncryptionProfile {
     return { k1, k2 };
   };
 
-  const encrypt = (key: Uint8Array, usage: number, plaintext: Uint8Array, confounder: Uint8Array): Uint8Array => {
+  const encrypt = (
+    key: Uint8Array,
+    usage: number,
+    plaintext: Uint8Array,
+    confounder: Uint8Array,
+  ): Uint8Array => {
     const { k1, k2 } = usageKeys(key, usage);
     const data = concatBytes(confounder, plaintext);
     const checksum = hmacMd5(k2, data);

@@ -34,7 +34,12 @@ export interface FamilyFunctions {
    * string-to-key. `iterations` undefined means the family default; families without an
    * iteration count ignore it. The count is validated by the caller (1..2^32-1).
    */
-  readonly stringToKey: (password: Uint8Array, salt: Uint8Array, iterations: number | undefined, ctx?: S2kContext) => Promise<Uint8Array>;
+  readonly stringToKey: (
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number | undefined,
+    ctx?: S2kContext,
+  ) => Promise<Uint8Array>;
   readonly randomToKey: (seed: Uint8Array) => Uint8Array;
   /** Simplified-profile key derivation (Kc/Ke/Ki of a usage); absent for DES and RC4. */
   readonly deriveKey?: (baseKey: Uint8Array, usage: number, kind: KeyKind) => Uint8Array;
@@ -53,7 +58,12 @@ export type RandomSource = (n: number) => Uint8Array;
 export interface ChecksumFunctions {
   /** Checksum bytes on the wire. */
   readonly size: number;
-  readonly make: (key: Uint8Array, usage: number, data: Uint8Array, random: RandomSource) => Uint8Array;
+  readonly make: (
+    key: Uint8Array,
+    usage: number,
+    data: Uint8Array,
+    random: RandomSource,
+  ) => Uint8Array;
   /** Constant-time for keyed checksums; false (never an exception) when the MAC does not match. */
   readonly verify: (key: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array) => boolean;
 }
@@ -66,7 +76,12 @@ export interface EncryptionProfile {
   /** Bytes of random confounder prefixed to every plaintext (a cipher block; 8 for RC4). */
   readonly confounderLength: number;
   /** `confounder` has exactly `confounderLength` bytes. */
-  readonly encrypt: (key: Uint8Array, usage: number, plaintext: Uint8Array, confounder: Uint8Array) => Uint8Array;
+  readonly encrypt: (
+    key: Uint8Array,
+    usage: number,
+    plaintext: Uint8Array,
+    confounder: Uint8Array,
+  ) => Uint8Array;
   /**
    * Throws CRYPTO_BAD_CIPHERTEXT for a length no encryption can produce and CRYPTO_INTEGRITY
    * when the integrity check fails. CBC enctypes (DES, DES3) return the plaintext with its zero

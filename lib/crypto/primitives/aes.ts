@@ -26,9 +26,14 @@ export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array)
 /** AES of one 16-byte block. */
 export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
   checkKey(key);
-  if (block.length !== 16) throw new KtError('INPUT_INVALID', `AES works on 16-byte blocks, got ${block.length}`);
+  if (block.length !== 16)
+    throw new KtError('INPUT_INVALID', `AES works on 16-byte blocks, got ${block.length}`);
   return ecb(key, { disablePadding: true }).encrypt(block);
 }
 
 /** AES-CBC over whole blocks as one value: the cipher under CBC-CTS (RFC 3962, RFC 8009). */
-export const AES_CBC = Object.freeze({ blockSize: 16, encrypt: aesCbcEncrypt, decrypt: aesCbcDecrypt });
+export const AES_CBC = Object.freeze({
+  blockSize: 16,
+  encrypt: aesCbcEncrypt,
+  decrypt: aesCbcDecrypt,
+});

@@ -13,22 +13,19 @@ import { KtError } from '../../errors.js';
 
 // RFC 3713 section 2.4.4: SBOX1 (SBOX2..4 are derived from it, below).
 const SBOX1 = Uint8Array.from([
-  112, 130, 44, 236, 179, 39, 192, 229, 228, 133, 87, 53, 234, 12, 174, 65,
-  35, 239, 107, 147, 69, 25, 165, 33, 237, 14, 79, 78, 29, 101, 146, 189,
-  134, 184, 175, 143, 124, 235, 31, 206, 62, 48, 220, 95, 94, 197, 11, 26,
-  166, 225, 57, 202, 213, 71, 93, 61, 217, 1, 90, 214, 81, 86, 108, 77,
-  139, 13, 154, 102, 251, 204, 176, 45, 116, 18, 43, 32, 240, 177, 132, 153,
-  223, 76, 203, 194, 52, 126, 118, 5, 109, 183, 169, 49, 209, 23, 4, 215,
-  20, 88, 58, 97, 222, 27, 17, 28, 50, 15, 156, 22, 83, 24, 242, 34,
-  254, 68, 207, 178, 195, 181, 122, 145, 36, 8, 232, 168, 96, 252, 105, 80,
-  170, 208, 160, 125, 161, 137, 98, 151, 84, 91, 30, 149, 224, 255, 100, 210,
-  16, 196, 0, 72, 163, 247, 117, 219, 138, 3, 230, 218, 9, 63, 221, 148,
-  135, 92, 131, 2, 205, 74, 144, 51, 115, 103, 246, 243, 157, 127, 191, 226,
-  82, 155, 216, 38, 200, 55, 198, 59, 129, 150, 111, 75, 19, 190, 99, 46,
-  233, 121, 167, 140, 159, 110, 188, 142, 41, 245, 249, 182, 47, 253, 180, 89,
-  120, 152, 6, 106, 231, 70, 113, 186, 212, 37, 171, 66, 136, 162, 141, 250,
-  114, 7, 185, 85, 248, 238, 172, 10, 54, 73, 42, 104, 60, 56, 241, 164,
-  64, 40, 211, 123, 187, 201, 67, 193, 21, 227, 173, 244, 119, 199, 128, 158,
+  112, 130, 44, 236, 179, 39, 192, 229, 228, 133, 87, 53, 234, 12, 174, 65, 35, 239, 107, 147, 69,
+  25, 165, 33, 237, 14, 79, 78, 29, 101, 146, 189, 134, 184, 175, 143, 124, 235, 31, 206, 62, 48,
+  220, 95, 94, 197, 11, 26, 166, 225, 57, 202, 213, 71, 93, 61, 217, 1, 90, 214, 81, 86, 108, 77,
+  139, 13, 154, 102, 251, 204, 176, 45, 116, 18, 43, 32, 240, 177, 132, 153, 223, 76, 203, 194, 52,
+  126, 118, 5, 109, 183, 169, 49, 209, 23, 4, 215, 20, 88, 58, 97, 222, 27, 17, 28, 50, 15, 156, 22,
+  83, 24, 242, 34, 254, 68, 207, 178, 195, 181, 122, 145, 36, 8, 232, 168, 96, 252, 105, 80, 170,
+  208, 160, 125, 161, 137, 98, 151, 84, 91, 30, 149, 224, 255, 100, 210, 16, 196, 0, 72, 163, 247,
+  117, 219, 138, 3, 230, 218, 9, 63, 221, 148, 135, 92, 131, 2, 205, 74, 144, 51, 115, 103, 246,
+  243, 157, 127, 191, 226, 82, 155, 216, 38, 200, 55, 198, 59, 129, 150, 111, 75, 19, 190, 99, 46,
+  233, 121, 167, 140, 159, 110, 188, 142, 41, 245, 249, 182, 47, 253, 180, 89, 120, 152, 6, 106,
+  231, 70, 113, 186, 212, 37, 171, 66, 136, 162, 141, 250, 114, 7, 185, 85, 248, 238, 172, 10, 54,
+  73, 42, 104, 60, 56, 241, 164, 64, 40, 211, 123, 187, 201, 67, 193, 21, 227, 173, 244, 119, 199,
+  128, 158,
 ]);
 
 const rotl8 = (x: number, n: number): number => ((x << n) | (x >>> (8 - n))) & 0xff;
@@ -38,6 +35,7 @@ const SBOX3 = SBOX1.map((v) => rotl8(v, 7));
 const SBOX4 = SBOX1.map((_, x) => SBOX1[rotl8(x, 1)]!);
 
 // Section 2.2: the key-schedule constants Sigma1..Sigma6, as (hi, lo) halves.
+// prettier-ignore
 const SIGMA = [
   [0xa09e667f, 0x3bcc908b],
   [0xb67ae858, 0x4caa73b2],
@@ -72,7 +70,10 @@ function F(inHi: number, inLo: number, kHi: number, kLo: number): U64 {
   const y6 = t2 ^ t3 ^ t5 ^ t7 ^ t8;
   const y7 = t3 ^ t4 ^ t5 ^ t6 ^ t8;
   const y8 = t1 ^ t4 ^ t5 ^ t6 ^ t7;
-  return [((y1 << 24) | (y2 << 16) | (y3 << 8) | y4) >>> 0, ((y5 << 24) | (y6 << 16) | (y7 << 8) | y8) >>> 0];
+  return [
+    ((y1 << 24) | (y2 << 16) | (y3 << 8) | y4) >>> 0,
+    ((y5 << 24) | (y6 << 16) | (y7 << 8) | y8) >>> 0,
+  ];
 }
 
 /** Section 2.4.2, FL: x2 ^= (x1 & k1) <<< 1; x1 ^= (x2 | k2). */
@@ -94,7 +95,8 @@ function rotl128(v: U128, n: number): U128 {
   const r = n & 31;
   const w = (i: number): number => v[(i + q) % 4]!;
   const out: U128 = [0, 0, 0, 0];
-  for (let i = 0; i < 4; i++) out[i] = r === 0 ? w(i) : ((w(i) << r) | (w(i + 1) >>> (32 - r))) >>> 0;
+  for (let i = 0; i < 4; i++)
+    out[i] = r === 0 ? w(i) : ((w(i) << r) | (w(i + 1) >>> (32 - r))) >>> 0;
   return out;
 }
 
@@ -113,8 +115,12 @@ export interface CamelliaKeySchedule {
 // kw1 kw2 | k1..k6 | ke1 ke2 | k7..k12 | ke3 ke4 | k13..k18 [| ke5 ke6 | k19..k24] | kw3 kw4.
 type Source = 'KL' | 'KR' | 'KA' | 'KB';
 type Part = readonly [Source, number, 'L' | 'R'];
-const pair = (src: Source, rot: number): Part[] => [[src, rot, 'L'], [src, rot, 'R']];
+const pair = (src: Source, rot: number): Part[] => [
+  [src, rot, 'L'],
+  [src, rot, 'R'],
+];
 
+// prettier-ignore
 const SCHEDULE_128: readonly Part[] = [
   ...pair('KL', 0),
   ...pair('KA', 0), ...pair('KL', 15), ...pair('KA', 15),
@@ -125,6 +131,7 @@ const SCHEDULE_128: readonly Part[] = [
   ...pair('KA', 111),
 ];
 
+// prettier-ignore
 const SCHEDULE_256: readonly Part[] = [
   ...pair('KL', 0),
   ...pair('KB', 0), ...pair('KR', 15), ...pair('KA', 15),
@@ -224,7 +231,12 @@ function reversePairs(v: Uint32Array): Uint32Array {
  * k18..k1 or k24..k1, the FL key pairs reversed, kw1/kw2 last).
  */
 export function camelliaDecryptionSchedule(s: CamelliaKeySchedule): CamelliaKeySchedule {
-  return { kwIn: s.kwOut.slice(), k: reversePairs(s.k), ke: reversePairs(s.ke), kwOut: s.kwIn.slice() };
+  return {
+    kwIn: s.kwOut.slice(),
+    k: reversePairs(s.k),
+    ke: reversePairs(s.ke),
+    kwOut: s.kwIn.slice(),
+  };
 }
 
 export function wipeCamelliaSchedule(s: CamelliaKeySchedule): void {
@@ -236,7 +248,8 @@ export function wipeCamelliaSchedule(s: CamelliaKeySchedule): void {
 
 /** Section 2.3 (2.3.1 for 128-bit keys, 2.3.2 for 192/256): one 16-byte block. */
 export function camelliaBlock(s: CamelliaKeySchedule, input: Uint8Array): Uint8Array {
-  if (input.length !== 16) throw new KtError('INPUT_INVALID', `Camellia works on 16-byte blocks, got ${input.length}`);
+  if (input.length !== 16)
+    throw new KtError('INPUT_INVALID', `Camellia works on 16-byte blocks, got ${input.length}`);
   const [m0, m1, m2, m3] = words(input, 0, 4) as [number, number, number, number];
   let d1: U64 = [(m0 ^ s.kwIn[0]!) >>> 0, (m1 ^ s.kwIn[1]!) >>> 0];
   let d2: U64 = [(m2 ^ s.kwIn[2]!) >>> 0, (m3 ^ s.kwIn[3]!) >>> 0];
@@ -288,9 +301,13 @@ export function camelliaDecryptBlock(key: Uint8Array, block: Uint8Array): Uint8A
 }
 
 function checkCbc(iv: Uint8Array, data: Uint8Array): void {
-  if (iv.length !== 16) throw new KtError('INPUT_INVALID', `Camellia-CBC: the IV is 16 bytes, got ${iv.length}`);
+  if (iv.length !== 16)
+    throw new KtError('INPUT_INVALID', `Camellia-CBC: the IV is 16 bytes, got ${iv.length}`);
   if (data.length % 16 !== 0) {
-    throw new KtError('INPUT_INVALID', `Camellia-CBC: input must be whole 16-byte blocks, got ${data.length}`);
+    throw new KtError(
+      'INPUT_INVALID',
+      `Camellia-CBC: input must be whole 16-byte blocks, got ${data.length}`,
+    );
   }
 }
 
@@ -303,7 +320,8 @@ export function camelliaCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8A
   try {
     // C[i] = E(P[i] xor C[i-1]), C[0] = IV.
     for (let off = 0; off < data.length; off += 16) {
-      for (let i = 0; i < 16; i++) x[i] = data[off + i]! ^ (off === 0 ? iv[i]! : out[off - 16 + i]!);
+      for (let i = 0; i < 16; i++)
+        x[i] = data[off + i]! ^ (off === 0 ? iv[i]! : out[off - 16 + i]!);
       out.set(camelliaBlock(s, x), off);
     }
     return out;
@@ -322,7 +340,8 @@ export function camelliaCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8A
     // P[i] = D(C[i]) xor C[i-1].
     for (let off = 0; off < data.length; off += 16) {
       const p = camelliaBlock(dec, data.subarray(off, off + 16));
-      for (let i = 0; i < 16; i++) out[off + i] = p[i]! ^ (off === 0 ? iv[i]! : data[off - 16 + i]!);
+      for (let i = 0; i < 16; i++)
+        out[off + i] = p[i]! ^ (off === 0 ? iv[i]! : data[off - 16 + i]!);
       p.fill(0);
     }
     return out;

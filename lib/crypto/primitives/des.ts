@@ -12,84 +12,72 @@ import { KtError } from '../../errors.js';
 
 // FIPS 46-3, "Initial Permutation IP". The final permutation is its inverse (computed below).
 const IP = [
-  58, 50, 42, 34, 26, 18, 10, 2, 60, 52, 44, 36, 28, 20, 12, 4,
-  62, 54, 46, 38, 30, 22, 14, 6, 64, 56, 48, 40, 32, 24, 16, 8,
-  57, 49, 41, 33, 25, 17, 9, 1, 59, 51, 43, 35, 27, 19, 11, 3,
-  61, 53, 45, 37, 29, 21, 13, 5, 63, 55, 47, 39, 31, 23, 15, 7,
+  58, 50, 42, 34, 26, 18, 10, 2, 60, 52, 44, 36, 28, 20, 12, 4, 62, 54, 46, 38, 30, 22, 14, 6, 64,
+  56, 48, 40, 32, 24, 16, 8, 57, 49, 41, 33, 25, 17, 9, 1, 59, 51, 43, 35, 27, 19, 11, 3, 61, 53,
+  45, 37, 29, 21, 13, 5, 63, 55, 47, 39, 31, 23, 15, 7,
 ] as const;
 
 // FIPS 46-3, the primitive function P (applied to the 32 S-box output bits).
 const P = [
-  16, 7, 20, 21, 29, 12, 28, 17, 1, 15, 23, 26, 5, 18, 31, 10,
-  2, 8, 24, 14, 32, 27, 3, 9, 19, 13, 30, 6, 22, 11, 4, 25,
+  16, 7, 20, 21, 29, 12, 28, 17, 1, 15, 23, 26, 5, 18, 31, 10, 2, 8, 24, 14, 32, 27, 3, 9, 19, 13,
+  30, 6, 22, 11, 4, 25,
 ] as const;
 
 // FIPS 46-3, the selection functions S1..S8, each 4 rows of 16 columns.
 const S = [
   [
-    14, 4, 13, 1, 2, 15, 11, 8, 3, 10, 6, 12, 5, 9, 0, 7,
-    0, 15, 7, 4, 14, 2, 13, 1, 10, 6, 12, 11, 9, 5, 3, 8,
-    4, 1, 14, 8, 13, 6, 2, 11, 15, 12, 9, 7, 3, 10, 5, 0,
-    15, 12, 8, 2, 4, 9, 1, 7, 5, 11, 3, 14, 10, 0, 6, 13,
+    14, 4, 13, 1, 2, 15, 11, 8, 3, 10, 6, 12, 5, 9, 0, 7, 0, 15, 7, 4, 14, 2, 13, 1, 10, 6, 12, 11,
+    9, 5, 3, 8, 4, 1, 14, 8, 13, 6, 2, 11, 15, 12, 9, 7, 3, 10, 5, 0, 15, 12, 8, 2, 4, 9, 1, 7, 5,
+    11, 3, 14, 10, 0, 6, 13,
   ],
   [
-    15, 1, 8, 14, 6, 11, 3, 4, 9, 7, 2, 13, 12, 0, 5, 10,
-    3, 13, 4, 7, 15, 2, 8, 14, 12, 0, 1, 10, 6, 9, 11, 5,
-    0, 14, 7, 11, 10, 4, 13, 1, 5, 8, 12, 6, 9, 3, 2, 15,
-    13, 8, 10, 1, 3, 15, 4, 2, 11, 6, 7, 12, 0, 5, 14, 9,
+    15, 1, 8, 14, 6, 11, 3, 4, 9, 7, 2, 13, 12, 0, 5, 10, 3, 13, 4, 7, 15, 2, 8, 14, 12, 0, 1, 10,
+    6, 9, 11, 5, 0, 14, 7, 11, 10, 4, 13, 1, 5, 8, 12, 6, 9, 3, 2, 15, 13, 8, 10, 1, 3, 15, 4, 2,
+    11, 6, 7, 12, 0, 5, 14, 9,
   ],
   [
-    10, 0, 9, 14, 6, 3, 15, 5, 1, 13, 12, 7, 11, 4, 2, 8,
-    13, 7, 0, 9, 3, 4, 6, 10, 2, 8, 5, 14, 12, 11, 15, 1,
-    13, 6, 4, 9, 8, 15, 3, 0, 11, 1, 2, 12, 5, 10, 14, 7,
-    1, 10, 13, 0, 6, 9, 8, 7, 4, 15, 14, 3, 11, 5, 2, 12,
+    10, 0, 9, 14, 6, 3, 15, 5, 1, 13, 12, 7, 11, 4, 2, 8, 13, 7, 0, 9, 3, 4, 6, 10, 2, 8, 5, 14, 12,
+    11, 15, 1, 13, 6, 4, 9, 8, 15, 3, 0, 11, 1, 2, 12, 5, 10, 14, 7, 1, 10, 13, 0, 6, 9, 8, 7, 4,
+    15, 14, 3, 11, 5, 2, 12,
   ],
   [
-    7, 13, 14, 3, 0, 6, 9, 10, 1, 2, 8, 5, 11, 12, 4, 15,
-    13, 8, 11, 5, 6, 15, 0, 3, 4, 7, 2, 12, 1, 10, 14, 9,
-    10, 6, 9, 0, 12, 11, 7, 13, 15, 1, 3, 14, 5, 2, 8, 4,
-    3, 15, 0, 6, 10, 1, 13, 8, 9, 4, 5, 11, 12, 7, 2, 14,
+    7, 13, 14, 3, 0, 6, 9, 10, 1, 2, 8, 5, 11, 12, 4, 15, 13, 8, 11, 5, 6, 15, 0, 3, 4, 7, 2, 12, 1,
+    10, 14, 9, 10, 6, 9, 0, 12, 11, 7, 13, 15, 1, 3, 14, 5, 2, 8, 4, 3, 15, 0, 6, 10, 1, 13, 8, 9,
+    4, 5, 11, 12, 7, 2, 14,
   ],
   [
-    2, 12, 4, 1, 7, 10, 11, 6, 8, 5, 3, 15, 13, 0, 14, 9,
-    14, 11, 2, 12, 4, 7, 13, 1, 5, 0, 15, 10, 3, 9, 8, 6,
-    4, 2, 1, 11, 10, 13, 7, 8, 15, 9, 12, 5, 6, 3, 0, 14,
-    11, 8, 12, 7, 1, 14, 2, 13, 6, 15, 0, 9, 10, 4, 5, 3,
+    2, 12, 4, 1, 7, 10, 11, 6, 8, 5, 3, 15, 13, 0, 14, 9, 14, 11, 2, 12, 4, 7, 13, 1, 5, 0, 15, 10,
+    3, 9, 8, 6, 4, 2, 1, 11, 10, 13, 7, 8, 15, 9, 12, 5, 6, 3, 0, 14, 11, 8, 12, 7, 1, 14, 2, 13, 6,
+    15, 0, 9, 10, 4, 5, 3,
   ],
   [
-    12, 1, 10, 15, 9, 2, 6, 8, 0, 13, 3, 4, 14, 7, 5, 11,
-    10, 15, 4, 2, 7, 12, 9, 5, 6, 1, 13, 14, 0, 11, 3, 8,
-    9, 14, 15, 5, 2, 8, 12, 3, 7, 0, 4, 10, 1, 13, 11, 6,
-    4, 3, 2, 12, 9, 5, 15, 10, 11, 14, 1, 7, 6, 0, 8, 13,
+    12, 1, 10, 15, 9, 2, 6, 8, 0, 13, 3, 4, 14, 7, 5, 11, 10, 15, 4, 2, 7, 12, 9, 5, 6, 1, 13, 14,
+    0, 11, 3, 8, 9, 14, 15, 5, 2, 8, 12, 3, 7, 0, 4, 10, 1, 13, 11, 6, 4, 3, 2, 12, 9, 5, 15, 10,
+    11, 14, 1, 7, 6, 0, 8, 13,
   ],
   [
-    4, 11, 2, 14, 15, 0, 8, 13, 3, 12, 9, 7, 5, 10, 6, 1,
-    13, 0, 11, 7, 4, 9, 1, 10, 14, 3, 5, 12, 2, 15, 8, 6,
-    1, 4, 11, 13, 12, 3, 7, 14, 10, 15, 6, 8, 0, 5, 9, 2,
-    6, 11, 13, 8, 1, 4, 10, 7, 9, 5, 0, 15, 14, 2, 3, 12,
+    4, 11, 2, 14, 15, 0, 8, 13, 3, 12, 9, 7, 5, 10, 6, 1, 13, 0, 11, 7, 4, 9, 1, 10, 14, 3, 5, 12,
+    2, 15, 8, 6, 1, 4, 11, 13, 12, 3, 7, 14, 10, 15, 6, 8, 0, 5, 9, 2, 6, 11, 13, 8, 1, 4, 10, 7, 9,
+    5, 0, 15, 14, 2, 3, 12,
   ],
   [
-    13, 2, 8, 4, 6, 15, 11, 1, 10, 9, 3, 14, 5, 0, 12, 7,
-    1, 15, 13, 8, 10, 3, 7, 4, 12, 5, 6, 11, 0, 14, 9, 2,
-    7, 11, 4, 1, 9, 12, 14, 2, 0, 6, 10, 13, 15, 3, 5, 8,
-    2, 1, 14, 7, 4, 10, 8, 13, 15, 12, 9, 0, 3, 5, 6, 11,
+    13, 2, 8, 4, 6, 15, 11, 1, 10, 9, 3, 14, 5, 0, 12, 7, 1, 15, 13, 8, 10, 3, 7, 4, 12, 5, 6, 11,
+    0, 14, 9, 2, 7, 11, 4, 1, 9, 12, 14, 2, 0, 6, 10, 13, 15, 3, 5, 8, 2, 1, 14, 7, 4, 10, 8, 13,
+    15, 12, 9, 0, 3, 5, 6, 11,
   ],
 ] as const;
 
 // FIPS 46-3 key schedule: Permuted Choice 1 (drops the parity bits 8, 16, ..., 64) ...
 const PC1 = [
-  57, 49, 41, 33, 25, 17, 9, 1, 58, 50, 42, 34, 26, 18,
-  10, 2, 59, 51, 43, 35, 27, 19, 11, 3, 60, 52, 44, 36,
-  63, 55, 47, 39, 31, 23, 15, 7, 62, 54, 46, 38, 30, 22,
-  14, 6, 61, 53, 45, 37, 29, 21, 13, 5, 28, 20, 12, 4,
+  57, 49, 41, 33, 25, 17, 9, 1, 58, 50, 42, 34, 26, 18, 10, 2, 59, 51, 43, 35, 27, 19, 11, 3, 60,
+  52, 44, 36, 63, 55, 47, 39, 31, 23, 15, 7, 62, 54, 46, 38, 30, 22, 14, 6, 61, 53, 45, 37, 29, 21,
+  13, 5, 28, 20, 12, 4,
 ] as const;
 
 // ... Permuted Choice 2 (56 bits of C||D to the 48-bit round key) ...
 const PC2 = [
-  14, 17, 11, 24, 1, 5, 3, 28, 15, 6, 21, 10,
-  23, 19, 12, 4, 26, 8, 16, 7, 27, 20, 13, 2,
-  41, 52, 31, 37, 47, 55, 30, 40, 51, 45, 33, 48,
-  44, 49, 39, 56, 34, 53, 46, 42, 50, 36, 29, 32,
+  14, 17, 11, 24, 1, 5, 3, 28, 15, 6, 21, 10, 23, 19, 12, 4, 26, 8, 16, 7, 27, 20, 13, 2, 41, 52,
+  31, 37, 47, 55, 30, 40, 51, 45, 33, 48, 44, 49, 39, 56, 34, 53, 46, 42, 50, 36, 29, 32,
 ] as const;
 
 // ... and the left shifts of C and D before each of the 16 rounds.
@@ -142,7 +130,8 @@ export type DesKeySchedule = Uint8Array;
 
 /** FIPS 46-3 key schedule. Parity bits are ignored, as the standard says. */
 export function desKeySchedule(key: Uint8Array): DesKeySchedule {
-  if (key.length !== 8) throw new KtError('KEY_BAD_LENGTH', `a DES key is 8 bytes, got ${key.length}`);
+  if (key.length !== 8)
+    throw new KtError('KEY_BAD_LENGTH', `a DES key is 8 bytes, got ${key.length}`);
   let c = gather(key, PC1, 0, 28);
   let d = gather(key, PC1, 28, 28);
   const cd = new Uint8Array(7);
@@ -181,7 +170,14 @@ function f(r: number, schedule: DesKeySchedule, round: number): number {
 }
 
 /** One 8-byte block through the 16 rounds; `decrypt` runs the round keys backwards. */
-function desBlock(schedule: DesKeySchedule, input: Uint8Array, inOff: number, output: Uint8Array, outOff: number, decrypt: boolean): void {
+function desBlock(
+  schedule: DesKeySchedule,
+  input: Uint8Array,
+  inOff: number,
+  output: Uint8Array,
+  outOff: number,
+  decrypt: boolean,
+): void {
   const block = input.subarray(inOff, inOff + 8);
   let l = gather(block, IP, 0, 32);
   let r = gather(block, IP, 32, 32);
@@ -200,18 +196,28 @@ function desBlock(schedule: DesKeySchedule, input: Uint8Array, inOff: number, ou
 
 function checkBlocks(data: Uint8Array, what: string): void {
   if (data.length % 8 !== 0) {
-    throw new KtError('INPUT_INVALID', `${what}: input must be a multiple of 8 bytes, got ${data.length}`);
+    throw new KtError(
+      'INPUT_INVALID',
+      `${what}: input must be a multiple of 8 bytes, got ${data.length}`,
+    );
   }
 }
 
 function checkIv(iv: Uint8Array): void {
-  if (iv.length !== 8) throw new KtError('INPUT_INVALID', `DES-CBC: the IV is 8 bytes, got ${iv.length}`);
+  if (iv.length !== 8)
+    throw new KtError('INPUT_INVALID', `DES-CBC: the IV is 8 bytes, got ${iv.length}`);
 }
 
 /** A block cipher over 8-byte blocks: one key schedule per DES stage. */
 type Stages = readonly { schedule: DesKeySchedule; decrypt: boolean }[];
 
-function runStages(stages: Stages, input: Uint8Array, inOff: number, output: Uint8Array, outOff: number): void {
+function runStages(
+  stages: Stages,
+  input: Uint8Array,
+  inOff: number,
+  output: Uint8Array,
+  outOff: number,
+): void {
   let src = input;
   let srcOff = inOff;
   for (const stage of stages) {
@@ -248,7 +254,8 @@ function cbcDecrypt(stages: Stages, iv: Uint8Array, data: Uint8Array): Uint8Arra
   const out = new Uint8Array(data.length);
   for (let off = 0; off < data.length; off += 8) {
     runStages(stages, data, off, out, off);
-    for (let i = 0; i < 8; i++) out[off + i] = out[off + i]! ^ (off === 0 ? iv[i]! : data[off - 8 + i]!);
+    for (let i = 0; i < 8; i++)
+      out[off + i] = out[off + i]! ^ (off === 0 ? iv[i]! : data[off - 8 + i]!);
   }
   return out;
 }
@@ -271,7 +278,8 @@ function withStages<T>(keys: readonly Uint8Array[], use: (encrypt: Stages) => T)
 }
 
 function tripleKeys(key: Uint8Array): Uint8Array[] {
-  if (key.length !== 24) throw new KtError('KEY_BAD_LENGTH', `a 3DES key is 24 bytes, got ${key.length}`);
+  if (key.length !== 24)
+    throw new KtError('KEY_BAD_LENGTH', `a 3DES key is 24 bytes, got ${key.length}`);
   return [key.subarray(0, 8), key.subarray(8, 16), key.subarray(16, 24)];
 }
 
@@ -340,12 +348,26 @@ export function desFixParity(key: Uint8Array): Uint8Array {
  * under a weak key is its own inverse, so RFC 3961 section 6.2 replaces them.
  */
 const WEAK_KEYS: readonly string[] = [
-  '0101010101010101', 'fefefefefefefefe', 'e0e0e0e0f1f1f1f1', '1f1f1f1f0e0e0e0e',
-  '01fe01fe01fe01fe', 'fe01fe01fe01fe01', '1fe01fe00ef10ef1', 'e01fe01ff10ef10e',
-  '01e001e001f101f1', 'e001e001f101f101', '1ffe1ffe0efe0efe', 'fe1ffe1ffe0efe0e',
-  '011f011f010e010e', '1f011f010e010e01', 'e0fee0fef1fef1fe', 'fee0fee0fef1fef1',
+  '0101010101010101',
+  'fefefefefefefefe',
+  'e0e0e0e0f1f1f1f1',
+  '1f1f1f1f0e0e0e0e',
+  '01fe01fe01fe01fe',
+  'fe01fe01fe01fe01',
+  '1fe01fe00ef10ef1',
+  'e01fe01ff10ef10e',
+  '01e001e001f101f1',
+  'e001e001f101f101',
+  '1ffe1ffe0efe0efe',
+  'fe1ffe1ffe0efe0e',
+  '011f011f010e010e',
+  '1f011f010e010e01',
+  'e0fee0fef1fef1fe',
+  'fee0fee0fef1fef1',
 ];
-const WEAK: readonly Uint8Array[] = WEAK_KEYS.map((hex) => Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16)));
+const WEAK: readonly Uint8Array[] = WEAK_KEYS.map((hex) =>
+  Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16)),
+);
 
 /** True for the 16 weak and semi-weak keys (compared with parity, as MIT does). */
 export function isDesWeakKey(key: Uint8Array): boolean {

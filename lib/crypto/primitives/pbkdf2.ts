@@ -18,7 +18,13 @@ export interface Pbkdf2Provider {
   /** Shown by `getPbkdf2ProviderName()` (e.g. in `--debug` output and benchmarks). */
   readonly name: string;
   /** Arguments are already validated. Must not keep references to password or salt. */
-  derive(hash: Pbkdf2Hash, password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Promise<Uint8Array>;
+  derive(
+    hash: Pbkdf2Hash,
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    dkLen: number,
+  ): Promise<Uint8Array>;
 }
 
 const HASHES = { sha1, sha256, sha384 } as const;
@@ -33,7 +39,13 @@ const SYNC_ITERATION_LIMIT = 8192;
 /** The default provider: @noble/hashes, pure JavaScript. */
 export const purePbkdf2: Pbkdf2Provider = Object.freeze({
   name: 'noble',
-  async derive(hash: Pbkdf2Hash, password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Promise<Uint8Array> {
+  async derive(
+    hash: Pbkdf2Hash,
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    dkLen: number,
+  ): Promise<Uint8Array> {
     const opts = { c: iterations, dkLen };
     return iterations <= SYNC_ITERATION_LIMIT
       ? noblePbkdf2(HASHES[hash], password, salt, opts)
@@ -59,19 +71,33 @@ export const MAX_ITERATIONS = 0xffffffff;
  * PBKDF2 with the selected provider. The iteration count must be an integer 1..2^32-1: the
  * core accepts the low counts of the RFC vectors; refusing weak counts is policy (policy.ts).
  */
-export function pbkdf2(hash: Pbkdf2Hash, password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Promise<Uint8Array> {
+export function pbkdf2(
+  hash: Pbkdf2Hash,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  dkLen: number,
+): Promise<Uint8Array> {
   if (!Object.hasOwn(HASHES, hash)) {
-    return Promise.reject(new KtError('S2K_BAD_PARAMS', `unsupported PBKDF2 hash "${String(hash)}"`));
+    return Promise.reject(
+      new KtError('S2K_BAD_PARAMS', `unsupported PBKDF2 hash "${String(hash)}"`),
+    );
   }
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
     return Promise.reject(
-      new KtError('S2K_BAD_PARAMS', `iteration count must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`, {
-        details: { iterations },
-      }),
+      new KtError(
+        'S2K_BAD_PARAMS',
+        `iteration count must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`,
+        {
+          details: { iterations },
+        },
+      ),
     );
   }
   if (!Number.isInteger(dkLen) || dkLen < 1 || dkLen > 1024) {
-    return Promise.reject(new KtError('S2K_BAD_PARAMS', `PBKDF2 output length must be 1..1024 bytes, got ${dkLen}`));
+    return Promise.reject(
+      new KtError('S2K_BAD_PARAMS', `PBKDF2 output length must be 1..1024 bytes, got ${dkLen}`),
+    );
   }
   return provider.derive(hash, password, salt, iterations, dkLen);
 }

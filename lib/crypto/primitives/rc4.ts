@@ -17,7 +17,8 @@ import { KtError } from '../../errors.js';
  * same operation. Returns a fresh array; the state is zeroed afterwards.
  */
 export function rc4(key: Uint8Array, data: Uint8Array): Uint8Array {
-  if (key.length < 1 || key.length > 256) throw new KtError('KEY_BAD_LENGTH', `an RC4 key is 1 to 256 bytes, got ${key.length}`);
+  if (key.length < 1 || key.length > 256)
+    throw new KtError('KEY_BAD_LENGTH', `an RC4 key is 1 to 256 bytes, got ${key.length}`);
   // KSA: S = identity permutation, then 256 swaps driven by the key bytes (repeated).
   const s = new Uint8Array(256);
   for (let i = 0; i < 256; i++) s[i] = i;

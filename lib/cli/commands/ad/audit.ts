@@ -2,7 +2,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { AES_BITS, AUDIT_RULES, SEVERITIES } from '../../../ad/audit.js';
 import type { Remedy } from '../../../ad/audit.js';
-import { DEFAULT_AUDIT_PAGE_SIZE, DEFAULT_PASSWORD_AGE_DAYS, auditDirectory, auditSettings } from '../../../ad/audit-search.js';
+import {
+  DEFAULT_AUDIT_PAGE_SIZE,
+  DEFAULT_PASSWORD_AGE_DAYS,
+  auditDirectory,
+  auditSettings,
+} from '../../../ad/audit-search.js';
 import type { AuditReport } from '../../../ad/audit-search.js';
 import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
@@ -28,7 +33,9 @@ function enctypesList(value: number): string {
 }
 
 /** Each remedy as the command of this tool that carries it out. */
-const FIX_COMMANDS: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action: A }>) => string } = {
+const FIX_COMMANDS: {
+  readonly [A in Remedy['action']]: (r: Extract<Remedy, { action: A }>) => string;
+} = {
   'set-enctypes': (r) => `keytab ad enctypes ${shellWord(r.account)} ${enctypesList(r.value)}`,
   'clear-flag': (r) => `keytab ad flags ${shellWord(r.account)} -${r.flag}`,
   rotate: (r) => `keytab rotate KEYTAB --account ${shellWord(r.account)}`,
@@ -48,7 +55,12 @@ export function auditJson(report: AuditReport): Record<string, unknown> {
       dn: a.account.dn,
       kind: a.kind,
       spns: a.account.servicePrincipalName,
-      findings: a.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, fix: fixCommand(f.remedy) })),
+      findings: a.findings.map((f) => ({
+        code: f.code,
+        severity: f.severity,
+        message: f.message,
+        fix: fixCommand(f.remedy),
+      })),
     })),
     summary: report.summary,
   };
@@ -63,16 +75,28 @@ export function auditText(report: AuditReport, url: string): string {
   const rows = report.accounts
     .flatMap((a) => a.findings.map((f) => ({ a, f })))
     .sort((x, y) => SEVERITIES.indexOf(x.f.severity) - SEVERITIES.indexOf(y.f.severity))
-    .map(({ a, f }) => [a.account.sAMAccountName, a.kind, f.severity, f.code, fixCommand(f.remedy), f.message]);
-  out += rows.length ? textTable(['ACCOUNT', 'KIND', 'SEVERITY', 'CODE', 'FIX', 'FINDING'], rows) : 'no findings\n';
+    .map(({ a, f }) => [
+      a.account.sAMAccountName,
+      a.kind,
+      f.severity,
+      f.code,
+      fixCommand(f.remedy),
+      f.message,
+    ]);
+  out += rows.length
+    ? textTable(['ACCOUNT', 'KIND', 'SEVERITY', 'CODE', 'FIX', 'FINDING'], rows)
+    : 'no findings\n';
   const clean = s.accounts - s.withFindings;
   out += `\n${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info on ${s.withFindings} of ${plural(s.accounts, 'account')}; ${clean} without findings`;
   if (s.disabled) out += `; ${plural(s.disabled, 'disabled account')} with SPNs not audited`;
   return `${out}\n`;
 }
 
-const LEGEND = AUDIT_RULES.map((r) => `  ${r.code.padEnd(25)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n');
+const LEGEND = AUDIT_RULES.map(
+  (r) => `  ${r.code.padEnd(25)} ${r.severity.padEnd(8)} ${r.summary}`,
+).join('\n');
 
+// prettier-ignore
 export const auditCommand = (ctx: CliContext): CommandModule<object, AuditArgs> =>
   subcommand<AuditArgs>({
     command: 'audit',

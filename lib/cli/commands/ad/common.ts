@@ -31,12 +31,18 @@ export function writeJson(ctx: CliContext, value: unknown): void {
 }
 
 /** Prints the LDAP changes: what was sent, or for a dry run what would be. */
-export function printChanges(ctx: CliContext, changes: readonly DirectoryChange[], dryRun: boolean): void {
+export function printChanges(
+  ctx: CliContext,
+  changes: readonly DirectoryChange[],
+  dryRun: boolean,
+): void {
   if (changes.length === 0) {
     ctx.stdout.write(`${dryRun ? 'dry run: ' : ''}nothing to change\n`);
     return;
   }
-  ctx.stdout.write(dryRun ? 'dry run: nothing was changed; the LDAP changes would be:\n' : 'LDAP changes sent:\n');
+  ctx.stdout.write(
+    dryRun ? 'dry run: nothing was changed; the LDAP changes would be:\n' : 'LDAP changes sent:\n',
+  );
   for (const line of describeChanges(changes)) ctx.stdout.write(`  ${line}\n`);
 }
 

@@ -28,6 +28,7 @@ interface CreateArgs extends DirectoryArgs, SecretArgs {
   json: boolean;
 }
 
+// prettier-ignore
 export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs> =>
   subcommand<CreateArgs>({
     command: 'create <account>',

@@ -13,6 +13,7 @@ import { setpassCommand } from './setpass.js';
 import { showCommand } from './show.js';
 import { spnCommand } from './spn.js';
 
+// prettier-ignore
 export const adCommand = defineCommand<DirectoryArgs>((ctx: CliContext) => ({
   command: 'ad <command>',
   describe: 'Active Directory service accounts over LDAP (Kerberos or TLS): show, create, spn, mapuser, setpass, enctypes, flags, audit',

@@ -18,6 +18,7 @@ interface MapUserArgs extends DirectoryArgs {
   json: boolean;
 }
 
+// prettier-ignore
 export const mapuserCommand = (ctx: CliContext): CommandModule<object, MapUserArgs> =>
   subcommand<MapUserArgs>({
     command: 'mapuser <account>',

@@ -24,12 +24,18 @@ export function howToCreateOu(dn: string): string {
 }
 
 /** Throws AD_OBJECT_NOT_FOUND, with the ways to create it, when `dn` names no entry. */
-export async function requireContainer(dir: Pick<Directory, 'search' | 'url'>, dn: string): Promise<void> {
+export async function requireContainer(
+  dir: Pick<Directory, 'search' | 'url'>,
+  dn: string,
+): Promise<void> {
   try {
     const found = await dir.search({ base: dn, scope: 'base', attributes: ['objectClass'] });
     if (found.length > 0) return;
   } catch (err) {
     if (!(err instanceof KtError) || err.code !== 'AD_OBJECT_NOT_FOUND') throw err;
   }
-  throw new KtError('AD_OBJECT_NOT_FOUND', `--ou ${dn}: no such container in ${dir.url}`, { hint: howToCreateOu(dn), details: { dn } });
+  throw new KtError('AD_OBJECT_NOT_FOUND', `--ou ${dn}: no such container in ${dir.url}`, {
+    hint: howToCreateOu(dn),
+    details: { dn },
+  });
 }

@@ -22,7 +22,13 @@ import { formatPrincipal, parsePrincipal } from '../../../principal.js';
 import type { Principal } from '../../../principal.js';
 import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
-import { checkRegularTarget, checkWritable, keytabLocation, readKeytabForUpdate, writeKeytab } from '../../io.js';
+import {
+  checkRegularTarget,
+  checkWritable,
+  keytabLocation,
+  readKeytabForUpdate,
+  writeKeytab,
+} from '../../io.js';
 import type { KeytabLocation } from '../../io.js';
 import { lockKeytab } from '../../lock.js';
 import { setPasswordByKpasswd } from '../../ad-kpasswd.js';
@@ -66,39 +72,80 @@ export function defaultPrincipals(account: AccountRecord): Principal[] {
 /** -e, else what msDS-SupportedEncryptionTypes allows, else aes256, aes128 and rc4. */
 function chooseEnctypes(ctx: CliContext, args: SetpassArgs, account: AccountRecord): EnctypeInfo[] {
   const given = splitList(args.enctype);
-  const enctypes = given.length ? enctypesArg(ctx, given, { iterations: undefined, 'allow-weak': args['allow-weak'] }) : keyEnctypesOfBits(account.msDSSupportedEncryptionTypes);
+  const enctypes = given.length
+    ? enctypesArg(ctx, given, { iterations: undefined, 'allow-weak': args['allow-weak'] })
+    : keyEnctypesOfBits(account.msDSSupportedEncryptionTypes);
   const chosen = enctypes.length ? enctypes : expandEnctypeList('ad');
   const fit = ticketFit(account.msDSSupportedEncryptionTypes, chosen);
   if (!fit.ok) {
     const name = account.sAMAccountName;
-    throw new KtError('AD_ENCTYPE_MISMATCH', `${ticketMismatchMessage(fit, name, chosen, 'the keytab')}. Nothing was changed.`, {
-      hint: fit.tickets.explicit
-        ? `leave out -e (the keys then follow the account), or add ${fit.missing.map((e) => e.name).join(',')} to -e; to change what AD issues: keytab ad enctypes ${name} ...`
-        : `say what the account supports first: keytab ad enctypes ${name} aes256,aes128 (then AES tickets from every DC), or add ${fit.missing.map((e) => e.name).join(',')} to -e`,
-      details: { account: name, missing: fit.missing.map((e) => e.name) },
-    });
+    throw new KtError(
+      'AD_ENCTYPE_MISMATCH',
+      `${ticketMismatchMessage(fit, name, chosen, 'the keytab')}. Nothing was changed.`,
+      {
+        hint: fit.tickets.explicit
+          ? `leave out -e (the keys then follow the account), or add ${fit.missing.map((e) => e.name).join(',')} to -e; to change what AD issues: keytab ad enctypes ${name} ...`
+          : `say what the account supports first: keytab ad enctypes ${name} aes256,aes128 (then AES tickets from every DC), or add ${fit.missing.map((e) => e.name).join(',')} to -e`,
+        details: { account: name, missing: fit.missing.map((e) => e.name) },
+      },
+    );
   }
   const useless = chosen.filter((e) => enctypeBit(e.id) === undefined);
-  if (useless.length) warn(ctx, `AD makes no keys for ${useless.map((e) => e.name).join(', ')}: those keytab entries will never match a ticket`);
+  if (useless.length)
+    warn(
+      ctx,
+      `AD makes no keys for ${useless.map((e) => e.name).join(', ')}: those keytab entries will never match a ticket`,
+    );
   return chosen;
 }
 
 /** The password options make sense together (checked before anything is read or connected). */
 function checkPasswordOptions(ctx: CliContext, args: SetpassArgs): void {
   const sources = secretSourceCount(args);
-  if (args.random && sources > 0) throw new KtError('USAGE', 'give --random or a password option, not both');
-  if (sources > 1) throw new KtError('USAGE', 'give the password one way only: --password-file, --password-stdin, --password-env or --password');
-  if (args['show-password'] && !args.random) throw new KtError('USAGE', '--show-password shows a --random password; a password you gave is not printed');
-  if (!args.random && sources === 0 && !ctx.stdin.isTTY) throw new KtError('USAGE', 'give the new password: --password-file FILE, --password-stdin, --password-env VAR, or --random');
+  if (args.random && sources > 0)
+    throw new KtError('USAGE', 'give --random or a password option, not both');
+  if (sources > 1)
+    throw new KtError(
+      'USAGE',
+      'give the password one way only: --password-file, --password-stdin, --password-env or --password',
+    );
+  if (args['show-password'] && !args.random)
+    throw new KtError(
+      'USAGE',
+      '--show-password shows a --random password; a password you gave is not printed',
+    );
+  if (!args.random && sources === 0 && !ctx.stdin.isTTY)
+    throw new KtError(
+      'USAGE',
+      'give the new password: --password-file FILE, --password-stdin, --password-env VAR, or --random',
+    );
 }
 
-async function newPassword(ctx: CliContext, args: SetpassArgs, account: AccountRecord): Promise<{ text: string; random: boolean }> {
+async function newPassword(
+  ctx: CliContext,
+  args: SetpassArgs,
+  account: AccountRecord,
+): Promise<{ text: string; random: boolean }> {
   const sources = secretSourceCount(args);
-  if (args.random) return { text: randomPassword(ctx.random, { avoid: [account.sAMAccountName.replace(/\$$/, '')] }), random: true };
-  if (sources === 0) return { text: await promptPassword(ctx, `New password for ${account.sAMAccountName}: `, true), random: false };
-  return { text: passwordText(await readPassword(ctx, args, `New password for ${account.sAMAccountName}: `)), random: false };
+  if (args.random)
+    return {
+      text: randomPassword(ctx.random, { avoid: [account.sAMAccountName.replace(/\$$/, '')] }),
+      random: true,
+    };
+  if (sources === 0)
+    return {
+      text: await promptPassword(ctx, `New password for ${account.sAMAccountName}: `, true),
+      random: false,
+    };
+  return {
+    text: passwordText(
+      await readPassword(ctx, args, `New password for ${account.sAMAccountName}: `),
+    ),
+    random: false,
+  };
 }
 
+// prettier-ignore
 export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassArgs> =>
   subcommand<SetpassArgs>({
     command: 'setpass <account>',

@@ -26,8 +26,13 @@ export function accountJson(account: AccountRecord): Record<string, unknown> {
     userPrincipalName: account.userPrincipalName ?? null,
     servicePrincipalName: account.servicePrincipalName,
     msDSKeyVersionNumber: account.msDSKeyVersionNumber ?? null,
-    msDSSupportedEncryptionTypes: enc === undefined ? null : { value: enc, names: decodeEnctypeBits(enc) },
-    userAccountControl: { value: account.userAccountControl, flags: uacFlagNames(account.userAccountControl), words: decodeUac(account.userAccountControl) },
+    msDSSupportedEncryptionTypes:
+      enc === undefined ? null : { value: enc, names: decodeEnctypeBits(enc) },
+    userAccountControl: {
+      value: account.userAccountControl,
+      flags: uacFlagNames(account.userAccountControl),
+      words: decodeUac(account.userAccountControl),
+    },
     pwdLastSet: account.pwdLastSet?.toISOString() ?? null,
     dNSHostName: account.dnsHostName ?? null,
     realm: account.realm,
@@ -45,21 +50,35 @@ export function accountText(account: AccountRecord): string {
     ['sAMAccountName', account.sAMAccountName],
     ['userPrincipalName', account.userPrincipalName ?? '(none)'],
     ['servicePrincipalName', [...account.servicePrincipalName]],
-    ['msDS-KeyVersionNumber', account.msDSKeyVersionNumber === undefined ? '(not readable)' : String(account.msDSKeyVersionNumber)],
+    [
+      'msDS-KeyVersionNumber',
+      account.msDSKeyVersionNumber === undefined
+        ? '(not readable)'
+        : String(account.msDSKeyVersionNumber),
+    ],
     [
       'Encryption types',
       enc === undefined
         ? '(msDS-SupportedEncryptionTypes not set: the DC default, aes256 tickets on DCs with the April 2026 update, RC4 on older ones)'
         : `${hex(enc)} ${decodeEnctypeBits(enc).join(', ') || '(none)'}`,
     ],
-    ['userAccountControl', `${hex(account.userAccountControl)} ${decodeUac(account.userAccountControl).join(', ')}`],
-    ['pwdLastSet', account.pwdLastSet ? account.pwdLastSet.toISOString().replace('.000Z', 'Z') : 'never (0: no password yet, or must change at next logon)'],
+    [
+      'userAccountControl',
+      `${hex(account.userAccountControl)} ${decodeUac(account.userAccountControl).join(', ')}`,
+    ],
+    [
+      'pwdLastSet',
+      account.pwdLastSet
+        ? account.pwdLastSet.toISOString().replace('.000Z', 'Z')
+        : 'never (0: no password yet, or must change at next logon)',
+    ],
   ];
   if (account.dnsHostName) rows.push(['dNSHostName', account.dnsHostName]);
   rows.push(['Salt', [`"${salt.text}"`, salt.explanation, `caveat: ${salt.caveat}`]]);
   return fields(rows);
 }
 
+// prettier-ignore
 export const showCommand = (ctx: CliContext): CommandModule<object, ShowArgs> =>
   subcommand<ShowArgs>({
     command: 'show <account>',
