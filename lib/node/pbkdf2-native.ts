@@ -13,9 +13,9 @@
 import { pbkdf2 as nodePbkdf2 } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
+  definePbkdf2Provider,
   purePbkdf2,
   setPbkdf2Provider,
-  type Pbkdf2Hash,
   type Pbkdf2Provider,
 } from '../crypto/primitives/pbkdf2.js';
 import { packageFile } from './package-files.js';
@@ -23,15 +23,9 @@ import { packageFile } from './package-files.js';
 /** node:crypto validates the iteration count as a signed 32-bit integer. */
 const NODE_MAX_ITERATIONS = 0x7fffffff;
 
-export const opensslPbkdf2: Pbkdf2Provider = Object.freeze({
-  name: 'node:crypto',
-  derive(
-    hash: Pbkdf2Hash,
-    password: Uint8Array,
-    salt: Uint8Array,
-    iterations: number,
-    dkLen: number,
-  ): Promise<Uint8Array> {
+export const opensslPbkdf2: Pbkdf2Provider = definePbkdf2Provider(
+  'node:crypto',
+  (hash, password, salt, iterations, dkLen) => {
     // Counts from 2^31 to 2^32-1 are legal in Kerberos but not in node:crypto: compute those
     // with the pure implementation rather than fail.
     if (iterations > NODE_MAX_ITERATIONS)
@@ -50,7 +44,7 @@ export const opensslPbkdf2: Pbkdf2Provider = Object.freeze({
       });
     });
   },
-});
+);
 
 /** What build/keytab_native.node exports. */
 interface NativeAddon {
@@ -89,21 +83,15 @@ export function nativeSha1Backend(): 'sha-ni' | 'node:crypto' {
   return loadAddon() ? 'sha-ni' : 'node:crypto';
 }
 
-export const nativePbkdf2: Pbkdf2Provider = Object.freeze({
-  name: 'native',
-  derive(
-    hash: Pbkdf2Hash,
-    password: Uint8Array,
-    salt: Uint8Array,
-    iterations: number,
-    dkLen: number,
-  ): Promise<Uint8Array> {
+export const nativePbkdf2: Pbkdf2Provider = definePbkdf2Provider(
+  'native',
+  (hash, password, salt, iterations, dkLen) => {
     const fast = hash === 'sha1' ? loadAddon() : null;
     return fast
       ? fast.pbkdf2HmacSha1(password, salt, iterations, dkLen)
       : opensslPbkdf2.derive(hash, password, salt, iterations, dkLen);
   },
-});
+);
 
 /** Makes every PBKDF2 in the process use the native providers. */
 export function useNativeCrypto(): void {

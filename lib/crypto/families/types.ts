@@ -4,16 +4,10 @@
  * shared family code).
  */
 import type { EnctypeFamily } from '../enctypes.js';
-import type { Pbkdf2Hash } from '../primitives/pbkdf2.js';
+import type { Pbkdf2Function } from '../primitives/pbkdf2.js';
 import type { KeyKind } from '../rfc3961.js';
 
-export type Pbkdf2Function = (
-  hash: Pbkdf2Hash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  iterations: number,
-  dkLen: number,
-) => Promise<Uint8Array>;
+export type { Pbkdf2Function } from '../primitives/pbkdf2.js';
 
 /** Per-call overrides; `stringToKeys` uses it to share one PBKDF2 run between 17 and 18. */
 export interface S2kContext {

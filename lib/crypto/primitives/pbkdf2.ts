@@ -14,17 +14,25 @@ import { KtError } from '../../errors.js';
 /** The PRFs Kerberos uses: HMAC-SHA1 (RFC 3962, RFC 6803), HMAC-SHA256/384 (RFC 8009). */
 export type Pbkdf2Hash = 'sha1' | 'sha256' | 'sha384';
 
+/** One PBKDF2 derivation: the PRF, password, salt, iteration count and output length. */
+export type Pbkdf2Function = (
+  hash: Pbkdf2Hash,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  dkLen: number,
+) => Promise<Uint8Array>;
+
 export interface Pbkdf2Provider {
   /** Shown by `getPbkdf2ProviderName()` (e.g. in `--debug` output and benchmarks). */
   readonly name: string;
   /** Arguments are already validated. Must not keep references to password or salt. */
-  derive(
-    hash: Pbkdf2Hash,
-    password: Uint8Array,
-    salt: Uint8Array,
-    iterations: number,
-    dkLen: number,
-  ): Promise<Uint8Array>;
+  readonly derive: Pbkdf2Function;
+}
+
+/** A frozen provider (its `derive` parameters are typed by Pbkdf2Function). */
+export function definePbkdf2Provider(name: string, derive: Pbkdf2Function): Pbkdf2Provider {
+  return Object.freeze({ name, derive });
 }
 
 const HASHES = { sha1, sha256, sha384 } as const;
@@ -37,21 +45,15 @@ const HASHES = { sha1, sha256, sha384 } as const;
 const SYNC_ITERATION_LIMIT = 8192;
 
 /** The default provider: @noble/hashes, pure JavaScript. */
-export const purePbkdf2: Pbkdf2Provider = Object.freeze({
-  name: 'noble',
-  async derive(
-    hash: Pbkdf2Hash,
-    password: Uint8Array,
-    salt: Uint8Array,
-    iterations: number,
-    dkLen: number,
-  ): Promise<Uint8Array> {
+export const purePbkdf2: Pbkdf2Provider = definePbkdf2Provider(
+  'noble',
+  async (hash, password, salt, iterations, dkLen) => {
     const opts = { c: iterations, dkLen };
     return iterations <= SYNC_ITERATION_LIMIT
       ? noblePbkdf2(HASHES[hash], password, salt, opts)
       : noblePbkdf2Async(HASHES[hash], password, salt, opts);
   },
-});
+);
 
 let provider: Pbkdf2Provider = purePbkdf2;
 
@@ -71,13 +73,7 @@ export const MAX_ITERATIONS = 0xffffffff;
  * PBKDF2 with the selected provider. The iteration count must be an integer 1..2^32-1: the
  * core accepts the low counts of the RFC vectors; refusing weak counts is policy (policy.ts).
  */
-export function pbkdf2(
-  hash: Pbkdf2Hash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  iterations: number,
-  dkLen: number,
-): Promise<Uint8Array> {
+export const pbkdf2: Pbkdf2Function = (hash, password, salt, iterations, dkLen) => {
   if (!Object.hasOwn(HASHES, hash)) {
     return Promise.reject(
       new KtError('S2K_BAD_PARAMS', `unsupported PBKDF2 hash "${String(hash)}"`),
@@ -100,4 +96,4 @@ export function pbkdf2(
     );
   }
   return provider.derive(hash, password, salt, iterations, dkLen);
-}
+};
