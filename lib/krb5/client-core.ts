@@ -255,6 +255,24 @@ export function mismatch(message: string, details: Record<string, string | numbe
   return new KtError('KRB_REPLY_MISMATCH', message, { details });
 }
 
+/** The outcome when a reply's enc-part does not decrypt with the key it should (openReply). */
+export function replyIntegrity(
+  info: ExchangeInfo,
+  message: string,
+  etypeInfo: readonly KdcEtypeInfo[],
+): Outcome<never> {
+  return { ok: false, failure: { ...info, kind: 'reply-integrity', message, etypeInfo } };
+}
+
+/** Throws unless a reply (`what`: AS-REP, TGS-REP) carries the nonce its request sent. */
+export function expectNonce(what: string, received: number, sent: number): void {
+  if (received !== sent >>> 0)
+    throw mismatch(`${what} nonce ${received} does not match the request's ${sent}`, {
+      sent,
+      received,
+    });
+}
+
 export function credentialsFrom(rep: KdcRep, part: EncKdcRepPart): KrbCredentials {
   return {
     client: fromPrincipalName(rep.cname, rep.crealm),

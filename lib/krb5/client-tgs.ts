@@ -26,10 +26,12 @@ import type { KdcAttempt, KdcProtocol, KdcTarget } from './transport.js';
 import {
   credentialsFrom,
   exchange,
+  expectNonce,
   kdcFailure,
   mismatch,
   nonce,
   openReply,
+  replyIntegrity,
   splitTime,
   type KrbContext,
   type KrbCredentials,
@@ -122,22 +124,9 @@ export async function getServiceTicket(
   if (reply.kind === 'error') return { ok: false, failure: kdcFailure(reply.error, info, []) };
   if (reply.kind === 'as-rep') throw mismatch('the KDC answered a TGS-REQ with an AS-REP');
   const part = openReply(reply.rep, session.key, KEY_USAGE.TGS_REP_ENC_PART_SESSION_KEY);
-  if (!part) {
-    return {
-      ok: false,
-      failure: {
-        ...info,
-        kind: 'reply-integrity',
-        message: 'the TGS-REP did not decrypt with the TGT session key',
-        etypeInfo: [],
-      },
-    };
-  }
-  if (part.nonce !== body.nonce >>> 0)
-    throw mismatch(`TGS-REP nonce ${part.nonce} does not match the request's ${body.nonce}`, {
-      sent: body.nonce,
-      received: part.nonce,
-    });
+  if (!part)
+    return replyIntegrity(info, 'the TGS-REP did not decrypt with the TGT session key', []);
+  expectNonce('TGS-REP', part.nonce, body.nonce);
   const credentials = credentialsFrom(reply.rep, part);
   return {
     ok: true,

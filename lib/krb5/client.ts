@@ -38,11 +38,13 @@ import {
   etypeInfoOf,
   etypeInfoFromPadata,
   exchange,
-  kdcTimeOf,
+  expectNonce,
   kdcFailure,
+  kdcTimeOf,
   mismatch,
   nonce,
   openReply,
+  replyIntegrity,
   splitTime,
   type ExchangeInfo,
   type KdcEtypeInfo,
@@ -351,22 +353,13 @@ function finishAs(
   probeTime: Date | undefined,
 ): Outcome<InitialTicket> {
   const part = openReply(rep, key.key, KEY_USAGE.AS_REP_ENC_PART);
-  if (!part) {
-    return {
-      ok: false,
-      failure: {
-        ...info,
-        kind: 'reply-integrity',
-        message: `the AS-REP did not decrypt with the ${enctypeName(key.enctype)} key: the key is wrong (wrong password, salt or kvno)`,
-        etypeInfo,
-      },
-    };
-  }
-  if (part.nonce !== sentNonce >>> 0)
-    throw mismatch(`AS-REP nonce ${part.nonce} does not match the request's ${sentNonce}`, {
-      sent: sentNonce,
-      received: part.nonce,
-    });
+  if (!part)
+    return replyIntegrity(
+      info,
+      `the AS-REP did not decrypt with the ${enctypeName(key.enctype)} key: the key is wrong (wrong password, salt or kvno)`,
+      etypeInfo,
+    );
+  expectNonce('AS-REP', part.nonce, sentNonce);
   const credentials = credentialsFrom(rep, part);
   return {
     ok: true,
