@@ -12,12 +12,11 @@
  */
 import { resolveEnctype } from '../crypto/enctypes.js';
 import type { EnctypeFamily } from '../crypto/enctypes.js';
-import type { RandomSource } from '../crypto/profiles.js';
 import { KtError } from '../errors.js';
 import { option, remedy } from '../remedy.js';
 import type { KrbKey } from './client.js';
 import { unwrap, wrap } from './gss-wrap.js';
-import type { WrapState } from './gss-wrap.js';
+import type { WrapFunction, WrapState } from './gss-wrap.js';
 import { unwrapRc4, wrapRc4 } from './gss-wrap-rc4.js';
 
 export interface WrapFormat {
@@ -25,12 +24,7 @@ export interface WrapFormat {
   readonly name: string;
   /** Tokens carry the AcceptorSubkey flag: the acceptor's subkey always wins. */
   readonly acceptorSubkeyAlways: boolean;
-  readonly wrap: (
-    state: WrapState,
-    data: Uint8Array,
-    conf: boolean,
-    random: RandomSource,
-  ) => Uint8Array;
+  readonly wrap: WrapFunction;
   readonly unwrap: (state: WrapState, token: Uint8Array) => { data: Uint8Array; sealed: boolean };
 }
 

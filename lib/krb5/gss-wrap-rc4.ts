@@ -30,11 +30,10 @@ import { bytesEqual, concatBytes, utf8, wipe } from '../bytes.js';
 import { resolveEnctype } from '../crypto/enctypes.js';
 import { rc4 } from '../crypto/primitives/rc4.js';
 import { checksum, checksumTypeFor } from '../crypto/profiles.js';
-import type { RandomSource } from '../crypto/profiles.js';
 import { KtError } from '../errors.js';
 import type { KrbKey } from './client.js';
 import { frameMechToken, unframeMechToken } from './gss-framing.js';
-import type { WrapState } from './gss-wrap.js';
+import { acceptSequence, type WrapFunction, type WrapState } from './gss-wrap.js';
 
 const TOK_WRAP = 0x0201;
 const SGN_ALG_HMAC_MD5 = [0x11, 0x00] as const;
@@ -91,12 +90,7 @@ function sgnCksum(key: KrbKey, header: Uint8Array, plain: Uint8Array): Uint8Arra
 }
 
 /** GSS_Wrap: one framed token for `data`. `random` gives the 8-octet confounder. */
-export function wrapRc4(
-  state: WrapState,
-  data: Uint8Array,
-  conf: boolean,
-  random: RandomSource,
-): Uint8Array {
+export const wrapRc4: WrapFunction = (state, data, conf, random) => {
   const { key } = state;
   const exp = exportGrade(key);
   const seq = Number(state.sendSeq & 0xffffffffn);
@@ -122,7 +116,7 @@ export function wrapRc4(
   }
   wipe(kseq);
   return frameMechToken(TOK_WRAP, concatBytes(header.subarray(2), sndSeq, cksum, sealed));
-}
+};
 
 /** GSS_Unwrap of an acceptor's framed token: the data, and whether it was sealed. */
 export function unwrapRc4(
@@ -182,13 +176,6 @@ export function unwrapRc4(
     throw bad(`an RC4 wrap token with bad padding (${pad})`);
   }
   const seq = BigInt(new DataView(seqPlain.buffer, seqPlain.byteOffset, 4).getUint32(0));
-  if (seq !== state.recvSeq) {
-    throw new KtError(
-      'GSS_SEQUENCE',
-      `message number ${seq} from the server, expected ${state.recvSeq}: replayed, lost or reordered`,
-      { details: { received: seq.toString(), expected: state.recvSeq.toString() } },
-    );
-  }
-  state.recvSeq = (seq + 1n) & 0xffffffffn;
+  acceptSequence(state, seq, 0xffffffffn);
   return { data: plain.slice(CONFOUNDER, plain.length - pad), sealed };
 }

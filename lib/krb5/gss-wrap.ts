@@ -40,6 +40,29 @@ export interface WrapState {
   recvSeq: bigint;
 }
 
+/**
+ * Checks that `seq` is the number expected from the server, then expects the next one (`mask`
+ * is the width of the token's sequence field: 64 bits here, 32 in RC4 tokens).
+ */
+export function acceptSequence(state: WrapState, seq: bigint, mask: bigint): void {
+  if (seq !== state.recvSeq) {
+    throw new KtError(
+      'GSS_SEQUENCE',
+      `message number ${seq} from the server, expected ${state.recvSeq}: replayed, lost or reordered`,
+      { details: { received: seq.toString(), expected: state.recvSeq.toString() } },
+    );
+  }
+  state.recvSeq = (seq + 1n) & mask;
+}
+
+/** GSS_Wrap of one message: a token for `data`, sealed when `conf`; `random` gives confounders. */
+export type WrapFunction = (
+  state: WrapState,
+  data: Uint8Array,
+  conf: boolean,
+  random: RandomSource,
+) => Uint8Array;
+
 function bad(message: string): KtError {
   return new KtError('GSS_BAD_TOKEN', message);
 }
@@ -59,12 +82,7 @@ function header(flags: number, ec: number, rrc: number, seq: bigint): Uint8Array
 }
 
 /** GSS_Wrap: one token for `data`, sealed (encrypted) or only integrity-protected. */
-export function wrap(
-  state: WrapState,
-  data: Uint8Array,
-  conf: boolean,
-  random: RandomSource,
-): Uint8Array {
+export const wrap: WrapFunction = (state, data, conf, random) => {
   const { key } = state;
   const flags = (conf ? FLAG_SEALED : 0) | (state.acceptorSubkey ? FLAG_ACCEPTOR_SUBKEY : 0);
   const seq = state.sendSeq;
@@ -84,7 +102,7 @@ export function wrap(
     concatBytes(data, header(flags, 0, 0, seq)),
   );
   return concatBytes(header(flags, mac.length, 0, seq), data, mac);
-}
+};
 
 /** GSS_Unwrap of an acceptor's token: the data, and whether it was sealed. */
 export function unwrap(state: WrapState, token: Uint8Array): { data: Uint8Array; sealed: boolean } {
@@ -146,14 +164,7 @@ export function unwrap(state: WrapState, token: Uint8Array): { data: Uint8Array;
       );
     }
   }
-  if (seq !== state.recvSeq) {
-    throw new KtError(
-      'GSS_SEQUENCE',
-      `message number ${seq} from the server, expected ${state.recvSeq}: replayed, lost or reordered`,
-      { details: { received: seq.toString(), expected: state.recvSeq.toString() } },
-    );
-  }
-  state.recvSeq = (seq + 1n) & 0xffffffffffffffffn;
+  acceptSequence(state, seq, 0xffffffffffffffffn);
   return { data: new Uint8Array(data), sealed };
 }
 
