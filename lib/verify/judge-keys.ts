@@ -137,19 +137,24 @@ export function principalLines(pr: PrincipalFacts): VerifyCheck[] {
 
 // --- one key -----------------------------------------------------------------------------------------
 
-function rejectedLine(
-  n: Naming,
-  pr: PrincipalFacts,
-  entry: KeytabEntry,
-  result: Extract<KeyResult, { kind: 'rejected' }>,
-): VerifyCheck {
-  const base = {
+/** The fields every line about one key starts with. */
+function keyBase(pr: PrincipalFacts, entry: KeytabEntry) {
+  return {
     check: 'key' as const,
     what: `${pr.name} kvno ${entry.kvno} ${label(entry.enctype)}`,
     principal: pr.name,
     kvno: entry.kvno,
     enctype: label(entry.enctype),
   };
+}
+
+function rejectedLine(
+  n: Naming,
+  pr: PrincipalFacts,
+  entry: KeytabEntry,
+  result: Extract<KeyResult, { kind: 'rejected' }>,
+): VerifyCheck {
+  const base = keyBase(pr, entry);
   const info = result.info;
   const hints = hintsOf(pr.account);
   const details: Record<string, string | number | boolean | null> = {
@@ -270,13 +275,7 @@ function keyLine(
   result: KeyResult,
   anyAccepted: boolean,
 ): VerifyCheck | undefined {
-  const base = {
-    check: 'key' as const,
-    what: `${pr.name} kvno ${entry.kvno} ${label(entry.enctype)}`,
-    principal: pr.name,
-    kvno: entry.kvno,
-    enctype: label(entry.enctype),
-  };
+  const base = keyBase(pr, entry);
   switch (result.kind) {
     case 'accepted': {
       const kvno0 = entry.kvno === 0 ? '; kvno 0 is a wildcard only for MIT acceptors' : '';
