@@ -106,3 +106,25 @@ export function prunedEntries(
     removed: entries.filter((e) => older.has(e)),
   };
 }
+
+/**
+ * What a rotation to `kvno` would keep and remove, for a dry run: the entries staged and
+ * pruned as for real, with empty placeholder keys (nothing is derived).
+ */
+export function previewRotation(
+  entries: readonly KeytabEntry[],
+  targets: readonly RotationTarget[],
+  kvno: number,
+  keep: number,
+): { kept: KeytabEntry[]; removed: KeytabEntry[] } {
+  const placeholders = targets.flatMap((t) =>
+    t.enctypes.map((e) => ({
+      principal: t.principal,
+      kvno,
+      enctype: e.id,
+      timestamp: 0,
+      key: new Uint8Array(0),
+    })),
+  );
+  return prunedEntries(stagedEntries(entries, placeholders), targets, keep);
+}

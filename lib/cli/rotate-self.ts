@@ -39,7 +39,13 @@ import {
   type KpasswdSuccess,
 } from '../krb5/kpasswd.js';
 import { formatPrincipal, parsePrincipal, samePrincipal, type Principal } from '../principal.js';
-import { prunedEntries, rotationTargets, stagedEntries, type RotationTarget } from '../rotate.js';
+import {
+  previewRotation,
+  prunedEntries,
+  rotationTargets,
+  stagedEntries,
+  type RotationTarget,
+} from '../rotate.js';
 import type { Salt } from '../salt/rules.js';
 import type { RotationHooks } from './commands/rotate.js';
 import type { CliContext } from './context.js';
@@ -245,22 +251,7 @@ export async function rotateSelf(
       throw initialTicketError(probe.failure, client, `the KDC refused ${clientName}`);
     }
     const from = (newest[0] as KeytabEntry).kvno;
-    const preview = prunedEntries(
-      stagedEntries(
-        keytab.entries,
-        targets.flatMap((t) =>
-          t.enctypes.map((e) => ({
-            principal: t.principal,
-            kvno: from + 1,
-            enctype: e.id,
-            timestamp: 0,
-            key: new Uint8Array(0),
-          })),
-        ),
-      ),
-      targets,
-      job.keep,
-    );
+    const preview = previewRotation(keytab.entries, targets, from + 1, job.keep);
     const removed = rotatedKvnos(preview.removed, targets);
     const keptKvnos = rotatedKvnos(preview.kept, targets);
     say('dry run: nothing is changed');

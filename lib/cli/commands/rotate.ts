@@ -12,7 +12,7 @@ import { utf8 } from '../../bytes.js';
 import { KtError } from '../../errors.js';
 import type { KeytabEntry } from '../../keytab/types.js';
 import { formatPrincipal } from '../../principal.js';
-import { prunedEntries, rotatedEntries, stagedEntries } from '../../rotate.js';
+import { previewRotation, prunedEntries, rotatedEntries, stagedEntries } from '../../rotate.js';
 import { accountTargets } from '../rotate-targets.js';
 import type { RotationTarget } from '../../rotate.js';
 import { parseRows } from '../batch.js';
@@ -236,22 +236,7 @@ async function rotate(
   );
   const predicted = nextKvno(account);
   const salt = accountSalt(account, account.realm);
-  const preview = prunedEntries(
-    stagedEntries(
-      keytab.entries,
-      targets.flatMap((t) =>
-        t.enctypes.map((e) => ({
-          principal: t.principal,
-          kvno: predicted,
-          enctype: e.id,
-          timestamp: 0,
-          key: new Uint8Array(0),
-        })),
-      ),
-    ),
-    targets,
-    job.keep,
-  );
+  const preview = previewRotation(keytab.entries, targets, predicted, job.keep);
   const plan = describePlan(
     account,
     targets,
