@@ -90,29 +90,7 @@ export type {
   KdcTransport,
   KdcTransportOptions,
 } from './krb5/transport.js';
-export {
-  probeAsReq,
-  getInitialTicket,
-  getServiceTicket,
-  decryptTicket,
-  defaultSalt,
-} from './krb5/client.js';
-export type {
-  KrbContext,
-  KrbKey,
-  KdcEtypeInfo,
-  ExchangeInfo,
-  KdcFailure,
-  KrbCredentials,
-  Outcome,
-  AsRequestOptions,
-  ProbeResult,
-  InitialSecret,
-  InitialTicketOptions,
-  InitialTicket,
-  ServiceTicketOptions,
-  ServiceTicket,
-} from './krb5/client.js';
+export * from './krb5/client-api.js';
 export { verifyKeytab, DEFAULT_ALLOWED_SKEW } from './verify/verify.js';
 export type { VerifyDeps, VerifyOptions } from './verify/verify.js';
 export type {

@@ -139,28 +139,5 @@ export type {
   KdcTransport,
   KdcTransportOptions,
 } from './transport.js';
-export {
-  probeAsReq,
-  getInitialTicket,
-  getServiceTicket,
-  decryptTicket,
-  defaultSalt,
-  etypeInfoFromPadata,
-  clockSkewSeconds,
-} from './client.js';
-export type {
-  KrbContext,
-  KrbKey,
-  KdcEtypeInfo,
-  ExchangeInfo,
-  KdcFailure,
-  KrbCredentials,
-  Outcome,
-  AsRequestOptions,
-  ProbeResult,
-  InitialSecret,
-  InitialTicketOptions,
-  InitialTicket,
-  ServiceTicketOptions,
-  ServiceTicket,
-} from './client.js';
+export * from './client-api.js';
+export { etypeInfoFromPadata, clockSkewSeconds } from './client.js';
