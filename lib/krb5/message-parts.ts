@@ -38,29 +38,7 @@ import {
   type Codec,
   type FieldTable,
 } from './der-codec.js';
-import type {
-  ApReq,
-  Authenticator,
-  AuthorizationDataEntry,
-  Checksum,
-  EncKdcRepPart,
-  EncTicketPart,
-  EncryptedData,
-  EncryptionKey,
-  EtypeInfoEntry,
-  HostAddress,
-  KdcRep,
-  KdcReq,
-  KdcReqBody,
-  KrbError,
-  LastReqEntry,
-  PaData,
-  PaEncTsEnc,
-  PaPacRequest,
-  PrincipalName,
-  Ticket,
-  TransitedEncoding,
-} from './message-types.js';
+import type * as Msg from './message-types.js';
 
 /** An INTEGER that must hold `expected` (pvno, tkt-vno, authenticator-vno): "What.name is 4, expected 5". */
 export function fixedInt(expected: number): Codec<number> {
@@ -129,9 +107,9 @@ export function encodeMessage(
 
 // --- building blocks ------------------------------------------------------------------------------
 
-export const principalName: Codec<PrincipalName> = record<PrincipalName>([
-  fieldsOf<PrincipalName>()(0, 'name-type', 'nameType', int32),
-  fieldsOf<PrincipalName>()(1, 'name-string', 'nameString', seqOf(kstring)),
+export const principalName: Codec<Msg.PrincipalName> = record<Msg.PrincipalName>([
+  fieldsOf<Msg.PrincipalName>()(0, 'name-type', 'nameType', int32),
+  fieldsOf<Msg.PrincipalName>()(1, 'name-string', 'nameString', seqOf(kstring)),
 ]);
 
 /** A `SEQUENCE { [0] Int32, [1] OCTET STRING }` shape (HostAddress, EncryptionKey, Checksum, ...). */
@@ -148,19 +126,24 @@ function typedOctets<T>(
   ]);
 }
 
-export const hostAddress = typedOctets<HostAddress>('addr-type', 'addrType', 'address', 'address');
-export const encryptionKey = typedOctets<EncryptionKey>(
+export const hostAddress = typedOctets<Msg.HostAddress>(
+  'addr-type',
+  'addrType',
+  'address',
+  'address',
+);
+export const encryptionKey = typedOctets<Msg.EncryptionKey>(
   'keytype',
   'keytype',
   'keyvalue',
   'keyvalue',
 );
-export const checksum = typedOctets<Checksum>('cksumtype', 'cksumtype', 'checksum', 'checksum');
-export const paData = typedOctets<PaData>('padata-type', 'type', 'padata-value', 'value', 1);
+export const checksum = typedOctets<Msg.Checksum>('cksumtype', 'cksumtype', 'checksum', 'checksum');
+export const paData = typedOctets<Msg.PaData>('padata-type', 'type', 'padata-value', 'value', 1);
 export const authorizationData = seqOf(
-  typedOctets<AuthorizationDataEntry>('ad-type', 'adType', 'ad-data', 'adData'),
+  typedOctets<Msg.AuthorizationDataEntry>('ad-type', 'adType', 'ad-data', 'adData'),
 );
-export const transited = typedOctets<TransitedEncoding>(
+export const transited = typedOctets<Msg.TransitedEncoding>(
   'tr-type',
   'trType',
   'contents',
@@ -169,27 +152,27 @@ export const transited = typedOctets<TransitedEncoding>(
 export const hostAddresses = seqOf(hostAddress);
 export const methodData = seqOf(paData);
 
-const lastReqRow = fieldsOf<LastReqEntry>();
+const lastReqRow = fieldsOf<Msg.LastReqEntry>();
 export const lastReq = seqOf(
-  record<LastReqEntry>([
+  record<Msg.LastReqEntry>([
     lastReqRow(0, 'lr-type', 'lrType', int32),
     lastReqRow(1, 'lr-value', 'lrValue', time),
   ]),
 );
 
-const edRow = fieldsOf<EncryptedData>();
+const edRow = fieldsOf<Msg.EncryptedData>();
 // prettier-ignore
-export const encryptedData = record<EncryptedData>([
+export const encryptedData = record<Msg.EncryptedData>([
   edRow(0, 'etype', 'etype', int32),
   edRow(1, 'kvno', 'kvno', uint32, true),
   edRow(2, 'cipher', 'cipher', octets),
 ]);
 
-const ticketRow = fieldsOf<Ticket>();
+const ticketRow = fieldsOf<Msg.Ticket>();
 // prettier-ignore
-export const ticket: Codec<Ticket> = application(
+export const ticket: Codec<Msg.Ticket> = application(
   APP_TAG.TICKET,
-  record<Ticket>([
+  record<Msg.Ticket>([
     ticketRow(0, 'tkt-vno', 'tktVno', vno),
     ticketRow(1, 'realm', 'realm', kstring),
     ticketRow(2, 'sname', 'sname', principalName),
@@ -199,9 +182,9 @@ export const ticket: Codec<Ticket> = application(
 
 // --- the fields of messages and their parts ----------------------------------------------------------
 
-const body = fieldsOf<KdcReqBody>();
+const body = fieldsOf<Msg.KdcReqBody>();
 // prettier-ignore
-export const kdcReqBody = record<KdcReqBody>([
+export const kdcReqBody = record<Msg.KdcReqBody>([
   body(0, 'kdc-options', 'kdcOptions', flags),
   body(1, 'cname', 'cname', principalName, true),
   body(2, 'realm', 'realm', kstring),
@@ -217,16 +200,16 @@ export const kdcReqBody = record<KdcReqBody>([
 ]);
 
 /** KDC-REQ after pvno [1] and msg-type [2]; padata absent = empty. */
-const req = fieldsOf<KdcReq>();
-export const KDC_REQ_FIELDS: FieldTable<KdcReq> = [
+const req = fieldsOf<Msg.KdcReq>();
+export const KDC_REQ_FIELDS: FieldTable<Msg.KdcReq> = [
   req(3, 'padata', 'padata', methodData, 'empty'),
   req(4, 'req-body', 'body', kdcReqBody),
 ];
 
 /** KDC-REP after pvno [0] and msg-type [1]. */
-const rep = fieldsOf<KdcRep>();
+const rep = fieldsOf<Msg.KdcRep>();
 // prettier-ignore
-export const KDC_REP_FIELDS: FieldTable<KdcRep> = [
+export const KDC_REP_FIELDS: FieldTable<Msg.KdcRep> = [
   rep(2, 'padata', 'padata', methodData, 'empty'),
   rep(3, 'crealm', 'crealm', kstring),
   rep(4, 'cname', 'cname', principalName),
@@ -235,9 +218,9 @@ export const KDC_REP_FIELDS: FieldTable<KdcRep> = [
 ];
 
 /** EncKDCRepPart; the APPLICATION tag (25 or 26) is the caller's. */
-const part = fieldsOf<EncKdcRepPart>();
+const part = fieldsOf<Msg.EncKdcRepPart>();
 // prettier-ignore
-export const ENC_KDC_REP_PART_FIELDS: FieldTable<EncKdcRepPart> = [
+export const ENC_KDC_REP_PART_FIELDS: FieldTable<Msg.EncKdcRepPart> = [
   part(0, 'key', 'key', encryptionKey),
   part(1, 'last-req', 'lastReq', lastReq),
   part(2, 'nonce', 'nonce', uint32),
@@ -253,11 +236,11 @@ export const ENC_KDC_REP_PART_FIELDS: FieldTable<EncKdcRepPart> = [
   part(12, 'encrypted-pa-data', 'encryptedPaData', methodData, true),
 ];
 
-const tkt = fieldsOf<EncTicketPart>();
+const tkt = fieldsOf<Msg.EncTicketPart>();
 // prettier-ignore
-export const encTicketPart: Codec<EncTicketPart> = application(
+export const encTicketPart: Codec<Msg.EncTicketPart> = application(
   APP_TAG.ENC_TICKET_PART,
-  record<EncTicketPart>([
+  record<Msg.EncTicketPart>([
     tkt(0, 'flags', 'flags', flags),
     tkt(1, 'key', 'key', encryptionKey),
     tkt(2, 'crealm', 'crealm', kstring),
@@ -273,9 +256,9 @@ export const encTicketPart: Codec<EncTicketPart> = application(
 );
 
 /** Authenticator after authenticator-vno [0]. */
-const auth = fieldsOf<Authenticator>();
+const auth = fieldsOf<Msg.Authenticator>();
 // prettier-ignore
-export const AUTHENTICATOR_FIELDS: FieldTable<Authenticator> = [
+export const AUTHENTICATOR_FIELDS: FieldTable<Msg.Authenticator> = [
   auth(1, 'crealm', 'crealm', kstring),
   auth(2, 'cname', 'cname', principalName),
   auth(3, 'cksum', 'cksum', checksum, true),
@@ -287,18 +270,18 @@ export const AUTHENTICATOR_FIELDS: FieldTable<Authenticator> = [
 ];
 
 /** AP-REQ after pvno [0] and msg-type [1]. */
-const ap = fieldsOf<ApReq>();
+const ap = fieldsOf<Msg.ApReq>();
 // prettier-ignore
-export const AP_REQ_FIELDS: FieldTable<ApReq> = [
+export const AP_REQ_FIELDS: FieldTable<Msg.ApReq> = [
   ap(2, 'ap-options', 'apOptions', flags),
   ap(3, 'ticket', 'ticket', ticket),
   ap(4, 'authenticator', 'authenticator', encryptedData),
 ];
 
 /** KRB-ERROR after pvno [0] and msg-type [1]. */
-const err = fieldsOf<KrbError>();
+const err = fieldsOf<Msg.KrbError>();
 // prettier-ignore
-export const KRB_ERROR_FIELDS: FieldTable<KrbError> = [
+export const KRB_ERROR_FIELDS: FieldTable<Msg.KrbError> = [
   err(2, 'ctime', 'ctime', time, true),
   err(3, 'cusec', 'cusec', usec, true),
   err(4, 'stime', 'stime', time),
@@ -314,20 +297,20 @@ export const KRB_ERROR_FIELDS: FieldTable<KrbError> = [
 
 // --- pre-authentication data -------------------------------------------------------------------------
 
-const ts = fieldsOf<PaEncTsEnc>();
-export const paEncTsEnc = record<PaEncTsEnc>([
+const ts = fieldsOf<Msg.PaEncTsEnc>();
+export const paEncTsEnc = record<Msg.PaEncTsEnc>([
   ts(0, 'patimestamp', 'patimestamp', time),
   ts(1, 'pausec', 'pausec', usec, true),
 ]);
 
-export const paPacRequest = record<PaPacRequest>([
-  fieldsOf<PaPacRequest>()(0, 'include-pac', 'includePac', boolean),
+export const paPacRequest = record<Msg.PaPacRequest>([
+  fieldsOf<Msg.PaPacRequest>()(0, 'include-pac', 'includePac', boolean),
 ]);
 
-const info = fieldsOf<EtypeInfoEntry>();
+const info = fieldsOf<Msg.EtypeInfoEntry>();
 /** ETYPE-INFO2: the salt is a KerberosString. */
 export const etypeInfo2 = seqOf(
-  record<EtypeInfoEntry>([
+  record<Msg.EtypeInfoEntry>([
     info(0, 'etype', 'etype', int32),
     info(1, 'salt', 'salt', kstringBytes, true),
     info(2, 's2kparams', 's2kparams', octets, true),
@@ -335,5 +318,8 @@ export const etypeInfo2 = seqOf(
 );
 /** ETYPE-INFO (old KDCs): the salt is an OCTET STRING. */
 export const etypeInfo = seqOf(
-  record<EtypeInfoEntry>([info(0, 'etype', 'etype', int32), info(1, 'salt', 'salt', octets, true)]),
+  record<Msg.EtypeInfoEntry>([
+    info(0, 'etype', 'etype', int32),
+    info(1, 'salt', 'salt', octets, true),
+  ]),
 );
