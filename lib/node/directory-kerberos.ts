@@ -16,6 +16,7 @@ import { Client } from 'ldapts';
 import { parseLdapUrl } from '../ad/config.js';
 import type { DirectoryConfig, KerberosAuth } from '../ad/config.js';
 import { KtError } from '../errors.js';
+import { directoryError } from '../ad/errors.js';
 import { getInitialTicket, getServiceTicket } from '../krb5/client.js';
 import type { KdcFailure, KrbContext, KrbCredentials, KrbKey } from '../krb5/client.js';
 import { ccacheCredentials, principalText, requireTgt } from '../krb5/ccache.js';
@@ -180,7 +181,8 @@ export async function ldapServiceTicket(
   auth: KerberosAuth,
   env: Readonly<Record<string, string | undefined>>,
   dcAddress: string,
-  spnHost: string,
+  /** The DC's host name for its ldap/ SPN: asked for after the TGT (no network before a bad cache is named). */
+  spnHost: () => Promise<string>,
   timeoutMs: number,
 ): Promise<{
   ticket: KrbCredentials;
@@ -190,7 +192,7 @@ export async function ldapServiceTicket(
 }> {
   const { tgt, ctx, kdc, from } = await tgtFrom(auth, env, dcAddress, timeoutMs);
   const realm = tgt.client.realm;
-  const service = parsePrincipal(`ldap/${spnHost.toLowerCase()}@${realm}`);
+  const service = parsePrincipal(`ldap/${(await spnHost()).toLowerCase()}@${realm}`);
   const renew = async (): Promise<KrbCredentials> => {
     const r = await getServiceTicket(ctx, tgt, service);
     if (!r.ok) {
@@ -222,6 +224,17 @@ export async function ldapServiceTicket(
 }
 
 /** The DC's host name for its SPN: given, the URL's when it is a name, else the RootDSE's dnsHostName. */
+/** Socket errors that mean the DC was not reached (directoryError words them). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+]);
+
 async function spnHostOf(config: DirectoryConfig, host: string, port: number): Promise<string> {
   if (config.ldapHost !== undefined) return config.ldapHost;
   if (isIP(host) === 0) return host;
@@ -235,6 +248,14 @@ async function spnHostOf(config: DirectoryConfig, host: string, port: number): P
     const name = r.searchEntries[0]?.['dnsHostName'];
     if (typeof name === 'string' && name !== '') return name;
   } catch (err) {
+    // Not reachable at all: the host name would not help; say so, as every other connect error.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code))
+      throw directoryError(err, {
+        operation: 'connect',
+        url: config.url,
+        timeoutMs: config.timeoutMs,
+      });
     throw new KtError(
       'AD_CONNECT',
       `cannot read the DC's host name from ${host}:${port} (the RootDSE, before binding): ${(err as Error).message}`,
@@ -267,12 +288,11 @@ export async function openSealedConnection(
   socketError: () => Error | undefined;
 }> {
   const url = parseLdapUrl(config.url);
-  const spnHost = await spnHostOf(config, url.host, url.port);
   const { ticket, ctx, info, renew } = await ldapServiceTicket(
     config.kerberos,
     config.krb5Env ?? {},
     url.host,
-    spnHost,
+    () => spnHostOf(config, url.host, url.port),
     config.timeoutMs,
   );
   const base = {

@@ -70,6 +70,30 @@ async function ldapProxy(): Promise<{
   };
 }
 
+/** A Kerberos directory session (the admin's FILE: ticket cache) to the DC through a proxy port. */
+const sessionThrough = (port: number): Promise<LdapDirectory> =>
+  LdapDirectory.open({
+    url: `ldap://127.0.0.1:${port}`,
+    kerberos: { source: 'ccache', ccache: ad!.kerberos!.ccache },
+    ldapHost: `dc1.${ad!.realm.toLowerCase()}`,
+    krb5Env: { KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: ad!.kerberos!.ccache },
+    bindDn: undefined,
+    bindPassword: undefined,
+    baseDn: undefined,
+    caFile: undefined,
+    ca: undefined,
+    startTls: false,
+    insecureTls: false,
+    timeoutMs: 5000,
+  });
+
+const administratorQuery = () => ({
+  base: `CN=Users,${ad!.baseDn}`,
+  scope: 'one' as const,
+  filter: '(sAMAccountName=Administrator)',
+  attributes: ['sAMAccountName'],
+});
+
 const until = async (what: string, ok: () => boolean): Promise<void> => {
   for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
   if (!ok()) throw new Error(`timed out waiting for ${what}`);
@@ -260,28 +284,9 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
 
     it('a tampered token from the DC: the directory operation fails with the GSS code in words, at once', async () => {
       const proxy = await ldapProxy();
-      const k = ad!.kerberos!;
-      const dir = await LdapDirectory.open({
-        url: `ldap://127.0.0.1:${proxy.port}`,
-        kerberos: { source: 'ccache', ccache: k.ccache },
-        ldapHost: `dc1.${ad!.realm.toLowerCase()}`,
-        krb5Env: { KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: k.ccache },
-        bindDn: undefined,
-        bindPassword: undefined,
-        baseDn: undefined,
-        caFile: undefined,
-        ca: undefined,
-        startTls: false,
-        insecureTls: false,
-        timeoutMs: 5000,
-      });
+      const dir = await sessionThrough(proxy.port);
       try {
-        const query = {
-          base: `CN=Users,${ad!.baseDn}`,
-          scope: 'one' as const,
-          filter: '(sAMAccountName=Administrator)',
-          attributes: ['sAMAccountName'],
-        };
+        const query = administratorQuery();
         expect(await dir.search(query)).toHaveLength(1);
         proxy.corrupt();
         const err = await dir.search(query).then(
@@ -300,28 +305,9 @@ describe.runIf(interopEnabled() && ad !== undefined)('SASL GSSAPI, sealed (Samba
 
     it('a directory session (--auth kerberos) survives a dropped connection; with the DC gone, the error says so in words', async () => {
       const proxy = await ldapProxy();
-      const k = ad!.kerberos!;
-      const dir = await LdapDirectory.open({
-        url: `ldap://127.0.0.1:${proxy.port}`,
-        kerberos: { source: 'ccache', ccache: k.ccache },
-        ldapHost: `dc1.${ad!.realm.toLowerCase()}`,
-        krb5Env: { KRB5_CONFIG: ad!.krb5Config, KRB5CCNAME: k.ccache },
-        bindDn: undefined,
-        bindPassword: undefined,
-        baseDn: undefined,
-        caFile: undefined,
-        ca: undefined,
-        startTls: false,
-        insecureTls: false,
-        timeoutMs: 5000,
-      });
+      const dir = await sessionThrough(proxy.port);
       try {
-        const query = {
-          base: `CN=Users,${ad!.baseDn}`,
-          scope: 'one' as const,
-          filter: '(sAMAccountName=Administrator)',
-          attributes: ['sAMAccountName'],
-        };
+        const query = administratorQuery();
         expect(await dir.search(query)).toHaveLength(1);
         proxy.cut();
         await until('the session to see the close', () => !dir.encrypted);
