@@ -198,6 +198,12 @@ const NETWORK = new Set([
   'EADDRNOTAVAIL',
 ]);
 
+/** Whether `err` says the directory was not reached at all (refused, unreachable, timed out). */
+export function isUnreachableError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (NETWORK.has(code) || code === 'ETIMEDOUT');
+}
+
 function target(ctx: ErrorContext): string {
   return ctx.url ?? 'the directory';
 }

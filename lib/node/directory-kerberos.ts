@@ -16,7 +16,7 @@ import { Client } from 'ldapts';
 import { parseLdapUrl } from '../ad/config.js';
 import type { DirectoryConfig, KerberosAuth } from '../ad/config.js';
 import { KtError } from '../errors.js';
-import { directoryError } from '../ad/errors.js';
+import { directoryError, isUnreachableError } from '../ad/errors.js';
 import { getInitialTicket, getServiceTicket } from '../krb5/client.js';
 import type { KdcFailure, KrbContext, KrbCredentials, KrbKey } from '../krb5/client.js';
 import { ccacheCredentials, principalText, requireTgt } from '../krb5/ccache.js';
@@ -224,17 +224,6 @@ export async function ldapServiceTicket(
 }
 
 /** The DC's host name for its SPN: given, the URL's when it is a name, else the RootDSE's dnsHostName. */
-/** Socket errors that mean the DC was not reached (directoryError words them). */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-]);
-
 async function spnHostOf(config: DirectoryConfig, host: string, port: number): Promise<string> {
   if (config.ldapHost !== undefined) return config.ldapHost;
   if (isIP(host) === 0) return host;
@@ -249,13 +238,13 @@ async function spnHostOf(config: DirectoryConfig, host: string, port: number): P
     if (typeof name === 'string' && name !== '') return name;
   } catch (err) {
     // Not reachable at all: the host name would not help; say so, as every other connect error.
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && UNREACHABLE.has(code))
+    if (isUnreachableError(err)) {
       throw directoryError(err, {
         operation: 'connect',
         url: config.url,
         timeoutMs: config.timeoutMs,
       });
+    }
     throw new KtError(
       'AD_CONNECT',
       `cannot read the DC's host name from ${host}:${port} (the RootDSE, before binding): ${(err as Error).message}`,
