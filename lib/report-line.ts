@@ -33,24 +33,41 @@ export function reasonOf(a: Advice): { reason: string; reasonRemedy?: Remedy } {
   return w.remedy ? { reason: w.text, reasonRemedy: w.remedy } : { reason: w.text };
 }
 
-/** A field in a front end's spelling: the remedy when there is one, else the words. */
-export function spelled<T extends string | undefined>(
-  text: T,
-  r: Remedy | undefined,
+/** A check's or finding's two spelled fields: why it has its status, and the fix if any. */
+export interface SpelledWords {
+  readonly why: string;
+  readonly fix: string | undefined;
+}
+
+/** `why` and `fix` in a front end's spelling: each field's remedy when it has one, else its words. */
+export function spelledWords(
+  why: { readonly text: string; readonly remedy?: Remedy | undefined },
+  fix: { readonly text?: string | undefined; readonly remedy?: Remedy | undefined },
   spelling: RemedySpelling,
-): T | string {
-  return r === undefined ? text : renderRemedy(r, spelling);
+): SpelledWords {
+  const spell = (r: Remedy | undefined, text: string | undefined): string | undefined =>
+    r === undefined ? text : renderRemedy(r, spelling);
+  return { why: spell(why.remedy, why.text) as string, fix: spell(fix.remedy, fix.text) };
+}
+
+/**
+ * The JSON tail both reports share, in this order: `what`, the reason under `key` (doctor's
+ * `why`, verify's `reason`), `fix` (null when there is none) and `details` ({} when none).
+ */
+export function jsonWords<K extends string, D>(
+  key: K,
+  what: string,
+  words: SpelledWords,
+  details: D,
+): { what: string } & Record<K, string> & { fix: string | null; details: D } {
+  return { what, [key]: words.why, fix: words.fix ?? null, details } as {
+    what: string;
+  } & Record<K, string> & { fix: string | null; details: D };
 }
 
 /** `FAIL  what  — why; fix: fix` (`width`: the widest label of the report). */
-export function reportLine(
-  label: string,
-  width: number,
-  what: string,
-  why: string,
-  fix?: string | undefined,
-): string {
-  return `${label.padEnd(width)}  ${what}  — ${why}${fix !== undefined ? `; fix: ${fix}` : ''}`;
+export function reportLine(label: string, width: number, what: string, w: SpelledWords): string {
+  return `${label.padEnd(width)}  ${what}  — ${w.why}${w.fix !== undefined ? `; fix: ${w.fix}` : ''}`;
 }
 
 /** `1 error`, `2 warnings`. */

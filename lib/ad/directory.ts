@@ -22,7 +22,14 @@ import { refuseLoggedPassword } from './debug-guard.js';
 import { parseLdapUrl, type DirectoryConfig, type KerberosAuth } from './config.js';
 import { directoryError } from './errors.js';
 import type { DirectoryOperation, ErrorContext } from './errors.js';
-import type { AttrValue, DirEntry, Directory, DirectoryChange, SearchRequest } from './types.js';
+import type {
+  AttrValue,
+  DirEntry,
+  Directory,
+  DirectoryAuthInfo,
+  DirectoryChange,
+  SearchRequest,
+} from './types.js';
 
 /** Entries per page of a paged search unless the request says otherwise. */
 const DEFAULT_PAGE_SIZE = 500;
@@ -89,21 +96,6 @@ const bufferOption = (r: SearchRequest): object =>
   r.binaryAttributes?.length
     ? { explicitBufferAttributes: r.binaryAttributes.flatMap((n) => [n, n.toLowerCase()]) }
     : {};
-
-/** How a session authenticated, in words (doctor and --debug-auth print it). */
-export interface DirectoryAuthInfo {
-  readonly method: 'simple' | 'kerberos';
-  /** What protects the connection: TLS, a sealed SASL layer, or nothing. */
-  readonly layer: string;
-  /** The bind DN, or the Kerberos client principal. */
-  readonly client: string;
-  /** Kerberos: the credentials' source and origin, the service principal, the KDC, the DC's max message size. */
-  readonly source?: string;
-  readonly from?: string;
-  readonly service?: string;
-  readonly kdc?: string;
-  readonly maxBuffer?: number;
-}
 
 /** A bound session over ldapts. Close it (or `await using` it) when done. */
 export class LdapDirectory implements Directory, AsyncDisposable {

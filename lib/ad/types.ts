@@ -55,6 +55,22 @@ export interface SearchRequest {
   readonly binaryAttributes?: readonly string[];
 }
 
+/** How a session authenticated, in words: `keytab doctor` and `ad show --debug-auth` print it. */
+export interface DirectoryAuthInfo {
+  readonly method: 'simple' | 'kerberos';
+  /** What protects the connection: `TLS`, `SASL GSSAPI, sealed (aes256-cts-hmac-sha1-96)`, or none. */
+  readonly layer: string;
+  /** The bind DN, or the Kerberos client principal. */
+  readonly client: string;
+  /** Kerberos: ccache, password or keytab, and where exactly (the cache name, the keytab path). */
+  readonly source?: string | undefined;
+  readonly from?: string | undefined;
+  /** Kerberos: the ldap/ service principal, the KDC asked, the negotiated maximum message size. */
+  readonly service?: string | undefined;
+  readonly kdc?: string | undefined;
+  readonly maxBuffer?: number | undefined;
+}
+
 /**
  * A directory session. `openDirectory()` (directory.ts) gives the real one over LDAP; the
  * functions of account.ts, spn.ts and password.ts take any implementation.

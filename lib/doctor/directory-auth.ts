@@ -8,23 +8,8 @@
 import { option, remedy } from '../remedy.js';
 import type { Advice, Remedy } from '../remedy.js';
 import { fixOf, whyOf } from '../report-line.js';
+import type { DirectoryAuthInfo } from '../ad/types.js';
 import type { Finding } from './types.js';
-
-/** What a bound session says about its bind (lib/ad/directory.ts DirectoryAuthInfo has this shape). */
-export interface BoundAuthFacts {
-  readonly method: 'simple' | 'kerberos';
-  /** What protects the connection: `TLS`, `SASL GSSAPI, sealed (aes256-cts-hmac-sha1-96)`, or none. */
-  readonly layer: string;
-  /** The bind DN, or the Kerberos client principal. */
-  readonly client: string;
-  /** Kerberos: ccache, password or keytab, and where exactly (the cache name, the keytab path). */
-  readonly source?: string | undefined;
-  readonly from?: string | undefined;
-  /** Kerberos: the ldap/ service principal, the KDC asked, the negotiated maximum message size. */
-  readonly service?: string | undefined;
-  readonly kdc?: string | undefined;
-  readonly maxBuffer?: number | undefined;
-}
 
 /** A failure as the KtError gave it: stable code, message, hint and details; nothing else is read. */
 export interface AuthFailureFacts {
@@ -47,7 +32,7 @@ export interface DirectoryAuthFacts {
         readonly reasonRemedy?: Remedy | undefined;
       }
     | undefined;
-  readonly bound?: BoundAuthFacts | undefined;
+  readonly bound?: DirectoryAuthInfo | undefined;
   readonly failure?: AuthFailureFacts | undefined;
 }
 
@@ -142,7 +127,7 @@ function diagnosisOf(f: AuthFailureFacts): Diagnosis | undefined {
 }
 
 /** What the bound session used, in words: `Kerberos (ticket cache FILE:/tmp/krb5cc_0) as admin@EXAMPLE.COM`. */
-export function boundWords(b: BoundAuthFacts): string {
+export function boundWords(b: DirectoryAuthInfo): string {
   if (b.method === 'simple') return `simple bind as ${b.client || '(anonymous)'}`;
   const from =
     b.source === 'ccache'

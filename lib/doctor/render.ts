@@ -1,7 +1,8 @@
 /** `keytab doctor` output: one line per finding, or JSON. */
 import { KEYTAB_SPELLING } from '../remedy.js';
 import type { RemedySpelling } from '../remedy.js';
-import { countOf, reportLine, spelled } from '../report-line.js';
+import { countOf, jsonWords, reportLine, spelledWords } from '../report-line.js';
+import type { SpelledWords } from '../report-line.js';
 import type { DoctorReport, Finding, Severity } from './types.js';
 
 const LABEL: Readonly<Record<Severity, string>> = Object.freeze({
@@ -13,12 +14,14 @@ const LABEL: Readonly<Record<Severity, string>> = Object.freeze({
 
 /** `ERROR  kdc: KDC 10.0.0.1:88  — why; fix: fix`, the options named in `spelling` (default: the keytab CLI's). */
 export function findingLine(x: Finding, spelling: RemedySpelling = KEYTAB_SPELLING): string {
-  return reportLine(
-    LABEL[x.severity],
-    5,
-    `${x.section}: ${x.what}`,
-    spelled(x.why, x.whyRemedy, spelling),
-    spelled(x.fix, x.remedy, spelling),
+  return reportLine(LABEL[x.severity], 5, `${x.section}: ${x.what}`, spelledOf(x, spelling));
+}
+
+function spelledOf(x: Finding, spelling: RemedySpelling): SpelledWords {
+  return spelledWords(
+    { text: x.why, remedy: x.whyRemedy },
+    { text: x.fix, remedy: x.remedy },
+    spelling,
   );
 }
 
@@ -49,10 +52,7 @@ export function jsonDoctorReport(
     findings: report.findings.map((x) => ({
       section: x.section,
       severity: x.severity,
-      what: x.what,
-      why: spelled(x.why, x.whyRemedy, spelling),
-      fix: spelled(x.fix, x.remedy, spelling) ?? null,
-      details: x.details ?? {},
+      ...jsonWords('why', x.what, spelledOf(x, spelling), x.details ?? {}),
     })),
     ok: report.ok,
   };

@@ -1,17 +1,20 @@
 /** `keytab verify` output: one line per check, or JSON. */
 import { KEYTAB_SPELLING } from '../remedy.js';
 import type { RemedySpelling } from '../remedy.js';
-import { countOf as count, reportLine, spelled } from '../report-line.js';
+import { countOf as count, jsonWords, reportLine, spelledWords } from '../report-line.js';
+import type { SpelledWords } from '../report-line.js';
 import type { VerifyCheck, VerifyReport } from './types.js';
 
 /** `FAIL  what  — reason; fix: fix`, the options named in `spelling` (default: the keytab CLI's). */
 export function checkLine(c: VerifyCheck, spelling: RemedySpelling = KEYTAB_SPELLING): string {
-  return reportLine(
-    c.status,
-    4,
-    c.what,
-    spelled(c.reason, c.reasonRemedy, spelling),
-    spelled(c.fix, c.remedy, spelling),
+  return reportLine(c.status, 4, c.what, spelledOf(c, spelling));
+}
+
+function spelledOf(c: VerifyCheck, spelling: RemedySpelling): SpelledWords {
+  return spelledWords(
+    { text: c.reason, remedy: c.reasonRemedy },
+    { text: c.fix, remedy: c.remedy },
+    spelling,
   );
 }
 
@@ -67,10 +70,7 @@ export function jsonReport(
       kvno: c.kvno ?? null,
       check: c.check,
       status: c.status,
-      what: c.what,
-      reason: spelled(c.reason, c.reasonRemedy, spelling),
-      fix: spelled(c.fix, c.remedy, spelling) ?? null,
-      details: c.details ?? {},
+      ...jsonWords('reason', c.what, spelledOf(c, spelling), c.details ?? {}),
     })),
     ok: report.ok,
   };
