@@ -8,6 +8,26 @@
 import { KEYTAB_SPELLING, renderRemedy } from './remedy.js';
 import type { Advice, Remedy, RemedySpelling } from './remedy.js';
 
+/** Machine-readable facts of a check or finding (the `details` of --json). */
+export type ReportDetails = Readonly<
+  Record<string, string | number | boolean | null | readonly string[] | readonly number[]>
+>;
+
+/**
+ * What a `keytab verify` check and a `keytab doctor` finding both hold: what was looked at, what
+ * to do about it, and the facts. Each adds its own status and its own word for why (verify's
+ * `reason`, doctor's `why`), since their JSON names them differently.
+ */
+export interface ReportEntry {
+  /** What was looked at: `KDC 10.0.0.1:88`, `HTTP/web.example.com@EXAMPLE.COM kvno 3 aes256-...`. */
+  readonly what: string;
+  /** What to do about it (absent when there is nothing to do). */
+  readonly fix?: string | undefined;
+  /** `fix` as data when it names options (`fix` has them in the keytab CLI's spelling; lib/remedy.ts). */
+  readonly remedy?: Remedy | undefined;
+  readonly details?: ReportDetails | undefined;
+}
+
 /** A fix for a check or finding: the words in keytab's spelling (as --json has them) and, when it names options, as data. */
 export function fixOf(a: Advice): { fix: string; remedy?: Remedy } {
   const w = wordsOf(a);

@@ -1,6 +1,7 @@
 /** The result of `keytab verify`: one check per line, each with a status, a reason and a fix. */
 
 import type { Remedy } from '../remedy.js';
+import type { ReportDetails, ReportEntry } from '../report-line.js';
 
 /** OK: works. WARN: works, with a caveat. FAIL: does not work. SKIP: could not be checked. */
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
@@ -12,28 +13,20 @@ export type CheckStatus = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
 export type CheckName =
   'kdc' | 'principal' | 'key' | 'service-ticket' | 'directory' | 'clock' | 'config';
 
-export type CheckDetailValue =
-  string | number | boolean | null | readonly string[] | readonly number[];
-export type CheckDetails = Readonly<Record<string, CheckDetailValue>>;
+export type CheckDetails = ReportDetails;
 
-export interface VerifyCheck {
+/** `fix` is absent for OK. */
+export interface VerifyCheck extends ReportEntry {
   readonly check: CheckName;
   readonly status: CheckStatus;
-  /** What was checked, e.g. `HTTP/web.example.com@EXAMPLE.COM kvno 3 aes256-cts-hmac-sha1-96`. */
-  readonly what: string;
   /** Why it has this status, in words. */
   readonly reason: string;
-  /** What to do about it (absent for OK). */
-  readonly fix?: string | undefined;
-  /** `fix` as data when it names options (`fix` has them in the keytab CLI's spelling; lib/remedy.ts). */
-  readonly remedy?: Remedy | undefined;
   /** `reason` as data when it names options. */
   readonly reasonRemedy?: Remedy | undefined;
+  /** The key a `key` check is about: principal, enctype name (MIT spelling) and kvno. */
   readonly principal?: string | undefined;
-  /** Enctype name (MIT spelling). */
   readonly enctype?: string | undefined;
   readonly kvno?: number | undefined;
-  readonly details?: CheckDetails | undefined;
 }
 
 export interface VerifyReport {
