@@ -11,9 +11,9 @@
 import { equalAt } from '../bytes.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal } from '../principal.js';
-import { option, remedy } from '../remedy.js';
 import { entryOf, nameKeyOf, newReadState, principalOf, recordCursor } from './decode.js';
 import { serializeEntry } from './encode.js';
+import { mergeConflict } from './ops.js';
 import { KEYTAB_V2 } from './types.js';
 
 export interface KeytabFile {
@@ -135,20 +135,7 @@ export function mergeKeytabFiles(
       }
       const kept = files[src.get(slot)] as KeytabFile;
       if (!options.preferLast) {
-        throw new KtError(
-          'MERGE_CONFLICT',
-          `${name()} kvno ${view.kvno} enctype ${view.enctype} has different keys in ${kept.name} and ${file.name}`,
-          {
-            details: {
-              principal: name(),
-              kvno: view.kvno,
-              enctype: view.enctype,
-              first: kept.name,
-              second: file.name,
-            },
-            remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
-          },
-        );
+        throw mergeConflict(name(), view.kvno, view.enctype, kept.name, file.name);
       }
       replaced.push({
         principal: name(),

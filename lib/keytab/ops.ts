@@ -4,6 +4,7 @@
  * same key are the same entry, with a different key they conflict.
  */
 import { bytesEqual } from '../bytes.js';
+import { enctypeName } from '../crypto/enctypes.js';
 import { KtError } from '../errors.js';
 import { formatPrincipal } from '../principal.js';
 import { option, remedy } from '../remedy.js';
@@ -61,19 +62,12 @@ export function mergeEntries(
         continue;
       }
       if (!options.preferLast) {
-        throw new KtError(
-          'MERGE_CONFLICT',
-          `${formatPrincipal(entry.principal)} kvno ${entry.kvno} enctype ${entry.enctype} has different keys in ${prior.from} and ${source.name}`,
-          {
-            details: {
-              principal: formatPrincipal(entry.principal),
-              kvno: entry.kvno,
-              enctype: entry.enctype,
-              first: prior.from,
-              second: source.name,
-            },
-            remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
-          },
+        throw mergeConflict(
+          formatPrincipal(entry.principal),
+          entry.kvno,
+          entry.enctype,
+          prior.from,
+          source.name,
         );
       }
       replaced.push({ entry: kept, from: prior.from, by: source.name });
@@ -176,4 +170,22 @@ export function maxKvno(entries: readonly KeytabEntry[], principal: string): num
       max = e.kvno;
   }
   return max;
+}
+
+/** MERGE_CONFLICT: two inputs hold different keys for one principal, kvno and enctype. */
+export function mergeConflict(
+  principal: string,
+  kvno: number,
+  enctype: number,
+  first: string,
+  second: string,
+): KtError {
+  return new KtError(
+    'MERGE_CONFLICT',
+    `${principal} kvno ${kvno} ${enctypeName(enctype)} has different keys in ${first} and ${second}`,
+    {
+      details: { principal, kvno, enctype, first, second },
+      remedy: remedy`keep one of them with ${option('preferLast')} (the later file wins), or remove the stale entry first`,
+    },
+  );
 }

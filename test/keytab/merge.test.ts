@@ -86,4 +86,36 @@ describe('merging files record by record', () => {
       ]),
     ).toThrow(/^bad\.keytab: not a keytab/);
   });
+  it('both merges name a conflict the same way, with the enctype by name', () => {
+    const entry = (key: number): KeytabEntry => ({
+      principal: { components: ['a'], realm: 'R', nameType: 1 },
+      timestamp: 0,
+      kvno: 1,
+      enctype: 18,
+      key: Uint8Array.of(key),
+    });
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof KtError && e.code === 'MERGE_CONFLICT') return e.message;
+        throw e;
+      }
+      throw new Error('no conflict');
+    };
+    const expected = 'a@R kvno 1 aes256-cts-hmac-sha1-96 has different keys in x and y';
+    expect(
+      message(() =>
+        mergeEntries([
+          { name: 'x', entries: [entry(1)] },
+          { name: 'y', entries: [entry(2)] },
+        ]),
+      ),
+    ).toBe(expected);
+    const file = (name: string, key: number) => ({
+      name,
+      read: () => serializeKeytab({ entries: [entry(key)] }),
+    });
+    expect(message(() => mergeKeytabFiles([file('x', 1), file('y', 2)]))).toBe(expected);
+  });
 });
