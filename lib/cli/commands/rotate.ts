@@ -43,6 +43,7 @@ import { progress } from '../progress.js';
 import { directoryOptions, withDirectory } from './ad/common.js';
 import { runSelfRotation, selfOptions, type SelfArgs } from '../rotate-self-command.js';
 import type { DirectoryArgs } from './ad/common.js';
+import { dryRunOption, jsonOption } from '../shared-options.js';
 
 interface RotateArgs extends DirectoryArgs, SelfArgs {
   keytab: string | undefined;
@@ -86,8 +87,8 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
         .option('principal', { alias: 'p', type: 'string', array: true, describe: 'renew only these principals (default: every principal in the keytab)' })
         .option('keep', { type: 'number', default: KEEP_DEFAULT, describe: KEEP_DESCRIBE })
         .option('from', { type: 'string', describe: 'rotate many accounts: a CSV/JSON file with keytab, account[, principals, keep] per row' })
-        .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'print the plan, change nothing' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+        .option('dry-run', dryRunOption('print the plan, change nothing'))
+        .option('json', jsonOption()),
     ))
       .example('$0 rotate /etc/tomcat.keytab --account svc-tomcat', 'new password, new keys, kvno-1 kept')
       .example('$0 rotate /etc/krb5.keytab --self --max-age 30', 'the host renews its own password through kpasswd (cron)')

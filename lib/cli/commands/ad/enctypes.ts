@@ -7,6 +7,7 @@ import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
 
 interface EnctypesArgs extends DirectoryArgs {
   account: string;
@@ -28,11 +29,7 @@ export const enctypesCommand = (ctx: CliContext): CommandModule<object, Enctypes
       'Set msDS-SupportedEncryptionTypes: which enctypes AD issues tickets for the account with',
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', {
-          type: 'string',
-          demandOption: true,
-          describe: 'sAMAccountName, UPN or DN',
-        })
+        .positional('account', accountPositional())
         .positional('list', {
           type: 'string',
           array: true,
@@ -44,13 +41,8 @@ export const enctypesCommand = (ctx: CliContext): CommandModule<object, Enctypes
           default: false,
           describe: 'allow single-DES bits',
         })
-        .option('dry-run', {
-          alias: 'n',
-          type: 'boolean',
-          default: false,
-          describe: 'show the LDAP change, change nothing',
-        })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+        .option('dry-run', dryRunOption('show the LDAP change, change nothing'))
+        .option('json', jsonOption())
         .example(
           '$0 ad enctypes svc-web aes256,aes128',
           'AES tickets only (0x18)',

@@ -7,6 +7,7 @@ import { KtError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
 
 interface SpnEditArgs extends DirectoryArgs {
   account: string;
@@ -37,23 +38,14 @@ function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, Sp
         : 'Remove SPNs from an account (setspn -D)',
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', {
-          type: 'string',
-          demandOption: true,
-          describe: 'sAMAccountName, UPN or DN',
-        })
+        .positional('account', accountPositional())
         .positional('spn', {
           type: 'string',
           array: true,
           describe: 'service/host[:port], e.g. HTTP/web.example.com (no @REALM)',
         })
-        .option('dry-run', {
-          alias: 'n',
-          type: 'boolean',
-          default: false,
-          describe: 'check and show the LDAP change, change nothing',
-        })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+        .option('dry-run', dryRunOption('check and show the LDAP change, change nothing'))
+        .option('json', jsonOption())
         .example(
           verb === 'add'
             ? [
@@ -120,12 +112,8 @@ function list(ctx: CliContext): CommandModule<object, SpnEditArgs> {
     describe: "List an account's SPNs (setspn -L)",
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', {
-          type: 'string',
-          demandOption: true,
-          describe: 'sAMAccountName, UPN or DN',
-        })
-        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' })
+        .positional('account', accountPositional())
+        .option('json', jsonOption('print them as JSON'))
         .example('$0 ad spn list svc-web', 'like setspn -L svc-web')
         .example(
           '$0 ad spn list web$ --json',
@@ -157,7 +145,7 @@ function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
         .positional('spn', { type: 'string', demandOption: true, describe: 'service/host[:port]' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the owners as JSON' })
+        .option('json', jsonOption('print the owners as JSON'))
         .example(
           '$0 ad spn find HTTP/web.example.com',
           'like setspn -Q; exit 1 when no account holds it',
@@ -200,7 +188,7 @@ function duplicates(ctx: CliContext): CommandModule<object, SpnDupArgs> {
           describe:
             'also report host/NAME on one account against HTTP/NAME, cifs/NAME ... (sPNMappings) on another',
         })
-        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' })
+        .option('json', jsonOption('print them as JSON'))
         .example('$0 ad spn duplicates', 'like setspn -X; exit 1 when there are any')
         .example(
           '$0 ad spn duplicates --aliases',

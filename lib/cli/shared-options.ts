@@ -1,0 +1,17 @@
+/**
+ * The yargs definitions several commands share, spelled once: `--json`, `-n/--dry-run` and the
+ * `<account>` positional of the `keytab ad` commands. Each command still gives its own help line
+ * where its words differ; type, alias and default are the same everywhere.
+ */
+
+/** `--json`: print the result as JSON instead of text. */
+export const jsonOption = (describe = 'print the result as JSON') =>
+  ({ type: 'boolean', default: false, describe }) as const;
+
+/** `-n`, `--dry-run`: say what would be done, change nothing. */
+export const dryRunOption = (describe: string) =>
+  ({ alias: 'n', type: 'boolean', default: false, describe }) as const;
+
+/** `<account>`: the AD account a command works on, by any of the names findAccount takes. */
+export const accountPositional = (describe = 'sAMAccountName, UPN or DN') =>
+  ({ type: 'string', demandOption: true, describe }) as const;
