@@ -29,6 +29,14 @@ interface SpnDupArgs extends DirectoryArgs {
 const ownerLine = (o: SpnOwner): string =>
   `${o.spn} is registered on ${o.sAMAccountName} (${o.dn})${o.via ? `: a clash, since ${o.via}` : ''}`;
 
+/** An owner in --json output (find and duplicates): `via` is null for a direct match. */
+const ownerJson = (o: SpnOwner) => ({
+  dn: o.dn,
+  sAMAccountName: o.sAMAccountName,
+  spn: o.spn,
+  via: o.via ?? null,
+});
+
 function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, SpnEditArgs> {
   return subcommand<SpnEditArgs>({
     command: `${verb} <account> <spn..>`,
@@ -160,12 +168,7 @@ function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
         if (args.json)
           writeJson(ctx, {
             spn: args.spn,
-            owners: owners.map((o) => ({
-              dn: o.dn,
-              sAMAccountName: o.sAMAccountName,
-              spn: o.spn,
-              via: o.via ?? null,
-            })),
+            owners: owners.map(ownerJson),
           });
         else if (owners.length === 0)
           ctx.stdout.write(`no account holds ${args.spn} (searched ${dir.baseDn})\n`);
@@ -203,12 +206,7 @@ function duplicates(ctx: CliContext): CommandModule<object, SpnDupArgs> {
             duplicates: dups.map((d) => ({
               spn: d.spn,
               kind: d.kind,
-              owners: d.owners.map((o) => ({
-                dn: o.dn,
-                sAMAccountName: o.sAMAccountName,
-                spn: o.spn,
-                via: o.via ?? null,
-              })),
+              owners: d.owners.map(ownerJson),
             })),
           });
         } else {
