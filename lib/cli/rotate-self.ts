@@ -46,8 +46,7 @@ import { checkWritable, writeFileAtomic } from './io.js';
 import { keepsLine, keptLine, rotatedKvnos } from './keep-option.js';
 import { entryCount } from './output.js';
 import {
-  openRotationKeytab,
-  progressPrinter,
+  beginRotation,
   writePruned,
   writeStaged,
   type RotationHooks,
@@ -210,10 +209,8 @@ export async function rotateSelf(
   options: RotationOptions = {},
   hooks: RotationHooks = {},
 ): Promise<SelfRotation> {
-  const dryRun = options.dryRun ?? false;
-  const say = progressPrinter(ctx, options);
-  using opened = await openRotationKeytab(ctx, job.keytab, dryRun);
-  const { loc, keytab, original } = opened;
+  using opened = await beginRotation(ctx, job.keytab, options);
+  const { dryRun, say, loc, keytab, original } = opened;
   const { client, source, targets } = choose(keytab.entries, job, loc.display);
   const clientName = formatPrincipal(client);
   const names = targets.map((t) => formatPrincipal(t.principal));

@@ -1,9 +1,10 @@
 /**
- * The keytab side both rotations share (`keytab rotate`: commands/rotate.ts; `rotate --self`:
- * rotate-self.ts), done the same way: the keytab is a file (not standard output), locked from
- * the read to the last write (and a restore), read once with its bytes kept for a byte-exact
- * restore; new keys are staged next to the old ones, then pruned to the `keep` previous kvnos.
- * Also the names of the steps that the crash tests stop a rotation at.
+ * What both rotations share (`keytab rotate`: commands/rotate.ts; `rotate --self`:
+ * rotate-self.ts), done the same way: the start (dry run or not, progress lines unless --json,
+ * and the keytab: a file, not standard output, locked from the read to the last write and a
+ * restore, read once with its bytes kept for a byte-exact restore); new keys staged next to
+ * the old ones, then pruned to the `keep` previous kvnos; the names of the steps that the
+ * crash tests stop a rotation at.
  */
 import { KtError } from '../errors.js';
 import type { Keytab, KeytabEntry } from '../keytab/types.js';
@@ -29,33 +30,34 @@ export interface RotationOptions {
   readonly verbose?: boolean;
 }
 
-/** Prints one progress line, unless the options say not to. */
-export const progressPrinter =
-  (ctx: CliContext, options: RotationOptions) =>
-  (line: string): void => {
-    if (options.verbose ?? true) ctx.stdout.write(`${line}\n`);
-  };
-
-/** A keytab opened for a rotation; leaving its `using` block lets the lock go. */
-export interface RotationKeytab extends Disposable {
+/** What every rotation starts with; leaving its `using` block lets the keytab lock go. */
+export interface RotationStart extends Disposable {
+  readonly dryRun: boolean;
+  /** Prints one progress line (not when verbose is false). */
+  readonly say: (line: string) => void;
   readonly loc: KeytabLocation;
   readonly keytab: Keytab;
   /** The bytes as read, for a byte-exact restore. */
   readonly original: Uint8Array;
 }
 
-export async function openRotationKeytab(
+export async function beginRotation(
   ctx: CliContext,
   name: string,
-  dryRun: boolean,
-): Promise<RotationKeytab> {
+  options: RotationOptions,
+): Promise<RotationStart> {
+  const dryRun = options.dryRun ?? false;
+  const say = (line: string): void => {
+    if (options.verbose ?? true) ctx.stdout.write(`${line}\n`);
+  };
   const loc = keytabLocation(ctx, name);
   if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
   // Held from the read to the last write (and a restore): nobody else's change is overwritten.
   const lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: false });
   try {
     const { keytab, bytes } = await readKeytabAndBytes(ctx, loc);
-    return { loc, keytab, original: bytes, [Symbol.dispose]: () => lock?.[Symbol.dispose]() };
+    const release = (): void => lock?.[Symbol.dispose]();
+    return { dryRun, say, loc, keytab, original: bytes, [Symbol.dispose]: release };
   } catch (err) {
     lock?.[Symbol.dispose]();
     throw err;
@@ -65,7 +67,7 @@ export async function openRotationKeytab(
 /** Writes the keytab as read with the `fresh` keys staged next to its entries. */
 export function writeStaged(
   ctx: CliContext,
-  opened: RotationKeytab,
+  opened: RotationStart,
   fresh: readonly KeytabEntry[],
 ): void {
   writeKeytab(ctx, opened.loc, { entries: stagedEntries(opened.keytab.entries, fresh) });
@@ -74,7 +76,7 @@ export function writeStaged(
 /** The last step: keeps the new kvno and `keep` previous ones of the targets, and writes that. */
 export function writePruned(
   ctx: CliContext,
-  opened: RotationKeytab,
+  opened: RotationStart,
   fresh: readonly KeytabEntry[],
   targets: readonly RotationTarget[],
   keep: number,

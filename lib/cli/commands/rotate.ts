@@ -35,8 +35,7 @@ import { progress } from '../progress.js';
 import { directoryOptions, withDirectory } from './ad/common.js';
 import { runSelfRotation, selfOptions, type SelfArgs } from '../rotate-self-command.js';
 import {
-  openRotationKeytab,
-  progressPrinter,
+  beginRotation,
   writePruned,
   writeStaged,
   type RotationHooks,
@@ -202,10 +201,8 @@ export async function rotateKeytab(
   options: RotationOptions = {},
   hooks: RotationHooks = {},
 ): Promise<Rotation> {
-  const dryRun = options.dryRun ?? false;
-  const say = progressPrinter(ctx, options);
-  using opened = await openRotationKeytab(ctx, job.keytab, dryRun);
-  const { loc, keytab, original } = opened;
+  using opened = await beginRotation(ctx, job.keytab, options);
+  const { dryRun, say, loc, keytab, original } = opened;
   const account = await requireAccount(dir, job.account);
   const { targets, others } = accountTargets(
     keytab.entries,
