@@ -34,7 +34,7 @@ import { lockKeytab } from '../lock.js';
 import { splitList } from '../options.js';
 import { directoryConfig, directoryOptions } from './ad/common.js';
 import type { DirectoryArgs } from './ad/common.js';
-import { accountPositional, dryRunOption, jsonOption } from '../shared-options.js';
+import { accountPositional, allowWeakOption, dryRunOption, jsonOption } from '../shared-options.js';
 
 export interface GmsaArgs extends DirectoryArgs {
   account: string;
@@ -126,7 +126,7 @@ export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
         .option('refresh', { type: 'boolean', default: false, describe: "rewrite only when AD's password changed; keeps the previous kvno (for cron / systemd timers)" })
         .option('kdc', { type: 'string', describe: 'KDC (HOST[:PORT]) to cross-check the salt with (default: krb5.conf, else the DC on port 88)' })
         .option('kdc-check', { type: 'boolean', default: true, describe: "cross-check the salt with the KDC's ETYPE-INFO2 (--no-kdc-check: the computer rule alone)" })
-        .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single DES' })
+        .option('allow-weak', allowWeakOption('allow single DES'))
         .option('dry-run', dryRunOption('read and derive, print what would be written, write nothing'))
         .option('json', jsonOption()),
     )

@@ -13,7 +13,12 @@ import { subcommand, changesToJson, printChanges, withDirectory, writeJson } fro
 import type { DirectoryArgs } from './common.js';
 import { requireContainer } from './ou.js';
 import { accountJson, accountText } from './show.js';
-import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
+import {
+  accountPositional,
+  allowWeakOption,
+  dryRunOption,
+  jsonOption,
+} from '../../shared-options.js';
 
 interface CreateArgs extends DirectoryArgs, SecretArgs {
   account: string;
@@ -45,7 +50,7 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
           .option('enctypes', { type: 'string', describe: 'msDS-SupportedEncryptionTypes: e.g. aes256,aes128 (see "ad enctypes")' })
           .option('random', { alias: 'random-password', type: 'boolean', default: false, describe: 'set a random 32-character password (not shown unless --show-password)' })
           .option('show-password', { type: 'boolean', default: false, describe: 'print the random password' })
-          .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single-DES enctypes' })
+          .option('allow-weak', allowWeakOption('allow single-DES enctypes'))
           .option('dry-run', dryRunOption('check and show the LDAP changes, change nothing'))
           .option('json', jsonOption()),
         // No prompt here: without a password option the account is created disabled.

@@ -7,7 +7,12 @@ import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
+import {
+  accountPositional,
+  allowWeakOption,
+  dryRunOption,
+  jsonOption,
+} from '../../shared-options.js';
 
 interface EnctypesArgs extends DirectoryArgs {
   account: string;
@@ -36,11 +41,7 @@ export const enctypesCommand = (ctx: CliContext): CommandModule<object, Enctypes
           describe:
             'enctypes (aes256, aes128, rc4, ... or "ad"), feature words (aes-sk, fast, claims, compound-identity), a mask (0x18), or "default" to remove the setting',
         })
-        .option('allow-weak', {
-          type: 'boolean',
-          default: false,
-          describe: 'allow single-DES bits',
-        })
+        .option('allow-weak', allowWeakOption('allow single-DES bits'))
         .option('dry-run', dryRunOption('show the LDAP change, change nothing'))
         .option('json', jsonOption())
         .example(
