@@ -1,3 +1,4 @@
+/** Command modules: how one is typed for the parser's list, and how its handler's errors are recast. */
 import type { CommandModule } from 'yargs';
 import type { CliContext } from './context.js';
 
@@ -12,4 +13,22 @@ export function defineCommand<A>(
   make: (ctx: CliContext) => CommandModule<object, A>,
 ): CommandFactory {
   return make as unknown as CommandFactory;
+}
+
+/** The same module, but whatever its handler throws is thrown as `recast(err)`. */
+export function recastHandlerErrors<T, A>(
+  module: CommandModule<T, A>,
+  recast: (err: unknown) => unknown,
+): CommandModule<T, A> {
+  const handler = module.handler;
+  return {
+    ...module,
+    handler: async (args) => {
+      try {
+        await handler(args);
+      } catch (err) {
+        throw recast(err);
+      }
+    },
+  };
 }

@@ -10,6 +10,7 @@ import type { Salt } from '../salt/rules.js';
 import type { CliContext } from './context.js';
 import { warn } from './context.js';
 import { splitList } from './options.js';
+import { allowWeakOption } from './shared-options.js';
 
 export interface SaltArgs {
   salt: string | undefined;
@@ -69,11 +70,10 @@ export function policyOptions<T>(y: Argv<T>): Argv<T & PolicyArgs> {
       describe:
         'PBKDF2 iteration count for AES/Camellia (default 4096 for AES-SHA1, 32768 for AES-SHA2 and Camellia)',
     })
-    .option('allow-weak', {
-      type: 'boolean',
-      default: false,
-      describe: 'allow single DES, export RC4 and iteration counts below the default',
-    }) as Argv<T & PolicyArgs>;
+    .option(
+      'allow-weak',
+      allowWeakOption('allow single DES, export RC4 and iteration counts below the default'),
+    ) as Argv<T & PolicyArgs>;
 }
 
 /** Parses a principal option; a missing realm is an error that says how to write one. */

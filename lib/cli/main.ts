@@ -4,6 +4,7 @@
  */
 import yargs from 'yargs';
 import type { Argv, CommandModule } from 'yargs';
+import { recastHandlerErrors } from './command.js';
 import type { CommandFactory } from './command.js';
 import { EXIT_USAGE, KtError } from '../errors.js';
 import type { CliContext } from './context.js';
@@ -54,19 +55,8 @@ class HandlerFailure extends Error {
   }
 }
 
-function withHandlerMark(module: CommandModule): CommandModule {
-  const handler = module.handler;
-  return {
-    ...module,
-    handler: async (args) => {
-      try {
-        await handler(args);
-      } catch (err) {
-        throw new HandlerFailure(err);
-      }
-    },
-  };
-}
+const withHandlerMark = (module: CommandModule): CommandModule =>
+  recastHandlerErrors(module, (err) => new HandlerFailure(err));
 
 /** The help of a command path (e.g. ['ad', 'spn', 'add']) as --help prints it at `width` columns. */
 export async function helpText(

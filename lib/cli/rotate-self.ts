@@ -39,26 +39,19 @@ import {
   type KpasswdSuccess,
 } from '../krb5/kpasswd.js';
 import { formatPrincipal, parsePrincipal, samePrincipal, type Principal } from '../principal.js';
-import {
-  previewRotation,
-  prunedEntries,
-  rotationTargets,
-  stagedEntries,
-  type RotationTarget,
-} from '../rotate.js';
+import { previewRotation, rotationTargets, type RotationTarget } from '../rotate.js';
 import type { Salt } from '../salt/rules.js';
-import type { RotationHooks } from './commands/rotate.js';
 import type { CliContext } from './context.js';
-import {
-  checkWritable,
-  keytabLocation,
-  readKeytabAndBytes,
-  writeFileAtomic,
-  writeKeytab,
-} from './io.js';
+import { checkWritable, writeFileAtomic } from './io.js';
 import { keepsLine, keptLine, rotatedKvnos } from './keep-option.js';
-import { lockKeytab } from './lock.js';
 import { entryCount } from './output.js';
+import {
+  beginRotation,
+  writePruned,
+  writeStaged,
+  type RotationHooks,
+  type RotationOptions,
+} from './rotation-keytab.js';
 
 export interface SelfJob {
   readonly keytab: string;
@@ -213,18 +206,11 @@ export async function rotateSelf(
   ctx: CliContext,
   kctx: KpasswdContext,
   job: SelfJob,
-  options: { dryRun?: boolean; verbose?: boolean } = {},
+  options: RotationOptions = {},
   hooks: RotationHooks = {},
 ): Promise<SelfRotation> {
-  const dryRun = options.dryRun ?? false;
-  const say = (line: string): void => {
-    if (options.verbose ?? true) ctx.stdout.write(`${line}\n`);
-  };
-  const loc = keytabLocation(ctx, job.keytab);
-  if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
-  using _lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: false });
-  // One read: the keytab, and its bytes for a restore.
-  const { keytab, bytes: original } = await readKeytabAndBytes(ctx, loc);
+  using opened = await beginRotation(ctx, job.keytab, options);
+  const { dryRun, say, loc, keytab, original } = opened;
   const { client, source, targets } = choose(keytab.entries, job, loc.display);
   const clientName = formatPrincipal(client);
   const names = targets.map((t) => formatPrincipal(t.principal));
@@ -301,7 +287,7 @@ export async function rotateSelf(
 
   // 1. stage
   let fresh = await freshEntries(targets, password, ticket.etypeInfo, client, predicted, timestamp);
-  writeKeytab(ctx, loc, { entries: stagedEntries(keytab.entries, fresh) });
+  writeStaged(ctx, opened, fresh);
   await hooks.after?.('staged');
 
   // 2. change the password; a refusal puts the keytab back as it was
@@ -353,13 +339,12 @@ export async function rotateSelf(
   if (kvno !== predicted) {
     say(`the KDC gave kvno ${kvno}, not ${predicted}: the new keys are written with kvno ${kvno}`);
     fresh = fresh.map(({ wire: _wire, ...e }) => ({ ...e, kvno }));
-    writeKeytab(ctx, loc, { entries: stagedEntries(keytab.entries, fresh) });
+    writeStaged(ctx, opened, fresh);
   }
   await hooks.after?.('confirmed');
 
   // 4. prune
-  const { kept, removed } = prunedEntries(stagedEntries(keytab.entries, fresh), targets, job.keep);
-  writeKeytab(ctx, loc, { entries: kept });
+  const { kept, removed } = writePruned(ctx, opened, fresh, targets, job.keep);
   await hooks.after?.('pruned');
   for (const e of fresh)
     say(`added: ${formatPrincipal(e.principal)} kvno ${e.kvno} ${enctypeName(e.enctype)}`);

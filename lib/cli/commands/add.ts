@@ -31,6 +31,7 @@ import { describeEntry, entryCount, jsonEntry } from '../output.js';
 import { progress } from '../progress.js';
 import { readPassword, readSecretFile, secretOptions, secretSourceCount } from '../secrets.js';
 import type { SecretArgs } from '../secrets.js';
+import { dryRunOption, jsonOption } from '../shared-options.js';
 
 interface AddArgs extends SaltArgs, PolicyArgs, SecretArgs {
   file: string | undefined;
@@ -116,17 +117,8 @@ export const addCommand = defineCommand<AddArgs>((ctx: CliContext) => ({
               default: false,
               describe: 'replace an existing entry with the same principal, kvno and enctype',
             })
-            .option('dry-run', {
-              alias: 'n',
-              type: 'boolean',
-              default: false,
-              describe: 'show what would be added, write nothing',
-            })
-            .option('json', {
-              type: 'boolean',
-              default: false,
-              describe: 'print the added entries as JSON (no keys)',
-            }),
+            .option('dry-run', dryRunOption('show what would be added, write nothing'))
+            .option('json', jsonOption('print the added entries as JSON (no keys)')),
         ),
       ),
     )

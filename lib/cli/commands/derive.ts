@@ -9,6 +9,7 @@ import type { PolicyArgs, SaltArgs } from '../key-options.js';
 import { warnRealmCase } from '../options.js';
 import { readPassword, secretOptions } from '../secrets.js';
 import type { SecretArgs } from '../secrets.js';
+import { jsonOption } from '../shared-options.js';
 
 interface DeriveArgs extends SaltArgs, PolicyArgs, SecretArgs {
   principal: string | undefined;
@@ -36,7 +37,7 @@ export const deriveCommand = defineCommand<DeriveArgs>((ctx: CliContext) => ({
               demandOption: true,
               describe: 'one enctype: name, alias or number',
             })
-            .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+            .option('json', jsonOption('print JSON')),
         ),
       ),
     )

@@ -3,6 +3,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { keytabLocation, readKeytab } from '../io.js';
 import { describeEntry, jsonEntry } from '../output.js';
+import { jsonOption } from '../shared-options.js';
 
 interface DiffArgs {
   a: string;
@@ -18,7 +19,7 @@ export const diffCommand = defineCommand<DiffArgs>((ctx: CliContext) => ({
     y
       .positional('a', { type: 'string', demandOption: true, describe: 'first keytab' })
       .positional('b', { type: 'string', demandOption: true, describe: 'second keytab' })
-      .option('json', { type: 'boolean', default: false, describe: 'print {onlyA, onlyB, changed} as JSON' })
+      .option('json', jsonOption('print {onlyA, onlyB, changed} as JSON'))
       .example('$0 diff old.keytab new.keytab', 'what a rotation changed'),
   handler: async (args) => {
     const la = keytabLocation(ctx, args.a);

@@ -22,6 +22,7 @@ import {
   verifyDirectoryOptions,
   type VerifyDirectoryArgs,
 } from '../verify-directory.js';
+import { jsonOption } from '../shared-options.js';
 
 interface DoctorArgs extends KdcArgs, VerifyDirectoryArgs {
   keytab: string | undefined;
@@ -87,11 +88,7 @@ export const doctorCommand = defineCommand<DoctorArgs>((ctx: CliContext) => ({
             describe:
               'the keytab to check (default $KRB5_KTNAME, then /etc/krb5.keytab if it exists)',
           })
-          .option('json', {
-            type: 'boolean',
-            default: false,
-            describe: 'print {findings: [...], ok} as JSON',
-          }),
+          .option('json', jsonOption('print {findings: [...], ok} as JSON')),
       ),
     )
       .example('$0 doctor', 'krb5.conf, DNS, KDCs and /etc/krb5.keytab')

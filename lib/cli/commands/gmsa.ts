@@ -34,6 +34,7 @@ import { lockKeytab } from '../lock.js';
 import { splitList } from '../options.js';
 import { directoryConfig, directoryOptions } from './ad/common.js';
 import type { DirectoryArgs } from './ad/common.js';
+import { accountPositional, allowWeakOption, dryRunOption, jsonOption } from '../shared-options.js';
 
 export interface GmsaArgs extends DirectoryArgs {
   account: string;
@@ -117,7 +118,7 @@ export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
   builder: (y) =>
     directoryOptions(
       y
-        .positional('account', { type: 'string', demandOption: true, describe: 'the gMSA: sAMAccountName (web$ or web), UPN or DN' })
+        .positional('account', accountPositional('the gMSA: sAMAccountName (web$ or web), UPN or DN'))
         .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the keytab to write (other principals in it are kept)' })
         .option('spn', { type: 'string', array: true, describe: "write keys for these SPNs of the account only (default: all of them), besides NAME$" })
         .option('enctype', { alias: 'e', type: 'string', array: true, describe: "enctypes (default: the account's msDS-SupportedEncryptionTypes, else aes256, aes128, rc4)" })
@@ -125,9 +126,9 @@ export const gmsaCommand = defineCommand<GmsaArgs>((ctx: CliContext) => ({
         .option('refresh', { type: 'boolean', default: false, describe: "rewrite only when AD's password changed; keeps the previous kvno (for cron / systemd timers)" })
         .option('kdc', { type: 'string', describe: 'KDC (HOST[:PORT]) to cross-check the salt with (default: krb5.conf, else the DC on port 88)' })
         .option('kdc-check', { type: 'boolean', default: true, describe: "cross-check the salt with the KDC's ETYPE-INFO2 (--no-kdc-check: the computer rule alone)" })
-        .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single DES' })
-        .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'read and derive, print what would be written, write nothing' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+        .option('allow-weak', allowWeakOption('allow single DES'))
+        .option('dry-run', dryRunOption('read and derive, print what would be written, write nothing'))
+        .option('json', jsonOption()),
     )
       .example('$0 gmsa web$ -o /etc/web.keytab --ldap-url ldaps://dc1.example.com', 'NAME$ and every SPN of web$, at its kvno')
       .example('$0 gmsa web$ -o /etc/web.keytab --refresh', 'cron / systemd: rewrite only after AD changed the password')

@@ -4,6 +4,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
 import { splitList } from '../options.js';
+import { jsonOption } from '../shared-options.js';
 
 interface Krb5confArgs {
   realm: string;
@@ -25,7 +26,7 @@ export const krb5confCommand = defineCommand<Krb5confArgs>((ctx: CliContext) => 
       .option('domain', { alias: 'd', type: 'string', array: true, describe: 'DNS domain of the realm\'s hosts (repeatable; default: the realm in lower case)' })
       .option('admin-server', { type: 'string', describe: 'kadmin / password-change server (AD: a DC)' })
       .option('rc4', { type: 'boolean', default: false, describe: 'also permit arcfour-hmac (only for accounts that have no AES keys yet)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print {realm, kdcs, domains, adminServer, permittedEnctypes, dnsLookupKdc, notes, text} as JSON' })
+      .option('json', jsonOption('print {realm, kdcs, domains, adminServer, permittedEnctypes, dnsLookupKdc, notes, text} as JSON'))
       .example('$0 krb5conf --realm EXAMPLE.COM --kdc dc1.example.com --kdc dc2.example.com > /etc/krb5.conf', 'an AD domain with two DCs')
       .example('$0 krb5conf --realm CORP.EXAMPLE.COM --kdc 10.0.0.5 --domain corp.example.com --domain example.net', 'hosts in two domains'),
   handler: (args) => {

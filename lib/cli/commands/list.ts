@@ -7,6 +7,7 @@ import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
 import { keytabLocation, readKeytabBytes } from '../io.js';
 import { KLIST_HEADER_TIMED, chunkedWriter, jsonEntry, klistWriter } from '../output.js';
+import { jsonOption } from '../shared-options.js';
 
 interface ListArgs {
   file: string | undefined;
@@ -23,7 +24,7 @@ export const listCommand = defineCommand<ListArgs>((ctx: CliContext) => ({
     y
       .positional('file', { type: 'string', describe: 'keytab (path, FILE:path or - for stdin); default $KRB5_KTNAME, then /etc/krb5.keytab' })
       .option('keys', { alias: 'K', type: 'boolean', default: false, describe: 'also show the keys in hex (like klist -K): secret!' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON: {version, entries[]}' })
+      .option('json', jsonOption('print JSON: {version, entries[]}'))
       // klist's habit, `klist -k -t -e -K FILE`: -k (keytab mode), -t (timestamps) and -e (enctypes)
       // take no value and change nothing, as list always shows all three; FILE stays positional.
       .option('k', { type: 'boolean', describe: "klist's -k: accepted, no effect (list always reads a keytab; -k takes no value)" })

@@ -8,6 +8,7 @@ import { isStdio } from '../context.js';
 import { keytabLocation, readKeytabBytes, writeKeytabBytes } from '../io.js';
 import { withKeytabLock } from '../lock.js';
 import { entryCount, plural } from '../output.js';
+import { dryRunOption, jsonOption } from '../shared-options.js';
 
 interface MergeArgs {
   inputs: string[];
@@ -26,8 +27,8 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'keytabs to merge, in order (- = stdin)' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'keytab to write (may be one of the inputs; - = stdout)' })
       .option('prefer-last', { type: 'boolean', default: false, describe: "on a conflict (same principal, kvno, enctype, different key) keep the later file's key" })
-      .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'say what would be written, write nothing' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON (on stderr with -o -)' })
+      .option('dry-run', dryRunOption('say what would be written, write nothing'))
+      .option('json', jsonOption('print the result as JSON (on stderr with -o -)'))
       .example('$0 merge -o all.keytab http.keytab host.keytab', 'union of two keytabs')
       .example('$0 merge -o /etc/krb5.keytab /etc/krb5.keytab new.keytab', 'add new keys to an existing keytab'),
   handler: async (args) => {

@@ -7,6 +7,7 @@ import { keytabLocation, readKeytab, writeKeytab } from '../io.js';
 import { withKeytabLock } from '../lock.js';
 import { enctypeFilter, kvnoList, principalPatterns, warnRealmCase } from '../options.js';
 import { describeEntry, jsonEntry } from '../output.js';
+import { dryRunOption, jsonOption } from '../shared-options.js';
 
 interface RemoveArgs {
   file: string | undefined;
@@ -30,8 +31,8 @@ export const removeCommand = defineCommand<RemoveArgs>((ctx: CliContext) => ({
       .option('kvno', { type: 'string', array: true, describe: 'only these key versions (repeatable or comma-separated)' })
       .option('enctype', { alias: 'e', type: 'string', array: true, describe: 'only these enctypes: names or numbers (repeatable or comma-separated)' })
       .option('keep-kvnos', { type: 'number', describe: 'remove all but the newest N kvnos of each principal' })
-      .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'show what would be removed, change nothing' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the removed entries as JSON' })
+      .option('dry-run', dryRunOption('show what would be removed, change nothing'))
+      .option('json', jsonOption('print the removed entries as JSON'))
       .example('$0 remove app.keytab -p HTTP/web.example.com@EXAMPLE.COM --kvno 2', 'drop one key version')
       .example('$0 remove app.keytab -e rc4-hmac -e des-cbc-md5', 'drop weak enctypes')
       .example('$0 remove app.keytab --keep-kvnos 2 --dry-run', 'preview pruning to the two newest kvnos'),

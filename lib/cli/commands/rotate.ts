@@ -12,21 +12,14 @@ import { utf8 } from '../../bytes.js';
 import { KtError } from '../../errors.js';
 import type { KeytabEntry } from '../../keytab/types.js';
 import { formatPrincipal } from '../../principal.js';
-import { previewRotation, prunedEntries, rotatedEntries, stagedEntries } from '../../rotate.js';
+import { previewRotation, rotatedEntries } from '../../rotate.js';
 import { accountTargets } from '../rotate-targets.js';
 import type { RotationTarget } from '../../rotate.js';
 import { parseRows } from '../batch.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { isStdio } from '../context.js';
-import {
-  checkWritable,
-  keytabLocation,
-  readBytes,
-  readKeytabAndBytes,
-  writeFileAtomic,
-  writeKeytab,
-} from '../io.js';
+import { checkWritable, readBytes, writeFileAtomic } from '../io.js';
 import { principalArg } from '../key-options.js';
 import {
   KEEP_DEFAULT,
@@ -37,12 +30,19 @@ import {
   rotatedKvnos,
 } from '../keep-option.js';
 import { warnRealmCase } from '../options.js';
-import { lockKeytab } from '../lock.js';
 import { describeEntry, entryCount, textTable } from '../output.js';
 import { progress } from '../progress.js';
 import { directoryOptions, withDirectory } from './ad/common.js';
 import { runSelfRotation, selfOptions, type SelfArgs } from '../rotate-self-command.js';
+import {
+  beginRotation,
+  writePruned,
+  writeStaged,
+  type RotationHooks,
+  type RotationOptions,
+} from '../rotation-keytab.js';
 import type { DirectoryArgs } from './ad/common.js';
+import { dryRunOption, jsonOption } from '../shared-options.js';
 
 interface RotateArgs extends DirectoryArgs, SelfArgs {
   keytab: string | undefined;
@@ -86,8 +86,8 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
         .option('principal', { alias: 'p', type: 'string', array: true, describe: 'renew only these principals (default: every principal in the keytab)' })
         .option('keep', { type: 'number', default: KEEP_DEFAULT, describe: KEEP_DESCRIBE })
         .option('from', { type: 'string', describe: 'rotate many accounts: a CSV/JSON file with keytab, account[, principals, keep] per row' })
-        .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'print the plan, change nothing' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+        .option('dry-run', dryRunOption('print the plan, change nothing'))
+        .option('json', jsonOption()),
     ))
       .example('$0 rotate /etc/tomcat.keytab --account svc-tomcat', 'new password, new keys, kvno-1 kept')
       .example('$0 rotate /etc/krb5.keytab --self --max-age 30', 'the host renews its own password through kpasswd (cron)')
@@ -117,7 +117,7 @@ export const rotateCommand = defineCommand<RotateArgs>((ctx: CliContext) => ({
         const bar = jobs.length > 1 ? progress(ctx, 'rotating', jobs.length, 'accounts') : undefined;
         for (const job of jobs) {
           try {
-            results.push(await rotate(ctx, dir, job, args['dry-run'], !args.json));
+            results.push(await rotateKeytab(ctx, dir, job, { dryRun: args['dry-run'], verbose: !args.json }));
           } catch (err) {
             // One account failing must not stop the others (the batch reports it at the end).
             if (jobs.length === 1 || !(err instanceof KtError)) throw err;
@@ -190,42 +190,19 @@ function describePlan(
   ];
 }
 
-/** The points between the steps of a rotation (for tests that simulate a crash there). */
-export type RotationStep = 'staged' | 'password-set' | 'confirmed' | 'pruned';
-
-export interface RotationHooks {
-  /** Called after each step; throwing stops the rotation there, as a crash would. */
-  after?(step: RotationStep): void | Promise<void>;
-}
+// The crash tests name the steps of rotateKeytab from here.
+export type { RotationHooks, RotationStep } from '../rotation-keytab.js';
 
 /** One rotation (the command's work for one keytab and account). */
 export async function rotateKeytab(
   ctx: CliContext,
   dir: LdapDirectory,
   job: Job,
-  options: { dryRun?: boolean; verbose?: boolean } = {},
+  options: RotationOptions = {},
   hooks: RotationHooks = {},
 ): Promise<Rotation> {
-  return rotate(ctx, dir, job, options.dryRun ?? false, options.verbose ?? true, hooks);
-}
-
-async function rotate(
-  ctx: CliContext,
-  dir: LdapDirectory,
-  job: Job,
-  dryRun: boolean,
-  verbose: boolean,
-  hooks: RotationHooks = {},
-): Promise<Rotation> {
-  const say = (line: string): void => {
-    if (verbose) ctx.stdout.write(`${line}\n`);
-  };
-  const loc = keytabLocation(ctx, job.keytab);
-  if (loc.path === '-') throw new KtError('USAGE', 'rotate rewrites a keytab file: give a path');
-  // Held from the read to the last write (and a restore): nobody else's change is overwritten.
-  using _lock = dryRun ? undefined : await lockKeytab(ctx, loc.path, { create: false });
-  // One read: the keytab, and its bytes for a restore.
-  const { keytab, bytes: original } = await readKeytabAndBytes(ctx, loc);
+  using opened = await beginRotation(ctx, job.keytab, options);
+  const { dryRun, say, loc, keytab, original } = opened;
   const account = await requireAccount(dir, job.account);
   const { targets, others } = accountTargets(
     keytab.entries,
@@ -270,7 +247,7 @@ async function rotate(
   const timestamp = ctx.now();
   // 1. stage the new keys next to the old ones, at the kvno AD will give them
   let fresh = await rotatedEntries(targets, utf8(password), salt, predicted, timestamp);
-  writeKeytab(ctx, loc, { entries: stagedEntries(keytab.entries, fresh) });
+  writeStaged(ctx, opened, fresh);
   await hooks.after?.('staged');
   // 2. the new password. If that fails, the staged keytab is right either way (old and new
   // keys); it goes back to what it was only when AD shows its kvno unchanged.
@@ -289,12 +266,11 @@ async function rotate(
   if (kvno !== predicted) {
     say(`AD gave kvno ${kvno}, not ${predicted}: the new keys are written with kvno ${kvno}`);
     fresh = await rotatedEntries(targets, utf8(password), salt, kvno, timestamp);
-    writeKeytab(ctx, loc, { entries: stagedEntries(keytab.entries, fresh) });
+    writeStaged(ctx, opened, fresh);
   }
   await hooks.after?.('confirmed');
   // 4. keep the new kvno and `keep` previous ones
-  const { kept, removed } = prunedEntries(stagedEntries(keytab.entries, fresh), targets, job.keep);
-  writeKeytab(ctx, loc, { entries: kept });
+  const { kept, removed } = writePruned(ctx, opened, fresh, targets, job.keep);
   await hooks.after?.('pruned');
   for (const e of fresh) say(`added: ${describeEntry(e)}`);
   const removedKvnos = [...new Set(removed.map((e) => e.kvno))].sort((a, b) => a - b);

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { principalArg, saltOf, saltOptions } from '../key-options.js';
 import type { SaltArgs } from '../key-options.js';
 import { warnRealmCase } from '../options.js';
+import { jsonOption } from '../shared-options.js';
 
 interface SaltCommandArgs extends SaltArgs {
   principal: string | undefined;
@@ -17,11 +18,7 @@ export const saltCommand = defineCommand<SaltCommandArgs>((ctx: CliContext) => (
     saltOptions(
       y
         .option('principal', { alias: 'p', type: 'string', describe: 'the principal, with @REALM' })
-        .option('json', {
-          type: 'boolean',
-          default: false,
-          describe: 'print {salt, saltHex, rule, explanation} as JSON',
-        }),
+        .option('json', jsonOption('print {salt, saltHex, rule, explanation} as JSON')),
     )
       .example('$0 salt -p HTTP/web.example.com@EXAMPLE.COM', 'MIT/Heimdal default salt')
       .example(

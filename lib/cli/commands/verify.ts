@@ -19,6 +19,7 @@ import { cliKdcTransport, kdcOptions, loadCliKrb5Config, type KdcArgs } from '..
 import { principalPatterns, warnRealmCase } from '../options.js';
 import { paintStatus } from '../output.js';
 import { readSecretFile } from '../secrets.js';
+import { jsonOption } from '../shared-options.js';
 
 interface VerifyArgs extends KdcArgs, VerifyDirectoryArgs {
   keytab: string | undefined;
@@ -55,11 +56,7 @@ export const verifyCommand = defineCommand<VerifyArgs>((ctx: CliContext) => ({
             describe:
               "the account's password (a file; - = stdin): tells a wrong salt from a wrong password",
           })
-          .option('json', {
-            type: 'boolean',
-            default: false,
-            describe: 'print {checks: [...], ok} as JSON',
-          }),
+          .option('json', jsonOption('print {checks: [...], ok} as JSON')),
       ),
     )
       .example('$0 verify /etc/krb5.keytab', 'every key of the keytab, KDCs from krb5.conf')

@@ -14,6 +14,7 @@ import { warn } from '../../context.js';
 import { textTable } from '../../output.js';
 import { subcommand, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { jsonOption } from '../../shared-options.js';
 
 interface AuditArgs extends DirectoryArgs {
   json: boolean;
@@ -103,7 +104,7 @@ export const auditCommand = (ctx: CliContext): CommandModule<object, AuditArgs> 
     describe: 'Check every enabled account with an SPN: RC4/DES, unset enctypes, old passwords, no pre-auth, unconstrained delegation, duplicate SPNs; exit 1 on any error',
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .option('json', { type: 'boolean', default: false, describe: 'print the accounts, findings and summary as JSON' })
+        .option('json', jsonOption('print the accounts, findings and summary as JSON'))
         .option('days', { type: 'number', default: DEFAULT_PASSWORD_AGE_DAYS, describe: 'report passwords last set more than this many days ago (PASSWORD_OLD)' })
         .option('page-size', { type: 'number', default: DEFAULT_AUDIT_PAGE_SIZE, describe: 'entries per LDAP page (paged search; AD sends at most 1000)' })
         .epilogue(

@@ -4,6 +4,7 @@ import { changesToJson, describeChanges } from '../../../ad/changes.js';
 import { directoryError } from '../../../ad/errors.js';
 import type { DirectoryChange } from '../../../ad/types.js';
 import { KtError } from '../../../errors.js';
+import { recastHandlerErrors } from '../../command.js';
 import type { CliContext } from '../../context.js';
 
 export * from '../../directory-options.js';
@@ -13,17 +14,9 @@ export * from '../../directory-options.js';
  * and a hint; anything else would be reported as an internal or usage error).
  */
 export function subcommand<A>(module: CommandModule<object, A>): CommandModule<object, A> {
-  const handler = module.handler;
-  return {
-    ...module,
-    handler: async (args) => {
-      try {
-        await handler(args);
-      } catch (err) {
-        throw err instanceof KtError || !(err instanceof Error) ? err : directoryError(err);
-      }
-    },
-  };
+  return recastHandlerErrors(module, (err) =>
+    err instanceof KtError || !(err instanceof Error) ? err : directoryError(err),
+  );
 }
 
 export function writeJson(ctx: CliContext, value: unknown): void {

@@ -13,6 +13,12 @@ import { subcommand, changesToJson, printChanges, withDirectory, writeJson } fro
 import type { DirectoryArgs } from './common.js';
 import { requireContainer } from './ou.js';
 import { accountJson, accountText } from './show.js';
+import {
+  accountPositional,
+  allowWeakOption,
+  dryRunOption,
+  jsonOption,
+} from '../../shared-options.js';
 
 interface CreateArgs extends DirectoryArgs, SecretArgs {
   account: string;
@@ -36,7 +42,7 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
     builder: (y) =>
       secretOptions(
         (y as Argv<DirectoryArgs>)
-          .positional('account', { type: 'string', demandOption: true, describe: 'the sAMAccountName (at most 20 characters; 15 for a computer)' })
+          .positional('account', accountPositional('the sAMAccountName (at most 20 characters; 15 for a computer)'))
           .option('ou', { type: 'string', describe: 'container DN (default CN=Users, or CN=Computers, under the base DN)' })
           .option('computer', { type: 'boolean', default: false, describe: 'a computer account (NAME$) instead of a user' })
           .option('upn', { type: 'string', describe: 'userPrincipalName, e.g. HTTP/web.example.com@EXAMPLE.COM (decides the salt)' })
@@ -44,9 +50,9 @@ export const createCommand = (ctx: CliContext): CommandModule<object, CreateArgs
           .option('enctypes', { type: 'string', describe: 'msDS-SupportedEncryptionTypes: e.g. aes256,aes128 (see "ad enctypes")' })
           .option('random', { alias: 'random-password', type: 'boolean', default: false, describe: 'set a random 32-character password (not shown unless --show-password)' })
           .option('show-password', { type: 'boolean', default: false, describe: 'print the random password' })
-          .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single-DES enctypes' })
-          .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check and show the LDAP changes, change nothing' })
-          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+          .option('allow-weak', allowWeakOption('allow single-DES enctypes'))
+          .option('dry-run', dryRunOption('check and show the LDAP changes, change nothing'))
+          .option('json', jsonOption()),
         // No prompt here: without a password option the account is created disabled.
         'Password (default: none, the account stays disabled until "keytab ad setpass"):',
       )

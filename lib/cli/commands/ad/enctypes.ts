@@ -7,6 +7,12 @@ import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import {
+  accountPositional,
+  allowWeakOption,
+  dryRunOption,
+  jsonOption,
+} from '../../shared-options.js';
 
 interface EnctypesArgs extends DirectoryArgs {
   account: string;
@@ -28,29 +34,16 @@ export const enctypesCommand = (ctx: CliContext): CommandModule<object, Enctypes
       'Set msDS-SupportedEncryptionTypes: which enctypes AD issues tickets for the account with',
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', {
-          type: 'string',
-          demandOption: true,
-          describe: 'sAMAccountName, UPN or DN',
-        })
+        .positional('account', accountPositional())
         .positional('list', {
           type: 'string',
           array: true,
           describe:
             'enctypes (aes256, aes128, rc4, ... or "ad"), feature words (aes-sk, fast, claims, compound-identity), a mask (0x18), or "default" to remove the setting',
         })
-        .option('allow-weak', {
-          type: 'boolean',
-          default: false,
-          describe: 'allow single-DES bits',
-        })
-        .option('dry-run', {
-          alias: 'n',
-          type: 'boolean',
-          default: false,
-          describe: 'show the LDAP change, change nothing',
-        })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+        .option('allow-weak', allowWeakOption('allow single-DES bits'))
+        .option('dry-run', dryRunOption('show the LDAP change, change nothing'))
+        .option('json', jsonOption())
         .example(
           '$0 ad enctypes svc-web aes256,aes128',
           'AES tickets only (0x18)',

@@ -6,6 +6,7 @@ import { setFlags } from '../../../ad/writes.js';
 import type { CliContext } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
 
 interface FlagsArgs extends DirectoryArgs {
   account: string;
@@ -25,23 +26,14 @@ export const flagsCommand = (ctx: CliContext): CommandModule<object, FlagsArgs> 
       (y as Argv<DirectoryArgs>)
         // "-disabled" must reach us as a flag word, not as an unknown option.
         .parserConfiguration({ 'unknown-options-as-args': true })
-        .positional('account', {
-          type: 'string',
-          demandOption: true,
-          describe: 'sAMAccountName, UPN or DN',
-        })
+        .positional('account', accountPositional())
         .positional('flag', {
           type: 'string',
           array: true,
           describe: `+NAME or -NAME (also ~NAME); NAME: ${ACCOUNT_FLAGS.map((f) => f.name).join(', ')}`,
         })
-        .option('dry-run', {
-          alias: 'n',
-          type: 'boolean',
-          default: false,
-          describe: 'show the LDAP change, change nothing',
-        })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+        .option('dry-run', dryRunOption('show the LDAP change, change nothing'))
+        .option('json', jsonOption())
         .epilogue(
           ACCOUNT_FLAGS.map(
             (f) => `  ${f.name.padEnd(12)} ${f.words} (0x${f.bit.toString(16)})`,

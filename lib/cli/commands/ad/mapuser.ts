@@ -8,6 +8,7 @@ import type { CliContext } from '../../context.js';
 import { warnRealmCase } from '../../options.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
 
 interface MapUserArgs extends DirectoryArgs {
   account: string;
@@ -25,12 +26,12 @@ export const mapuserCommand = (ctx: CliContext): CommandModule<object, MapUserAr
     describe: 'Map a principal to an account as ktpass /mapuser does: SPN, then UPN',
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName, UPN or DN' })
+        .positional('account', accountPositional())
         .option('principal', { alias: 'p', type: 'string', demandOption: true, describe: 'the principal, e.g. HTTP/web.example.com@EXAMPLE.COM (realm: the account\'s when left out)' })
         .option('mapop', { choices: ['add', 'set'] as const, default: 'add' as const, describe: 'add the SPN (default), or set it as the only SPN' })
         .option('upn', { type: 'boolean', default: true, describe: 'set the UPN to the principal (--no-upn: leave it, like ktpass -setupn)' })
-        .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check and show the LDAP change, change nothing' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+        .option('dry-run', dryRunOption('check and show the LDAP change, change nothing'))
+        .option('json', jsonOption())
         .example('$0 ad mapuser svc-web -p HTTP/web.example.com@EXAMPLE.COM', '') as Argv<MapUserArgs>,
     handler: async (args) => {
       warnRealmCase(ctx, args.principal);

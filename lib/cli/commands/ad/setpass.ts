@@ -39,6 +39,12 @@ import { promptPassword, readPassword, secretOptions, secretSourceCount } from '
 import type { SecretArgs } from '../../secrets.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import {
+  accountPositional,
+  allowWeakOption,
+  dryRunOption,
+  jsonOption,
+} from '../../shared-options.js';
 
 interface SetpassArgs extends DirectoryArgs, SecretArgs {
   account: string;
@@ -153,16 +159,16 @@ export const setpassCommand = (ctx: CliContext): CommandModule<object, SetpassAr
     builder: (y) =>
       secretOptions(
         (y as Argv<DirectoryArgs>)
-          .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName, UPN or DN' })
+          .positional('account', accountPositional())
           .option('random', { type: 'boolean', default: false, describe: 'a random 32-character password meeting AD complexity (never shown unless --show-password)' })
           .option('show-password', { type: 'boolean', default: false, describe: 'print the random password' })
           .option('output', { alias: 'o', type: 'string', describe: 'keytab to add the new keys to (created if needed; other entries kept)' })
           .option('principal', { alias: 'p', type: 'string', array: true, describe: 'principals to write keys for (default: the account name and each SPN, @REALM)' })
           .option('enctype', { alias: 'e', type: 'string', array: true, describe: "enctypes (default: what the account's msDS-SupportedEncryptionTypes allows, else aes256, aes128, rc4)" })
-          .option('allow-weak', { type: 'boolean', default: false, describe: 'allow single DES' })
-          .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'show the LDAP change and the keys to write, change nothing' })
+          .option('allow-weak', allowWeakOption('allow single DES'))
+          .option('dry-run', dryRunOption('show the LDAP change and the keys to write, change nothing'))
           .option('kpasswd', { type: 'boolean', default: false, describe: 'set the password through kpasswd (RFC 3244 set-password, as the admin: bind UPN and password, or with --auth kerberos the ticket cache or --admin-keytab) instead of an LDAP unicodePwd write' })
-          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+          .option('json', jsonOption()),
       )
         .example('$0 ad setpass svc-web --random -o /etc/http.keytab -p HTTP/web.example.com@EXAMPLE.COM', '')
         .example('$0 ad setpass svc-web --password-file pw.txt', 'no keytab') as Argv<SetpassArgs>,

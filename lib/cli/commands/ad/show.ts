@@ -6,6 +6,7 @@ import { decodeEnctypeBits, decodeUac, uacFlagNames } from '../../../ad/flags.js
 import type { CliContext } from '../../context.js';
 import { subcommand, fields, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { accountPositional, jsonOption } from '../../shared-options.js';
 
 interface ShowArgs extends DirectoryArgs {
   account: string;
@@ -85,8 +86,8 @@ export const showCommand = (ctx: CliContext): CommandModule<object, ShowArgs> =>
     describe: 'Show an account: SPNs, UPN, kvno, enctypes, flags, and the salt of its keys',
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', { type: 'string', demandOption: true, describe: 'sAMAccountName (svc-web, WEB$), UPN or DN' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the account as JSON' })
+        .positional('account', accountPositional('sAMAccountName (svc-web, WEB$), UPN or DN'))
+        .option('json', jsonOption('print the account as JSON'))
         .option('debug-auth', { type: 'boolean', default: false, describe: 'say on stderr how the bind went: Kerberos or simple, the credential source, the ldap/ SPN, the security layer; on failure the cause and the fix' })
         .example('$0 ad show svc-web', '')
         .example('$0 ad show HTTP/web.example.com@EXAMPLE.COM --json', 'by UPN')

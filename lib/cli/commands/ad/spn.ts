@@ -7,6 +7,7 @@ import { KtError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
 
 interface SpnEditArgs extends DirectoryArgs {
   account: string;
@@ -28,6 +29,14 @@ interface SpnDupArgs extends DirectoryArgs {
 const ownerLine = (o: SpnOwner): string =>
   `${o.spn} is registered on ${o.sAMAccountName} (${o.dn})${o.via ? `: a clash, since ${o.via}` : ''}`;
 
+/** An owner in --json output (find and duplicates): `via` is null for a direct match. */
+const ownerJson = (o: SpnOwner) => ({
+  dn: o.dn,
+  sAMAccountName: o.sAMAccountName,
+  spn: o.spn,
+  via: o.via ?? null,
+});
+
 function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, SpnEditArgs> {
   return subcommand<SpnEditArgs>({
     command: `${verb} <account> <spn..>`,
@@ -37,23 +46,14 @@ function edit(ctx: CliContext, verb: 'add' | 'remove'): CommandModule<object, Sp
         : 'Remove SPNs from an account (setspn -D)',
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', {
-          type: 'string',
-          demandOption: true,
-          describe: 'sAMAccountName, UPN or DN',
-        })
+        .positional('account', accountPositional())
         .positional('spn', {
           type: 'string',
           array: true,
           describe: 'service/host[:port], e.g. HTTP/web.example.com (no @REALM)',
         })
-        .option('dry-run', {
-          alias: 'n',
-          type: 'boolean',
-          default: false,
-          describe: 'check and show the LDAP change, change nothing',
-        })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+        .option('dry-run', dryRunOption('check and show the LDAP change, change nothing'))
+        .option('json', jsonOption())
         .example(
           verb === 'add'
             ? [
@@ -120,12 +120,8 @@ function list(ctx: CliContext): CommandModule<object, SpnEditArgs> {
     describe: "List an account's SPNs (setspn -L)",
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
-        .positional('account', {
-          type: 'string',
-          demandOption: true,
-          describe: 'sAMAccountName, UPN or DN',
-        })
-        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' })
+        .positional('account', accountPositional())
+        .option('json', jsonOption('print them as JSON'))
         .example('$0 ad spn list svc-web', 'like setspn -L svc-web')
         .example(
           '$0 ad spn list web$ --json',
@@ -157,7 +153,7 @@ function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
     builder: (y) =>
       (y as Argv<DirectoryArgs>)
         .positional('spn', { type: 'string', demandOption: true, describe: 'service/host[:port]' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the owners as JSON' })
+        .option('json', jsonOption('print the owners as JSON'))
         .example(
           '$0 ad spn find HTTP/web.example.com',
           'like setspn -Q; exit 1 when no account holds it',
@@ -172,12 +168,7 @@ function find(ctx: CliContext): CommandModule<object, SpnFindArgs> {
         if (args.json)
           writeJson(ctx, {
             spn: args.spn,
-            owners: owners.map((o) => ({
-              dn: o.dn,
-              sAMAccountName: o.sAMAccountName,
-              spn: o.spn,
-              via: o.via ?? null,
-            })),
+            owners: owners.map(ownerJson),
           });
         else if (owners.length === 0)
           ctx.stdout.write(`no account holds ${args.spn} (searched ${dir.baseDn})\n`);
@@ -200,7 +191,7 @@ function duplicates(ctx: CliContext): CommandModule<object, SpnDupArgs> {
           describe:
             'also report host/NAME on one account against HTTP/NAME, cifs/NAME ... (sPNMappings) on another',
         })
-        .option('json', { type: 'boolean', default: false, describe: 'print them as JSON' })
+        .option('json', jsonOption('print them as JSON'))
         .example('$0 ad spn duplicates', 'like setspn -X; exit 1 when there are any')
         .example(
           '$0 ad spn duplicates --aliases',
@@ -215,12 +206,7 @@ function duplicates(ctx: CliContext): CommandModule<object, SpnDupArgs> {
             duplicates: dups.map((d) => ({
               spn: d.spn,
               kind: d.kind,
-              owners: d.owners.map((o) => ({
-                dn: o.dn,
-                sAMAccountName: o.sAMAccountName,
-                spn: o.spn,
-                via: o.via ?? null,
-              })),
+              owners: d.owners.map(ownerJson),
             })),
           });
         } else {
