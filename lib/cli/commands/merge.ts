@@ -48,7 +48,7 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
         const bytes = early.get(i) ?? (await readKeytabBytes(ctx, loc));
         files.push({ name: loc.path === '-' ? 'standard input' : loc.path, read: () => bytes });
       }
-      const result = mergeFiles(files, args['prefer-last']);
+      const result = mergeKeytabFiles(files, { preferLast: args['prefer-last'] });
       const report = out.path === '-' ? ctx.stderr : ctx.stdout;
       if (!args['dry-run']) writeKeytabBytes(ctx, out, result.chunks());
       // Reported once the output is written.
@@ -67,26 +67,3 @@ export const mergeCommand = defineCommand<MergeArgs>((ctx: CliContext) => ({
     else await withKeytabLock(ctx, out.path, { create: true }, merge);
   },
 }));
-
-/** The merge, with a conflict named by its enctype's name (the core reports the number). */
-function mergeFiles(
-  files: readonly KeytabFile[],
-  preferLast: boolean,
-): ReturnType<typeof mergeKeytabFiles> {
-  try {
-    return mergeKeytabFiles(files, { preferLast });
-  } catch (err) {
-    if (!(err instanceof KtError) || err.code !== 'MERGE_CONFLICT') throw err;
-    const d = err.details;
-    throw new KtError(
-      'MERGE_CONFLICT',
-      `${String(d.principal)} kvno ${String(d.kvno)} ${enctypeName(Number(d.enctype))} has different keys in ${String(d.first)} and ${String(d.second)}`,
-      {
-        details: d,
-        cause: err,
-        hint: err.hint,
-        remedy: err.remedy,
-      },
-    );
-  }
-}
