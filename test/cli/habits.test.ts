@@ -382,6 +382,25 @@ describe('a lower-case realm in -p is warned about', () => {
     expect(remove.code, remove.stderr).toBe(0);
     expect(remove.stderr).toMatch(lower);
   });
+  it('rows of add --from and rotate --from, named by row', async () => {
+    writeFileSync(
+      t.path('lower.csv'),
+      'principal,enctypes,kvno,random\n# a comment\nHTTP/web@example.com,aes256-cts-hmac-sha1-96,1,true\n',
+    );
+    const add = await runCli(['add', t.path('lower.keytab'), '--from', t.path('lower.csv')]);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stderr).toMatch(
+      /warning: batch spec, row 3: HTTP\/web@example\.com: the realm example\.com is not upper case; .* did you mean HTTP\/web@EXAMPLE\.COM\?/,
+    );
+    writeFileSync(
+      t.path('jobs.csv'),
+      'keytab,account,principals\nweb.keytab,svc-web,HTTP/web@example.com\n',
+    );
+    const rotate = await runCli(['rotate', '--from', t.path('jobs.csv'), '--dry-run']);
+    expect(rotate.stderr).toMatch(
+      /warning: batch spec, row 2: HTTP\/web@example\.com: the realm example\.com is not upper case/,
+    );
+  });
   it('upper-case realms and principals without a realm pass quietly', async () => {
     const salt = await runCli(['salt', '-p', 'HTTP/web.example.com@EXAMPLE.COM']);
     expect(salt.stderr).toBe('');

@@ -301,6 +301,7 @@ async function batchRequests(
   );
   const rows = parseBatchSpec(text);
   if (rows.length === 0) throw new KtError('INPUT_INVALID', `${specPath}: no rows`);
+  for (const row of rows) warnRealmCase(ctx, row.principal, `batch spec, row ${row.line}:`);
   const baseDir = specPath === '-' ? ctx.cwd : dirname(specPath);
   const warnings = new Set<string>();
   const requests: EntryRequest[] = [];

@@ -156,12 +156,17 @@ async function jobsFrom(ctx: CliContext, from: string, keep: number): Promise<Jo
   const base = path === '-' ? ctx.cwd : dirname(path);
   const rows = parseRows(text, JOB_FIELDS, ['keytab', 'account']);
   if (rows.length === 0) throw new KtError('INPUT_INVALID', `${path}: no rows`);
-  return rows.map((r) => ({
-    keytab: resolve(base, String(r.keytab)),
-    account: String(r.account),
-    principals: r.principals === undefined ? [] : String(r.principals).split(',').filter(Boolean),
-    keep: typeof r.keep === 'number' ? r.keep : keep,
-  }));
+  return rows.map((r) => {
+    const principals =
+      r.principals === undefined ? [] : String(r.principals).split(',').filter(Boolean);
+    warnRealmCase(ctx, principals, `batch spec, row ${r.line}:`);
+    return {
+      keytab: resolve(base, String(r.keytab)),
+      account: String(r.account),
+      principals,
+      keep: typeof r.keep === 'number' ? r.keep : keep,
+    };
+  });
 }
 
 function describePlan(
