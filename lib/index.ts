@@ -49,3 +49,10 @@ export type {
   Finding as AuditFinding,
 } from './ad/index.js';
 export { parseEnctypeBits, parseFlagChanges } from './ad/index.js';
+export {
+  readGmsaPassword,
+  passwordSchedule,
+  wipeManagedPassword,
+  managedPasswordEntries,
+} from './ad/index.js';
+export type { GmsaPassword, ManagedPassword, ManagedKeysRequest } from './ad/index.js';

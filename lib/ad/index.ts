@@ -156,3 +156,11 @@ export {
   worstSeverity,
 } from './audit-search.js';
 export type { AuditOptions, AuditReport, AuditSummary, AuditedAccount } from './audit-search.js';
+export { readGmsaPassword } from './gmsa-read.js';
+export type { GmsaPassword } from './gmsa-read.js';
+export { parseManagedPassword, passwordSchedule, wipeManagedPassword } from './gmsa-blob.js';
+export type { ManagedPassword, ManagedPasswordSchedule } from './gmsa-blob.js';
+export { managedPasswordEntries } from './gmsa-keys.js';
+export type { ManagedKeysRequest } from './gmsa-keys.js';
+export { planGmsaKeytab } from './gmsa-plan.js';
+export type { GmsaPlan, GmsaPlanRequest } from './gmsa-plan.js';
