@@ -26,7 +26,7 @@ import { ByteReader, isValidUtf8 } from '../bytes.js';
 import { KtError, isKtError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import type { KrbKey } from './client.js';
-import type { AuthorizationDataEntry, HostAddress } from './messages.js';
+import type { AuthorizationDataEntry, HostAddress, TicketTimes } from './messages.js';
 
 export const CCACHE_V3 = 0x0503;
 export const CCACHE_V4 = 0x0504;
@@ -50,19 +50,17 @@ export interface CcacheHeaderField {
   readonly value: Uint8Array;
 }
 
-/** One ticket entry of the cache. Times are whole seconds (the format has no more). */
-export interface CcacheEntry {
+/**
+ * One ticket entry of the cache. Times are whole seconds (the format has no more); a start
+ * time or renew-till stored as 0 is absent.
+ */
+export interface CcacheEntry extends TicketTimes {
   /** Byte offset of the entry in the file (for messages). */
   readonly offset: number;
   readonly client: CcachePrincipal;
   readonly server: CcachePrincipal;
   /** The session key: secret, never print it. */
   readonly sessionKey: KrbKey;
-  readonly authTime: Date;
-  /** Absent when stored as 0. */
-  readonly startTime?: Date | undefined;
-  readonly endTime: Date;
-  readonly renewTill?: Date | undefined;
   readonly isSkey: boolean;
   readonly flags: number;
   readonly addresses: readonly HostAddress[];

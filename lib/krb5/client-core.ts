@@ -23,6 +23,7 @@ import {
   type KrbError,
   type PaData,
   type Ticket,
+  type TicketTimes,
 } from './messages.js';
 import type { KdcAttempt, KdcProtocol, KdcResponse, KdcTarget, KdcTransport } from './transport.js';
 
@@ -91,7 +92,7 @@ export interface KdcFailure extends Partial<ExchangeInfo> {
 }
 
 /** A ticket and its session key, as a KDC issued them. */
-export interface KrbCredentials {
+export interface KrbCredentials extends TicketTimes {
   readonly client: Principal;
   readonly server: Principal;
   readonly ticket: Ticket;
@@ -99,10 +100,6 @@ export interface KrbCredentials {
   readonly ticketBytes: Uint8Array;
   readonly sessionKey: KrbKey;
   readonly flags: number;
-  readonly authTime: Date;
-  readonly startTime?: Date | undefined;
-  readonly endTime: Date;
-  readonly renewTill?: Date | undefined;
   /** The decrypted reply part, for anything not copied above. */
   readonly encPart: EncKdcRepPart;
 }

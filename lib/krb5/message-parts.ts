@@ -217,6 +217,16 @@ export const KDC_REP_FIELDS: FieldTable<Msg.KdcRep> = [
   rep(6, 'enc-part', 'encPart', encryptedData),
 ];
 
+/** A ticket's times, tags 5 to 8 in EncTicketPart and EncKDCRepPart alike. */
+const times = fieldsOf<Msg.TicketTimes>();
+// prettier-ignore
+const TICKET_TIMES_FIELDS: FieldTable<Msg.TicketTimes> = [
+  times(5, 'authtime', 'authTime', time),
+  times(6, 'starttime', 'startTime', time, true),
+  times(7, 'endtime', 'endTime', time),
+  times(8, 'renew-till', 'renewTill', time, true),
+];
+
 /** EncKDCRepPart; the APPLICATION tag (25 or 26) is the caller's. */
 const part = fieldsOf<Msg.EncKdcRepPart>();
 // prettier-ignore
@@ -226,10 +236,7 @@ export const ENC_KDC_REP_PART_FIELDS: FieldTable<Msg.EncKdcRepPart> = [
   part(2, 'nonce', 'nonce', uint32),
   part(3, 'key-expiration', 'keyExpiration', time, true),
   part(4, 'flags', 'flags', flags),
-  part(5, 'authtime', 'authTime', time),
-  part(6, 'starttime', 'startTime', time, true),
-  part(7, 'endtime', 'endTime', time),
-  part(8, 'renew-till', 'renewTill', time, true),
+  ...TICKET_TIMES_FIELDS,
   part(9, 'srealm', 'srealm', kstring),
   part(10, 'sname', 'sname', principalName),
   part(11, 'caddr', 'caddr', hostAddresses, true),
@@ -246,10 +253,7 @@ export const encTicketPart: Codec<Msg.EncTicketPart> = application(
     tkt(2, 'crealm', 'crealm', kstring),
     tkt(3, 'cname', 'cname', principalName),
     tkt(4, 'transited', 'transited', transited),
-    tkt(5, 'authtime', 'authTime', time),
-    tkt(6, 'starttime', 'startTime', time, true),
-    tkt(7, 'endtime', 'endTime', time),
-    tkt(8, 'renew-till', 'renewTill', time, true),
+    ...TICKET_TIMES_FIELDS,
     tkt(9, 'caddr', 'caddr', hostAddresses, true),
     tkt(10, 'authorization-data', 'authorizationData', authorizationData, true),
   ]),
