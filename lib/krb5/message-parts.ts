@@ -7,20 +7,7 @@
  *
  * Pure. Decoders throw only KtError('KRB_BAD_MESSAGE') with the offset.
  */
-import { APP_TAG, KRB5_PVNO } from './constants.js';
-import {
-  derApplication,
-  derError,
-  derExplicit as X,
-  derInteger,
-  derSequence,
-  field,
-  readTlv,
-  sequenceFields,
-  unwrapApplication,
-  type Fields,
-  type Tlv,
-} from './der.js';
+import { APP_TAG } from './constants.js';
 import {
   application,
   boolean,
@@ -38,72 +25,8 @@ import {
   type Codec,
   type FieldTable,
 } from './der-codec.js';
+import { vno } from './message-frame.js';
 import type * as Msg from './message-types.js';
-
-/** An INTEGER that must hold `expected` (pvno, tkt-vno, authenticator-vno): "What.name is 4, expected 5". */
-export function fixedInt(expected: number): Codec<number> {
-  return {
-    decode: (t, w) => {
-      const v = int32.decode(t, w);
-      if (v !== expected) throw derError(t.offset, `${w} is ${v}, expected ${expected}`);
-      return v;
-    },
-    encode: int32.encode,
-  };
-}
-
-const vno = fixedInt(KRB5_PVNO);
-
-/** Checks a message's pvno field (5). */
-export function expectPvno(fields: Fields, tag: number): void {
-  field(fields, tag, 'pvno', vno.decode);
-}
-
-/** Checks an Authenticator's authenticator-vno field (5). */
-export function expectAuthenticatorVno(fields: Fields, tag: number): void {
-  field(fields, tag, 'authenticator-vno', vno.decode);
-}
-
-/** Reads a message's msg-type field, which must be one of `expected`. */
-export function expectMsgType(fields: Fields, tag: number, expected: readonly number[]): number {
-  const v = field(fields, tag, 'msg-type', int32.decode);
-  if (!expected.includes(v)) {
-    throw derError(
-      fields.sequence.offset,
-      `${fields.what}.msg-type is ${v}, expected ${expected.join(' or ')}`,
-    );
-  }
-  return v;
-}
-
-/** Parses one value from a buffer that may be followed by padding (decrypted plaintexts). */
-export function decodePadded(bytes: Uint8Array): Tlv {
-  if (!(bytes instanceof Uint8Array)) throw derError(0, 'input is not a byte array');
-  return readTlv(bytes, 0, bytes.length, 0);
-}
-
-/** The fields of `[APPLICATION tag] SEQUENCE`, its pvno [pvnoTag] checked. */
-export function messageFields(outer: Tlv, tag: number, what: string, pvnoTag: number): Fields {
-  const f = sequenceFields(unwrapApplication(outer, tag, what), what);
-  expectPvno(f, pvnoTag);
-  return f;
-}
-
-/** pvno, msg-type and the rest, as `[APPLICATION msgType] SEQUENCE` (pvno at tag firstTag). */
-export function encodeMessage(
-  msgType: number,
-  firstTag: number,
-  rest: readonly (Uint8Array | undefined)[],
-): Uint8Array {
-  return derApplication(
-    msgType,
-    derSequence([
-      X(firstTag, derInteger(KRB5_PVNO)),
-      X(firstTag + 1, derInteger(msgType)),
-      ...rest,
-    ]),
-  );
-}
 
 // --- building blocks ------------------------------------------------------------------------------
 
