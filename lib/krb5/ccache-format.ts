@@ -23,7 +23,7 @@
  * The public API is lib/krb5/ccache.ts, which re-exports this file.
  */
 import { ByteReader, isValidUtf8 } from '../bytes.js';
-import { KtError, isKtError } from '../errors.js';
+import { KtError, isKtError, offsetErrors } from '../errors.js';
 import type { Principal } from '../principal.js';
 import type { KrbKey } from './client.js';
 import type { AuthorizationDataEntry, HostAddress, TicketTimes } from './messages.js';
@@ -99,17 +99,7 @@ const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const MIN_DATA = 4;
 const MIN_ADDRESS = 2 + MIN_DATA;
 
-function malformed(
-  offset: number,
-  message: string,
-  details: Record<string, number | string> = {},
-): KtError {
-  return new KtError(
-    'CCACHE_MALFORMED',
-    `credentials cache malformed at byte ${offset}: ${message}`,
-    { details: { offset, ...details } },
-  );
-}
+const malformed = offsetErrors('CCACHE_MALFORMED', 'credentials cache malformed');
 
 /** Parses a whole FILE ccache. The bytes are copied once; keys and tickets are views into that copy. */
 export function parseCcache(bytes: Uint8Array): Ccache {
