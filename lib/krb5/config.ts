@@ -414,6 +414,9 @@ function typed(
   modules: readonly string[],
 ): Krb5Config {
   const warnings: ConfigWarning[] = [];
+  const warn = (node: ConfigNode, message: string): void => {
+    warnings.push({ file: node.file, line: node.line, message });
+  };
   const cfg = { sections };
   const first = (key: string): ConfigNode | undefined =>
     configNodes(cfg, ['libdefaults', key]).find((n) => n.value !== undefined);
@@ -425,12 +428,7 @@ function typed(
       const n = first(key);
       if (n?.value === undefined) return undefined;
       const v = parse(n.value);
-      if (v === undefined)
-        warnings.push({
-          file: n.file,
-          line: n.line,
-          message: `${key} = "${n.value}" is not ${what}`,
-        });
+      if (v === undefined) warn(n, `${key} = "${n.value}" is not ${what}`);
       return v;
     };
   const bool = parsed((t) => parseConfigBoolean(t), 'a boolean (yes/no, true/false)');
@@ -462,11 +460,7 @@ function typed(
   for (const section of visible(sections, 'realms')) {
     for (const node of section.children ?? []) {
       if (node.children === undefined) {
-        warnings.push({
-          file: node.file,
-          line: node.line,
-          message: `[realms] ${node.tag} should be a "{ ... }" block`,
-        });
+        warn(node, `[realms] ${node.tag} should be a "{ ... }" block`);
         continue;
       }
       if (seen.has(node.tag)) continue;
@@ -490,11 +484,7 @@ function typed(
   for (const section of visible(sections, 'domain_realm')) {
     for (const node of section.children ?? []) {
       if (node.value === undefined) {
-        warnings.push({
-          file: node.file,
-          line: node.line,
-          message: `[domain_realm] ${node.tag} should be "domain = REALM"`,
-        });
+        warn(node, `[domain_realm] ${node.tag} should be "domain = REALM"`);
         continue;
       }
       domainRealm.push({ domain: node.tag, realm: node.value, file: node.file, line: node.line });
