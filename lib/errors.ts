@@ -161,6 +161,21 @@ export function isKtError(value: unknown): value is KtError {
   return value instanceof KtError;
 }
 
+/**
+ * The error maker of one input format's reader: (offset, message, details?) gives a KtError
+ * `code` that says "<subject> at byte <offset>: <message>", with the offset in its details.
+ */
+export function offsetErrors(code: KtErrorCode, subject: string) {
+  return (
+    offset: number,
+    message: string,
+    details: Record<string, string | number> = {},
+  ): KtError =>
+    new KtError(code, `${subject} at byte ${offset}: ${message}`, {
+      details: { offset, ...details },
+    });
+}
+
 /** Default message of a code (for documentation and tests). */
 export function defaultMessage(code: KtErrorCode): string {
   return CODES[code].message;

@@ -28,30 +28,38 @@ export interface CtsResult {
   readonly nextIv: Uint8Array;
 }
 
-function checkLength(cipher: CbcCipher, length: number, what: string): void {
-  if (length < cipher.blockSize) {
-    throw new KtError(
-      'INPUT_INVALID',
-      `CBC-CTS ${what}: input of ${length} bytes is shorter than one ${cipher.blockSize}-byte block`,
-    );
-  }
-}
-
-/** CBC-CTS encryption of `input` (at least one block) under `key` from `iv`. */
-export function ctsEncrypt(
+/** One direction of CBC-CTS: `input` (at least one block) under `key`, chained from `iv`. */
+export type CtsFunction = (
   cipher: CbcCipher,
   key: Uint8Array,
   iv: Uint8Array,
   input: Uint8Array,
-): CtsResult {
+) => CtsResult;
+
+/** How `length` bytes fall into blocks of b: `blocks` in all, the last holding `tail` (1..b). */
+function blocksOf(
+  cipher: CbcCipher,
+  length: number,
+  what: string,
+): { b: number; blocks: number; tail: number } {
   const b = cipher.blockSize;
-  checkLength(cipher, input.length, 'encryption');
-  if (input.length === b) {
+  if (length < b) {
+    throw new KtError(
+      'INPUT_INVALID',
+      `CBC-CTS ${what}: input of ${length} bytes is shorter than one ${b}-byte block`,
+    );
+  }
+  const blocks = Math.ceil(length / b);
+  return { b, blocks, tail: length - (blocks - 1) * b };
+}
+
+/** CBC-CTS encryption. */
+export const ctsEncrypt: CtsFunction = (cipher, key, iv, input) => {
+  const { b, blocks, tail } = blocksOf(cipher, input.length, 'encryption');
+  if (blocks === 1) {
     const output = cipher.encrypt(key, iv, input);
     return { output, nextIv: output.slice() };
   }
-  const blocks = Math.ceil(input.length / b);
-  const tail = input.length - (blocks - 1) * b; // 1..b bytes in the last block
   const padded = new Uint8Array(blocks * b);
   padded.set(input);
   const chain = cipher.encrypt(key, iv, padded);
@@ -64,7 +72,7 @@ export function ctsEncrypt(
   const nextIv = last.slice();
   wipe(padded, chain);
   return { output, nextIv };
-}
+};
 
 /**
  * CBC-CTS decryption. The stolen bytes are recovered from the last block: with Cn = the
@@ -72,17 +80,9 @@ export function ctsEncrypt(
  * D(Cn) = (Pn || zeros) XOR C(n-1), so C(n-1) = C' || D(Cn)[d..] and Pn = D(Cn)[..d] XOR C'.
  * Then C1 .. C(n-1) decrypt as ordinary CBC from `iv`.
  */
-export function ctsDecrypt(
-  cipher: CbcCipher,
-  key: Uint8Array,
-  iv: Uint8Array,
-  input: Uint8Array,
-): CtsResult {
-  const b = cipher.blockSize;
-  checkLength(cipher, input.length, 'decryption');
-  if (input.length === b) return { output: cipher.decrypt(key, iv, input), nextIv: input.slice() };
-  const blocks = Math.ceil(input.length / b);
-  const tail = input.length - (blocks - 1) * b;
+export const ctsDecrypt: CtsFunction = (cipher, key, iv, input) => {
+  const { b, blocks, tail } = blocksOf(cipher, input.length, 'decryption');
+  if (blocks === 1) return { output: cipher.decrypt(key, iv, input), nextIv: input.slice() };
   const cn = input.subarray((blocks - 2) * b, (blocks - 1) * b);
   const partial = input.subarray((blocks - 1) * b);
   const dn = cipher.decrypt(key, new Uint8Array(b), cn); // D(Cn), no chaining
@@ -96,7 +96,7 @@ export function ctsDecrypt(
   const output = concatBytes(head, lastPlain);
   wipe(dn, previous, lastPlain, chain, head);
   return { output, nextIv: cn.slice() };
-}
+};
 
 /** CBC-CTS with the all-zero initial cipher state, as the Kerberos profiles use it. */
 export function zeroIvCts(cipher: CbcCipher): ProfileCipher {

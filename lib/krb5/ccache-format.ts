@@ -23,10 +23,10 @@
  * The public API is lib/krb5/ccache.ts, which re-exports this file.
  */
 import { ByteReader, isValidUtf8 } from '../bytes.js';
-import { KtError, isKtError } from '../errors.js';
+import { KtError, isKtError, offsetErrors } from '../errors.js';
 import type { Principal } from '../principal.js';
 import type { KrbKey } from './client.js';
-import type { AuthorizationDataEntry, HostAddress } from './messages.js';
+import type { AuthorizationDataEntry, HostAddress, TicketTimes } from './messages.js';
 
 export const CCACHE_V3 = 0x0503;
 export const CCACHE_V4 = 0x0504;
@@ -50,19 +50,17 @@ export interface CcacheHeaderField {
   readonly value: Uint8Array;
 }
 
-/** One ticket entry of the cache. Times are whole seconds (the format has no more). */
-export interface CcacheEntry {
+/**
+ * One ticket entry of the cache. Times are whole seconds (the format has no more); a start
+ * time or renew-till stored as 0 is absent.
+ */
+export interface CcacheEntry extends TicketTimes {
   /** Byte offset of the entry in the file (for messages). */
   readonly offset: number;
   readonly client: CcachePrincipal;
   readonly server: CcachePrincipal;
   /** The session key: secret, never print it. */
   readonly sessionKey: KrbKey;
-  readonly authTime: Date;
-  /** Absent when stored as 0. */
-  readonly startTime?: Date | undefined;
-  readonly endTime: Date;
-  readonly renewTill?: Date | undefined;
   readonly isSkey: boolean;
   readonly flags: number;
   readonly addresses: readonly HostAddress[];
@@ -101,17 +99,7 @@ const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const MIN_DATA = 4;
 const MIN_ADDRESS = 2 + MIN_DATA;
 
-function malformed(
-  offset: number,
-  message: string,
-  details: Record<string, number | string> = {},
-): KtError {
-  return new KtError(
-    'CCACHE_MALFORMED',
-    `credentials cache malformed at byte ${offset}: ${message}`,
-    { details: { offset, ...details } },
-  );
-}
+const malformed = offsetErrors('CCACHE_MALFORMED', 'credentials cache malformed');
 
 /** Parses a whole FILE ccache. The bytes are copied once; keys and tickets are views into that copy. */
 export function parseCcache(bytes: Uint8Array): Ccache {

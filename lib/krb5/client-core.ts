@@ -23,6 +23,7 @@ import {
   type KrbError,
   type PaData,
   type Ticket,
+  type TicketTimes,
 } from './messages.js';
 import type { KdcAttempt, KdcProtocol, KdcResponse, KdcTarget, KdcTransport } from './transport.js';
 
@@ -91,7 +92,7 @@ export interface KdcFailure extends Partial<ExchangeInfo> {
 }
 
 /** A ticket and its session key, as a KDC issued them. */
-export interface KrbCredentials {
+export interface KrbCredentials extends TicketTimes {
   readonly client: Principal;
   readonly server: Principal;
   readonly ticket: Ticket;
@@ -99,10 +100,6 @@ export interface KrbCredentials {
   readonly ticketBytes: Uint8Array;
   readonly sessionKey: KrbKey;
   readonly flags: number;
-  readonly authTime: Date;
-  readonly startTime?: Date | undefined;
-  readonly endTime: Date;
-  readonly renewTill?: Date | undefined;
   /** The decrypted reply part, for anything not copied above. */
   readonly encPart: EncKdcRepPart;
 }
@@ -168,6 +165,12 @@ export function etypeInfoOf(
   };
 }
 
+/** The padata that carry whole entries, in the order RFC 4120 section 5.2.7.5 trusts them. */
+const ETYPE_INFO_PADATA = [
+  { type: PA_TYPE.PA_ETYPE_INFO2, source: 'etype-info2', decode: decodeEtypeInfo2 },
+  { type: PA_TYPE.PA_ETYPE_INFO, source: 'etype-info', decode: decodeEtypeInfo },
+] as const;
+
 /**
  * The string-to-key parameters announced in padata (RFC 4120 section 5.2.7.5: "If ETYPE-INFO2
  * is present, ETYPE-INFO ... should be ignored"), else PA-ETYPE-INFO, else PA-PW-SALT for the
@@ -181,18 +184,11 @@ export function etypeInfoFromPadata(
 ): KdcEtypeInfo[] {
   const fallback = defaultSalt(client);
   const find = (type: number): PaData | undefined => padata.find((p) => p.type === type);
-  const info2 = find(PA_TYPE.PA_ETYPE_INFO2);
-  if (info2) {
+  for (const { type, source, decode } of ETYPE_INFO_PADATA) {
+    const pa = find(type);
+    if (!pa) continue;
     try {
-      return decodeEtypeInfo2(info2.value).map((e) => etypeInfoOf(e, 'etype-info2', fallback));
-    } catch (e) {
-      if (!isKtError(e)) throw e;
-    }
-  }
-  const info = find(PA_TYPE.PA_ETYPE_INFO);
-  if (info) {
-    try {
-      return decodeEtypeInfo(info.value).map((e) => etypeInfoOf(e, 'etype-info', fallback));
+      return decode(pa.value).map((e) => etypeInfoOf(e, source, fallback));
     } catch (e) {
       if (!isKtError(e)) throw e;
     }

@@ -22,7 +22,6 @@ import {
   type PaData,
   type Ticket,
 } from './messages.js';
-import type { KdcAttempt, KdcProtocol, KdcTarget } from './transport.js';
 import {
   credentialsFrom,
   exchange,
@@ -33,6 +32,7 @@ import {
   openReply,
   replyIntegrity,
   splitTime,
+  type ExchangeInfo,
   type KrbContext,
   type KrbCredentials,
   type KrbKey,
@@ -51,16 +51,13 @@ export interface ServiceTicketOptions {
   readonly includePac?: boolean | undefined;
 }
 
-export interface ServiceTicket {
+/** The service ticket, and which KDC issued it, how and when (no KDC clock: a TGS-REP has none). */
+export interface ServiceTicket extends Omit<ExchangeInfo, 'kdcTime'> {
   readonly credentials: KrbCredentials;
   /** The enctype of the ticket's own encryption (the service key's enctype). */
   readonly ticketEnctype: number;
   /** The service key version the ticket is encrypted with (kvno of its enc-part). */
   readonly ticketKvno: number | undefined;
-  readonly kdc: KdcTarget;
-  readonly protocol: KdcProtocol;
-  readonly localTime: Date;
-  readonly attempts?: readonly KdcAttempt[] | undefined;
 }
 
 /**
@@ -133,10 +130,7 @@ export async function getServiceTicket(
     credentials,
     ticketEnctype: credentials.ticket.encPart.etype,
     ticketKvno: credentials.ticket.encPart.kvno,
-    kdc: info.kdc,
-    protocol: info.protocol,
-    localTime: info.localTime,
-    attempts: info.attempts,
+    ...info,
   };
 }
 

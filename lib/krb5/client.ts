@@ -31,7 +31,6 @@ import {
   type KrbError,
   type PaData,
 } from './messages.js';
-import type { KdcAttempt, KdcProtocol, KdcTarget } from './transport.js';
 import {
   credentialsFrom,
   defaultSalt,
@@ -198,17 +197,13 @@ export interface InitialTicketOptions extends AsRequestOptions {
   readonly probe?: ProbeResult | undefined;
 }
 
-export interface InitialTicket {
+export interface InitialTicket extends ExchangeInfo {
   readonly credentials: KrbCredentials;
   /** The key that worked (for a password: the derived key). */
   readonly replyKey: KrbKey;
   readonly etypeInfo: readonly KdcEtypeInfo[];
   /** The KDC's clock: from the pre-authentication round, else the ticket's authtime. */
   readonly kdcTime: Date;
-  readonly localTime: Date;
-  readonly kdc: KdcTarget;
-  readonly protocol: KdcProtocol;
-  readonly attempts?: readonly KdcAttempt[] | undefined;
 }
 
 async function keyFor(

@@ -414,47 +414,26 @@ function typed(
   modules: readonly string[],
 ): Krb5Config {
   const warnings: ConfigWarning[] = [];
+  const warn = (node: ConfigNode, message: string): void => {
+    warnings.push({ file: node.file, line: node.line, message });
+  };
   const cfg = { sections };
   const first = (key: string): ConfigNode | undefined =>
     configNodes(cfg, ['libdefaults', key]).find((n) => n.value !== undefined);
   const str = (key: string): string | undefined => first(key)?.value;
-  const bool = (key: string): boolean | undefined => {
-    const n = first(key);
-    if (n?.value === undefined) return undefined;
-    const b = parseConfigBoolean(n.value);
-    if (b === undefined)
-      warnings.push({
-        file: n.file,
-        line: n.line,
-        message: `${key} = "${n.value}" is not a boolean (yes/no, true/false)`,
-      });
-    return b;
-  };
-  const duration = (key: string): number | undefined => {
-    const n = first(key);
-    if (n?.value === undefined) return undefined;
-    const d = parseDuration(n.value);
-    if (d === undefined)
-      warnings.push({
-        file: n.file,
-        line: n.line,
-        message: `${key} = "${n.value}" is not a duration (e.g. 300, 5m, 1h)`,
-      });
-    return d;
-  };
-  const int = (key: string): number | undefined => {
-    const n = first(key);
-    if (n?.value === undefined) return undefined;
-    if (!/^\d+$/.test(n.value.trim())) {
-      warnings.push({
-        file: n.file,
-        line: n.line,
-        message: `${key} = "${n.value}" is not a number`,
-      });
-      return undefined;
-    }
-    return Number(n.value.trim());
-  };
+  /** A libdefaults value read by `parse`; one it refuses is a warning ("is not <what>") and undefined. */
+  const parsed =
+    <T>(parse: (text: string) => T | undefined, what: string) =>
+    (key: string): T | undefined => {
+      const n = first(key);
+      if (n?.value === undefined) return undefined;
+      const v = parse(n.value);
+      if (v === undefined) warn(n, `${key} = "${n.value}" is not ${what}`);
+      return v;
+    };
+  const bool = parsed((t) => parseConfigBoolean(t), 'a boolean (yes/no, true/false)');
+  const duration = parsed((t) => parseDuration(t), 'a duration (e.g. 300, 5m, 1h)');
+  const int = parsed((t) => (/^\d+$/.test(t.trim()) ? Number(t.trim()) : undefined), 'a number');
   const list = (key: string): string[] | undefined => {
     const v = str(key);
     return v === undefined ? undefined : parseEnctypeList(v);
@@ -481,11 +460,7 @@ function typed(
   for (const section of visible(sections, 'realms')) {
     for (const node of section.children ?? []) {
       if (node.children === undefined) {
-        warnings.push({
-          file: node.file,
-          line: node.line,
-          message: `[realms] ${node.tag} should be a "{ ... }" block`,
-        });
+        warn(node, `[realms] ${node.tag} should be a "{ ... }" block`);
         continue;
       }
       if (seen.has(node.tag)) continue;
@@ -509,11 +484,7 @@ function typed(
   for (const section of visible(sections, 'domain_realm')) {
     for (const node of section.children ?? []) {
       if (node.value === undefined) {
-        warnings.push({
-          file: node.file,
-          line: node.line,
-          message: `[domain_realm] ${node.tag} should be "domain = REALM"`,
-        });
+        warn(node, `[domain_realm] ${node.tag} should be "domain = REALM"`);
         continue;
       }
       domainRealm.push({ domain: node.tag, realm: node.value, file: node.file, line: node.line });

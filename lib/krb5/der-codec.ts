@@ -42,41 +42,25 @@ export interface Codec<T> {
   encode(value: T): Uint8Array;
 }
 
-export const int32: Codec<number> = {
-  decode: (t, w) => decodeInt32(t, w),
-  encode: (n) => derInteger(n),
-};
+/** A codec from a der.ts decoder and encoder of the same type. */
+function codec<T>(
+  decode: (tlv: Tlv, what: string) => T,
+  encode: (value: T) => Uint8Array,
+): Codec<T> {
+  return { decode: (t, w) => decode(t, w), encode: (v) => encode(v) };
+}
+
+export const int32: Codec<number> = codec(decodeInt32, derInteger);
 /** UInt32: negative Int32 senders are read as unsigned (see decodeUInt32), written unsigned. */
-export const uint32: Codec<number> = {
-  decode: (t, w) => decodeUInt32(t, w),
-  encode: (n) => derInteger(n >>> 0),
-};
-export const usec: Codec<number> = {
-  decode: (t, w) => decodeMicroseconds(t, w),
-  encode: (n) => derInteger(n),
-};
-export const time: Codec<Date> = { decode: (t, w) => decodeTime(t, w), encode: (d) => derTime(d) };
-export const octets: Codec<Uint8Array> = {
-  decode: (t, w) => decodeOctetString(t, w),
-  encode: (b) => derOctetString(b),
-};
-export const kstring: Codec<string> = {
-  decode: (t, w) => decodeString(t, w),
-  encode: (s) => derGeneralString(s),
-};
+export const uint32: Codec<number> = codec(decodeUInt32, (n) => derInteger(n >>> 0));
+export const usec: Codec<number> = codec(decodeMicroseconds, derInteger);
+export const time: Codec<Date> = codec(decodeTime, derTime);
+export const octets: Codec<Uint8Array> = codec(decodeOctetString, derOctetString);
+export const kstring: Codec<string> = codec(decodeString, derGeneralString);
 /** A KerberosString kept as its octets (salts). */
-export const kstringBytes: Codec<Uint8Array> = {
-  decode: (t, w) => decodeStringBytes(t, w),
-  encode: (b) => derGeneralString(b),
-};
-export const flags: Codec<number> = {
-  decode: (t, w) => decodeFlags(t, w),
-  encode: (f) => derFlags(f),
-};
-export const boolean: Codec<boolean> = {
-  decode: (t, w) => decodeBoolean(t, w),
-  encode: (b) => derBoolean(b),
-};
+export const kstringBytes: Codec<Uint8Array> = codec(decodeStringBytes, derGeneralString);
+export const flags: Codec<number> = codec(decodeFlags, derFlags);
+export const boolean: Codec<boolean> = codec(decodeBoolean, derBoolean);
 
 /** SEQUENCE OF T. */
 export function seqOf<T>(item: Codec<T>): Codec<T[]> {

@@ -18,7 +18,7 @@
  * exhaust the stack.
  */
 import { concatBytes, fromUtf8, utf8 } from '../bytes.js';
-import { KtError } from '../errors.js';
+import { KtError, offsetErrors } from '../errors.js';
 
 // --- tags -------------------------------------------------------------------------------------
 
@@ -65,19 +65,7 @@ export interface Tlv {
 }
 
 /** KRB_BAD_MESSAGE at an offset, the only exception this module throws while decoding. */
-export function derError(
-  offset: number,
-  message: string,
-  details: Record<string, string | number> = {},
-): KtError {
-  return new KtError(
-    'KRB_BAD_MESSAGE',
-    `malformed Kerberos message at byte ${offset}: ${message}`,
-    {
-      details: { offset, ...details },
-    },
-  );
-}
+export const derError = offsetErrors('KRB_BAD_MESSAGE', 'malformed Kerberos message');
 
 /** A readable name for a tag, for error messages: `[APPLICATION 30]`, `[2]`, `SEQUENCE`. */
 export function tagName(tagClass: TagClass, tagNumber: number): string {

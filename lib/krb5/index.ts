@@ -73,6 +73,7 @@ export type {
   TransitedEncoding,
   LastReqEntry,
   Ticket,
+  TicketTimes,
   EncTicketPart,
   KdcReqBody,
   KdcReq,

@@ -9,28 +9,17 @@
  * Pure, like messages.ts: decoders throw only KtError('KRB_BAD_MESSAGE') with the offset.
  */
 import { MSG_TYPE } from './constants.js';
-import {
-  TAG_CLASS,
-  decodeTlv,
-  derApplication,
-  derError,
-  derSequence,
-  tagName,
-  type Tlv,
-} from './der.js';
-import { readFields, writeFields } from './der-codec.js';
+import { decodeTlv, derApplication, derSequence } from './der.js';
+import { writeFields } from './der-codec.js';
+import { decodeKdcMessage, decodePadded, encodeMessage } from './message-frame.js';
 import {
   ENC_KDC_REP_PART_FIELDS,
   KDC_REP_FIELDS,
   KDC_REQ_FIELDS,
-  decodePadded,
   encTicketPart,
-  encodeMessage,
   etypeInfo,
   etypeInfo2,
-  expectMsgType,
   kdcReqBody,
-  messageFields,
   paEncTsEnc,
   paPacRequest,
 } from './message-parts.js';
@@ -47,6 +36,8 @@ import type {
 
 // --- decoders: what a KDC reads ---------------------------------------------------------------------
 
+const KDC_REQ_NAMES = { [MSG_TYPE.AS_REQ]: 'AS-REQ', [MSG_TYPE.TGS_REQ]: 'TGS-REQ' };
+
 export function decodeKdcReqBody(bytes: Uint8Array): KdcReqBody {
   return kdcReqBody.decode(decodeTlv(bytes), 'KDC-REQ-BODY');
 }
@@ -57,28 +48,8 @@ export function decodeKdcReqBody(bytes: Uint8Array): KdcReqBody {
  * Also returns the req-body's own bytes (the TGS authenticator checksums them).
  */
 export function decodeKdcReq(bytes: Uint8Array): KdcReq & { readonly bodyBytes: Uint8Array } {
-  const outer = decodeTlv(bytes);
-  if (
-    outer.tagClass !== TAG_CLASS.APPLICATION ||
-    (outer.tagNumber !== MSG_TYPE.AS_REQ && outer.tagNumber !== MSG_TYPE.TGS_REQ)
-  ) {
-    throw derError(
-      outer.offset,
-      `expected AS-REQ or TGS-REQ, found ${tagName(outer.tagClass, outer.tagNumber)}`,
-    );
-  }
-  const f = messageFields(
-    outer,
-    outer.tagNumber,
-    outer.tagNumber === MSG_TYPE.AS_REQ ? 'AS-REQ' : 'TGS-REQ',
-    1,
-  );
-  const msgType = expectMsgType(f, 2, [outer.tagNumber]) as KdcReq['msgType'];
-  return {
-    msgType,
-    ...(readFields(f, KDC_REQ_FIELDS) as Omit<KdcReq, 'msgType'>),
-    bodyBytes: (f.byTag.get(4) as Tlv).raw.slice(),
-  };
+  const { message, raw } = decodeKdcMessage(decodeTlv(bytes), KDC_REQ_NAMES, 1, KDC_REQ_FIELDS, 4);
+  return { ...message, bodyBytes: raw };
 }
 
 /** PA-ENC-TS-ENC from a decrypted PA-ENC-TIMESTAMP (trailing padding allowed). */

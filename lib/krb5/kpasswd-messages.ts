@@ -42,7 +42,8 @@ import {
   type Codec,
 } from './der-codec.js';
 import { decodeKrbError } from './messages.js';
-import { encodeMessage, encryptedData, hostAddress, principalName } from './message-parts.js';
+import { encodeMessage } from './message-frame.js';
+import { encryptedData, hostAddress, principalName } from './message-parts.js';
 import type { EncryptedData, HostAddress, KrbError, PrincipalName } from './message-types.js';
 
 /** The request versions: 1 = change my password (old form), 0xff80 = RFC 3244 set/change. */

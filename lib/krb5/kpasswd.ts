@@ -345,14 +345,7 @@ export async function changePassword(
   secret: InitialSecret,
   newPassword: Uint8Array,
 ): Promise<KpasswdSuccess> {
-  const initial = await changepwTicket(ctx, client, secret);
-  if (!initial.ok)
-    throw initialTicketError(
-      initial.failure,
-      client,
-      `cannot get a kadmin/changepw ticket as ${formatPrincipal(client)}`,
-    );
-  return changePasswordWith(ctx, initial.credentials, newPassword);
+  return changePasswordWith(ctx, await adminChangepwTicket(ctx, client, secret), newPassword);
 }
 
 /** Set-password (RFC 3244) for another account, with an admin's kadmin/changepw ticket. */
@@ -369,18 +362,18 @@ export async function setPasswordAs(
   return runKpasswd(ctx, adminTicket, KPASSWD_VERSION.SET, data, target, newPassword);
 }
 
-/** An admin's initial kadmin/changepw ticket from a password or keys (a keytab). */
+/** An initial kadmin/changepw ticket (one's own, or an admin's) from a password or keys (a keytab). */
 export async function adminChangepwTicket(
   ctx: KrbContext,
-  admin: Principal,
+  client: Principal,
   secret: InitialSecret,
 ): Promise<KrbCredentials> {
-  const initial = await changepwTicket(ctx, admin, secret);
+  const initial = await changepwTicket(ctx, client, secret);
   if (!initial.ok)
     throw initialTicketError(
       initial.failure,
-      admin,
-      `cannot get a kadmin/changepw ticket as ${formatPrincipal(admin)}`,
+      client,
+      `cannot get a kadmin/changepw ticket as ${formatPrincipal(client)}`,
     );
   return initial.credentials;
 }

@@ -7,20 +7,7 @@
  *
  * Pure. Decoders throw only KtError('KRB_BAD_MESSAGE') with the offset.
  */
-import { APP_TAG, KRB5_PVNO } from './constants.js';
-import {
-  derApplication,
-  derError,
-  derExplicit as X,
-  derInteger,
-  derSequence,
-  field,
-  readTlv,
-  sequenceFields,
-  unwrapApplication,
-  type Fields,
-  type Tlv,
-} from './der.js';
+import { APP_TAG } from './constants.js';
 import {
   application,
   boolean,
@@ -38,72 +25,8 @@ import {
   type Codec,
   type FieldTable,
 } from './der-codec.js';
+import { vno } from './message-frame.js';
 import type * as Msg from './message-types.js';
-
-/** An INTEGER that must hold `expected` (pvno, tkt-vno, authenticator-vno): "What.name is 4, expected 5". */
-export function fixedInt(expected: number): Codec<number> {
-  return {
-    decode: (t, w) => {
-      const v = int32.decode(t, w);
-      if (v !== expected) throw derError(t.offset, `${w} is ${v}, expected ${expected}`);
-      return v;
-    },
-    encode: int32.encode,
-  };
-}
-
-const vno = fixedInt(KRB5_PVNO);
-
-/** Checks a message's pvno field (5). */
-export function expectPvno(fields: Fields, tag: number): void {
-  field(fields, tag, 'pvno', vno.decode);
-}
-
-/** Checks an Authenticator's authenticator-vno field (5). */
-export function expectAuthenticatorVno(fields: Fields, tag: number): void {
-  field(fields, tag, 'authenticator-vno', vno.decode);
-}
-
-/** Reads a message's msg-type field, which must be one of `expected`. */
-export function expectMsgType(fields: Fields, tag: number, expected: readonly number[]): number {
-  const v = field(fields, tag, 'msg-type', int32.decode);
-  if (!expected.includes(v)) {
-    throw derError(
-      fields.sequence.offset,
-      `${fields.what}.msg-type is ${v}, expected ${expected.join(' or ')}`,
-    );
-  }
-  return v;
-}
-
-/** Parses one value from a buffer that may be followed by padding (decrypted plaintexts). */
-export function decodePadded(bytes: Uint8Array): Tlv {
-  if (!(bytes instanceof Uint8Array)) throw derError(0, 'input is not a byte array');
-  return readTlv(bytes, 0, bytes.length, 0);
-}
-
-/** The fields of `[APPLICATION tag] SEQUENCE`, its pvno [pvnoTag] checked. */
-export function messageFields(outer: Tlv, tag: number, what: string, pvnoTag: number): Fields {
-  const f = sequenceFields(unwrapApplication(outer, tag, what), what);
-  expectPvno(f, pvnoTag);
-  return f;
-}
-
-/** pvno, msg-type and the rest, as `[APPLICATION msgType] SEQUENCE` (pvno at tag firstTag). */
-export function encodeMessage(
-  msgType: number,
-  firstTag: number,
-  rest: readonly (Uint8Array | undefined)[],
-): Uint8Array {
-  return derApplication(
-    msgType,
-    derSequence([
-      X(firstTag, derInteger(KRB5_PVNO)),
-      X(firstTag + 1, derInteger(msgType)),
-      ...rest,
-    ]),
-  );
-}
 
 // --- building blocks ------------------------------------------------------------------------------
 
@@ -217,6 +140,16 @@ export const KDC_REP_FIELDS: FieldTable<Msg.KdcRep> = [
   rep(6, 'enc-part', 'encPart', encryptedData),
 ];
 
+/** A ticket's times, tags 5 to 8 in EncTicketPart and EncKDCRepPart alike. */
+const times = fieldsOf<Msg.TicketTimes>();
+// prettier-ignore
+const TICKET_TIMES_FIELDS: FieldTable<Msg.TicketTimes> = [
+  times(5, 'authtime', 'authTime', time),
+  times(6, 'starttime', 'startTime', time, true),
+  times(7, 'endtime', 'endTime', time),
+  times(8, 'renew-till', 'renewTill', time, true),
+];
+
 /** EncKDCRepPart; the APPLICATION tag (25 or 26) is the caller's. */
 const part = fieldsOf<Msg.EncKdcRepPart>();
 // prettier-ignore
@@ -226,10 +159,7 @@ export const ENC_KDC_REP_PART_FIELDS: FieldTable<Msg.EncKdcRepPart> = [
   part(2, 'nonce', 'nonce', uint32),
   part(3, 'key-expiration', 'keyExpiration', time, true),
   part(4, 'flags', 'flags', flags),
-  part(5, 'authtime', 'authTime', time),
-  part(6, 'starttime', 'startTime', time, true),
-  part(7, 'endtime', 'endTime', time),
-  part(8, 'renew-till', 'renewTill', time, true),
+  ...TICKET_TIMES_FIELDS,
   part(9, 'srealm', 'srealm', kstring),
   part(10, 'sname', 'sname', principalName),
   part(11, 'caddr', 'caddr', hostAddresses, true),
@@ -246,10 +176,7 @@ export const encTicketPart: Codec<Msg.EncTicketPart> = application(
     tkt(2, 'crealm', 'crealm', kstring),
     tkt(3, 'cname', 'cname', principalName),
     tkt(4, 'transited', 'transited', transited),
-    tkt(5, 'authtime', 'authTime', time),
-    tkt(6, 'starttime', 'startTime', time, true),
-    tkt(7, 'endtime', 'endTime', time),
-    tkt(8, 'renew-till', 'renewTill', time, true),
+    ...TICKET_TIMES_FIELDS,
     tkt(9, 'caddr', 'caddr', hostAddresses, true),
     tkt(10, 'authorization-data', 'authorizationData', authorizationData, true),
   ]),

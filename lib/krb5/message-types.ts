@@ -70,17 +70,25 @@ export interface Ticket {
   readonly encPart: EncryptedData;
 }
 
+/**
+ * A ticket's times (RFC 4120 section 5.3: authtime [5], starttime [6] OPTIONAL, endtime [7],
+ * renew-till [8] OPTIONAL). EncKDCRepPart repeats them under the same tags; a client's
+ * credentials and a ccache entry carry them along.
+ */
+export interface TicketTimes {
+  readonly authTime: Date;
+  readonly startTime?: Date | undefined;
+  readonly endTime: Date;
+  readonly renewTill?: Date | undefined;
+}
+
 /** EncTicketPart ::= [APPLICATION 3] SEQUENCE { ... } (RFC 4120 section 5.3) */
-export interface EncTicketPart {
+export interface EncTicketPart extends TicketTimes {
   readonly flags: number;
   readonly key: EncryptionKey;
   readonly crealm: string;
   readonly cname: PrincipalName;
   readonly transited: TransitedEncoding;
-  readonly authTime: Date;
-  readonly startTime?: Date | undefined;
-  readonly endTime: Date;
-  readonly renewTill?: Date | undefined;
   readonly caddr?: readonly HostAddress[] | undefined;
   readonly authorizationData?: readonly AuthorizationDataEntry[] | undefined;
 }
@@ -128,17 +136,13 @@ export interface KdcRep {
  * encrypted EncTGSRepPart (application tag number 26) in this field regardless of whether the
  * reply is a AS-REP or a TGS-REP." We accept both tags for both replies and record which.
  */
-export interface EncKdcRepPart {
+export interface EncKdcRepPart extends TicketTimes {
   readonly applicationTag: typeof APP_TAG.ENC_AS_REP_PART | typeof APP_TAG.ENC_TGS_REP_PART;
   readonly key: EncryptionKey;
   readonly lastReq: readonly LastReqEntry[];
   readonly nonce: number;
   readonly keyExpiration?: Date | undefined;
   readonly flags: number;
-  readonly authTime: Date;
-  readonly startTime?: Date | undefined;
-  readonly endTime: Date;
-  readonly renewTill?: Date | undefined;
   readonly srealm: string;
   readonly sname: PrincipalName;
   readonly caddr?: readonly HostAddress[] | undefined;

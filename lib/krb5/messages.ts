@@ -24,11 +24,9 @@ import {
   derExplicit as X,
   derInteger,
   derSequence,
-  derError,
   field,
   optionalField,
   sequenceFields,
-  tagName,
   unwrapApplication,
   type Tlv,
 } from './der.js';
@@ -41,16 +39,11 @@ import {
   KDC_REQ_FIELDS,
   KRB_ERROR_FIELDS,
   authorizationData,
-  decodePadded,
   encTicketPart,
-  encodeMessage,
-  messageFields,
   encryptedData,
   encryptionKey,
   etypeInfo,
   etypeInfo2,
-  expectAuthenticatorVno,
-  expectMsgType,
   hostAddress,
   hostAddresses,
   kdcReqBody,
@@ -61,6 +54,15 @@ import {
   principalName,
   ticket,
 } from './message-parts.js';
+import {
+  applicationName,
+  decodeKdcMessage,
+  decodePadded,
+  encodeMessage,
+  expectAuthenticatorVno,
+  expectMsgType,
+  messageFields,
+} from './message-frame.js';
 import type {
   ApReq,
   Authenticator,
@@ -84,7 +86,7 @@ import type {
 } from './message-types.js';
 
 export type * from './message-types.js';
-export { decodePadded, expectMsgType, expectPvno } from './message-parts.js';
+export { decodePadded, expectMsgType, expectPvno } from './message-frame.js';
 
 // --- conversions ----------------------------------------------------------------------------------
 
@@ -164,34 +166,17 @@ export const encodePaPacRequest = (req: PaPacRequest): Uint8Array => paPacReques
 
 // --- messages ------------------------------------------------------------------------------------------
 
+const KDC_REP_NAMES = { [MSG_TYPE.AS_REP]: 'AS-REP', [MSG_TYPE.TGS_REP]: 'TGS-REP' };
+const KDC_REPLY_NAMES = { ...KDC_REP_NAMES, [MSG_TYPE.KRB_ERROR]: 'KRB-ERROR' };
+
 function decodeKdcRepTlv(outer: Tlv): KdcRep {
-  const f = messageFields(
-    outer,
-    outer.tagNumber,
-    outer.tagNumber === MSG_TYPE.AS_REP ? 'AS-REP' : 'TGS-REP',
-    0,
-  );
-  const msgType = expectMsgType(f, 1, [outer.tagNumber]) as KdcRep['msgType'];
-  return {
-    msgType,
-    ...(readFields(f, KDC_REP_FIELDS) as Omit<KdcRep, 'msgType'>),
-    ticketBytes: (f.byTag.get(5) as Tlv).raw.slice(),
-  };
+  const { message, raw } = decodeKdcMessage(outer, KDC_REP_NAMES, 0, KDC_REP_FIELDS, 5);
+  return { ...message, ticketBytes: raw };
 }
 
 /** KDC-REP ::= SEQUENCE { pvno [0], msg-type [1], padata [2] OPTIONAL, crealm [3], cname [4], ticket [5], enc-part [6] } */
 export function decodeKdcRep(bytes: Uint8Array): KdcRep {
-  const outer = decodeTlv(bytes);
-  if (
-    outer.tagClass !== TAG_CLASS.APPLICATION ||
-    (outer.tagNumber !== MSG_TYPE.AS_REP && outer.tagNumber !== MSG_TYPE.TGS_REP)
-  ) {
-    throw derError(
-      outer.offset,
-      `expected AS-REP or TGS-REP, found ${tagName(outer.tagClass, outer.tagNumber)}`,
-    );
-  }
-  return decodeKdcRepTlv(outer);
+  return decodeKdcRepTlv(decodeTlv(bytes));
 }
 
 function decodeKrbErrorTlv(outer: Tlv): KrbError {
@@ -217,17 +202,11 @@ export type KdcReply =
 
 export function decodeKdcReply(bytes: Uint8Array): KdcReply {
   const outer = decodeTlv(bytes);
-  if (outer.tagClass === TAG_CLASS.APPLICATION) {
-    if (outer.tagNumber === MSG_TYPE.AS_REP) return { kind: 'as-rep', rep: decodeKdcRepTlv(outer) };
-    if (outer.tagNumber === MSG_TYPE.TGS_REP)
-      return { kind: 'tgs-rep', rep: decodeKdcRepTlv(outer) };
-    if (outer.tagNumber === MSG_TYPE.KRB_ERROR)
-      return { kind: 'error', error: decodeKrbErrorTlv(outer) };
-  }
-  throw derError(
-    outer.offset,
-    `expected AS-REP, TGS-REP or KRB-ERROR, found ${tagName(outer.tagClass, outer.tagNumber)}`,
-  );
+  applicationName(outer, KDC_REPLY_NAMES);
+  if (outer.tagNumber === MSG_TYPE.KRB_ERROR)
+    return { kind: 'error', error: decodeKrbErrorTlv(outer) };
+  const rep = decodeKdcRepTlv(outer);
+  return outer.tagNumber === MSG_TYPE.AS_REP ? { kind: 'as-rep', rep } : { kind: 'tgs-rep', rep };
 }
 
 /**
@@ -254,19 +233,15 @@ export function encodeKdcReq(
   return encodeMessage(req.msgType, 1, writeFields(KDC_REQ_FIELDS, req, { 4: bodyBytes }));
 }
 
+const ENC_KDC_REP_PART_NAMES = {
+  [APP_TAG.ENC_AS_REP_PART]: 'EncASRepPart',
+  [APP_TAG.ENC_TGS_REP_PART]: 'EncTGSRepPart',
+};
+
 /** EncASRepPart / EncTGSRepPart from a decrypted enc-part (trailing padding allowed). */
 export function decodeEncKdcRepPart(plaintext: Uint8Array): EncKdcRepPart {
   const outer = decodePadded(plaintext);
-  if (
-    outer.tagClass !== TAG_CLASS.APPLICATION ||
-    (outer.tagNumber !== APP_TAG.ENC_AS_REP_PART && outer.tagNumber !== APP_TAG.ENC_TGS_REP_PART)
-  ) {
-    throw derError(
-      outer.offset,
-      `expected EncASRepPart or EncTGSRepPart, found ${tagName(outer.tagClass, outer.tagNumber)}`,
-    );
-  }
-  const what = outer.tagNumber === APP_TAG.ENC_AS_REP_PART ? 'EncASRepPart' : 'EncTGSRepPart';
+  const what = applicationName(outer, ENC_KDC_REP_PART_NAMES);
   const f = sequenceFields(unwrapApplication(outer, outer.tagNumber, what), what);
   return {
     applicationTag: outer.tagNumber as EncKdcRepPart['applicationTag'],
