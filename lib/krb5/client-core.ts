@@ -9,12 +9,13 @@ import { enctypeById, enctypeName } from '../crypto/enctypes.js';
 import { KtError, isKtError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { defaultSalt as rfc4120Salt } from '../salt/rules.js';
-import { NT_STATUS, PA_TYPE, krbErrorInfo } from './constants.js';
+import { KEY_USAGE, NT_STATUS, PA_TYPE, krbErrorInfo } from './constants.js';
 import {
   decodeEncKdcRepPart,
   decodeErrorData,
   decodeEtypeInfo,
   decodeEtypeInfo2,
+  decodeKdcReply,
   fromPrincipalName,
   saltText,
   type EncKdcRepPart,
@@ -251,7 +252,7 @@ export function mismatch(message: string, details: Record<string, string | numbe
   return new KtError('KRB_REPLY_MISMATCH', message, { details });
 }
 
-/** The outcome when a reply's enc-part does not decrypt with the key it should (openReply). */
+/** The outcome when a reply's enc-part does not decrypt with the key it should (openKdcReply). */
 export function replyIntegrity(
   info: ExchangeInfo,
   message: string,
@@ -261,7 +262,7 @@ export function replyIntegrity(
 }
 
 /** Throws unless a reply (`what`: AS-REP, TGS-REP) carries the nonce its request sent. */
-export function expectNonce(what: string, received: number, sent: number): void {
+function expectNonce(what: string, received: number, sent: number): void {
   if (received !== sent >>> 0)
     throw mismatch(`${what} nonce ${received} does not match the request's ${sent}`, {
       sent,
@@ -269,7 +270,7 @@ export function expectNonce(what: string, received: number, sent: number): void 
     });
 }
 
-export function credentialsFrom(rep: KdcRep, part: EncKdcRepPart): KrbCredentials {
+function credentialsFrom(rep: KdcRep, part: EncKdcRepPart): KrbCredentials {
   return {
     client: fromPrincipalName(rep.cname, rep.crealm),
     server: fromPrincipalName(part.sname, part.srealm),
@@ -285,14 +286,54 @@ export function credentialsFrom(rep: KdcRep, part: EncKdcRepPart): KrbCredential
   };
 }
 
-/** Decrypts a KDC reply's enc-part; undefined when the key does not fit (CRYPTO_INTEGRITY). */
-export function openReply(rep: KdcRep, key: Uint8Array, usage: number): EncKdcRepPart | undefined {
+/** What each request is answered with, and the words for the other kind of reply. */
+// prettier-ignore
+const WRONG_REPLY: Readonly<Record<'as-rep' | 'tgs-rep', string>> = Object.freeze({
+  'as-rep': 'the KDC answered an AS-REQ with a TGS-REP',
+  'tgs-rep': 'the KDC answered a TGS-REQ with an AS-REP',
+});
+
+/**
+ * A KDC's answer to an AS-REQ (`expected` 'as-rep') or a TGS-REQ ('tgs-rep'): the reply, or
+ * the KRB-ERROR. The other kind of reply is KRB_REPLY_MISMATCH.
+ */
+export function kdcReplyTo(
+  expected: 'as-rep' | 'tgs-rep',
+  bytes: Uint8Array,
+):
+  | { readonly kind: 'rep'; readonly rep: KdcRep }
+  | { readonly kind: 'error'; readonly error: KrbError } {
+  const reply = decodeKdcReply(bytes);
+  if (reply.kind === 'error') return reply;
+  if (reply.kind !== expected) throw mismatch(WRONG_REPLY[expected]);
+  return { kind: 'rep', rep: reply.rep };
+}
+
+/** The key usage of each reply's enc-part (RFC 4120 section 7.5.1). */
+const REPLY_USAGE: Readonly<Record<'AS-REP' | 'TGS-REP', number>> = Object.freeze({
+  'AS-REP': KEY_USAGE.AS_REP_ENC_PART,
+  'TGS-REP': KEY_USAGE.TGS_REP_ENC_PART_SESSION_KEY,
+});
+
+/**
+ * Opens an AS-REP or TGS-REP with its reply key: the credentials it carries, or undefined when
+ * the key does not decrypt it (CRYPTO_INTEGRITY; the caller says which key it was). Throws
+ * KRB_REPLY_MISMATCH when the reply's nonce is not the one the request sent.
+ */
+export function openKdcReply(
+  what: 'AS-REP' | 'TGS-REP',
+  rep: KdcRep,
+  key: Uint8Array,
+  sentNonce: number,
+): KrbCredentials | undefined {
   let plain: Uint8Array;
   try {
-    plain = decrypt(rep.encPart.etype, key, usage, rep.encPart.cipher);
+    plain = decrypt(rep.encPart.etype, key, REPLY_USAGE[what], rep.encPart.cipher);
   } catch (e) {
     if (isKtError(e) && e.code === 'CRYPTO_INTEGRITY') return undefined;
     throw e;
   }
-  return decodeEncKdcRepPart(plain);
+  const part = decodeEncKdcRepPart(plain);
+  expectNonce(what, part.nonce, sentNonce);
+  return credentialsFrom(rep, part);
 }

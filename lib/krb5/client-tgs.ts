@@ -10,7 +10,6 @@ import type { Principal } from '../principal.js';
 import { KDC_OPTIONS, KEY_USAGE, MSG_TYPE, PA_TYPE } from './constants.js';
 import {
   decodeEncTicketPart,
-  decodeKdcReply,
   encodeApReq,
   encodeAuthenticator,
   encodeKdcReq,
@@ -23,13 +22,11 @@ import {
   type Ticket,
 } from './messages.js';
 import {
-  credentialsFrom,
   exchange,
-  expectNonce,
   kdcFailure,
-  mismatch,
+  kdcReplyTo,
   nonce,
-  openReply,
+  openKdcReply,
   replyIntegrity,
   splitTime,
   type ExchangeInfo,
@@ -117,14 +114,11 @@ export async function getServiceTicket(
   const tgsRealm = tgt.ticket.realm;
   const request = encodeKdcReq({ msgType: MSG_TYPE.TGS_REQ, padata, body }, bodyBytes);
   const { response, info } = await exchange(ctx, tgsRealm, request);
-  const reply = decodeKdcReply(response.reply);
+  const reply = kdcReplyTo('tgs-rep', response.reply);
   if (reply.kind === 'error') return { ok: false, failure: kdcFailure(reply.error, info, []) };
-  if (reply.kind === 'as-rep') throw mismatch('the KDC answered a TGS-REQ with an AS-REP');
-  const part = openReply(reply.rep, session.key, KEY_USAGE.TGS_REP_ENC_PART_SESSION_KEY);
-  if (!part)
+  const credentials = openKdcReply('TGS-REP', reply.rep, session.key, body.nonce);
+  if (!credentials)
     return replyIntegrity(info, 'the TGS-REP did not decrypt with the TGT session key', []);
-  expectNonce('TGS-REP', part.nonce, body.nonce);
-  const credentials = credentialsFrom(reply.rep, part);
   return {
     ok: true,
     credentials,

@@ -19,7 +19,6 @@ import type { Principal } from '../principal.js';
 import { KDC_OPTIONS, KEY_USAGE, KRB_ERR, MSG_TYPE, PA_TYPE } from './constants.js';
 import {
   decodeErrorData,
-  decodeKdcReply,
   encodeEncryptedData,
   encodeKdcReq,
   encodePaEncTsEnc,
@@ -32,17 +31,15 @@ import {
   type PaData,
 } from './messages.js';
 import {
-  credentialsFrom,
   defaultSalt,
   etypeInfoOf,
   etypeInfoFromPadata,
   exchange,
-  expectNonce,
   kdcFailure,
+  kdcReplyTo,
   kdcTimeOf,
-  mismatch,
   nonce,
-  openReply,
+  openKdcReply,
   replyIntegrity,
   splitTime,
   type ExchangeInfo,
@@ -156,9 +153,8 @@ export async function probeAsReq(
   const etypes = options.enctypes ?? defaultEnctypes().map((e) => e.id);
   const body = asBody(ctx, client, options, etypes);
   const { response, info } = await exchange(ctx, client.realm, asRequest(body, [], options));
-  const reply = decodeKdcReply(response.reply);
-  if (reply.kind === 'tgs-rep') throw mismatch('the KDC answered an AS-REQ with a TGS-REP');
-  if (reply.kind === 'as-rep') {
+  const reply = kdcReplyTo('as-rep', response.reply);
+  if (reply.kind === 'rep') {
     let etypeInfo = etypeInfoFromPadata(reply.rep.padata, client, etypes);
     if (etypeInfo.length === 0)
       etypeInfo = [etypeInfoOf({ etype: reply.rep.encPart.etype }, 'default', defaultSalt(client))];
@@ -298,10 +294,9 @@ export async function getInitialTicket(
   const second = [chosen.key.enctype, ...etypes.filter((e) => e !== chosen.key.enctype)];
   const body = asBody(ctx, client, options, second);
   const { response, info } = await exchange(ctx, client.realm, asRequest(body, padata, options));
-  const reply = decodeKdcReply(response.reply);
+  const reply = kdcReplyTo('as-rep', response.reply);
   if (reply.kind === 'error')
     return { ok: false, failure: kdcFailure(reply.error, info, probe.etypeInfo) };
-  if (reply.kind === 'tgs-rep') throw mismatch('the KDC answered an AS-REQ with a TGS-REP');
   const rep = reply.rep;
   let key: KrbKey | undefined = chosen.key;
   if (rep.encPart.etype !== chosen.key.enctype) {
@@ -347,21 +342,19 @@ function finishAs(
   etypeInfo: readonly KdcEtypeInfo[],
   probeTime: Date | undefined,
 ): Outcome<InitialTicket> {
-  const part = openReply(rep, key.key, KEY_USAGE.AS_REP_ENC_PART);
-  if (!part)
+  const credentials = openKdcReply('AS-REP', rep, key.key, sentNonce);
+  if (!credentials)
     return replyIntegrity(
       info,
       `the AS-REP did not decrypt with the ${enctypeName(key.enctype)} key: the key is wrong (wrong password, salt or kvno)`,
       etypeInfo,
     );
-  expectNonce('AS-REP', part.nonce, sentNonce);
-  const credentials = credentialsFrom(rep, part);
   return {
     ok: true,
     credentials,
     replyKey: key,
     etypeInfo,
-    kdcTime: probeTime ?? part.authTime,
+    kdcTime: probeTime ?? credentials.authTime,
     localTime: info.localTime,
     kdc: info.kdc,
     protocol: info.protocol,

@@ -9,7 +9,8 @@ import { fromHex } from '../../lib/bytes.js';
 import { decrypt } from '../../lib/crypto/profiles.js';
 import { stringToKey } from '../../lib/crypto/string-to-key.js';
 import { etypeInfoFromPadata } from '../../lib/krb5/client.js';
-import { KEY_USAGE, TICKET_FLAGS } from '../../lib/krb5/constants.js';
+import { kdcReplyTo, openKdcReply } from '../../lib/krb5/client-core.js';
+import { KEY_USAGE, MSG_TYPE, TICKET_FLAGS } from '../../lib/krb5/constants.js';
 import { encodeKdcRep } from '../../lib/krb5/kdc-codec.js';
 import {
   decodeEncKdcRepPart,
@@ -117,4 +118,46 @@ describe('replies captured from MIT krb5 and Samba', () => {
       expect(encodeKdcRep(r)).toEqual(bytes(name));
     },
   );
+});
+
+describe('the client opens a captured reply as its request expects', () => {
+  const caught = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return `${(e as { code?: string }).code}: ${(e as Error).message}`;
+    }
+    return 'no error';
+  };
+
+  it('the reply of the other exchange is KRB_REPLY_MISMATCH; a KRB-ERROR is handed back', () => {
+    const asRep = bytes('mit-as-rep-aes256');
+    expect(kdcReplyTo('as-rep', asRep)).toMatchObject({ kind: 'rep' });
+    expect(caught(() => kdcReplyTo('tgs-rep', asRep))).toBe(
+      'KRB_REPLY_MISMATCH: the KDC answered a TGS-REQ with an AS-REP',
+    );
+    const tgsRep = encodeKdcRep({ ...rep('mit-as-rep-aes256'), msgType: MSG_TYPE.TGS_REP });
+    expect(kdcReplyTo('tgs-rep', tgsRep)).toMatchObject({ kind: 'rep' });
+    expect(caught(() => kdcReplyTo('as-rep', tgsRep))).toBe(
+      'KRB_REPLY_MISMATCH: the KDC answered an AS-REQ with a TGS-REP',
+    );
+    expect(kdcReplyTo('as-rep', bytes('mit-preauth-required'))).toMatchObject({
+      kind: 'error',
+      error: { errorCode: 25 },
+    });
+  });
+
+  it('openKdcReply: credentials with the right key and nonce; undefined with a wrong key; a wrong nonce throws', async () => {
+    const r = rep('mit-as-rep-aes256');
+    const sent = fixture.replies.find((x) => x.name === 'mit-as-rep-aes256')!.requestNonce!;
+    const key = await stringToKey(18, 'User-Pass-1!', 'MIT.TESTuser');
+    const credentials = openKdcReply('AS-REP', r, key, sent);
+    expect(credentials?.server.components[0]).toBe('krbtgt');
+    expect(credentials?.ticketBytes).toEqual(r.ticketBytes);
+    const wrong = await stringToKey(18, 'not-the-password', 'MIT.TESTuser');
+    expect(openKdcReply('AS-REP', r, wrong, sent)).toBeUndefined();
+    expect(caught(() => openKdcReply('AS-REP', r, key, sent + 1))).toMatch(
+      /^KRB_REPLY_MISMATCH: AS-REP nonce \d+ does not match the request's \d+$/,
+    );
+  });
 });
