@@ -129,6 +129,7 @@ export type {
   KdcSource,
   KdcSpec,
   KdcTarget,
+  ServerTarget,
   SrvRecord,
   SrvResolver,
   HostResolver,

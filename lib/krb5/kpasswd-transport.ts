@@ -18,12 +18,12 @@ import { option, remedy } from '../remedy.js';
 import { realmConfig } from './config.js';
 import { KPASSWD_PORT } from './kpasswd-messages.js';
 import type { HostAddress } from './messages.js';
-import { formatKdc, isIpAddress, locateKdcs, orderSrvRecords, parseKdcSpec } from './transport.js';
+import { formatKdc, locateKdcs, orderSrvRecords, parseKdcSpec, resolveSpecs } from './transport.js';
 import type {
-  HostResolver,
   KdcProtocol,
   KdcSpec,
   LocateOptions,
+  ServerTarget,
   SrvRecord,
   SrvResolver,
 } from './transport.js';
@@ -33,13 +33,7 @@ export type LocalAddress = HostAddress;
 
 export type KpasswdSource = 'explicit' | 'kpasswd_server' | 'admin_server' | 'dns-srv' | 'kdc-host';
 
-export interface KpasswdTarget {
-  readonly address: string;
-  readonly port: number;
-  readonly host: string;
-  readonly protocol?: KdcProtocol | undefined;
-  readonly source: KpasswdSource;
-}
+export type KpasswdTarget = ServerTarget<KpasswdSource>;
 
 /** One exchange over one protocol; the request is built once the local address is known. */
 export interface KpasswdIo {
@@ -83,39 +77,6 @@ export interface KpasswdLocateResult {
   readonly source: KpasswdSource;
   readonly targets: readonly KpasswdTarget[];
   readonly problems: readonly string[];
-}
-
-async function resolve(
-  specs: readonly KdcSpec[],
-  source: KpasswdSource,
-  hostResolver: HostResolver | undefined,
-  problems: string[],
-): Promise<KpasswdTarget[]> {
-  const out: KpasswdTarget[] = [];
-  for (const spec of specs) {
-    let addresses: readonly string[] = [];
-    if (isIpAddress(spec.host)) addresses = [spec.host];
-    else if (!hostResolver)
-      problems.push(`${spec.host}: a host name, and no resolver was given (use an IP address)`);
-    else {
-      try {
-        addresses = await hostResolver.resolveHost(spec.host);
-      } catch (e) {
-        problems.push(
-          `${spec.host}: cannot resolve (${e instanceof Error ? e.message : String(e)})`,
-        );
-      }
-    }
-    for (const address of addresses) {
-      if (
-        !out.some(
-          (t) => t.address === address && t.port === spec.port && t.protocol === spec.protocol,
-        )
-      )
-        out.push({ address, port: spec.port, host: spec.host, protocol: spec.protocol, source });
-    }
-  }
-  return out;
 }
 
 function specs(lines: readonly string[], problems: string[], hostOnly = false): KdcSpec[] {
@@ -165,7 +126,12 @@ export async function locateKpasswd(
   if (options.servers !== undefined && options.servers.length > 0) {
     const r = found(
       'explicit',
-      await resolve(specs(options.servers, problems), 'explicit', options.hostResolver, problems),
+      await resolveSpecs(
+        specs(options.servers, problems),
+        'explicit',
+        options.hostResolver,
+        problems,
+      ),
     );
     if (r) return r;
     throw new KtError(
@@ -202,7 +168,10 @@ export async function locateKpasswd(
     ],
   ];
   for (const [source, list] of steps) {
-    const r = found(source, await resolve(await list(), source, options.hostResolver, problems));
+    const r = found(
+      source,
+      await resolveSpecs(await list(), source, options.hostResolver, problems),
+    );
     if (r) return r;
   }
   throw new KtError(

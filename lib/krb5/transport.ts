@@ -41,16 +41,19 @@ export interface KdcSpec {
   readonly protocol?: KdcProtocol | undefined;
 }
 
-/** A KDC ready to be contacted: an IP address. */
-export interface KdcTarget {
+/** A server ready to be contacted (a KDC, a kpasswd server): an IP address, and where it came from. */
+export interface ServerTarget<S extends string> {
   /** IPv4 or IPv6 address literal. */
   readonly address: string;
   readonly port: number;
   /** The name it was listed under (equal to address for literal IPs). */
   readonly host: string;
   readonly protocol?: KdcProtocol | undefined;
-  readonly source: KdcSource;
+  readonly source: S;
 }
+
+/** A KDC ready to be contacted. */
+export type KdcTarget = ServerTarget<KdcSource>;
 
 /** `10.0.0.1:88`, `[::1]:88`. */
 export function formatKdc(target: Pick<KdcTarget, 'address' | 'port'>): string {
@@ -169,15 +172,20 @@ export interface LocateResult {
   readonly problems: readonly string[];
 }
 
-async function resolveSpecs(
+/**
+ * The servers of `specs` as addresses, in order: an IP literal as it is, a name through
+ * `hostResolver`; each address, port and protocol once. A name that leads nowhere (no resolver,
+ * a failed lookup, no address) is a line in `problems`.
+ */
+export async function resolveSpecs<S extends string>(
   specs: readonly KdcSpec[],
-  source: KdcSource,
+  source: S,
   hostResolver: HostResolver | undefined,
   problems: string[],
-): Promise<KdcTarget[]> {
-  const out: KdcTarget[] = [];
+): Promise<ServerTarget<S>[]> {
+  const out: ServerTarget<S>[] = [];
   const seen = new Set<string>();
-  const push = (t: KdcTarget): void => {
+  const push = (t: ServerTarget<S>): void => {
     const key = `${t.address}|${t.port}|${t.protocol ?? ''}`;
     if (!seen.has(key)) {
       seen.add(key);

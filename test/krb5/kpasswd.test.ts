@@ -19,7 +19,7 @@ import {
   decodeKrbPriv,
   KPASSWD_VERSION,
 } from '../../lib/krb5/kpasswd-messages.js';
-import type { KpasswdTransport } from '../../lib/krb5/kpasswd-transport.js';
+import { locateKpasswd, type KpasswdTransport } from '../../lib/krb5/kpasswd-transport.js';
 import {
   decodeApReq,
   decodeAuthenticator,
@@ -170,5 +170,27 @@ describe("AD's password policy blob", () => {
     expect(words).toContain('previous 24 passwords');
     expect(words).toContain('once every 1 day');
     expect(decodeAdPolicy(utf8('plain text'))).toBeUndefined();
+  });
+});
+
+describe('locating kpasswd servers', () => {
+  const resolver = (answers: Record<string, string[]>) => ({
+    resolveHost: async (name: string) => answers[name] ?? [],
+  });
+  it('resolves names as the KDC locator does: each address once, a name without one said', async () => {
+    const r = await locateKpasswd('R', {
+      servers: ['kp1.example', '10.0.0.9:1464', 'kp2.example'],
+      hostResolver: resolver({ 'kp1.example': ['10.0.0.1', '10.0.0.1'] }),
+    });
+    expect(r.targets.map((t) => `${t.host} ${t.address}:${t.port} ${t.source}`)).toEqual([
+      'kp1.example 10.0.0.1:464 explicit',
+      '10.0.0.9 10.0.0.9:1464 explicit',
+    ]);
+    expect(r.problems).toEqual(['kp2.example: no address']);
+  });
+  it('no usable server: the error says why for each name', async () => {
+    await expect(
+      locateKpasswd('R', { servers: ['kp.example'], hostResolver: resolver({}) }),
+    ).rejects.toThrow(/no usable kpasswd server in --kpasswd-server: kp\.example: no address$/);
   });
 });
