@@ -1,8 +1,9 @@
 /**
  * The one line format of `keytab verify` checks and `keytab doctor` findings:
- * `LABEL  what  — why; fix: fix`, the label padded so the columns line up. Pure. Also how a
- * check or finding holds text that names options: the words in the keytab CLI's spelling (what
- * --json prints) and the remedy beside them, which a renderer spells its front end's way.
+ * `LABEL  what  — why; fix: fix`, the label padded so the columns line up. Pure. Also what a
+ * check and a finding share (ReportEntry, the tail of their JSON), and how either holds text
+ * that names options: the words in the keytab CLI's spelling (what --json prints) and the
+ * remedy beside them, which a renderer spells its front end's way.
  */
 
 import { KEYTAB_SPELLING, renderRemedy } from './remedy.js';
