@@ -10,7 +10,7 @@ import type { Salt } from '../salt/rules.js';
 import type { CliContext } from './context.js';
 import { warn } from './context.js';
 import { splitList } from './options.js';
-import { allowWeakOption } from './shared-options.js';
+import { allowWeakOption } from './option-defs.js';
 
 export interface SaltArgs {
   salt: string | undefined;

@@ -31,7 +31,7 @@ import { describeEntry, entryCount, jsonEntry } from '../output.js';
 import { progress } from '../progress.js';
 import { readPassword, readSecretFile, secretOptions, secretSourceCount } from '../secrets.js';
 import type { SecretArgs } from '../secrets.js';
-import { dryRunOption, jsonOption } from '../shared-options.js';
+import { dryRunOption, jsonOption } from '../option-defs.js';
 
 interface AddArgs extends SaltArgs, PolicyArgs, SecretArgs {
   file: string | undefined;

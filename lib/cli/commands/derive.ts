@@ -9,7 +9,7 @@ import type { PolicyArgs, SaltArgs } from '../key-options.js';
 import { warnRealmCase } from '../options.js';
 import { readPassword, secretOptions } from '../secrets.js';
 import type { SecretArgs } from '../secrets.js';
-import { jsonOption } from '../shared-options.js';
+import { jsonOption } from '../option-defs.js';
 
 interface DeriveArgs extends SaltArgs, PolicyArgs, SecretArgs {
   principal: string | undefined;

@@ -3,7 +3,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { keytabLocation, readKeytab } from '../io.js';
 import { describeEntry, jsonEntry } from '../output.js';
-import { jsonOption } from '../shared-options.js';
+import { jsonOption } from '../option-defs.js';
 
 interface DiffArgs {
   a: string;

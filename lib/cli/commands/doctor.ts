@@ -22,7 +22,7 @@ import {
   verifyDirectoryOptions,
   type VerifyDirectoryArgs,
 } from '../verify-directory.js';
-import { jsonOption } from '../shared-options.js';
+import { jsonOption } from '../option-defs.js';
 
 interface DoctorArgs extends KdcArgs, VerifyDirectoryArgs {
   keytab: string | undefined;

@@ -34,7 +34,7 @@ import { lockKeytab } from '../lock.js';
 import { splitList } from '../options.js';
 import { directoryConfig, directoryOptions } from './ad/common.js';
 import type { DirectoryArgs } from './ad/common.js';
-import { accountPositional, allowWeakOption, dryRunOption, jsonOption } from '../shared-options.js';
+import { accountPositional, allowWeakOption, dryRunOption, jsonOption } from '../option-defs.js';
 
 export interface GmsaArgs extends DirectoryArgs {
   account: string;

@@ -4,7 +4,7 @@ import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
 import { splitList } from '../options.js';
-import { jsonOption } from '../shared-options.js';
+import { jsonOption } from '../option-defs.js';
 
 interface Krb5confArgs {
   realm: string;

@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import { warn } from '../context.js';
 import { keytabLocation, readKeytabBytes } from '../io.js';
 import { KLIST_HEADER_TIMED, chunkedWriter, jsonEntry, klistWriter } from '../output.js';
-import { jsonOption } from '../shared-options.js';
+import { jsonOption } from '../option-defs.js';
 
 interface ListArgs {
   file: string | undefined;

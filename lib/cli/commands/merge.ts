@@ -8,7 +8,7 @@ import { isStdio } from '../context.js';
 import { keytabLocation, readKeytabBytes, writeKeytabBytes } from '../io.js';
 import { withKeytabLock } from '../lock.js';
 import { entryCount, plural } from '../output.js';
-import { dryRunOption, jsonOption } from '../shared-options.js';
+import { dryRunOption, jsonOption } from '../option-defs.js';
 
 interface MergeArgs {
   inputs: string[];

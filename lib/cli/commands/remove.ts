@@ -7,7 +7,7 @@ import { keytabLocation, readKeytab, writeKeytab } from '../io.js';
 import { withKeytabLock } from '../lock.js';
 import { enctypeFilter, kvnoList, principalPatterns, warnRealmCase } from '../options.js';
 import { describeEntry, jsonEntry } from '../output.js';
-import { dryRunOption, jsonOption } from '../shared-options.js';
+import { dryRunOption, jsonOption } from '../option-defs.js';
 
 interface RemoveArgs {
   file: string | undefined;

@@ -42,7 +42,7 @@ import {
   type RotationOptions,
 } from '../rotation-keytab.js';
 import type { DirectoryArgs } from './ad/common.js';
-import { dryRunOption, jsonOption } from '../shared-options.js';
+import { dryRunOption, jsonOption } from '../option-defs.js';
 
 interface RotateArgs extends DirectoryArgs, SelfArgs {
   keytab: string | undefined;

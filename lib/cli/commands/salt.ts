@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import { principalArg, saltOf, saltOptions } from '../key-options.js';
 import type { SaltArgs } from '../key-options.js';
 import { warnRealmCase } from '../options.js';
-import { jsonOption } from '../shared-options.js';
+import { jsonOption } from '../option-defs.js';
 
 interface SaltCommandArgs extends SaltArgs {
   principal: string | undefined;

@@ -19,7 +19,7 @@ import { cliKdcTransport, kdcOptions, loadCliKrb5Config, type KdcArgs } from '..
 import { principalPatterns, warnRealmCase } from '../options.js';
 import { paintStatus } from '../output.js';
 import { readSecretFile } from '../secrets.js';
-import { jsonOption } from '../shared-options.js';
+import { jsonOption } from '../option-defs.js';
 
 interface VerifyArgs extends KdcArgs, VerifyDirectoryArgs {
   keytab: string | undefined;

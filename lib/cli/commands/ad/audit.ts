@@ -14,7 +14,7 @@ import { warn } from '../../context.js';
 import { textTable } from '../../output.js';
 import { subcommand, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import { jsonOption } from '../../shared-options.js';
+import { jsonOption } from '../../option-defs.js';
 
 interface AuditArgs extends DirectoryArgs {
   json: boolean;

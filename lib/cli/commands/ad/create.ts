@@ -13,12 +13,7 @@ import { subcommand, changesToJson, printChanges, withDirectory, writeJson } fro
 import type { DirectoryArgs } from './common.js';
 import { requireContainer } from './ou.js';
 import { accountJson, accountText } from './show.js';
-import {
-  accountPositional,
-  allowWeakOption,
-  dryRunOption,
-  jsonOption,
-} from '../../shared-options.js';
+import { accountPositional, allowWeakOption, dryRunOption, jsonOption } from '../../option-defs.js';
 
 interface CreateArgs extends DirectoryArgs, SecretArgs {
   account: string;

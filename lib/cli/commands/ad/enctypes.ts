@@ -7,12 +7,7 @@ import type { CliContext } from '../../context.js';
 import { warn } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import {
-  accountPositional,
-  allowWeakOption,
-  dryRunOption,
-  jsonOption,
-} from '../../shared-options.js';
+import { accountPositional, allowWeakOption, dryRunOption, jsonOption } from '../../option-defs.js';
 
 interface EnctypesArgs extends DirectoryArgs {
   account: string;

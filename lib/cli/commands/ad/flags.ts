@@ -6,7 +6,7 @@ import { setFlags } from '../../../ad/writes.js';
 import type { CliContext } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../option-defs.js';
 
 interface FlagsArgs extends DirectoryArgs {
   account: string;

@@ -8,7 +8,7 @@ import type { CliContext } from '../../context.js';
 import { warnRealmCase } from '../../options.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../option-defs.js';
 
 interface MapUserArgs extends DirectoryArgs {
   account: string;

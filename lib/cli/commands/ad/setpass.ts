@@ -39,12 +39,7 @@ import { promptPassword, readPassword, secretOptions, secretSourceCount } from '
 import type { SecretArgs } from '../../secrets.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import {
-  accountPositional,
-  allowWeakOption,
-  dryRunOption,
-  jsonOption,
-} from '../../shared-options.js';
+import { accountPositional, allowWeakOption, dryRunOption, jsonOption } from '../../option-defs.js';
 
 interface SetpassArgs extends DirectoryArgs, SecretArgs {
   account: string;

@@ -6,7 +6,7 @@ import { decodeEnctypeBits, decodeUac, uacFlagNames } from '../../../ad/flags.js
 import type { CliContext } from '../../context.js';
 import { subcommand, fields, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import { accountPositional, jsonOption } from '../../shared-options.js';
+import { accountPositional, jsonOption } from '../../option-defs.js';
 
 interface ShowArgs extends DirectoryArgs {
   account: string;

@@ -7,7 +7,7 @@ import { KtError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
 import { subcommand, changesToJson, printChanges, withDirectory, writeJson } from './common.js';
 import type { DirectoryArgs } from './common.js';
-import { accountPositional, dryRunOption, jsonOption } from '../../shared-options.js';
+import { accountPositional, dryRunOption, jsonOption } from '../../option-defs.js';
 
 interface SpnEditArgs extends DirectoryArgs {
   account: string;
