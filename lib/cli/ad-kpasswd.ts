@@ -39,7 +39,7 @@ import { adminKeytabKeys } from '../node/directory-kerberos.js';
 import { readCcache } from '../node/ccache.js';
 import type { CliContext } from './context.js';
 import { loadCliKrb5Config } from './kdc-options.js';
-import { cliKpasswdContext } from './kpasswd-options.js';
+import { cliKpasswdContext, DEFAULT_KPASSWD_ARGS } from './kpasswd-options.js';
 
 type AdminTicket = (
   ctx: CliContext,
@@ -141,19 +141,7 @@ export async function setPasswordByKpasswd(
   const auth = config.kerberos ?? simpleBindAuth(config);
   const loaded = loadCliKrb5Config(ctx);
   const kdc = kdcOverride(loaded.config, account.realm, config.url);
-  const kctx = cliKpasswdContext(
-    ctx,
-    {
-      kdc,
-      realm: undefined,
-      tcp: false,
-      timeout: undefined,
-      'dns-server': undefined,
-      dns: false,
-      'kpasswd-server': undefined,
-    },
-    loaded.config,
-  );
+  const kctx = cliKpasswdContext(ctx, { ...DEFAULT_KPASSWD_ARGS, kdc }, loaded.config);
   const ticket = await adminTicketOf(auth)(ctx, kctx, loaded.config);
   const target = parsePrincipal(`${account.sAMAccountName}@${account.realm}`);
   if (ticket.client.realm !== account.realm) {

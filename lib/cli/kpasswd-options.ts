@@ -16,6 +16,17 @@ export interface KpasswdArgs extends KdcArgs {
   'kpasswd-server': string[] | undefined;
 }
 
+/** The KDC and kpasswd options as a command has them when none is given (krb5.conf decides). */
+export const DEFAULT_KPASSWD_ARGS: Readonly<KpasswdArgs> = Object.freeze({
+  kdc: undefined,
+  realm: undefined,
+  tcp: false,
+  timeout: undefined,
+  'dns-server': undefined,
+  dns: false,
+  'kpasswd-server': undefined,
+});
+
 export function kpasswdServerOption<T>(
   y: Argv<T>,
 ): Argv<T & { 'kpasswd-server': string[] | undefined }> {

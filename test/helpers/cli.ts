@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CliContext } from '../../lib/cli/context.js';
+import { cliKpasswdContext, DEFAULT_KPASSWD_ARGS } from '../../lib/cli/kpasswd-options.js';
 import { main } from '../../lib/cli/main.js';
+import type { KpasswdContext } from '../../lib/krb5/kpasswd.js';
+import { loadNodeKrb5Config } from '../../lib/node/krb5-transport.js';
 
 export interface RunResult {
   code: number;
@@ -100,4 +103,18 @@ export function tempDir(prefix = 'keytab-test-'): {
     path: (name) => join(dir, name),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * What a kpasswd command builds without options, on the real clock (as lib/cli/node.ts has
+ * it): a CLI context in `cwd` and the KpasswdContext of the krb5.conf at `krb5Config`.
+ */
+export function realKpasswdContext(
+  krb5Config: string,
+  cwd: string,
+): { ctx: CliContext; kctx: KpasswdContext } {
+  const { ctx } = testContext({ env: { KRB5_CONFIG: krb5Config }, cwd });
+  const real = { ...ctx, now: () => Math.floor(Date.now() / 1000) };
+  const config = loadNodeKrb5Config({ KRB5_CONFIG: krb5Config });
+  return { ctx: real, kctx: cliKpasswdContext(real, DEFAULT_KPASSWD_ARGS, config) };
 }

@@ -12,10 +12,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKeytab } from '../../lib/keytab/decode.js';
 import type { RotationStep } from '../../lib/cli/commands/rotate.js';
-import { cliKpasswdContext } from '../../lib/cli/kpasswd-options.js';
 import { rotateSelf } from '../../lib/cli/rotate-self.js';
-import { loadNodeKrb5Config } from '../../lib/node/krb5-transport.js';
-import { runCli, testContext } from '../helpers/cli.js';
+import { realKpasswdContext, runCli } from '../helpers/cli.js';
 import { adEnv, mitTool, proveKeytab } from '../helpers/samba.js';
 import { interopEnabled, runTool, sambaDc, tempDir } from './env.js';
 
@@ -228,22 +226,7 @@ describe.runIf(
     it(`a crash after "${step}": the service keeps working; the next --self rotation completes`, async () => {
       const { principal, kt } = await account(`c${step.slice(0, 2)}`);
       const [k0] = kvnos(kt);
-      const { ctx } = testContext({ env: { KRB5_CONFIG: ad!.krb5Config }, cwd: tmp.path });
-      const real = { ...ctx, now: () => Math.floor(Date.now() / 1000) };
-      const args = {
-        kdc: undefined,
-        realm: undefined,
-        tcp: false,
-        timeout: undefined,
-        'dns-server': undefined,
-        dns: false,
-        'kpasswd-server': undefined,
-      };
-      const kctx = cliKpasswdContext(
-        real,
-        args,
-        loadNodeKrb5Config({ KRB5_CONFIG: ad!.krb5Config }),
-      );
+      const { ctx: real, kctx } = realKpasswdContext(ad!.krb5Config, tmp.path);
       await expect(
         rotateSelf(
           real,

@@ -15,13 +15,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../lib/bytes.js';
-import { cliKpasswdContext } from '../../lib/cli/kpasswd-options.js';
 import { parseKeytab } from '../../lib/keytab/decode.js';
 import { decryptTicket, getInitialTicket, getServiceTicket } from '../../lib/krb5/client.js';
 import { adminChangepwTicket, passwordWorks, setPasswordAs } from '../../lib/krb5/kpasswd.js';
-import { loadNodeKrb5Config } from '../../lib/node/krb5-transport.js';
 import { parsePrincipal } from '../../lib/principal.js';
-import { runCli, testContext } from '../helpers/cli.js';
+import { realKpasswdContext, runCli } from '../helpers/cli.js';
 import { interopEnabled, parseEnvFile, runTool, tempDir } from './env.js';
 
 /** The variables heimdal-kdc.sh wrote into its env.sh (run-all.sh names it in KTP_HEIMDAL_KDC_ENV). */
@@ -85,20 +83,7 @@ describe.runIf(interopEnabled() && h !== undefined)('rotate --self with Heimdal 
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain(`${name}: kvno = ${kvno}, keytab entry valid`);
   };
-  const kctx = () => {
-    const { ctx } = testContext({ env: { KRB5_CONFIG: conf() }, cwd: tmp.path });
-    const real = { ...ctx, now: () => Date.now() / 1000 };
-    const args = {
-      kdc: undefined,
-      realm: undefined,
-      tcp: false,
-      timeout: undefined,
-      'dns-server': undefined,
-      dns: false,
-      'kpasswd-server': undefined,
-    };
-    return cliKpasswdContext(real, args, loadNodeKrb5Config({ KRB5_CONFIG: conf() }));
-  };
+  const kctx = () => realKpasswdContext(conf(), tmp.path).kctx;
   /** A ticket for the service, issued now to the realm's user. */
   const ticketFor = async (name: string) => {
     const k = kctx();

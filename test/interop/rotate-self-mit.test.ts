@@ -14,14 +14,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../lib/bytes.js';
 import type { RotationStep } from '../../lib/cli/commands/rotate.js';
-import { cliKpasswdContext } from '../../lib/cli/kpasswd-options.js';
 import { rotateSelf } from '../../lib/cli/rotate-self.js';
 import { parseKeytab } from '../../lib/keytab/decode.js';
 import { decryptTicket, getInitialTicket, getServiceTicket } from '../../lib/krb5/client.js';
 import { adminChangepwTicket, passwordWorks, setPasswordAs } from '../../lib/krb5/kpasswd.js';
-import { loadNodeKrb5Config } from '../../lib/node/krb5-transport.js';
 import { parsePrincipal } from '../../lib/principal.js';
-import { runCli, testContext } from '../helpers/cli.js';
+import { realKpasswdContext, runCli } from '../helpers/cli.js';
 import { interopEnabled, mitKdc, runTool, tempDir } from './env.js';
 
 const mit = mitKdc();
@@ -74,23 +72,7 @@ describe.runIf(interopEnabled() && mit !== undefined && mit.kdcProfile !== undef
       expect(check.stderr).toBe('');
       expect(check.stdout).toContain(`${name}: kvno = ${kvno}, keytab entry valid`);
     };
-    const kctx = () => {
-      const { ctx } = testContext({ env: { KRB5_CONFIG: mit!.krb5Config }, cwd: tmp.path });
-      const real = { ...ctx, now: () => Date.now() / 1000 };
-      const args = {
-        kdc: undefined,
-        realm: undefined,
-        tcp: false,
-        timeout: undefined,
-        'dns-server': undefined,
-        dns: false,
-        'kpasswd-server': undefined,
-      };
-      return {
-        ctx: real,
-        kctx: cliKpasswdContext(real, args, loadNodeKrb5Config({ KRB5_CONFIG: mit!.krb5Config })),
-      };
-    };
+    const kctx = () => realKpasswdContext(mit!.krb5Config, tmp.path);
 
     it('rotates twice in a row; kinit -k and kvno -k pass after each; an older ticket still decrypts', async () => {
       const { name, kt } = principal('two');
