@@ -63,18 +63,21 @@ export interface SaslCaptureContext {
   readonly acceptorSeq: number;
 }
 
+/** One token of a session as a recorder sees it: who sent it, the token and what it carried. */
+export interface SaslCapturedToken {
+  from: 'initiator' | 'acceptor';
+  phase: 'bind' | 'ldap';
+  token: Uint8Array;
+  data: Uint8Array;
+  sealed: boolean;
+  random?: Uint8Array[];
+}
+
 /** A recorder of one session's tokens (tests). */
 export interface SaslCaptureSink {
   recording(random: RandomSource): { random: RandomSource; drawn: () => Uint8Array[] };
   layerOffer(layers: number, maxSize: number): void;
-  token(t: {
-    from: 'initiator' | 'acceptor';
-    phase: 'bind' | 'ldap';
-    token: Uint8Array;
-    data: Uint8Array;
-    sealed: boolean;
-    random?: Uint8Array[];
-  }): void;
+  token(t: SaslCapturedToken): void;
 }
 
 export type SaslCaptureFactory = (context: SaslCaptureContext) => SaslCaptureSink;

@@ -15,6 +15,7 @@ import type {
   SaslCaptureContext,
   SaslCaptureFactory,
   SaslCaptureSink,
+  SaslCapturedToken,
 } from '../../lib/node/sasl-bind-tcp.js';
 
 export const CAPTURE_ENV = 'KTP_SASL_CAPTURE';
@@ -85,14 +86,7 @@ export class SaslCapture implements SaslCaptureSink {
     this.#flush();
   }
 
-  token(t: {
-    from: 'initiator' | 'acceptor';
-    phase: 'bind' | 'ldap';
-    token: Uint8Array;
-    data: Uint8Array;
-    sealed: boolean;
-    random?: Uint8Array[];
-  }): void {
+  token(t: SaslCapturedToken): void {
     this.#tokens.push({
       from: t.from,
       phase: t.phase,
